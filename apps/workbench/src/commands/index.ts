@@ -1,0 +1,6 @@
+// Every `workbench` subcommand, in the order `workbench --help` lists them.
+import type { Command } from 'commander';
+import { registerBackend } from './backend.js';
+import { registerStart } from './start.js';
+
+export const commands: Array<(program: Command) => void> = [registerStart, registerBackend];

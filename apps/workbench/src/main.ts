@@ -1,0 +1,28 @@
+// The `workbench` CLI: one entry point, one module per command under ./commands.
+import { Command, CommanderError } from 'commander';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { commands } from './commands/index.js';
+import { UserError } from './user-error.js';
+
+const pkgPath = fileURLToPath(new URL('../../../package.json', import.meta.url));
+const version = (JSON.parse(readFileSync(pkgPath, 'utf8')) as { version: string }).version;
+
+const program = new Command('workbench')
+  .description('BicycleGAN research workbench: train, sweep, evaluate and compare multimodal image-to-image models.')
+  .version(version, '-V, --version', 'print the workbench version')
+  .showHelpAfterError('(run with --help for usage)');
+
+for (const register of commands) register(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof CommanderError) process.exit(err.exitCode);
+  if (err instanceof UserError) {
+    // A user mistake: one clear line, no stack trace.
+    console.error(`workbench: ${err.message}`);
+    process.exit(err.exitCode);
+  }
+  throw err;
+}

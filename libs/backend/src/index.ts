@@ -1,0 +1,2 @@
+// @workbench/backend: picks the TensorFlow.js backend and registers the kernels wasm lacks.
+export * from './select-backend.js';

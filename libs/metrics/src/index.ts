@@ -1,0 +1,2 @@
+// @workbench/metrics: LPIPS, diversity, reconstruction error, ground-truth mode coverage and paper-layout tables.
+export {};

@@ -1,0 +1,2 @@
+// @workbench/tracking: SQLite run tracking: sweeps, runs, metrics, images, run states, query API.
+export {};
