@@ -1,0 +1,42 @@
+// Direct access to the wasm backend's heap for our own kernels.
+//
+// A wasm tensor is a block of the module's linear memory; `dataIdMap` maps a tensor's dataId to
+// its byte offset. Our kernels write inputs for XNNPACK (im2col, flipped filters) straight into
+// that memory instead of composing slow element-wise tfjs kernels.
+import * as tf from '@tensorflow/tfjs';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+
+export type WasmBackend = BackendWasm;
+
+/** The module's whole float32 heap. Re-acquire after any allocation: growth replaces the buffer. */
+export function heapF32(backend: WasmBackend): Float32Array {
+  // Emscripten puts HEAPF32 on the module; tfjs's .d.ts only declares it for the threaded build.
+  return (backend.wasm as unknown as { HEAPF32: Float32Array }).HEAPF32;
+}
+
+/** Index of a tensor's first float in `backend.wasm.HEAPF32`. */
+export function heapIndex(backend: WasmBackend, t: tf.TensorInfo): number {
+  return (backend.dataIdMap.get(t.dataId) as { memoryOffset: number }).memoryOffset >>> 2;
+}
+
+/** Allocates an uninitialised float32 tensor on the wasm heap. */
+export function allocate(backend: WasmBackend, shape: number[]): tf.TensorInfo {
+  return backend.makeOutput(shape, 'float32');
+}
+
+/** Releases intermediate tensors made inside a kernel. */
+export function release(backend: WasmBackend, ...ts: tf.TensorInfo[]): void {
+  for (const t of ts) backend.disposeData(t.dataId);
+}
+
+/** Runs another registered wasm kernel (the stock XNNPACK Conv2D, BatchMatMul) from inside ours. */
+export function runWasmKernel(
+  backend: WasmBackend,
+  kernelName: string,
+  inputs: tf.NamedTensorInfoMap,
+  attrs: tf.NamedAttrMap,
+): tf.TensorInfo {
+  const kernel = tf.getKernel(kernelName, 'wasm');
+  if (kernel === undefined) throw new Error(`the wasm backend has no '${kernelName}' kernel`);
+  return kernel.kernelFunc({ inputs, backend, attrs }) as tf.TensorInfo;
+}

@@ -1,0 +1,51 @@
+// Registers the wasm kernels training needs: the missing Conv2DBackpropFilter and a fast
+// Conv2DBackpropInput (which also runs every conv2dTranspose forward).
+import * as tf from '@tensorflow/tfjs';
+import { conv2dBackpropFilterWasm } from './conv2d-backprop-filter-wasm.js';
+import { makeConv2dBackpropInputWasm } from './conv2d-backprop-input-wasm.js';
+import { onBackendSetup } from './select-backend.js';
+
+let stockBackpropInput: tf.KernelConfig | undefined;
+
+/**
+ * Idempotent: registers our kernels for the `wasm` backend (import '@tensorflow/tfjs-backend-wasm'
+ * first so the stock kernels exist). `initBackend()` calls it when it picks wasm.
+ */
+export function registerWasmTrainingKernels(): string[] {
+  if (tf.getKernel('Conv2DBackpropFilter', 'wasm') === undefined) {
+    tf.registerKernel({
+      kernelName: 'Conv2DBackpropFilter',
+      backendName: 'wasm',
+      kernelFunc: conv2dBackpropFilterWasm as unknown as tf.KernelFunc,
+    });
+  }
+  if (stockBackpropInput === undefined) {
+    const stock = tf.getKernel('Conv2DBackpropInput', 'wasm');
+    if (stock === undefined) throw new Error("the wasm backend has no stock 'Conv2DBackpropInput' kernel: import '@tensorflow/tfjs-backend-wasm' first");
+    stockBackpropInput = stock;
+    const stockFn = stock.kernelFunc as unknown as Parameters<typeof makeConv2dBackpropInputWasm>[0];
+    tf.unregisterKernel('Conv2DBackpropInput', 'wasm');
+    tf.registerKernel({
+      kernelName: 'Conv2DBackpropInput',
+      backendName: 'wasm',
+      // The stock kernel binds its C++ entry point in setupFunc; keep that running on re-init.
+      setupFunc: stock.setupFunc,
+      kernelFunc: makeConv2dBackpropInputWasm(stockFn) as unknown as tf.KernelFunc,
+    });
+  }
+  return ['Conv2DBackpropFilter (im2col + XNNPACK GEMM)', 'Conv2DBackpropInput (sub-pixel XNNPACK convs)'];
+}
+
+/** Restores the stock Conv2DBackpropInput (benchmarks and tests compare against it). */
+export function unregisterFastBackpropInput(): void {
+  if (stockBackpropInput === undefined) return;
+  tf.unregisterKernel('Conv2DBackpropInput', 'wasm');
+  tf.registerKernel(stockBackpropInput);
+  stockBackpropInput = undefined;
+}
+
+onBackendSetup(async (name): Promise<Record<string, string>> => {
+  if (name !== 'wasm') return {};
+  const kernels = registerWasmTrainingKernels();
+  return { 'wasm kernels added': kernels.join(', ') };
+});
