@@ -1,2 +1,3 @@
 // @workbench/metrics: LPIPS, diversity, reconstruction error, ground-truth mode coverage and paper-layout tables.
-export {};
+export * from './lpips/lpips.js';
+export * from './lpips/lpips-weights.js';
