@@ -1,2 +1,8 @@
 // @workbench/training: The BicycleGAN training step (six methods), the training loop, checkpoints and resume.
-export {};
+export * from './adam.js';
+export * from './lr-schedule.js';
+export * from './rng.js';
+export * from './methods.js';
+export * from './networks.js';
+export * from './gan-terms.js';
+export * from './bicycle-step.js';

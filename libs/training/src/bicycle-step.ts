@@ -1,0 +1,269 @@
+// One training iteration of BicycleGAN and its five sibling methods, as the official
+// `optimize_parameters()` runs it (models/bicycle_gan_model.py at 40b9d52):
+//   1. forward: split the batch, z_encoded = mu + eps·exp(logvar/2) from E(B1), z_random ~ N(0,I),
+//      fake_B_encoded = G(A1, z_encoded), fake_B_random = G(A1, z_random), mu2 = E(fake_B_random).mu
+//   2. G/E: loss_G = G_GAN + G_GAN2 + G_L1 + kl, plus z_L1 reaching G only (E frozen for it),
+//      one Adam step of E, then of G, on the summed gradients
+//   3. D on the detached fakes (made before G's update), one Adam step; then D2 likewise.
+// Which branches and terms run comes from the method spec (methods.ts). The step returns plain
+// numbers; every tensor it makes is disposed before it returns.
+import * as tf from '@tensorflow/tfjs';
+import type { Adam } from './adam.js';
+import { ganTerms, type GanMode } from './gan-terms.js';
+import { splitsBatch, type LambdaKey, type LossKey, type MethodSpec, type NetName } from './methods.js';
+import type { ParamOwner, TrainNetworks } from './networks.js';
+
+export interface StepConfig {
+  spec: MethodSpec;
+  nz: number;
+  lambdas: Record<LambdaKey, number>;
+  ganMode: GanMode;
+  /** D sees concat(A, B) instead of B alone. */
+  conditionalD: boolean;
+  /** G runs in training mode (dropout on where the network has it). */
+  training: boolean;
+}
+
+export type StepOptimizers = Partial<Record<NetName, Adam>> & { G: Adam; D: Adam };
+
+/** Gaussian noise source: eps for the reparameterisation first, then z_random; [n*nz] row-major. */
+export type NoiseSource = (kind: 'eps' | 'z_random', n: number, nz: number) => Float32Array;
+
+export interface StepBatch {
+  A: tf.Tensor4D; // [N,H,W,Cin]
+  B: tf.Tensor4D; // [N,H,W,Cout]
+}
+
+/** Read-only views of the step's internals (tests, the fixture). Copy what you need: the tensors die after the call. */
+export interface StepInspector {
+  tensors?(t: Partial<Record<'mu' | 'logvar' | 'z_encoded' | 'mu2' | 'fake_B_encoded' | 'fake_B_random', tf.Tensor>>): void;
+  /** The gradient each optimizer is about to apply, keyed by parameter name. */
+  grads?(net: NetName, grads: Map<string, tf.Tensor>): void;
+}
+
+export interface GanTermValue {
+  total: number;
+  perScale: number[];
+}
+
+export interface StepResult {
+  losses: Partial<Record<LossKey, number>>;
+  /** G_GAN + G_GAN2 + G_L1 + kl (without z_L1), as the official code logs it. */
+  lossG: number;
+  /** The official GANLoss calls before the lambda weights: G_GAN, G_GAN2, D_fake, D_real, D2_fake, D2_real. */
+  ganTerms: Record<string, GanTermValue>;
+}
+
+/** A loss became NaN or ±Inf; thrown before the offending update is applied. */
+export class NonFiniteLossError extends Error {
+  override name = 'NonFiniteLossError';
+  constructor(
+    readonly lossKey: string,
+    readonly value: number,
+  ) {
+    super(`loss ${lossKey} is ${value}`);
+  }
+}
+
+/** Variables of several networks, with a way back from tfjs's variable name to (net, key). */
+function collectVars(nets: Array<[NetName, ParamOwner]>): { list: tf.Variable[]; byTfName: Map<string, [NetName, string]> } {
+  const list: tf.Variable[] = [];
+  const byTfName = new Map<string, [NetName, string]>();
+  for (const [net, owner] of nets) {
+    for (const [key, v] of owner.params()) {
+      list.push(v);
+      byTfName.set(v.name, [net, key]);
+    }
+  }
+  return { list, byTfName };
+}
+
+function splitGrads(grads: tf.NamedTensorMap, byTfName: Map<string, [NetName, string]>): Map<NetName, Map<string, tf.Tensor>> {
+  const out = new Map<NetName, Map<string, tf.Tensor>>();
+  for (const [tfName, g] of Object.entries(grads)) {
+    const [net, key] = byTfName.get(tfName)!;
+    if (!out.has(net)) out.set(net, new Map());
+    out.get(net)!.set(key, g);
+  }
+  return out;
+}
+
+/** Reads many scalars with one device sync. */
+function readScalars(named: Array<[string, tf.Scalar]>): Map<string, number> {
+  if (named.length === 0) return new Map();
+  const values = tf.tidy(() => tf.stack(named.map(([, s]) => s))).dataSync() as Float32Array;
+  // (the stacked tensor is tiny; dataSync's result is a copy)
+  return new Map(named.map(([k], i) => [k, values[i]!]));
+}
+
+function assertFinite(values: Map<string, number>, keys: Iterable<string>): void {
+  for (const k of keys) {
+    const v = values.get(k)!;
+    if (!Number.isFinite(v)) throw new NonFiniteLossError(k, v);
+  }
+}
+
+export function bicycleStep(
+  nets: TrainNetworks,
+  optimizers: StepOptimizers,
+  cfg: StepConfig,
+  batch: StepBatch,
+  noise: NoiseSource,
+  inspect?: StepInspector,
+): StepResult {
+  const { spec, lambdas } = cfg;
+  const n = batch.A.shape[0];
+  const split = splitsBatch(spec);
+  if (split && n % 2 !== 0) throw new Error(`batch size ${n} is odd: method '${spec.name}' splits each batch in two halves; use an even train.batch_size`);
+  const half = split ? n / 2 : n;
+  const encoded = spec.branches.includes('encoded');
+  const random = spec.branches.includes('random');
+  const E = nets.E;
+  if ((encoded || spec.latentL1 !== null) && E === undefined) throw new Error(`method '${spec.name}' needs an encoder E but none was built`);
+  for (const g of spec.gan) {
+    if (nets[g.disc] === undefined) throw new Error(`method '${spec.name}' needs discriminator ${g.disc} but none was built`);
+  }
+
+  // Noise in the official order: eps (inside encode()), then z_random (forward()).
+  const epsData = encoded && spec.encodedZ === 'reparameterized' ? noise('eps', half, cfg.nz) : undefined;
+  const zRandData = random ? noise('z_random', half, cfg.nz) : undefined;
+
+  const kept: tf.Tensor[] = [];
+  const keep = <T extends tf.Tensor>(t: T): T => {
+    kept.push(tf.keep(t));
+    return t;
+  };
+  let result: StepResult | undefined;
+  try {
+    tf.tidy(() => {
+      // A1, B1: the cVAE half (and the input of the random branch); A2, B2: the random branch's real pair.
+      const A1 = split ? batch.A.slice([0, 0, 0, 0], [half, -1, -1, -1]) : batch.A; // [half,H,W,Cin]
+      const B1 = split ? batch.B.slice([0, 0, 0, 0], [half, -1, -1, -1]) : batch.B;
+      const A2 = split ? batch.A.slice([half, 0, 0, 0], [half, -1, -1, -1]) : batch.A;
+      const B2 = split ? batch.B.slice([half, 0, 0, 0], [half, -1, -1, -1]) : batch.B;
+      const eps = epsData && tf.tensor2d(epsData, [half, cfg.nz]);
+      const zRandom = zRandData && tf.tensor2d(zRandData, [half, cfg.nz]);
+      const dInput = (a: tf.Tensor4D, img: tf.Tensor4D): tf.Tensor4D => (cfg.conditionalD ? tf.concat([a, img], 3) : img);
+      const realFor = (branch: 'encoded' | 'random'): tf.Tensor4D => (branch === 'encoded' ? dInput(A1, B1) : dInput(A2, B2));
+
+      // ---- 1+2. forward and the G/E update ----
+      // E gets gradients from the encoded branch, and from z_L1 only when the method says so.
+      const trainE = E !== undefined && (encoded || spec.latentL1 === 'G+E');
+      const geNets: Array<[NetName, ParamOwner]> = [['G', nets.G]];
+      if (trainE) geNets.push(['E', E]);
+      const ge = collectVars(geNets);
+
+      let fakeEncoded: tf.Tensor4D | undefined;
+      let fakeRandom: tf.Tensor4D | undefined;
+      const gScalars: Array<[string, tf.Scalar]> = [];
+      const { grads: geRaw } = tf.variableGrads(() => {
+        let mu: tf.Tensor2D | undefined;
+        let logvar: tf.Tensor2D | undefined;
+        let zEncoded: tf.Tensor2D | undefined;
+        if (encoded) {
+          ({ mu, logvar } = E!.apply(B1));
+          // official: eps.mul(std).add_(mu), std = exp(0.5·logvar)
+          zEncoded = spec.encodedZ === 'mean' ? mu : (eps!.mul(logvar.mul(0.5).exp()).add(mu) as tf.Tensor2D);
+          fakeEncoded = keep(nets.G.apply(A1, zEncoded, { training: cfg.training }));
+        }
+        if (random) fakeRandom = keep(nets.G.apply(A1, zRandom!, { training: cfg.training }));
+        const fakeOf = (b: 'encoded' | 'random'): tf.Tensor4D => (b === 'encoded' ? fakeEncoded! : fakeRandom!);
+
+        const lossParts: tf.Scalar[] = [];
+        for (const g of spec.gan) {
+          const t = ganTerms(nets[g.disc]!.apply(dInput(A1, fakeOf(g.branch))), true, cfg.ganMode);
+          gScalars.push([`gan:${g.gLoss}:total`, keep(t.total)], ...t.perScale.map((s, i): [string, tf.Scalar] => [`gan:${g.gLoss}:${i}`, keep(s)]));
+          const loss = keep(t.total.mul(lambdas[g.lambda]) as tf.Scalar);
+          gScalars.push([g.gLoss, loss]);
+          lossParts.push(loss);
+        }
+        if (spec.imageL1 !== null) {
+          const loss = keep(fakeOf(spec.imageL1).sub(B1).abs().mean().mul(lambdas.lambda_L1) as tf.Scalar);
+          gScalars.push(['G_L1', loss]);
+          lossParts.push(loss);
+        }
+        if (spec.kl) {
+          // official: sum(-(mu² + exp(logvar)) + 1 + logvar) · (−0.5) · lambda_kl: a sum, not a mean
+          const klElement = mu!.square().add(logvar!.exp()).neg().add(1).add(logvar!);
+          const loss = keep(klElement.sum().mul(-0.5).mul(lambdas.lambda_kl) as tf.Scalar);
+          gScalars.push(['kl', loss]);
+          lossParts.push(loss);
+        }
+        // loss_G = G_GAN + G_GAN2 + G_L1 + kl, summed left to right like the official code
+        const lossG = keep(lossParts.slice(1).reduce((acc, s): tf.Scalar => acc.add(s), lossParts[0]!));
+        gScalars.push(['loss_G', lossG]);
+        let total: tf.Scalar = lossG;
+        let mu2: tf.Tensor2D | undefined;
+        if (spec.latentL1 !== null) {
+          // Only the mean head: a point estimate (official, issue #14). frozen: z_L1 trains G only.
+          mu2 = E!.apply(fakeRandom!, { frozen: spec.latentL1 === 'G' }).mu;
+          const loss = keep(mu2.sub(zRandom!).abs().mean().mul(lambdas.lambda_z) as tf.Scalar);
+          gScalars.push(['z_L1', loss]);
+          total = total.add(loss) as tf.Scalar;
+        }
+        if (inspect?.tensors) {
+          inspect.tensors({
+            ...(mu && { mu: keep(mu), logvar: keep(logvar!), z_encoded: keep(zEncoded!) }),
+            ...(mu2 && { mu2: keep(mu2) }),
+            ...(fakeEncoded && { fake_B_encoded: fakeEncoded }),
+            ...(fakeRandom && { fake_B_random: fakeRandom }),
+          });
+        }
+        return total;
+      }, ge.list);
+
+      const gValues = readScalars(gScalars);
+      const lossKeysG = gScalars.map(([k]) => k).filter((k) => !k.startsWith('gan:'));
+      assertFinite(gValues, lossKeysG);
+      const geGrads = splitGrads(geRaw, ge.byTfName);
+      for (const [net, g] of geGrads) inspect?.grads?.(net, g);
+      // official order: optimizer_E.step(), then optimizer_G.step()
+      if (trainE) optimizers.E!.apply(geGrads.get('E') ?? new Map());
+      optimizers.G.apply(geGrads.get('G') ?? new Map());
+
+      // ---- 3. discriminators on the fakes made before G's update ----
+      const dScalars: Array<[string, tf.Scalar]> = [];
+      for (const g of spec.gan) {
+        const D = nets[g.disc]!;
+        const fake = dInput(A1, g.branch === 'encoded' ? fakeEncoded! : fakeRandom!);
+        const real = realFor(g.branch);
+        const d = collectVars([[g.disc, D]]);
+        const { grads } = tf.variableGrads(() => {
+          const f = ganTerms(D.apply(fake), false, cfg.ganMode);
+          const r = ganTerms(D.apply(real), true, cfg.ganMode);
+          for (const [side, t] of [['fake', f], ['real', r]] as const) {
+            dScalars.push([`gan:${g.dLoss}_${side}:total`, keep(t.total)], ...t.perScale.map((s, i): [string, tf.Scalar] => [`gan:${g.dLoss}_${side}:${i}`, keep(s)]));
+          }
+          const loss = keep(f.total.add(r.total) as tf.Scalar);
+          dScalars.push([g.dLoss, loss]);
+          return loss;
+        }, d.list);
+        const dValue = readScalars(dScalars.slice(-1));
+        assertFinite(dValue, [g.dLoss]);
+        const dGrads = splitGrads(grads, d.byTfName).get(g.disc) ?? new Map<string, tf.Tensor>();
+        inspect?.grads?.(g.disc, dGrads);
+        optimizers[g.disc]!.apply(dGrads);
+      }
+      const dValues = readScalars(dScalars);
+
+      const all = new Map([...gValues, ...dValues]);
+      const losses: Partial<Record<LossKey, number>> = {};
+      const gan: Record<string, GanTermValue> = {};
+      for (const [k, v] of all) {
+        if (k === 'loss_G') continue;
+        if (!k.startsWith('gan:')) {
+          losses[k as LossKey] = v;
+          continue;
+        }
+        const [, term, part] = k.split(':') as [string, string, string];
+        gan[term] ??= { total: 0, perScale: [] };
+        if (part === 'total') gan[term].total = v;
+        else gan[term].perScale[Number(part)] = v;
+      }
+      result = { losses, lossG: all.get('loss_G')!, ganTerms: gan };
+    });
+  } finally {
+    for (const t of kept) t.dispose();
+  }
+  return result!;
+}
