@@ -1,0 +1,63 @@
+// Child process of the benchmark: times one (backend, resolution, width) configuration and prints
+// one `BENCH_RESULT {json}` line. A process per configuration keeps peak RSS per configuration
+// (the wasm heap never shrinks) and survives a configuration that runs out of memory.
+import { parseArgs } from 'node:util';
+import { performance } from 'node:perf_hooks';
+import * as tf from '@tensorflow/tfjs';
+import { initBackend, parseBackendChoice } from '@workbench/backend';
+import { makeStepRunner } from './training-step.js';
+import type { BenchResult } from './bench-result.js';
+
+const { values } = parseArgs({
+  options: {
+    backend: { type: 'string' },
+    res: { type: 'string' },
+    ngf: { type: 'string' },
+    batch: { type: 'string', default: '2' },
+    steps: { type: 'string', default: '5' },
+    warmup: { type: 'string', default: '1' },
+  },
+});
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((p, q) => p - q);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+const res = Number(values.res);
+const ngf = Number(values.ngf);
+const batch = Number(values.batch);
+const steps = Number(values.steps);
+const warmup = Number(values.warmup);
+const base: BenchResult = { backend: String(values.backend), res, ngf, batch, status: 'ok', details: {} };
+
+try {
+  const info = await initBackend({ force: parseBackendChoice(values.backend) });
+  base.details = info.details;
+  const runner = makeStepRunner(res, ngf, batch);
+  for (let i = 0; i < warmup; i++) runner.step();
+  const times: number[] = [];
+  let losses: [number, number] = [0, 0];
+  for (let i = 0; i < steps; i++) {
+    const t0 = performance.now();
+    losses = runner.step();
+    times.push(performance.now() - t0);
+  }
+  const ms = median(times);
+  Object.assign(base, {
+    msPerStep: ms,
+    stepsMs: times.map((t) => Math.round(t)),
+    gflopPerStep: runner.flopsPerStep / 1e9,
+    gflops: runner.flopsPerStep / 1e9 / (ms / 1000),
+    peakRssMB: process.resourceUsage().maxRSS / 1024,
+    finiteLosses: losses.every(Number.isFinite),
+    numTensors: tf.memory().numTensors,
+  });
+  runner.dispose();
+} catch (err) {
+  base.status = 'failed';
+  base.note = (err as Error).message.split('\n')[0];
+}
+process.stdout.write(`BENCH_RESULT ${JSON.stringify(base)}\n`);
+process.exit(0);
