@@ -1,2 +1,10 @@
-// @workbench/models: BicycleGAN networks: U-Net generator, ResNet/CNN encoders, multi-scale PatchGAN discriminators, official-checkpoint import.
-export {};
+// @workbench/models: BicycleGAN networks (U-Net generator, ResNet/CNN encoders, multi-scale
+// PatchGAN discriminators) with the official state_dict key names; registry; official import.
+export * from './network.js';
+export * from './generator.js';
+export * from './encoder.js';
+export * from './discriminator.js';
+export * from './registry.js';
+export { EVAL, type NormKind, type RunContext, type UpsampleKind } from './layers.js';
+export { ParamStore, type ParamLayout, type ParamSpec } from './param-store.js';
+export { blockGradient, instanceNorm, tileZ, avgPool3s2p1ExcludePad } from './ops.js';

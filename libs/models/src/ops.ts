@@ -1,0 +1,63 @@
+// Tensor operations whose PyTorch semantics differ from tfjs defaults, written out exactly.
+import * as tf from '@tensorflow/tfjs';
+
+/** LeakyReLU(0.2), used in every down path, in E and in D. */
+export function lrelu(x: tf.Tensor4D): tf.Tensor4D {
+  return tf.leakyRelu(x, 0.2);
+}
+
+/**
+ * InstanceNorm2d(affine=False, track_running_stats=False): per sample and channel over H×W,
+ * biased variance, eps 1e-5; also at test time. [N,H,W,C] -> [N,H,W,C]
+ */
+export function instanceNorm(x: tf.Tensor4D, eps = 1e-5): tf.Tensor4D {
+  return tf.tidy(() => {
+    const { mean, variance } = tf.moments(x, [1, 2], true);
+    return tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, eps)));
+  });
+}
+
+/**
+ * z [N,nz] -> [N,H,W,nz], the same vector at every pixel (PyTorch `expand`).
+ * A broadcasting multiply rather than tf.tile: Tile's gradient issues one kernel call per
+ * repetition (65,536 at 256 px) and is catastrophically slow on wasm.
+ */
+export function tileZ(z: tf.Tensor2D, h: number, w: number): tf.Tensor4D {
+  const [n, nz] = z.shape;
+  return tf.mul(tf.reshape(z, [n, 1, 1, nz]), tf.ones([n, h, w, 1]));
+}
+
+/**
+ * AvgPool2d(3, stride 2, padding 1, count_include_pad=False): symmetric zero padding, and each
+ * window divided by its number of real (unpadded) cells. tfjs 'same' would pad (0,1) instead.
+ */
+export function avgPool3s2p1ExcludePad(x: tf.Tensor4D): tf.Tensor4D {
+  return tf.tidy(() => {
+    const [, h, w] = x.shape;
+    const pad: Array<[number, number]> = [[0, 0], [1, 1], [1, 1], [0, 0]];
+    const sums = tf.avgPool(tf.pad(x, pad), 3, 2, 'valid'); //                  sum/9 per window
+    const counts = tf.avgPool(tf.pad(tf.ones([1, h, w, 1]) as tf.Tensor4D, pad), 3, 2, 'valid'); // count/9 (constant)
+    return tf.div(sums, counts);
+  });
+}
+
+/** Upsample(×2, bilinear, align_corners=False) == tfjs resizeBilinear with half-pixel centers. */
+export function upsampleBilinear2x(x: tf.Tensor4D): tf.Tensor4D {
+  const [, h, w] = x.shape;
+  return tf.image.resizeBilinear(x, [2 * h, 2 * w], false, true);
+}
+
+/** ReflectionPad2d(1). */
+export function reflectionPad1(x: tf.Tensor4D): tf.Tensor4D {
+  return tf.mirrorPad(x, [[0, 0], [1, 1], [1, 1], [0, 0]], 'reflect');
+}
+
+/**
+ * Identity whose gradient w.r.t. its input is zero. Reading a weight through it lets gradients
+ * flow through the layer's activations while none reach the weight: PyTorch's
+ * `requires_grad=False` on E for the latent L1 loss (tfjs has no stopGradient).
+ */
+export const blockGradient: (x: tf.Tensor) => tf.Tensor = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => ({
+  value: tf.clone(args[0] as tf.Tensor),
+  gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy),
+})) as (x: tf.Tensor) => tf.Tensor;
