@@ -1,2 +1,23 @@
 // @workbench/tracking: SQLite run tracking: sweeps, runs, metrics, images, run states, query API.
-export {};
+export { openStore, DEFAULT_DB_PATH } from './open-store.js';
+export { TrackingStore, type StoreOptions, type MetricSummary, type ResumeOptions } from './tracking-store.js';
+export { MetricWriter, type MetricSink, type MetricWriterOptions } from './metric-writer.js';
+export type { MetricSeries, SeriesPoint, SeriesBucket, SeriesOptions } from './metric-series.js';
+export type {
+  RunFilter,
+  RunQuery,
+  RunSort,
+  RunSortColumn,
+  MetricAgg,
+  ConfigCondition,
+  ConfigScalar,
+} from './run-filter.js';
+export { meanStd, type MeanStd, type RunGroup, type GroupMetricSpec } from './run-groups.js';
+export type { TrackingRecord, TrackingOp, IngestResult } from './records.js';
+export { wilsonInterval, zForConfidence } from './wilson.js';
+export { configHash, groupKey, canonicalJson, GROUP_KEY_IGNORED } from './config-hash.js';
+export { newRunId, newSweepId } from './ids.js';
+export { MIGRATIONS, SCHEMA_VERSION, type Migration } from './migrations.js';
+export { TrackingSchemaError, TrackingInputError } from './errors.js';
+export { isBusyError, withBusyRetry, type RetryOptions } from './busy-retry.js';
+export * from './types.js';

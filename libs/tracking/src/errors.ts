@@ -1,0 +1,11 @@
+// Errors the tracking store throws on caller mistakes; the CLI maps them to one-line messages.
+
+/** The database file cannot be used by this version (newer schema, not a workbench DB, ...). */
+export class TrackingSchemaError extends Error {
+  override name = 'TrackingSchemaError';
+}
+
+/** A bad argument: unknown run id, invalid filter key, bad status, ... */
+export class TrackingInputError extends Error {
+  override name = 'TrackingInputError';
+}

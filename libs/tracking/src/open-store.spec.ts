@@ -1,0 +1,93 @@
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { TrackingSchemaError } from './errors.js';
+import { MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
+import { openStore } from './open-store.js';
+
+const dirs: string[] = [];
+function tempPath(name = 'workbench.db'): string {
+  const dir = mkdtempSync(join(tmpdir(), 'wb-open-'));
+  dirs.push(dir);
+  return join(dir, name);
+}
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+describe('openStore', () => {
+  it('creates a fresh WAL database at the current schema version with all tables', () => {
+    const path = tempPath();
+    const store = openStore(path);
+    expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(store.db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(store.db.pragma('busy_timeout', { simple: true })).toBeGreaterThan(0);
+    expect(store.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    const tables = store.db.prepare("SELECT name FROM sqlite_master WHERE type IN ('table','view') ORDER BY name").pluck().all();
+    for (const t of ['sweeps', 'sweep_jobs', 'runs', 'metric_series', 'metric_points', 'metrics', 'artifacts', 'eval_results', 'judgments', 'ingest_keys', 'schema_migrations']) {
+      expect(tables).toContain(t);
+    }
+    const applied = store.db.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all();
+    expect(applied).toEqual(MIGRATIONS.map((m) => m.version));
+    store.close();
+  });
+
+  it('re-opens an existing file without re-applying migrations and keeps the data', () => {
+    const path = tempPath();
+    const a = openStore(path);
+    const run = a.createRun({ method: 'bicyclegan', config: { seed: 1 } });
+    a.close();
+    const b = openStore(path);
+    expect(b.getRun(run.id)?.method).toBe('bicyclegan');
+    expect(b.db.prepare('SELECT count(*) FROM schema_migrations').pluck().get()).toBe(MIGRATIONS.length);
+    b.close();
+  });
+
+  it('applies only the new migrations to an older database', () => {
+    const path = tempPath();
+    const extra = [...MIGRATIONS, { version: MIGRATIONS.length + 1, name: 'test: add a column', sql: 'ALTER TABLE runs ADD COLUMN test_col TEXT' }];
+    openStore(path).close();
+    const s = openStore(path, { migrations: extra });
+    expect(s.db.pragma('user_version', { simple: true })).toBe(extra.length);
+    expect(s.db.prepare("SELECT count(*) FROM pragma_table_info('runs') WHERE name = 'test_col'").pluck().get()).toBe(1);
+    s.close();
+  });
+
+  it('refuses a database written by a newer workbench with a clear message', () => {
+    const path = tempPath();
+    openStore(path).close();
+    const raw = new Database(path);
+    raw.pragma(`user_version = ${SCHEMA_VERSION + 3}`);
+    raw.close();
+    expect(() => openStore(path)).toThrow(TrackingSchemaError);
+    expect(() => openStore(path)).toThrow(/schema version \d+.*only knows up to version \d+: upgrade workbench/);
+  });
+
+  it('refuses an SQLite file that is not a tracking store', () => {
+    const path = tempPath('other.db');
+    const raw = new Database(path);
+    raw.exec('CREATE TABLE customers (id INTEGER)');
+    raw.close();
+    expect(() => openStore(path)).toThrow(/not a workbench tracking store.*customers/);
+  });
+
+  it('rolls back a failing migration entirely', () => {
+    const path = tempPath();
+    const bad = [...MIGRATIONS, { version: MIGRATIONS.length + 1, name: 'broken', sql: 'CREATE TABLE ok_table (x); SELECT nope FROM missing' }];
+    expect(() => openStore(path, { migrations: bad })).toThrow(/missing/);
+    const raw = new Database(path);
+    expect(raw.pragma('user_version', { simple: true })).toBe(0);
+    expect(raw.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'runs'").pluck().get()).toBe(0);
+    raw.close();
+  });
+
+  it('creates the parent folder of the database file', () => {
+    const path = join(tempPath(), '..', 'nested', 'deeper', 'w.db');
+    openStore(path).close();
+    const s = openStore(path, { readonly: true });
+    expect(s.readonly).toBe(true);
+    s.close();
+  });
+});

@@ -1,0 +1,259 @@
+// Public record and row types of the tracking store. Times are epoch MILLISECONDS everywhere
+// (columns `*_at`, `wall_time`). JSON columns are parsed into objects in the row types.
+
+/** Run states, as trusted trackers name them. `crashed` = heartbeat older than the threshold
+ *  with no exit recorded (kill -9, OOM killer, power loss); it is computed, never written by a run. */
+export type RunStatus = 'running' | 'finished' | 'failed' | 'killed' | 'crashed';
+export const RUN_STATUSES: readonly RunStatus[] = ['running', 'finished', 'failed', 'killed', 'crashed'];
+/** What a run may report when it ends. */
+export type ExitStatus = 'finished' | 'failed' | 'killed';
+
+/** Sweep and job states are free strings written by the sweep runner; these are the suggested ones. */
+export type SweepStatus = 'pending' | 'running' | 'finished' | 'failed' | 'cancelled' | (string & {});
+export type JobStatus =
+  | 'pending' | 'queued' | 'running' | 'finished' | 'failed' | 'killed' | 'crashed' | 'cancelled'
+  | (string & {});
+
+export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+export type JsonObject = { [k: string]: Json };
+
+/** Everything `createRun` accepts. Only `method` and `config` are required. */
+export interface NewRun {
+  /** Run id (also the run folder name). Generated (`newRunId()`) when absent; remote clients
+   *  should generate it themselves so that replayed records stay idempotent. */
+  id?: string;
+  name?: string;
+  method: string;
+  /** The full resolved config (plain JSON object). */
+  config: Record<string, unknown>;
+  /** Defaults to `config.seed` when it is a number. */
+  seed?: number | null;
+  /** Defaults to `groupKey(config)` (config hash ignoring the seed and bookkeeping keys). */
+  groupKey?: string;
+  experiment?: string | null;
+  gitCommit?: string | null;
+  gitDirty?: boolean | null;
+  host?: string | null;
+  pid?: number | null;
+  backend?: string | null;
+  packageVersions?: Record<string, string>;
+  /** The command line that reproduces the run (shell-quoted string). */
+  command?: string | null;
+  runDir?: string | null;
+  sweepId?: string | null;
+  jobId?: string | null;
+  tags?: string[];
+  notes?: string | null;
+  /** Creation/start time (ms); defaults to now. Remote clients set it so replay is exact. */
+  at?: number;
+}
+
+export interface RunRow {
+  id: string;
+  name: string;
+  method: string;
+  config: Record<string, unknown>;
+  configHash: string;
+  groupKey: string;
+  seed: number | null;
+  status: RunStatus;
+  exitReason: string | null;
+  experiment: string | null;
+  createdAt: number;
+  startedAt: number;
+  endedAt: number | null;
+  heartbeatAt: number;
+  /** endedAt (or heartbeatAt while not ended) minus startedAt, ms. */
+  durationMs: number;
+  gitCommit: string | null;
+  gitDirty: boolean | null;
+  host: string | null;
+  pid: number | null;
+  backend: string | null;
+  packageVersions: Record<string, string>;
+  command: string | null;
+  runDir: string | null;
+  sweepId: string | null;
+  jobId: string | null;
+  tags: string[];
+  notes: string | null;
+  /** How many times `resumeRun` brought the run back to running. */
+  resumes: number;
+}
+
+export interface MetricPoint {
+  key: string;
+  step: number;
+  /** NaN is stored as NULL (SQLite has no NaN) and read back as NaN. ±Infinity round-trips. */
+  value: number;
+  /** ms; defaults to now. */
+  wallTime?: number;
+}
+
+export interface ArtifactInput {
+  /** e.g. 'train_grid', 'eval_grid', 'checkpoint', 'samples', 'export'. */
+  kind: string;
+  /** Path as the writer knows it: relative to the run folder preferred (`images/step-0000100.png`). */
+  path: string;
+  /** Step the artifact belongs to; null for run-level artifacts. */
+  step?: number | null;
+  meta?: Record<string, unknown>;
+  at?: number;
+}
+
+export interface ArtifactRow {
+  id: number;
+  runId: string;
+  kind: string;
+  path: string;
+  step: number | null;
+  meta: Record<string, unknown>;
+  createdAt: number;
+}
+
+export interface EvalResultInput {
+  /** e.g. 'lpips_diversity', 'reconstruction_l1', 'mode_coverage'. Unique per run (upsert key). */
+  metric: string;
+  value: number;
+  stderr?: number | null;
+  n?: number | null;
+  /** Checkpoint step that was evaluated, if any. */
+  step?: number | null;
+  details?: Record<string, unknown>;
+  at?: number;
+}
+
+export interface EvalResultRow {
+  runId: string;
+  metric: string;
+  value: number;
+  stderr: number | null;
+  n: number | null;
+  step: number | null;
+  details: Record<string, unknown>;
+  createdAt: number;
+}
+
+/** One answer in the realism (AMT-style) study: which of the two images the participant took
+ *  for the real one. `chosen: 'fake'` means the generator fooled them. */
+export interface JudgmentInput {
+  runId: string;
+  realRef: string;
+  fakeRef: string;
+  chosen: 'real' | 'fake';
+  responseMs?: number | null;
+  /** Exposure time of the pair (the paper flashes for 1000 ms). */
+  shownMs?: number | null;
+  /** Which side the real image was on. */
+  realSide?: 'left' | 'right' | null;
+  participant?: string | null;
+  session?: string | null;
+  /** Client-chosen id that makes a resubmitted answer a no-op. */
+  key?: string | null;
+  at?: number;
+}
+
+export interface JudgmentRow {
+  id: number;
+  runId: string;
+  realRef: string;
+  fakeRef: string;
+  chosen: 'real' | 'fake';
+  responseMs: number | null;
+  shownMs: number | null;
+  realSide: 'left' | 'right' | null;
+  participant: string | null;
+  session: string | null;
+  createdAt: number;
+}
+
+export interface FoolingRate {
+  runId: string;
+  /** answers */
+  n: number;
+  /** answers where the fake was picked as real */
+  fooled: number;
+  rate: number;
+  /** Wilson score interval at `confidence`. */
+  low: number;
+  high: number;
+  confidence: number;
+}
+
+export interface NewSweep {
+  id?: string;
+  name?: string;
+  experiment?: string | null;
+  /** The multirun grid, e.g. {"method": ["bicyclegan","cvae_gan"], "seed": [0,1,2]}. */
+  grid?: Record<string, unknown>;
+  /** Base overrides shared by all jobs, e.g. ["data=shapes", "train.iters=200"]. */
+  overrides?: string[];
+  launcher?: Record<string, unknown>;
+  status?: SweepStatus;
+  sweepDir?: string | null;
+  command?: string | null;
+  at?: number;
+}
+
+export interface SweepRow {
+  id: string;
+  name: string;
+  experiment: string | null;
+  status: SweepStatus;
+  grid: Record<string, unknown>;
+  overrides: string[];
+  launcher: Record<string, unknown>;
+  sweepDir: string | null;
+  command: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface NewSweepJob {
+  /** Stable id of the job inside its sweep (e.g. a hash of its overrides); survives re-planning. */
+  jobId: string;
+  index: number;
+  overrides: string[];
+  status?: JobStatus;
+}
+
+/** Fields the sweep runner updates on a job; absent fields are left unchanged. */
+export interface SweepJobUpdate {
+  status?: JobStatus;
+  runId?: string | null;
+  /** Sets attempts to this value. */
+  attempts?: number;
+  /** Adds one to attempts (e.g. on (re)submission). */
+  incrementAttempts?: boolean;
+  slurmJobId?: string | null;
+  slurmArrayTaskId?: number | null;
+  exitReason?: string | null;
+  startedAt?: number | null;
+  endedAt?: number | null;
+  at?: number;
+}
+
+export interface SweepJobRow {
+  sweepId: string;
+  jobId: string;
+  index: number;
+  overrides: string[];
+  status: JobStatus;
+  runId: string | null;
+  /** Status of the linked run (after stale-heartbeat detection), null without a run. */
+  runStatus: RunStatus | null;
+  attempts: number;
+  slurmJobId: string | null;
+  slurmArrayTaskId: number | null;
+  exitReason: string | null;
+  createdAt: number;
+  updatedAt: number;
+  startedAt: number | null;
+  endedAt: number | null;
+}
+
+export interface SweepWithJobs extends SweepRow {
+  jobs: SweepJobRow[];
+  /** Count of jobs per effective status (runStatus when the job has a run, else job status). */
+  counts: Record<string, number>;
+}
