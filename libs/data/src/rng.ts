@@ -1,0 +1,119 @@
+// Seeded integer random numbers that give the same stream on every machine and Node version.
+//
+// xoshiro128** (Blackman & Vigna) on uint32 words, seeded through splitmix32: only integer
+// operations (Math.imul, shifts, xor), so no platform-dependent float path. `deriveSeed` hashes
+// a tuple such as (dataSeed, 'layout', 'train', index) into an independent 32-bit seed, which is
+// how every sample, split and epoch gets its own stream without shared state.
+
+/** The saved state of an `Rng`: four uint32 words. */
+export type RngState = [number, number, number, number];
+
+function splitmix32(x: number): number {
+  x = (x + 0x9e3779b9) | 0;
+  let z = x;
+  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+  return (z ^ (z >>> 16)) >>> 0;
+}
+
+/** 32-bit FNV-1a over a byte array (also used to fingerprint images). */
+export function fnv1a32(bytes: Uint8Array, h = 0x811c9dc5): number {
+  for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i], 0x01000193);
+  return h >>> 0;
+}
+
+/**
+ * Hash a tuple of integers and strings into a 32-bit seed. Integers may be up to 2^53 and
+ * negative; strings are hashed as UTF-16 code units.
+ */
+export function deriveSeed(...parts: Array<number | string>): number {
+  let h = 0x2545f491;
+  const mix = (w: number) => {
+    h = Math.imul(h ^ (w >>> 0), 0x01000193);
+    h = splitmix32(h);
+  };
+  for (const p of parts) {
+    if (typeof p === 'number') {
+      if (!Number.isSafeInteger(p)) throw new Error(`deriveSeed: ${p} is not a safe integer`);
+      mix(0x6e756d00); // tag: number
+      mix(p % 0x100000000);
+      mix(Math.floor(p / 0x100000000));
+    } else {
+      mix(0x73747200 ^ p.length); // tag: string
+      for (let i = 0; i < p.length; i++) mix(p.charCodeAt(i));
+    }
+  }
+  return h >>> 0;
+}
+
+export class Rng {
+  private s0: number;
+  private s1: number;
+  private s2: number;
+  private s3: number;
+
+  constructor(seed: number) {
+    let x = seed >>> 0;
+    x = splitmix32(x);
+    this.s0 = x;
+    x = splitmix32(x);
+    this.s1 = x;
+    x = splitmix32(x);
+    this.s2 = x;
+    x = splitmix32(x);
+    this.s3 = x;
+    if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1; // the all-zero state is a fixed point
+  }
+
+  /** A generator seeded by `deriveSeed(...parts)`. */
+  static derive(...parts: Array<number | string>): Rng {
+    return new Rng(deriveSeed(...parts));
+  }
+
+  static fromState(state: RngState): Rng {
+    const r = new Rng(0);
+    [r.s0, r.s1, r.s2, r.s3] = state.map((v) => v >>> 0) as RngState;
+    return r;
+  }
+
+  state(): RngState {
+    return [this.s0 >>> 0, this.s1 >>> 0, this.s2 >>> 0, this.s3 >>> 0];
+  }
+
+  /** Next uint32. */
+  nextU32(): number {
+    const result = Math.imul(rotl(Math.imul(this.s1, 5), 7), 9) >>> 0;
+    const t = this.s1 << 9;
+    this.s2 ^= this.s0;
+    this.s3 ^= this.s1;
+    this.s1 ^= this.s2;
+    this.s0 ^= this.s3;
+    this.s2 ^= t;
+    this.s3 = rotl(this.s3, 11);
+    return result;
+  }
+
+  /** Uniform integer in [0, n), unbiased (rejection sampling). */
+  int(n: number): number {
+    if (!Number.isInteger(n) || n < 1 || n > 0x100000000) throw new Error(`Rng.int: bad range ${n}`);
+    const limit = 0x100000000 - (0x100000000 % n);
+    for (;;) {
+      const u = this.nextU32();
+      if (u < limit) return u % n;
+    }
+  }
+
+  /** Uniform integer in [lo, hi] (both inclusive). */
+  intIn(lo: number, hi: number): number {
+    return lo + this.int(hi - lo + 1);
+  }
+
+  /** Uniform float in [0, 1) with 32 random bits (exact: a uint32 divided by 2^32). */
+  float(): number {
+    return this.nextU32() / 0x100000000;
+  }
+}
+
+function rotl(x: number, k: number): number {
+  return (x << k) | (x >>> (32 - k));
+}
