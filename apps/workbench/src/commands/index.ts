@@ -1,6 +1,8 @@
 // Every `workbench` subcommand, in the order `workbench --help` lists them.
 import type { Command } from 'commander';
 import { registerBackend } from './backend.js';
+import { registerConfig } from './config.js';
+import { registerData } from './data.js';
 import { registerStart } from './start.js';
 
-export const commands: Array<(program: Command) => void> = [registerStart, registerBackend];
+export const commands: Array<(program: Command) => void> = [registerStart, registerBackend, registerConfig, registerData];
