@@ -548,7 +548,20 @@ export class TrackingStore {
          VALUES (?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (sweep_id, job_id) DO UPDATE SET idx = excluded.idx, overrides = excluded.overrides, updated_at = excluded.updated_at`,
       );
-      for (const j of jobs) up.run(sweepId, j.jobId, j.index, JSON.stringify(j.overrides), j.status ?? 'pending', at, at);
+      // Re-planning may permute indices: park the re-planned jobs on negative indices first so
+      // the UNIQUE (sweep_id, idx) constraint only trips on a real clash with another job.
+      const park = this.db.prepare('UPDATE sweep_jobs SET idx = -1 - idx WHERE sweep_id = ? AND job_id = ? AND idx >= 0');
+      for (const j of jobs) park.run(sweepId, j.jobId);
+      for (const j of jobs) {
+        try {
+          up.run(sweepId, j.jobId, j.index, JSON.stringify(j.overrides), j.status ?? 'pending', at, at);
+        } catch (err) {
+          if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
+            throw new TrackingInputError(`sweep ${sweepId}: index ${j.index} of job ${j.jobId} is already used by another job`);
+          }
+          throw err;
+        }
+      }
     });
   }
 
