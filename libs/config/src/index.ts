@@ -1,2 +1,23 @@
-// @workbench/config: Hydra-like experiment configs on a convict schema: groups, defaults lists, overrides, interpolation, multirun.
-export {};
+// @workbench/config: Hydra-like experiment configs on a convict schema: groups, defaults lists,
+// overrides, interpolation, multirun. See README.md.
+export { ConfigError } from './config-error.js';
+export { composeConfig, overrideText, EXPERIMENT_KEY, type ComposeOptions, type ComposeResult } from './compose.js';
+export { parseOverride, parseOverrides, formatOverride, type Override, type OverrideKind } from './overrides.js';
+export { parseValue, formatValue, type ConfigValue, type ParsedValue } from './value-syntax.js';
+export { expandMultirun, planMultirun, jobId, type MultirunJob, type MultirunPlan } from './multirun.js';
+export { configHash, groupKey, BOOKKEEPING_KEYS } from './config-hash.js';
+export { formatConfig, schemaHelp } from './format-config.js';
+export { listExperiments, listGroups, listOptions, findExperimentsDir } from './config-files.js';
+export {
+  SCHEMA,
+  METHODS,
+  BACKENDS,
+  LAUNCHERS,
+  schemaEntries,
+  createConvict,
+  type ResolvedConfig,
+  type Method,
+  type BackendChoice,
+  type LauncherType,
+  type SchemaEntry,
+} from './schema.js';

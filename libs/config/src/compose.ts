@@ -1,0 +1,264 @@
+// Hydra-like composition: schema defaults (and env vars) < the primary config
+// `experiments/config.yaml` and its defaults list < the selected experiment (`+experiment=...`)
+// < command-line overrides; then `${...}` interpolation and strict validation.
+import { dirname, join, relative, resolve } from 'node:path';
+import { ConfigError } from './config-error.js';
+import {
+  findConfigFile,
+  findExperimentsDir,
+  listExperiments,
+  listGroups,
+  optionError,
+  readConfigFile,
+  type DefaultsEntry,
+} from './config-files.js';
+import { resolveInterpolations } from './interpolation.js';
+import { getPath, isPlainObject, setPath, type ConfigTree } from './object-path.js';
+import { parseOverrides, type Override } from './overrides.js';
+import { createConvict, schemaEntries, type ResolvedConfig } from './schema.js';
+import { didYouMean } from './suggest.js';
+import { coerce, isNamespace, schemaEntry, unknownKeyError, validateTree } from './validate.js';
+import { formatValue, type ConfigValue } from './value-syntax.js';
+
+export interface ComposeOptions {
+  overrides?: readonly string[];
+  /** Default: `experiments/` in `cwd` or its nearest parent. */
+  experimentsDir?: string;
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface ComposeResult {
+  config: ResolvedConfig;
+  /** The overrides as given. */
+  overrides: string[];
+  /** The selected experiment (`paper/encoder_injection`), if any. */
+  experiment?: string;
+  sources: {
+    /** Files merged, in order, relative to the experiments folder. */
+    files: string[];
+    /** Final config group selections (`{data: 'shapes', scale: 'cpu'}`). */
+    groups: Record<string, string>;
+    /** Where each key that is not a schema default got its value ("experiments/x.yaml", "override 'k=v'", "env"). */
+    keys: Record<string, string>;
+  };
+}
+
+/** The pseudo-group that selects an experiment file anywhere under the experiments folder. */
+export const EXPERIMENT_KEY = 'experiment';
+const PRIMARY = 'config';
+
+interface MergeItem {
+  file: string;
+  body: ConfigTree;
+}
+
+/** A defaults-list entry tagged with where it came from; experiments are includes. */
+type Entry = DefaultsEntry & { from: string; fromDir: string };
+
+function defaultBase(env: NodeJS.ProcessEnv): { tree: ConfigTree; envKeys: Record<string, string> } {
+  const tree = createConvict(env).getProperties() as unknown as ConfigTree;
+  const envKeys: Record<string, string> = {};
+  for (const e of schemaEntries()) if (e.env && env[e.env] !== undefined) envKeys[e.key] = `env ${e.env}`;
+  return { tree: structuredClone(tree), envKeys };
+}
+
+/** Place a body at its package: group files default to the group's package (`model/x.yaml` → `model.*`). */
+function packaged(body: ConfigTree, header: string | undefined, defaultPackage: string): ConfigTree {
+  const pkg = header === undefined ? defaultPackage : header === '_global_' ? '' : header === '_group_' ? defaultPackage : header;
+  if (pkg === '') return body;
+  // Tolerance for files written with their package spelled out (`data:` at the top of data/x.yaml).
+  const keys = Object.keys(body);
+  if (header === undefined && keys.length === 1 && keys[0] === pkg && isPlainObject(body[pkg]) && !schemaEntry(`${pkg}.${pkg}`)) {
+    return body;
+  }
+  const out: ConfigTree = {};
+  setPath(out, pkg.replace(/\//g, '.'), body);
+  return out;
+}
+
+/** Leaves of a validated tree, stopping at schema leaves (so `sweep.params` stays one value). */
+function schemaLeaves(tree: ConfigTree, prefix = ''): Array<[string, ConfigValue]> {
+  const out: Array<[string, ConfigValue]> = [];
+  for (const [k, v] of Object.entries(tree)) {
+    const key = prefix ? `${prefix}.${k}` : k;
+    if (schemaEntry(key)) out.push([key, v]);
+    else if (isPlainObject(v)) out.push(...schemaLeaves(v, key));
+  }
+  return out;
+}
+
+export function composeConfig(opts: ComposeOptions = {}): ComposeResult {
+  const cwd = opts.cwd ?? process.cwd();
+  const env = opts.env ?? process.env;
+  const experimentsDir = opts.experimentsDir ? resolve(cwd, opts.experimentsDir) : findExperimentsDir(cwd);
+  const rawOverrides = [...(opts.overrides ?? [])];
+  const overrides = parseOverrides(rawOverrides);
+  const groups = listGroups(experimentsDir);
+  const shown = (p: string) => {
+    const rel = experimentsDir ? relative(experimentsDir, p) : '..';
+    return rel.startsWith('..') ? p : join('experiments', rel);
+  };
+
+  for (const o of overrides) {
+    if (o.sweep) throw new ConfigError(`override '${o.raw}' is a sweep (several values): run it as a multirun with -m`);
+  }
+
+  // 1. Sort the overrides: experiment selection, group selections, key overrides.
+  let experiment: string | undefined;
+  const cliGroups = new Map<string, string | null>();
+  const cliAppend: Entry[] = [];
+  const keyOverrides: Override[] = [];
+  for (const o of overrides) {
+    if (o.key === EXPERIMENT_KEY) {
+      if (o.kind === 'delete') experiment = undefined;
+      else if (typeof o.value !== 'string' || o.value === '') throw new ConfigError(`override '${o.raw}': name an experiment file, e.g. +experiment=paper/encoder_injection`);
+      else experiment = o.value;
+    } else if (groups.includes(o.key) && !(o.kind !== 'delete' && isPlainObject(o.value))) {
+      if (o.kind === 'delete') {
+        // `~data` drops the group and, when it is also a namespace, resets its keys.
+        cliGroups.set(o.key, null);
+        if (isNamespace(o.key)) keyOverrides.push(o);
+      }
+      else {
+        if (typeof o.value !== 'string' || o.value === '') throw new ConfigError(`override '${o.raw}': ${o.key} is a config group; name one of its files, e.g. ${o.key}=<option>`);
+        cliGroups.set(o.key, o.value);
+        cliAppend.push({ kind: 'group', group: o.key, option: o.value, optional: false, from: `override '${o.raw}'`, fromDir: cwd });
+      }
+    } else if (schemaEntry(o.key)) {
+      keyOverrides.push(o);
+    } else if (isNamespace(o.key) && o.kind === 'delete') {
+      keyOverrides.push(o);
+    } else if (isNamespace(o.key)) {
+      throw new ConfigError(`override '${o.raw}': ${o.key} is a group of keys, not a value; set one of them, e.g. ${schemaEntries().find((e) => e.key.startsWith(`${o.key}.`))?.key}=...`);
+    } else {
+      throw unknownKeyError(o.key, ` in override '${o.raw}'`, [EXPERIMENT_KEY, ...groups]);
+    }
+  }
+
+  // 2. The root defaults list: the primary config's entries, then CLI-appended groups and the
+  //    experiment (Hydra appends both to the primary defaults list, in that spirit).
+  const primaryPath = experimentsDir ? findConfigFile(experimentsDir, PRIMARY) : undefined;
+  const root: Entry[] = [];
+  if (primaryPath) root.push({ kind: 'include', path: primaryPath, from: 'primary config', fromDir: cwd });
+  root.push(...cliAppend);
+  let experimentPath: string | undefined;
+  if (experiment !== undefined) {
+    experimentPath =
+      (experimentsDir ? findConfigFile(experimentsDir, experiment) : undefined) ?? findConfigFile(cwd, experiment);
+    if (!experimentPath) {
+      const known = experimentsDir ? listExperiments(experimentsDir) : [];
+      throw new ConfigError(
+        `no experiment file '${experiment}' under ${experimentsDir ?? 'experiments/ (no experiments folder found)'}${didYouMean(experiment, known)} (see: workbench config --list)`,
+      );
+    }
+    root.push({ kind: 'include', path: experimentPath, from: `override '+experiment=${experiment}'`, fromDir: cwd });
+  }
+
+  // 3. Walk the defaults tree. Group choices are "last selection wins, command line wins over
+  //    all", and a chosen option may bring its own defaults, so iterate to a fixpoint.
+  const groupDir = (g: string) => join(experimentsDir ?? '', g);
+  let choices = new Map<string, string | null>(cliGroups);
+  let merge: MergeItem[] = [];
+  for (let round = 0; ; round++) {
+    if (round > 10) throw new ConfigError('config group selections do not settle (defaults lists select each other in a loop)');
+    const seen = new Map<string, string | null>();
+    const merged = new Set<string>();
+    merge = [];
+    const visit = (entry: Entry, stack: string[]): void => {
+      if (entry.kind === 'self') return;
+      let path: string;
+      let defaultPackage = '';
+      if (entry.kind === 'group') {
+        if (!experimentsDir || !groups.includes(entry.group)) {
+          throw new ConfigError(`${entry.from}: unknown config group '${entry.group}' (groups: ${groups.join(', ') || 'none'})${didYouMean(entry.group, groups)}`);
+        }
+        seen.set(entry.group, entry.option);
+        if (merged.has(entry.group)) return; // later selections only change the choice
+        merged.add(entry.group);
+        const option = cliGroups.has(entry.group) ? cliGroups.get(entry.group) : choices.has(entry.group) ? choices.get(entry.group) : entry.option;
+        if (option === null || option === undefined) return;
+        const found = findConfigFile(groupDir(entry.group), option);
+        if (!found) {
+          if (entry.optional) return;
+          throw optionError(entry.group, option, groupDir(entry.group));
+        }
+        path = found;
+        defaultPackage = entry.group.replace(/\//g, '.');
+      } else {
+        // Includes are relative to the including file, then to the experiments folder.
+        const found = findConfigFile(entry.fromDir, entry.path) ?? (experimentsDir ? findConfigFile(experimentsDir, entry.path) : undefined);
+        if (!found) throw new ConfigError(`${entry.from}: included config '${entry.path}' not found`);
+        path = found;
+      }
+      if (stack.includes(path)) throw new ConfigError(`defaults lists include each other in a loop: ${[...stack, path].map(shown).join(' -> ')}`);
+      const file = readConfigFile(path, shown(path));
+      const entries = file.defaults.some((d) => d.kind === 'self') ? file.defaults : [...file.defaults, { kind: 'self' as const }];
+      for (const d of entries) {
+        if (d.kind === 'self') merge.push({ file: shown(path), body: packaged(file.body, file.packageHeader, defaultPackage) });
+        else visit({ ...d, from: shown(path), fromDir: dirname(path) }, [...stack, path]);
+      }
+    };
+    for (const entry of root) visit(entry, []);
+    const next = new Map(seen);
+    for (const [g, o] of cliGroups) next.set(g, o);
+    const same = next.size === choices.size && [...next].every(([g, o]) => choices.get(g) === o && choices.has(g));
+    choices = next;
+    if (same) break;
+  }
+
+  // 4. Merge: defaults (+env) < files in defaults order < key overrides.
+  const { tree, envKeys } = defaultBase(env);
+  const base = structuredClone(tree);
+  const origin: Record<string, string> = { ...envKeys };
+  for (const item of merge) {
+    validateTree(structuredClone(item.body), () => ` (from ${item.file})`, [EXPERIMENT_KEY, ...groups], { values: false });
+    for (const [key, value] of schemaLeaves(item.body)) {
+      setPath(tree, key, value);
+      origin[key] = item.file;
+    }
+  }
+  for (const o of keyOverrides) {
+    if (o.kind === 'delete') {
+      for (const e of schemaEntries().filter((e) => e.key === o.key || e.key.startsWith(`${o.key}.`))) {
+        setPath(tree, e.key, structuredClone(getPath(base, e.key) as ConfigValue));
+        delete origin[e.key];
+      }
+    } else {
+      setPath(tree, o.key, o.value ?? null);
+      origin[o.key] = `override '${o.raw}'`;
+    }
+  }
+
+  // 5. Interpolate, then validate every value strictly (naming where a bad value came from).
+  const resolved = resolveInterpolations(tree, env);
+  validateTree(resolved, (key) => (origin[key] ? ` (from ${origin[key]})` : ''), [], { values: true });
+
+  // 6. convict: the same checks once more, plus its own (a safety net, and the documented schema).
+  // convict's strict check descends into object values, so the one map-valued key
+  // (`sweep.params`, already checked above) is kept out of it and put back afterwards.
+  const cv = createConvict(env);
+  for (const [key, value] of schemaLeaves(resolved)) if (key !== 'sweep.params') cv.set(key as never, value as never);
+  try {
+    cv.validate({ allowed: 'strict' });
+  } catch (err) {
+    throw new ConfigError(`invalid config: ${(err as Error).message.split('\n')[0]}`);
+  }
+
+  const groupsOut: Record<string, string> = {};
+  for (const [g, o] of choices) if (o !== null) groupsOut[g] = o;
+  const config = cv.getProperties() as ResolvedConfig;
+  config.sweep.params = (getPath(resolved, 'sweep.params') ?? {}) as Record<string, unknown>;
+  return {
+    config,
+    overrides: rawOverrides,
+    experiment,
+    sources: { files: merge.map((m) => m.file), groups: groupsOut, keys: origin },
+  };
+}
+
+/** `key=value` text for a key of the schema (used to spell job overrides). */
+export function overrideText(key: string, value: ConfigValue): string {
+  const entry = schemaEntry(key);
+  return `${key}=${formatValue(entry ? coerce(entry, value) : value)}`;
+}

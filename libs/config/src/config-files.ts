@@ -1,0 +1,159 @@
+// Reading experiment and group files (YAML or JSON): the `# @package` header, the `defaults:`
+// list and the body.
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { ConfigError } from './config-error.js';
+import { isPlainObject, type ConfigTree } from './object-path.js';
+import { didYouMean } from './suggest.js';
+
+export const CONFIG_EXTENSIONS = ['.yaml', '.yml', '.json'];
+
+/** One entry of a defaults list. */
+export type DefaultsEntry =
+  | { kind: 'self' }
+  | { kind: 'group'; group: string; option: string | null; optional: boolean }
+  | { kind: 'include'; path: string };
+
+export interface ConfigFile {
+  path: string; // absolute
+  /** `_global_`, or a dotted package, or undefined (use the caller's default). */
+  packageHeader?: string;
+  defaults: DefaultsEntry[];
+  body: ConfigTree;
+}
+
+function parseDefaultsEntry(item: unknown, file: string): DefaultsEntry {
+  if (item === '_self_') return { kind: 'self' };
+  if (typeof item === 'string') return { kind: 'include', path: item };
+  if (isPlainObject(item) && Object.keys(item).length === 1) {
+    const [rawKey, option] = Object.entries(item)[0];
+    let key = rawKey.trim();
+    let optional = false;
+    // Hydra keywords: `override /data: facades`, `optional model: x`. Selections are
+    // "last one wins" here, so `override` needs no special treatment.
+    for (;;) {
+      if (key.startsWith('override ')) key = key.slice('override '.length).trim();
+      else if (key.startsWith('optional ')) {
+        optional = true;
+        key = key.slice('optional '.length).trim();
+      } else break;
+    }
+    const group = key.replace(/^\/+/, '');
+    if (option !== null && typeof option !== 'string') {
+      throw new ConfigError(`${file}: defaults entry '${rawKey}' must name one option (e.g. '- ${group}: <option>'), got ${JSON.stringify(option)}`);
+    }
+    return { kind: 'group', group, option, optional };
+  }
+  throw new ConfigError(`${file}: bad defaults entry ${JSON.stringify(item)}: use '- group: option', '- file' or '- _self_'`);
+}
+
+/** `shown` is how errors name the file (e.g. `experiments/paper/methods.yaml`). */
+export function readConfigFile(path: string, shown: string = path): ConfigFile {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`cannot read config file ${shown}: ${(err as Error).message}`);
+  }
+  let doc: unknown;
+  try {
+    doc = path.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
+  } catch (err) {
+    const msg = err instanceof YAMLParseError ? err.message.split('\n')[0] : (err as Error).message;
+    throw new ConfigError(`${shown}: not valid ${path.endsWith('.json') ? 'JSON' : 'YAML'}: ${msg}`);
+  }
+  if (doc === null || doc === undefined) doc = {};
+  if (!isPlainObject(doc)) throw new ConfigError(`${shown}: a config file must be a mapping of keys, not ${Array.isArray(doc) ? 'a list' : typeof doc}`);
+  const header = /^#\s*@package\s+(\S+)/m.exec(text.split('\n').find((l) => l.includes('@package')) ?? '');
+  const { defaults, ...body } = doc;
+  if (defaults !== undefined && !Array.isArray(defaults)) throw new ConfigError(`${shown}: 'defaults' must be a list`);
+  const entries = (defaults ?? []).map((d) => parseDefaultsEntry(d, shown));
+  if (entries.filter((e) => e.kind === 'self').length > 1) throw new ConfigError(`${shown}: _self_ appears twice in defaults`);
+  return { path, packageHeader: header?.[1], defaults: entries, body };
+}
+
+/** The file of `name` (with or without extension) inside `dir`, if any. */
+export function findConfigFile(dir: string, name: string): string | undefined {
+  const candidates = CONFIG_EXTENSIONS.some((ext) => name.endsWith(ext)) ? [name] : CONFIG_EXTENSIONS.map((ext) => name + ext);
+  for (const c of candidates) {
+    const p = resolve(dir, c);
+    if (existsSync(p) && statSync(p).isFile()) return p;
+  }
+  return undefined;
+}
+
+/** Option names of a group folder (file names without extension). */
+export function listOptions(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => CONFIG_EXTENSIONS.some((ext) => f.endsWith(ext)) && !f.startsWith('_'))
+    .map((f) => f.replace(/\.(ya?ml|json)$/, ''))
+    .sort();
+}
+
+/** Config groups: the sub-folders of the experiments folder. */
+export function listGroups(experimentsDir: string | undefined): string[] {
+  if (!experimentsDir || !existsSync(experimentsDir)) return [];
+  return readdirSync(experimentsDir, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && !d.name.startsWith('_') && !d.name.startsWith('.'))
+    .map((d) => d.name)
+    .sort();
+}
+
+function allConfigFiles(experimentsDir: string): string[] {
+  const out: string[] = [];
+  const walk = (dir: string) => {
+    for (const d of readdirSync(dir, { withFileTypes: true })) {
+      if (d.name.startsWith('_') || d.name.startsWith('.')) continue;
+      const p = join(dir, d.name);
+      if (d.isDirectory()) walk(p);
+      else if (CONFIG_EXTENSIONS.some((ext) => d.name.endsWith(ext))) out.push(p);
+    }
+  };
+  if (existsSync(experimentsDir)) walk(experimentsDir);
+  return out.sort();
+}
+
+/** Groups that some defaults list selects (`data`, `scale`, ...), as opposed to experiment folders (`paper`). */
+export function referencedGroups(experimentsDir: string): Set<string> {
+  const groups = new Set<string>();
+  for (const p of allConfigFiles(experimentsDir)) {
+    try {
+      for (const d of readConfigFile(p).defaults) if (d.kind === 'group') groups.add(d.group.split('/')[0]);
+    } catch {
+      // a broken file is reported when it is used, not when listing
+    }
+  }
+  return groups;
+}
+
+/**
+ * Experiment files (names for +experiment=), relative to the experiments folder: every file
+ * except the primary config and the options of groups that a defaults list selects.
+ */
+export function listExperiments(experimentsDir: string): string[] {
+  const groups = referencedGroups(experimentsDir);
+  return allConfigFiles(experimentsDir)
+    .map((p) => relative(experimentsDir, p).replace(/\.(ya?ml|json)$/, ''))
+    .filter((name) => name !== 'config' && !(name.includes('/') && groups.has(name.split('/')[0])));
+}
+
+export function optionError(group: string, option: string, dir: string): ConfigError {
+  const options = listOptions(dir);
+  return new ConfigError(
+    `unknown option '${option}' for config group ${group} (available: ${options.join(', ') || 'none'})${didYouMean(option, options)}`,
+  );
+}
+
+/** The experiments folder: explicit, else `experiments/` in cwd or the nearest parent holding one. */
+export function findExperimentsDir(cwd: string): string | undefined {
+  let dir = resolve(cwd);
+  for (;;) {
+    const candidate = join(dir, 'experiments');
+    if (existsSync(candidate) && statSync(candidate).isDirectory()) return candidate;
+    const parent = dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}

@@ -1,0 +1,44 @@
+// Stable hashes of a resolved config: `configHash` identifies what a run computes (bookkeeping
+// such as the run name, paths or the sweep it belongs to is left out);
+// `groupKey` also leaves out `seed`, so runs that differ only by seed share a key (tracking
+// groups them to report mean ± std over seeds).
+import { createHash } from 'node:crypto';
+import type { ResolvedConfig } from './schema.js';
+
+/**
+ * Keys (or whole namespaces) that do not change what a run computes. Same list and same hash
+ * as `@workbench/tracking`'s `GROUP_KEY_IGNORED`/`groupKey` (which the store applies when a run is
+ * created), plus `sweep` (the sweep id and job id differ per job and must not split seed groups).
+ */
+export const BOOKKEEPING_KEYS = ['name', 'resume', 'backend', 'tracking', 'serve', 'launcher', 'sweep', 'train.runs_dir', 'eval.lpips_dir'] as const;
+
+function canonical(value: unknown, path: string, skip: readonly string[]): unknown {
+  if (Array.isArray(value)) return value.map((v) => canonical(v, path, skip));
+  if (typeof value === 'object' && value !== null) {
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(value).sort()) {
+      const key = path ? `${path}.${k}` : k;
+      if (skip.includes(key) || (value as Record<string, unknown>)[k] === undefined) continue;
+      out[k] = canonical((value as Record<string, unknown>)[k], key, skip);
+    }
+    return out;
+  }
+  return value;
+}
+
+function hashOf(config: ResolvedConfig, skip: readonly string[]): string {
+  return createHash('sha256')
+    .update(JSON.stringify(canonical(config, '', skip)))
+    .digest('hex')
+    .slice(0, 16);
+}
+
+/** 16 hex chars; equal for configs that compute the same thing (seed included). */
+export function configHash(config: ResolvedConfig): string {
+  return hashOf(config, BOOKKEEPING_KEYS);
+}
+
+/** 16 hex chars; equal for configs that differ only by `seed` (and bookkeeping). */
+export function groupKey(config: ResolvedConfig): string {
+  return hashOf(config, [...BOOKKEEPING_KEYS, 'seed']);
+}

@@ -1,0 +1,265 @@
+// The one config schema (convict): every key the workbench reads, with its format, default, doc
+// and env var. docs/ARCHITECTURE.md "Config keys" is the human-readable copy of this file.
+import convict from 'convict';
+
+export const METHODS = ['bicyclegan', 'cvae_gan', 'cvae_gan_pp', 'clr_gan', 'cae_gan', 'pix2pix_noise'] as const;
+export const BACKENDS = ['auto', 'node-gpu', 'node', 'wasm', 'cpu'] as const;
+export const LAUNCHERS = ['local', 'slurm'] as const;
+
+export type Method = (typeof METHODS)[number];
+export type BackendChoice = (typeof BACKENDS)[number];
+export type LauncherType = (typeof LAUNCHERS)[number];
+
+/** Value checks beyond convict's built-ins. Each returns the allowed-values text for errors. */
+export interface CustomFormat {
+  name: string;
+  allowed: string;
+  test: (value: unknown) => boolean;
+}
+
+const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
+export const CUSTOM_FORMATS: CustomFormat[] = [
+  { name: 'int', allowed: 'an integer', test: isInt },
+  { name: 'nat', allowed: 'an integer >= 0', test: (v) => isInt(v) && v >= 0 },
+  { name: 'positive-int', allowed: 'an integer >= 1', test: (v) => isInt(v) && v >= 1 },
+  { name: 'even-int', allowed: 'an even integer >= 2', test: (v) => isInt(v) && v >= 2 && v % 2 === 0 },
+  { name: 'channels', allowed: '1 or 3', test: (v) => v === 1 || v === 3 },
+  { name: 'port', allowed: 'an integer 0..65535', test: (v) => isInt(v) && v >= 0 && v <= 65535 },
+  { name: 'float', allowed: 'a number', test: (v) => typeof v === 'number' && Number.isFinite(v) },
+  { name: 'non-negative', allowed: 'a number >= 0', test: (v) => typeof v === 'number' && Number.isFinite(v) && v >= 0 },
+  { name: 'bool', allowed: 'true or false', test: (v) => typeof v === 'boolean' },
+  { name: 'string', allowed: 'a string', test: (v) => typeof v === 'string' },
+  { name: 'string-list', allowed: 'a list of strings, e.g. [a,b]', test: (v) => Array.isArray(v) && v.every((x) => typeof x === 'string') },
+  {
+    name: 'sweep-params',
+    allowed: 'a map of key -> list of values or comma-separated string',
+    test: (v) => typeof v === 'object' && v !== null && !Array.isArray(v),
+  },
+];
+
+let formatsRegistered = false;
+function registerFormats(): void {
+  if (formatsRegistered) return;
+  formatsRegistered = true;
+  for (const f of CUSTOM_FORMATS) {
+    // convict ships `int`, `nat`; ours replace them with the same semantics and clearer messages.
+    convict.addFormat({
+      name: f.name,
+      validate(value: unknown) {
+        if (!f.test(value)) throw new Error(`must be ${f.allowed}`);
+      },
+    });
+  }
+}
+
+interface Leaf {
+  doc: string;
+  format: string | readonly string[];
+  default: unknown;
+  env?: string;
+}
+type SchemaNode = { [key: string]: SchemaNode | Leaf };
+
+const e = <T extends readonly string[]>(values: T, def: T[number], doc: string): Leaf => ({ doc, format: values, default: def });
+const leaf = (format: string, def: unknown, doc: string, env?: string): Leaf => (env ? { doc, format, default: def, env } : { doc, format, default: def });
+
+/** The schema tree. Leaves are convict entries; the defaults are the official BicycleGAN settings. */
+export const SCHEMA = {
+  name: leaf('string', '', 'run name; empty = derived from the experiment and overrides'),
+  seed: leaf('int', 0, 'random seed of initialisation, batching and z sampling (not of the dataset)'),
+  method: e(METHODS, 'bicyclegan', 'which of the six paper variants to train'),
+  backend: { ...e(BACKENDS, 'auto', 'TensorFlow.js backend; auto = best available'), env: 'WORKBENCH_BACKEND' },
+  resume: leaf('string', '', 'run id to continue from its latest checkpoint'),
+  data: {
+    dataset: e(['shapes', 'aligned'] as const, 'shapes', 'built-in synthetic shapes, or an aligned A|B image folder'),
+    root: leaf('string', '', 'folder of an aligned dataset (holding train/ and val/ or test/)'),
+    direction: e(['AtoB', 'BtoA'] as const, 'AtoB', 'translation direction'),
+    load_size: leaf('positive-int', 286, 'images are resized to this size before cropping'),
+    crop_size: leaf('positive-int', 256, 'training crop size (the network resolution)'),
+    preprocess: e(['resize_and_crop', 'crop', 'scale_width', 'none'] as const, 'resize_and_crop', 'preprocessing of aligned images'),
+    no_flip: leaf('bool', false, 'disable random horizontal flips'),
+    input_nc: leaf('channels', 3, 'channels of A'),
+    output_nc: leaf('channels', 3, 'channels of B'),
+    train_size: leaf('positive-int', 2000, 'shapes: number of training pairs'),
+    test_size: leaf('positive-int', 200, 'shapes: number of test pairs'),
+    num_modes: leaf('positive-int', 6, 'shapes: K palette modes of B for a given A'),
+    max_shapes: leaf('positive-int', 3, 'shapes: shapes per image'),
+    background_modes: leaf('positive-int', 1, 'shapes: background colour modes (1 = fixed background)'),
+    seed: leaf('int', 1234, 'shapes: dataset generation seed (separate from the run seed)'),
+  },
+  model: {
+    encoder: e(['resnet', 'cnn'] as const, 'resnet', 'encoder E architecture (resnet_256 / conv_256 in the official code)'),
+    where_add: e(['input', 'all'] as const, 'all', 'inject z at the input only or into every G down layer'),
+    nz: leaf('positive-int', 8, 'latent code length |z|'),
+    ngf: leaf('positive-int', 64, 'G width (filters of the first layer)'),
+    ndf: leaf('positive-int', 64, 'D width'),
+    nef: leaf('positive-int', 64, 'E width'),
+    norm: e(['instance', 'batch', 'none'] as const, 'instance', 'normalisation layer'),
+    upsample: e(['basic', 'bilinear'] as const, 'basic', 'G upsampling: transposed conv, or bilinear + conv'),
+    use_dropout: leaf('bool', true, 'dropout in G (every official script passes --use_dropout)'),
+    num_Ds: leaf('positive-int', 2, 'scales per multi-scale discriminator'),
+    conditional_D: leaf('bool', false, 'D sees concat(A, B) instead of B only'),
+    gan_mode: e(['lsgan', 'vanilla'] as const, 'lsgan', 'GAN objective'),
+    init_gain: leaf('non-negative', 0.02, 'xavier normal init gain'),
+  },
+  loss: {
+    lambda_L1: leaf('non-negative', 10, 'weight of the image L1 loss'),
+    lambda_kl: leaf('non-negative', 0.01, 'weight of the KL loss'),
+    lambda_z: leaf('non-negative', 0.5, 'weight of the latent L1 loss (cLR branch)'),
+    lambda_GAN: leaf('non-negative', 1, 'weight of the GAN loss on the encoded (cVAE) branch'),
+    lambda_GAN2: leaf('non-negative', 1, 'weight of the GAN loss on the random-z (cLR) branch'),
+  },
+  train: {
+    batch_size: leaf('even-int', 2, 'batch size (even: half cVAE, half cLR)'),
+    lr: leaf('non-negative', 2e-4, 'Adam learning rate'),
+    beta1: leaf('non-negative', 0.5, 'Adam beta1'),
+    beta2: leaf('non-negative', 0.999, 'Adam beta2'),
+    niter: leaf('nat', 100, 'epochs at constant learning rate'),
+    niter_decay: leaf('nat', 100, 'epochs of linear learning-rate decay to 0'),
+    iters: leaf('nat', 0, 'if > 0: stop after this many iterations (the lr schedule is spread over them)'),
+    log_every: leaf('positive-int', 10, 'iterations between metric points'),
+    display_every: leaf('positive-int', 100, 'iterations between image grids'),
+    checkpoint_every: leaf('positive-int', 500, 'iterations between checkpoints (and always at the end)'),
+    num_samples: leaf('positive-int', 3, 'random-z samples per input in the image grids'),
+    runs_dir: leaf('string', 'runs', 'folder of run folders (runs/<run-id>/)'),
+  },
+  eval: {
+    n_inputs: leaf('positive-int', 100, 'inputs for the diversity protocol'),
+    n_samples: leaf('positive-int', 20, 'random-z samples per input'),
+    pairs: e(['consecutive', 'all'] as const, 'consecutive', 'LPIPS pairs among the samples of one input'),
+    lpips_version: e(['0.0', '0.1'] as const, '0.0', 'LPIPS linear weights version (the paper used 0.0)'),
+    lpips_dir: leaf('string', '~/.cache/bicyclegan-workbench/lpips', 'folder of converted LPIPS weights', 'WORKBENCH_LPIPS_DIR'),
+  },
+  tracking: {
+    db: leaf('string', 'workbench.db', 'SQLite tracking database', 'WORKBENCH_DB'),
+    uri: leaf('string', '', 'http://host:port of a workbench server to report to (remote runs)'),
+  },
+  serve: {
+    host: leaf('string', '127.0.0.1', 'dashboard host'),
+    port: leaf('port', 7860, 'dashboard port'),
+    token: leaf('string', '', 'bearer token required by the server (empty = none)', 'WORKBENCH_TOKEN'),
+  },
+  sweep: {
+    seeds: leaf('nat', 0, 'multirun: add a seed axis seed, seed+1, ... of this length (0 = none)'),
+    params: leaf('sweep-params', {}, 'multirun: axes key -> values (experiment files), like hydra.sweeper.params'),
+    id: leaf('string', '', 'set by the sweep runner: the sweep this run belongs to'),
+    job: leaf('string', '', 'set by the sweep runner: this run\'s stable job id'),
+  },
+  launcher: {
+    type: e(LAUNCHERS, 'local', 'where sweep jobs run (select with launcher=local|slurm)'),
+    jobs: leaf('nat', 0, 'local: parallel worker processes (0 = what the cores allow)'),
+    partition: leaf('string', '', 'slurm: partition'),
+    time: leaf('string', '', 'slurm: time limit per job, e.g. 04:00:00'),
+    cpus_per_task: leaf('positive-int', 2, 'slurm: CPUs per job'),
+    gpus_per_task: leaf('nat', 0, 'slurm: GPUs per job'),
+    mem: leaf('string', '', 'slurm: memory per job, e.g. 16G'),
+    max_parallel: leaf('nat', 0, 'slurm: array throttle %N (0 = no limit)'),
+    extra: leaf('string-list', [], 'slurm: raw #SBATCH lines'),
+  },
+} satisfies SchemaNode;
+
+/** The resolved config: plain data, every key present. */
+export interface ResolvedConfig {
+  name: string;
+  seed: number;
+  method: Method;
+  backend: BackendChoice;
+  resume: string;
+  data: {
+    dataset: 'shapes' | 'aligned';
+    root: string;
+    direction: 'AtoB' | 'BtoA';
+    load_size: number;
+    crop_size: number;
+    preprocess: 'resize_and_crop' | 'crop' | 'scale_width' | 'none';
+    no_flip: boolean;
+    input_nc: 1 | 3;
+    output_nc: 1 | 3;
+    train_size: number;
+    test_size: number;
+    num_modes: number;
+    max_shapes: number;
+    background_modes: number;
+    seed: number;
+  };
+  model: {
+    encoder: 'resnet' | 'cnn';
+    where_add: 'input' | 'all';
+    nz: number;
+    ngf: number;
+    ndf: number;
+    nef: number;
+    norm: 'instance' | 'batch' | 'none';
+    upsample: 'basic' | 'bilinear';
+    use_dropout: boolean;
+    num_Ds: number;
+    conditional_D: boolean;
+    gan_mode: 'lsgan' | 'vanilla';
+    init_gain: number;
+  };
+  loss: { lambda_L1: number; lambda_kl: number; lambda_z: number; lambda_GAN: number; lambda_GAN2: number };
+  train: {
+    batch_size: number;
+    lr: number;
+    beta1: number;
+    beta2: number;
+    niter: number;
+    niter_decay: number;
+    iters: number;
+    log_every: number;
+    display_every: number;
+    checkpoint_every: number;
+    num_samples: number;
+    runs_dir: string;
+  };
+  eval: { n_inputs: number; n_samples: number; pairs: 'consecutive' | 'all'; lpips_version: '0.0' | '0.1'; lpips_dir: string };
+  tracking: { db: string; uri: string };
+  serve: { host: string; port: number; token: string };
+  sweep: { seeds: number; params: Record<string, unknown>; id: string; job: string };
+  launcher: {
+    type: LauncherType;
+    jobs: number;
+    partition: string;
+    time: string;
+    cpus_per_task: number;
+    gpus_per_task: number;
+    mem: string;
+    max_parallel: number;
+    extra: string[];
+  };
+}
+
+export interface SchemaEntry extends Leaf {
+  key: string;
+}
+
+const isLeaf = (n: SchemaNode | Leaf): n is Leaf => 'doc' in n && 'format' in n && 'default' in n;
+
+/** Every leaf of the schema, in declaration order, with its dotted key. */
+export function schemaEntries(): SchemaEntry[] {
+  const out: SchemaEntry[] = [];
+  const walk = (node: SchemaNode, prefix: string) => {
+    for (const [k, child] of Object.entries(node)) {
+      const key = prefix ? `${prefix}.${k}` : k;
+      if (isLeaf(child)) out.push({ key, ...child });
+      else walk(child, key);
+    }
+  };
+  walk(SCHEMA as SchemaNode, '');
+  return out;
+}
+
+/** Namespaces (`data`, `model`, ...): keys that hold other keys. */
+export function schemaNamespaces(): string[] {
+  return Object.entries(SCHEMA as SchemaNode)
+    .filter(([, n]) => !isLeaf(n))
+    .map(([k]) => k);
+}
+
+/** A convict instance of the schema (env vars on, command-line args off: we parse overrides). */
+export function createConvict(env: NodeJS.ProcessEnv = process.env): convict.Config<ResolvedConfig> {
+  registerFormats();
+  // convict mutates nothing in the schema object it receives; a deep copy keeps defaults pristine.
+  const schema = structuredClone(SCHEMA) as unknown as convict.Schema<ResolvedConfig>;
+  return convict(schema, { env, args: [] });
+}
