@@ -8,3 +8,6 @@ export * from './registry.js';
 export { EVAL, type NormKind, type RunContext, type UpsampleKind } from './layers.js';
 export { ParamStore, type ParamLayout, type ParamSpec } from './param-store.js';
 export { blockGradient, instanceNorm, tileZ, avgPool3s2p1ExcludePad } from './ops.js';
+export * from './official-import.js';
+export * from './checkpoint.js';
+export { transpose, torchShape, torchToTf, tfToTorch } from './layout.js';

@@ -126,7 +126,7 @@ function explainMismatch(net: Network, sd: StateDict, detail: string, label: str
  * network must be present with the right shape, and the file may hold nothing else
  * (`num_batches_tracked` counters of BatchNorm are accepted and ignored).
  */
-export function importOfficial(net: Network, sd: StateDict, label = net.kind): void {
+export function importOfficial(net: Network, sd: StateDict, label: string = net.kind): void {
   const specs = net.specs();
   const known = new Set(specs.map((s) => s.key));
   const missing = specs.filter((s) => !sd.has(s.key)).map((s) => s.key);

@@ -1,0 +1,70 @@
+// Network weights as safetensors files in tfjs layouts under the official key names (the
+// workbench checkpoint format), plus export back to PyTorch layouts.
+import * as tf from '@tensorflow/tfjs';
+import { readSafetensors, writeSafetensors, type StateDict } from '@workbench/torch-io';
+import { tfToTorch, torchShape } from './layout.js';
+import type { Network } from './network.js';
+
+export const CHECKPOINT_FORMAT = 'bicyclegan-workbench/v1';
+
+export class CheckpointError extends Error {
+  override name = 'CheckpointError';
+}
+
+/** Every parameter and buffer of `net`, tfjs layouts, official order. Reads variable values (sync). */
+export function networkStateDict(net: Network): StateDict {
+  const vars = new Map([...net.params(), ...net.buffers()]);
+  const out: StateDict = new Map();
+  for (const s of net.specs()) {
+    const v = vars.get(s.key);
+    if (v === undefined) throw new CheckpointError(`network ${net.kind} has no values (built shape-only?)`);
+    out.set(s.key, { shape: [...v.shape], data: v.dataSync() as Float32Array });
+  }
+  return out;
+}
+
+/** The same tensors in PyTorch layouts (what `net.state_dict()` of the official code would hold). */
+export function toOfficialStateDict(net: Network): StateDict {
+  const out: StateDict = new Map();
+  const layouts = new Map(net.specs().map((s) => [s.key, s.layout]));
+  for (const [key, t] of networkStateDict(net)) out.set(key, tfToTorch(t.data, t.shape, layouts.get(key)!));
+  return out;
+}
+
+/** Writes `net` to `path` (safetensors, tfjs layouts); `metadata` strings are stored alongside. */
+export function saveNetwork(net: Network, path: string, metadata: Record<string, string> = {}): void {
+  writeSafetensors(path, networkStateDict(net), { format: CHECKPOINT_FORMAT, kind: net.kind, layout: 'tfjs', ...metadata });
+}
+
+/**
+ * Loads weights saved by `saveNetwork` into `net`, checking every key and shape first (the
+ * network is untouched on error). Returns the file's metadata.
+ */
+export function loadNetwork(net: Network, path: string): Record<string, string> {
+  const { tensors, metadata } = readSafetensors(path);
+  if (metadata.layout !== undefined && metadata.layout !== 'tfjs') {
+    throw new CheckpointError(`${path}: tensors are in ${metadata.layout} layout, expected a workbench (tfjs layout) checkpoint; convert official .pth files with 'workbench import-official'`);
+  }
+  if (metadata.kind !== undefined && metadata.kind !== net.kind) {
+    throw new CheckpointError(`${path}: holds a ${metadata.kind} network, not a ${net.kind}`);
+  }
+  const specs = net.specs();
+  for (const s of specs) {
+    const t = tensors.get(s.key);
+    if (t === undefined) throw new CheckpointError(`${path}: missing '${s.key}' (the checkpoint was made with different model options)`);
+    if (t.shape.join(',') !== s.shape.join(',')) {
+      throw new CheckpointError(
+        `${path}: '${s.key}' has shape [${t.shape.join(',')}] but the network needs [${s.shape.join(',')}] (PyTorch [${torchShape(s.shape, s.layout).join(',')}]): the checkpoint was made with different model options`,
+      );
+    }
+  }
+  const known = new Set(specs.map((s) => s.key));
+  const extra = [...tensors.keys()].filter((k) => !known.has(k));
+  if (extra.length > 0) throw new CheckpointError(`${path}: unexpected '${extra[0]}' (${extra.length} extra tensors; different model options?)`);
+  const vars = new Map([...net.params(), ...net.buffers()]);
+  for (const s of specs) {
+    const t = tensors.get(s.key)!;
+    tf.tidy(() => vars.get(s.key)!.assign(tf.tensor(t.data, t.shape, 'float32')));
+  }
+  return metadata;
+}
