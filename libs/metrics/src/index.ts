@@ -1,3 +1,12 @@
 // @workbench/metrics: LPIPS, diversity, reconstruction error, ground-truth mode coverage and paper-layout tables.
 export * from './lpips/lpips.js';
 export * from './lpips/lpips-weights.js';
+export * from './stats/summary.js';
+export * from './diversity/sample-pairs.js';
+export * from './diversity/pair-distances.js';
+export * from './diversity/diversity.js';
+export * from './diversity/real-pairs.js';
+export * from './reconstruction.js';
+export * from './modes/mode-coverage.js';
+export * from './evaluate/evaluate-model.js';
+export * from './evaluate/eval-results.js';

@@ -1,0 +1,199 @@
+// Every metric that applies to one trained model, on the test split:
+//
+//  - diversity (LPIPS when weights are present, and the weight-free L1 always): the first N test
+//    inputs × M random z ~ N(0, I), consecutive (or all) pairs;
+//  - the "random real pairs" upper bound on the B images of the same N inputs;
+//  - reconstruction error |B − G(A, E(B).mu)| over the whole test split (models with an encoder);
+//  - ground-truth mode statistics (shapes dataset only: samples carry their masks and modes);
+//  - a sample grid: rows = inputs; columns = input A, ground truth B, encoded G(A, E(B).mu), M samples.
+//
+// G and E run in eval mode (dropout off), as the official test.py does after model.eval().
+// z draws are seeded per input, so two models evaluated with the same seed see the same z.
+import * as tf from '@tensorflow/tfjs';
+import { classifyFills, writeImageGrid, type GridRow, type PairedDataset, type Sample } from '@workbench/data';
+import { DiversityAccumulator, type DiversityResult } from '../diversity/diversity.js';
+import { realPairsDiversity } from '../diversity/real-pairs.js';
+import type { PairMode } from '../diversity/sample-pairs.js';
+import type { Lpips } from '../lpips/lpips.js';
+import { fillReportOf, ModeCoverageAccumulator, type ModeCoverageResult } from '../modes/mode-coverage.js';
+import { reconstructionL1 } from '../reconstruction.js';
+import { meanSe, type MeanSe } from '../stats/summary.js';
+
+/** The slice of the models' Generator this needs. */
+export interface EvalGenerator {
+  apply(a: tf.Tensor4D, z: tf.Tensor2D, opts?: { training?: boolean }): tf.Tensor4D;
+}
+/** The slice of the models' Encoder this needs. */
+export interface EvalEncoder {
+  apply(b: tf.Tensor4D, opts?: { training?: boolean }): { mu: tf.Tensor2D; logvar: tf.Tensor2D };
+}
+
+export type EvalPhase = 'samples' | 'reconstruction' | 'real pairs';
+
+export interface EvaluateOptions {
+  /** N: test inputs for the diversity protocol (`eval.n_inputs`); capped at the split size. */
+  nInputs: number;
+  /** M: random z per input (`eval.n_samples`). */
+  nSamples: number;
+  pairs: PairMode;
+  nz: number;
+  /** LPIPS instance; absent = LPIPS skipped (say why in `lpipsSkipped`). */
+  lpips?: Lpips;
+  /** Why LPIPS is not computed (reported with the results). */
+  lpipsSkipped?: string;
+  /** Seed of the z draws and of the real-pair choice (default 0). */
+  seed?: number;
+  /** Write the sample grid here (PNG). */
+  gridPath?: string;
+  /** Rows of the grid (default 8; the first inputs). */
+  gridRows?: number;
+  /** Called after each unit of work. */
+  onProgress?: (done: number, total: number, phase: EvalPhase) => void;
+}
+
+export interface EvalReport {
+  nInputs: number;
+  nSamples: number;
+  pairs: PairMode;
+  lpipsVersion?: string;
+  lpipsSkipped?: string;
+  diversity: DiversityResult;
+  realPairs: DiversityResult;
+  /** Mean |B − G(A, E(B).mu)| per test image; absent without an encoder. */
+  reconstruction?: MeanSe;
+  /** Shapes dataset only. */
+  modes?: ModeCoverageResult;
+  gridPath?: string;
+}
+
+/** Images per forward pass: bounded by pixels so 256 px models stay within the wasm heap. */
+function chunkSize(h: number, w: number): number {
+  return Math.max(1, Math.floor((16 * 256 * 256) / (h * w)));
+}
+
+function sampleTensors(s: Sample, inputNc: number, outputNc: number): { a: tf.Tensor4D; b: tf.Tensor4D } {
+  return {
+    a: tf.tensor4d(s.A, [1, s.height, s.width, inputNc]),
+    b: tf.tensor4d(s.B, [1, s.height, s.width, outputNc]),
+  };
+}
+
+/** G(a, z) for M z rows with a single input a [1,H,W,C]: [M,H,W,Cout], in chunks. */
+function generateSamples(G: EvalGenerator, a: tf.Tensor4D, z: tf.Tensor2D): tf.Tensor4D {
+  const m = z.shape[0];
+  const step = chunkSize(a.shape[1], a.shape[2]);
+  const parts: tf.Tensor4D[] = [];
+  for (let s = 0; s < m; s += step) {
+    const n = Math.min(step, m - s);
+    parts.push(tf.tidy(() => G.apply(tf.tile(a, [n, 1, 1, 1]) as tf.Tensor4D, tf.slice(z, [s, 0], [n, -1]), { training: false })));
+  }
+  const out = parts.length === 1 ? parts[0] : (tf.concat(parts) as tf.Tensor4D);
+  if (parts.length > 1) tf.dispose(parts);
+  return out;
+}
+
+/** G(A, E(B).mu): the encoded (reconstructed) output. */
+function encode(G: EvalGenerator, E: EvalEncoder, a: tf.Tensor4D, b: tf.Tensor4D): tf.Tensor4D {
+  return tf.tidy(() => G.apply(a, E.apply(b, { training: false }).mu, { training: false }));
+}
+
+export async function evaluateModel(
+  nets: { G: EvalGenerator; E?: EvalEncoder },
+  dataset: PairedDataset,
+  opts: EvaluateOptions,
+): Promise<EvalReport> {
+  const { G, E } = nets;
+  const n = Math.min(opts.nInputs, dataset.size);
+  const m = opts.nSamples;
+  if (n < 2) throw new Error(`evaluation needs at least 2 test inputs; the ${dataset.name} test split has ${dataset.size} (eval.n_inputs=${opts.nInputs})`);
+  const seed = opts.seed ?? 0;
+  const gridRows = Math.min(opts.gridRows ?? 8, n);
+  const reconTotal = E ? dataset.size : 0;
+  const total = n + reconTotal + 1;
+  let done = 0;
+  const tick = (phase: EvalPhase) => opts.onProgress?.(++done, total, phase);
+
+  const diversity = new DiversityAccumulator(m, opts.pairs, opts.lpips);
+  const first = await dataset.get(0);
+  const modes = first.meta ? new ModeCoverageAccumulator(first.meta.palette.fills.length) : undefined;
+  const grid: GridRow[] = [];
+  const gridTensors: tf.Tensor[] = [];
+  const reals: tf.Tensor4D[] = [];
+  try {
+    for (let i = 0; i < n; i++) {
+      const sample = i === 0 ? first : await dataset.get(i);
+      const { a, b } = sampleTensors(sample, dataset.inputNc, dataset.outputNc);
+      reals.push(b);
+      // A distinct, reproducible z stream per input: [M,nz] ~ N(0, I). (+1: tfjs treats seed 0 as
+      // "no seed" and would draw from Math.random.)
+      const z = tf.randomNormal([m, opts.nz], 0, 1, 'float32', seed * 1_000_003 + i + 1) as tf.Tensor2D;
+      const samples = generateSamples(G, a, z);
+      z.dispose();
+      diversity.add(samples);
+      if (modes && sample.meta) {
+        const data = samples.dataSync() as Float32Array;
+        const per = sample.height * sample.width * dataset.outputNc;
+        const meta = sample.meta;
+        modes.add(
+          Array.from({ length: m }, (_, k) => {
+            return fillReportOf(classifyFills(data.subarray(k * per, (k + 1) * per), meta));
+          }),
+        );
+      }
+      if (opts.gridPath && i < gridRows) {
+        const encoded = E ? encode(G, E, a, b) : null;
+        const row = tf.tidy(() => tf.unstack(samples).map((t) => t.expandDims(0) as tf.Tensor4D));
+        gridTensors.push(a, ...row, ...(encoded ? [encoded] : []));
+        grid.push({ label: `#${sample.index}`, images: [a, b, encoded, ...row] });
+      } else {
+        a.dispose();
+      }
+      samples.dispose();
+      tick('samples');
+      await Promise.resolve(); // let the progress bar repaint
+    }
+
+    let reconstruction: MeanSe | undefined;
+    if (E) {
+      const errs: number[] = [];
+      const step = chunkSize(dataset.height, dataset.width);
+      for (let s = 0; s < dataset.size; s += step) {
+        const batch = await Promise.all(Array.from({ length: Math.min(step, dataset.size - s) }, (_, k) => dataset.get(s + k)));
+        const e = tf.tidy(() => {
+          const a = tf.concat(batch.map((x) => sampleTensors(x, dataset.inputNc, dataset.outputNc).a)) as tf.Tensor4D;
+          const b = tf.concat(batch.map((x) => sampleTensors(x, dataset.inputNc, dataset.outputNc).b)) as tf.Tensor4D;
+          return reconstructionL1(b, encode(G, E, a, b)).dataSync();
+        });
+        errs.push(...e);
+        for (let k = 0; k < batch.length; k++) tick('reconstruction');
+      }
+      reconstruction = meanSe(errs);
+    }
+
+    // As many real pairs as the diversity protocol has distances.
+    const realStack = tf.concat(reals) as tf.Tensor4D;
+    const realPairs = realPairsDiversity(realStack, n * diversity.pairs.length, seed, opts.lpips);
+    realStack.dispose();
+    tick('real pairs');
+
+    if (opts.gridPath) {
+      const columns = ['A', 'ground truth', E ? 'encoded' : '(no encoder)', ...Array.from({ length: m }, (_, k) => `z${k + 1}`)];
+      await writeImageGrid(opts.gridPath, grid, { columnLabels: columns, scale: dataset.height < 64 ? 2 : 1 });
+    }
+    return {
+      nInputs: n,
+      nSamples: m,
+      pairs: opts.pairs,
+      lpipsVersion: opts.lpips?.version,
+      lpipsSkipped: opts.lpips ? undefined : opts.lpipsSkipped,
+      diversity: diversity.result(),
+      realPairs,
+      reconstruction,
+      modes: modes?.result(),
+      gridPath: opts.gridPath,
+    };
+  } finally {
+    tf.dispose(reals);
+    tf.dispose(gridTensors);
+  }
+}
