@@ -20,7 +20,7 @@ export interface StepConfig {
   ganMode: GanMode;
   /** D sees concat(A, B) instead of B alone. */
   conditionalD: boolean;
-  /** G runs in training mode (dropout on where the network has it). */
+  /** Networks run in training mode (G's dropout on where built; BatchNorm on batch statistics). */
   training: boolean;
 }
 
@@ -161,7 +161,7 @@ export function bicycleStep(
         let logvar: tf.Tensor2D | undefined;
         let zEncoded: tf.Tensor2D | undefined;
         if (encoded) {
-          ({ mu, logvar } = E!.apply(B1));
+          ({ mu, logvar } = E!.apply(B1, { training: cfg.training }));
           // official: eps.mul(std).add_(mu), std = exp(0.5·logvar)
           zEncoded = spec.encodedZ === 'mean' ? mu : (eps!.mul(logvar.mul(0.5).exp()).add(mu) as tf.Tensor2D);
           fakeEncoded = keep(nets.G.apply(A1, zEncoded, { training: cfg.training }));
@@ -171,7 +171,7 @@ export function bicycleStep(
 
         const lossParts: tf.Scalar[] = [];
         for (const g of spec.gan) {
-          const t = ganTerms(nets[g.disc]!.apply(dInput(A1, fakeOf(g.branch))), true, cfg.ganMode);
+          const t = ganTerms(nets[g.disc]!.apply(dInput(A1, fakeOf(g.branch)), { training: cfg.training }), true, cfg.ganMode);
           gScalars.push([`gan:${g.gLoss}:total`, keep(t.total)], ...t.perScale.map((s, i): [string, tf.Scalar] => [`gan:${g.gLoss}:${i}`, keep(s)]));
           const loss = keep(t.total.mul(lambdas[g.lambda]) as tf.Scalar);
           gScalars.push([g.gLoss, loss]);
@@ -196,7 +196,7 @@ export function bicycleStep(
         let mu2: tf.Tensor2D | undefined;
         if (spec.latentL1 !== null) {
           // Only the mean head: a point estimate (official, issue #14). frozen: z_L1 trains G only.
-          mu2 = E!.apply(fakeRandom!, { frozen: spec.latentL1 === 'G' }).mu;
+          mu2 = E!.apply(fakeRandom!, { frozen: spec.latentL1 === 'G', training: cfg.training }).mu;
           const loss = keep(mu2.sub(zRandom!).abs().mean().mul(lambdas.lambda_z) as tf.Scalar);
           gScalars.push(['z_L1', loss]);
           total = total.add(loss) as tf.Scalar;
@@ -229,8 +229,8 @@ export function bicycleStep(
         const real = realFor(g.branch);
         const d = collectVars([[g.disc, D]]);
         const { grads } = tf.variableGrads(() => {
-          const f = ganTerms(D.apply(fake), false, cfg.ganMode);
-          const r = ganTerms(D.apply(real), true, cfg.ganMode);
+          const f = ganTerms(D.apply(fake, { training: cfg.training }), false, cfg.ganMode);
+          const r = ganTerms(D.apply(real, { training: cfg.training }), true, cfg.ganMode);
           for (const [side, t] of [['fake', f], ['real', r]] as const) {
             dScalars.push([`gan:${g.dLoss}_${side}:total`, keep(t.total)], ...t.perScale.map((s, i): [string, tf.Scalar] => [`gan:${g.dLoss}_${side}:${i}`, keep(s)]));
           }

@@ -5,6 +5,8 @@ import type * as tf from '@tensorflow/tfjs';
 export interface ParamOwner {
   /** Variables named by the official PyTorch state_dict keys, in state_dict order. */
   params(): Map<string, tf.Variable>;
+  /** Non-trainable state saved with the weights (BatchNorm running statistics), if any. */
+  buffers?(): Map<string, tf.Variable>;
 }
 
 export interface GeneratorNet extends ParamOwner {
@@ -17,12 +19,12 @@ export interface EncoderNet extends ParamOwner {
    * b [N,H,W,Cout] -> mu, logvar [N,nz]. `frozen`: gradients flow through E's activations to its
    * input but not into its weights (the official requires_grad=False trick for z_L1).
    */
-  apply(b: tf.Tensor4D, opts?: { frozen?: boolean }): { mu: tf.Tensor2D; logvar: tf.Tensor2D };
+  apply(b: tf.Tensor4D, opts?: { frozen?: boolean; training?: boolean }): { mu: tf.Tensor2D; logvar: tf.Tensor2D };
 }
 
 export interface DiscriminatorNet extends ParamOwner {
-  /** x [N,H,W,C] -> one patch map per scale, [N,h_s,w_s,1]. */
-  apply(x: tf.Tensor4D): tf.Tensor4D[];
+  /** x [N,H,W,C] -> one patch map per scale, [N,h_s,w_s,1]. `training`: BatchNorm uses batch statistics. */
+  apply(x: tf.Tensor4D, opts?: { training?: boolean }): tf.Tensor4D[];
 }
 
 export interface TrainNetworks {

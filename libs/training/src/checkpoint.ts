@@ -1,0 +1,143 @@
+// Checkpoints: runs/<run-id>/checkpoints/step-NNNNNNN/ holding G/E/D/D2.safetensors (tfjs layouts
+// under the official key names), optimizer.safetensors (Adam moments as `<net>.<param>.exp_avg`
+// and `.exp_avg_sq`) and state.json (step, epoch, RNG state, optimizer steps). A checkpoint is
+// written into a temporary folder and renamed into place, so a kill -9 mid-write never leaves a
+// half checkpoint that resume would pick.
+import * as tf from '@tensorflow/tfjs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { readSafetensors, writeSafetensors, type StateDict } from '@workbench/torch-io';
+import type { Adam } from './adam.js';
+import type { NetName } from './methods.js';
+import type { ParamOwner } from './networks.js';
+import type { RngState } from './rng.js';
+
+export const CHECKPOINT_FORMAT = 'workbench-checkpoint/1';
+
+export interface CheckpointState {
+  format: typeof CHECKPOINT_FORMAT;
+  /** Completed iterations. */
+  step: number;
+  /** Epoch of the next iteration (0-based) and the batch index inside it. */
+  epoch: number;
+  batchInEpoch: number;
+  /** The z/eps noise generator, so a resumed run draws what the uninterrupted one would have. */
+  rng: RngState;
+  /** Adam step count per network. */
+  optimizerSteps: Partial<Record<NetName, number>>;
+  lr: number;
+  method: string;
+  runId: string;
+  savedAt: string;
+}
+
+export class CheckpointError extends Error {
+  override name = 'CheckpointError';
+}
+
+export function checkpointDirName(step: number): string {
+  return `step-${String(step).padStart(7, '0')}`;
+}
+
+/** Parameters then buffers, as PyTorch's state_dict holds them. */
+function allTensors(owner: ParamOwner): Map<string, tf.Variable> {
+  return new Map([...owner.params(), ...(owner.buffers?.() ?? new Map<string, tf.Variable>())]);
+}
+
+async function paramsToStateDict(owner: ParamOwner): Promise<StateDict> {
+  const dict: StateDict = new Map();
+  for (const [key, v] of allTensors(owner)) dict.set(key, { shape: v.shape.slice(), data: (await v.data()) as Float32Array });
+  return dict;
+}
+
+/** True when every value is finite: checked before writing, so NaN weights never become a checkpoint. */
+function allFinite(dict: StateDict): string | undefined {
+  for (const [key, t] of dict) {
+    for (let i = 0; i < t.data.length; i++) if (!Number.isFinite(t.data[i]!)) return key;
+  }
+  return undefined;
+}
+
+/** Writes a checkpoint and returns its folder. Throws (writing nothing) if a weight is not finite. */
+export async function saveCheckpoint(
+  runDir: string,
+  nets: Partial<Record<NetName, ParamOwner>>,
+  optimizers: Partial<Record<NetName, Adam>>,
+  state: CheckpointState,
+): Promise<string> {
+  const root = join(runDir, 'checkpoints');
+  const final = join(root, checkpointDirName(state.step));
+  const tmp = `${final}.tmp-${process.pid}`;
+  const files: Array<[string, StateDict]> = [];
+  for (const [name, net] of Object.entries(nets) as Array<[NetName, ParamOwner | undefined]>) {
+    if (net === undefined) continue;
+    const dict = await paramsToStateDict(net);
+    const bad = allFinite(dict);
+    if (bad !== undefined) throw new CheckpointError(`refusing to checkpoint step ${state.step}: ${name} parameter '${bad}' is not finite`);
+    files.push([`${name}.safetensors`, dict]);
+  }
+  const moments: StateDict = new Map();
+  for (const [name, opt] of Object.entries(optimizers) as Array<[NetName, Adam | undefined]>) {
+    if (opt === undefined) continue;
+    for (const [k, t] of (await opt.getState()).moments) moments.set(`${name}.${k}`, t);
+  }
+  files.push(['optimizer.safetensors', moments]);
+
+  rmSync(tmp, { recursive: true, force: true });
+  mkdirSync(tmp, { recursive: true });
+  for (const [file, dict] of files) writeSafetensors(join(tmp, file), dict, { format: CHECKPOINT_FORMAT, step: String(state.step) });
+  writeFileSync(join(tmp, 'state.json'), `${JSON.stringify(state, null, 2)}\n`);
+  rmSync(final, { recursive: true, force: true });
+  renameSync(tmp, final);
+  return final;
+}
+
+/** The newest complete checkpoint folder of a run, or undefined. */
+export function latestCheckpoint(runDir: string): string | undefined {
+  const root = join(runDir, 'checkpoints');
+  if (!existsSync(root)) return undefined;
+  const steps = readdirSync(root)
+    .filter((d) => /^step-\d{7,}$/.test(d) && existsSync(join(root, d, 'state.json')))
+    .sort((a, b) => Number(a.slice(5)) - Number(b.slice(5)));
+  const last = steps.at(-1);
+  return last === undefined ? undefined : join(root, last);
+}
+
+function loadInto(owner: ParamOwner, dict: StateDict, what: string): void {
+  const params = allTensors(owner);
+  for (const [key, v] of params) {
+    const t = dict.get(key);
+    if (t === undefined) throw new CheckpointError(`${what} has no tensor '${key}': the checkpoint was written for a different model config`);
+    if (t.shape.join(',') !== v.shape.join(',')) {
+      throw new CheckpointError(`${what} tensor '${key}' has shape [${t.shape}] but the model expects [${v.shape}]: the checkpoint was written for a different model config`);
+    }
+    tf.tidy(() => v.assign(tf.tensor(t.data, t.shape, 'float32')));
+  }
+  if (dict.size !== params.size) throw new CheckpointError(`${what} holds ${dict.size} tensors but the model has ${params.size}: a different model config`);
+}
+
+/** Restores networks and optimizers from a checkpoint folder; returns its state.json. */
+export function loadCheckpoint(
+  dir: string,
+  nets: Partial<Record<NetName, ParamOwner>>,
+  optimizers: Partial<Record<NetName, Adam>>,
+): CheckpointState {
+  const statePath = join(dir, 'state.json');
+  if (!existsSync(statePath)) throw new CheckpointError(`${dir} is not a checkpoint (no state.json)`);
+  const state = JSON.parse(readFileSync(statePath, 'utf8')) as CheckpointState;
+  if (state.format !== CHECKPOINT_FORMAT) throw new CheckpointError(`${statePath}: unknown checkpoint format '${String(state.format)}'`);
+  for (const [name, net] of Object.entries(nets) as Array<[NetName, ParamOwner | undefined]>) {
+    if (net === undefined) continue;
+    const file = join(dir, `${name}.safetensors`);
+    if (!existsSync(file)) throw new CheckpointError(`checkpoint ${dir} has no ${name}.safetensors`);
+    loadInto(net, readSafetensors(file).tensors, file);
+  }
+  const moments = readSafetensors(join(dir, 'optimizer.safetensors')).tensors;
+  for (const [name, opt] of Object.entries(optimizers) as Array<[NetName, Adam | undefined]>) {
+    if (opt === undefined) continue;
+    const prefix = `${name}.`;
+    const mine = new Map([...moments].filter(([k]) => k.startsWith(prefix)).map(([k, t]) => [k.slice(prefix.length), t]));
+    opt.setState({ step: state.optimizerSteps[name] ?? 0, moments: mine });
+  }
+  return state;
+}
