@@ -10,3 +10,5 @@ export * from './reconstruction.js';
 export * from './modes/mode-coverage.js';
 export * from './evaluate/evaluate-model.js';
 export * from './evaluate/eval-results.js';
+export * from './tables/paper-tables.js';
+export * from './tables/table-format.js';

@@ -1,0 +1,292 @@
+// The paper's tables from a sweep, with runs that differ only by seed grouped as mean ± std (n):
+//
+//   encoder_injection  model.encoder × model.where_add → reconstruction error (paper Table 3);
+//   latent_size        model.nz → diversity and realism proxies (paper's |z| study);
+//   methods            method → diversity vs mode coverage (+ realism fooling rate when the
+//                      tracking store holds judgments), with the "random real images" bound.
+//
+// A table is built when its keys take more than one value in the sweep; when none does, the
+// methods table is built as the summary. Other keys that vary in the sweep become extra label
+// columns, so a row is always one config (never two configs merged).
+//
+// `paperTables(store, sweepId)` reads the tracking store; `buildPaperTables(input)` is the pure
+// part (the dashboard can feed it rows it already has). Format with `formatTables`.
+import { GROUP_KEY_IGNORED, meanStd, type EvalResultRow, type FoolingRate, type MeanStd, type RunRow, type TrackingStore } from '@workbench/tracking';
+import { EVAL_METRICS } from '../evaluate/eval-results.js';
+
+export type PaperTableId = 'encoder_injection' | 'latent_size' | 'methods';
+
+export interface TableMetric {
+  /** eval_results metric name, or `fooling_rate` (percent, from judgments). */
+  key: string;
+  label: string;
+  /** Decimals when printed. */
+  digits: number;
+  better: 'higher' | 'lower';
+}
+
+export interface TableLabelColumn {
+  /** Config key (`method`, `model.nz`, ...). */
+  key: string;
+  label: string;
+}
+
+export interface PaperTableRow {
+  /** Display value per label column key. */
+  labels: Record<string, string>;
+  /** Raw config values per label column key. */
+  config: Record<string, unknown>;
+  runIds: string[];
+  seeds: Array<number | null>;
+  /** mean ± std (n) over the group's runs, per metric key; absent = no run has it. */
+  values: Record<string, MeanStd | undefined>;
+  /** True for the "random real images" reference row. */
+  reference?: boolean;
+}
+
+export interface PaperTable {
+  id: PaperTableId;
+  title: string;
+  labelColumns: TableLabelColumn[];
+  /** Only metrics that at least one row has. */
+  metrics: TableMetric[];
+  rows: PaperTableRow[];
+  /** Footnotes: protocol, skipped metrics, ideal-sampler references. */
+  notes: string[];
+}
+
+export interface PaperTablesInput {
+  runs: RunRow[];
+  evals: EvalResultRow[];
+  /** Per-run realism study results (may be empty). */
+  fooling?: FoolingRate[];
+}
+
+export interface PaperTablesOptions {
+  /** Which LPIPS version's diversity to show (default 0.0, the paper's). */
+  lpipsVersion?: '0.0' | '0.1';
+  /** Build every table that has data, not only those whose keys vary. */
+  all?: boolean;
+}
+
+const FOOLING = 'fooling_rate';
+
+const KEY_LABEL: Record<string, string> = {
+  method: 'method',
+  'model.encoder': 'encoder',
+  'model.where_add': 'injection',
+  'model.nz': '|z|',
+};
+
+/** Display names as in the paper. */
+const VALUE_LABEL: Record<string, Record<string, string>> = {
+  method: {
+    pix2pix_noise: 'pix2pix+noise',
+    cae_gan: 'cAE-GAN',
+    cvae_gan: 'cVAE-GAN',
+    cvae_gan_pp: 'cVAE-GAN++',
+    clr_gan: 'cLR-GAN',
+    bicyclegan: 'BicycleGAN',
+  },
+  'model.encoder': { cnn: 'CNN', resnet: 'ResNet' },
+  'model.where_add': { input: 'add_to_input', all: 'add_to_all' },
+};
+
+/** Row order as in the paper; unknown values after known ones, numbers ascending. */
+const VALUE_ORDER: Record<string, string[]> = {
+  method: ['pix2pix_noise', 'cae_gan', 'cvae_gan', 'cvae_gan_pp', 'clr_gan', 'bicyclegan'],
+  'model.encoder': ['cnn', 'resnet'],
+  'model.where_add': ['input', 'all'],
+};
+
+function metricsFor(id: PaperTableId, v: string): TableMetric[] {
+  const lp: TableMetric = { key: EVAL_METRICS.diversityLpips(v), label: `LPIPS v${v} diversity`, digits: 4, better: 'higher' };
+  const l1: TableMetric = { key: EVAL_METRICS.diversityL1, label: 'L1 diversity', digits: 4, better: 'higher' };
+  const cov: TableMetric = { key: EVAL_METRICS.modeCoverage, label: 'mode coverage', digits: 3, better: 'higher' };
+  const tv: TableMetric = { key: EVAL_METRICS.modeTv, label: 'mode TV', digits: 3, better: 'lower' };
+  const none: TableMetric = { key: EVAL_METRICS.modeNoMatch, label: 'no-mode fills', digits: 3, better: 'lower' };
+  const leak: TableMetric = { key: EVAL_METRICS.modeLeak, label: 'colour leak', digits: 3, better: 'lower' };
+  const fool: TableMetric = { key: FOOLING, label: 'fooling rate %', digits: 1, better: 'higher' };
+  const rec: TableMetric = { key: EVAL_METRICS.reconstructionL1, label: 'reconstruction L1', digits: 4, better: 'lower' };
+  if (id === 'encoder_injection') return [rec];
+  if (id === 'latent_size') return [lp, l1, cov, tv, none, leak, fool];
+  return [lp, l1, cov, tv, none, fool];
+}
+
+const TABLES: Array<{ id: PaperTableId; title: string; keys: string[] }> = [
+  { id: 'encoder_injection', title: 'Encoder × injection: reconstruction error ‖B − G(A, E(B))‖₁', keys: ['model.encoder', 'model.where_add'] },
+  { id: 'latent_size', title: 'Latent code length |z|: diversity and realism proxies', keys: ['model.nz'] },
+  { id: 'methods', title: 'Methods: diversity vs mode coverage', keys: ['method'] },
+];
+
+/** Keys that never distinguish rows: bookkeeping, where things are stored, evaluation options. */
+const NOT_A_FACTOR = [...GROUP_KEY_IGNORED, 'eval', 'sweep', 'train.log_every', 'train.display_every', 'train.checkpoint_every', 'train.num_samples'];
+
+function flatten(obj: Record<string, unknown>, prefix = '', out: Record<string, unknown> = {}): Record<string, unknown> {
+  for (const [k, v] of Object.entries(obj)) {
+    const key = prefix ? `${prefix}.${k}` : k;
+    if (v && typeof v === 'object' && !Array.isArray(v)) flatten(v as Record<string, unknown>, key, out);
+    else out[key] = v;
+  }
+  return out;
+}
+
+function isFactor(key: string): boolean {
+  return !NOT_A_FACTOR.some((p) => key === p || key.startsWith(`${p}.`));
+}
+
+function display(key: string, value: unknown): string {
+  if (value === undefined || value === null) return '–';
+  return VALUE_LABEL[key]?.[String(value)] ?? String(value);
+}
+
+function compareValues(key: string, a: unknown, b: unknown): number {
+  const order = VALUE_ORDER[key];
+  if (order) {
+    const ia = order.indexOf(String(a));
+    const ib = order.indexOf(String(b));
+    if (ia !== ib) return (ia < 0 ? order.length : ia) - (ib < 0 ? order.length : ib);
+  }
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  return String(a).localeCompare(String(b));
+}
+
+interface Group {
+  key: string;
+  runs: RunRow[];
+  flat: Record<string, unknown>;
+}
+
+/** Runs grouped by their group key (config ignoring the seed), flattened config of the newest. */
+function groupRuns(runs: RunRow[]): Group[] {
+  const byKey = new Map<string, RunRow[]>();
+  for (const r of [...runs].sort((a, b) => b.createdAt - a.createdAt)) {
+    const list = byKey.get(r.groupKey) ?? [];
+    list.push(r);
+    byKey.set(r.groupKey, list);
+  }
+  return [...byKey.entries()].map(([key, rs]) => ({ key, runs: rs, flat: { ...flatten(rs[0].config), method: rs[0].method } }));
+}
+
+function variedKeys(groups: Group[]): string[] {
+  const keys = new Set<string>();
+  for (const g of groups) for (const k of Object.keys(g.flat)) if (isFactor(k)) keys.add(k);
+  return [...keys].filter((k) => new Set(groups.map((g) => JSON.stringify(g.flat[k]))).size > 1).sort();
+}
+
+/** Builds the tables from rows the caller already has (pure; see `paperTables`). */
+export function buildPaperTables(input: PaperTablesInput, opts: PaperTablesOptions = {}): PaperTable[] {
+  const groups = groupRuns(input.runs);
+  if (groups.length === 0) return [];
+  const evals = new Map<string, EvalResultRow>();
+  for (const e of input.evals) evals.set(`${e.runId}\u0000${e.metric}`, e);
+  const fooling = new Map<string, number>();
+  for (const f of input.fooling ?? []) if (f.n > 0) fooling.set(f.runId, 100 * f.rate);
+  const value = (runId: string, metric: string): number | undefined =>
+    metric === FOOLING ? fooling.get(runId) : evals.get(`${runId}\u0000${metric}`)?.value;
+
+  // The requested LPIPS version, or the other one when only that was computed (labelled as such).
+  const wanted = opts.lpipsVersion ?? '0.0';
+  const other = wanted === '0.0' ? '0.1' : '0.0';
+  const has = (v: string) => input.evals.some((e) => e.metric === EVAL_METRICS.diversityLpips(v));
+  const version = has(wanted) || !has(other) ? wanted : other;
+
+  const varied = variedKeys(groups);
+  let specs = TABLES.filter((t) => opts.all || t.keys.some((k) => varied.includes(k)));
+  if (specs.length === 0) specs = TABLES.filter((t) => t.id === 'methods');
+
+  const tables: PaperTable[] = [];
+  for (const spec of specs) {
+    const labelKeys = [...spec.keys, ...varied.filter((k) => !spec.keys.includes(k))];
+    const candidates = metricsFor(spec.id, version);
+    const rows: PaperTableRow[] = groups.map((g) => {
+      const values: Record<string, MeanStd | undefined> = {};
+      for (const m of candidates) {
+        const xs = g.runs.map((r) => value(r.id, m.key)).filter((x): x is number => x !== undefined);
+        values[m.key] = xs.length > 0 ? meanStd(xs) : undefined;
+      }
+      return {
+        labels: Object.fromEntries(labelKeys.map((k) => [k, display(k, g.flat[k])])),
+        config: Object.fromEntries(labelKeys.map((k) => [k, g.flat[k]])),
+        runIds: g.runs.map((r) => r.id),
+        seeds: g.runs.map((r) => r.seed),
+        values,
+      };
+    });
+    rows.sort((a, b) => {
+      for (const k of labelKeys) {
+        const c = compareValues(k, a.config[k], b.config[k]);
+        if (c !== 0) return c;
+      }
+      return 0;
+    });
+    const metrics = candidates.filter((m) => rows.some((r) => r.values[m.key] !== undefined));
+    if (metrics.length === 0) continue;
+    const notes: string[] = ['mean ± sample std over seeds (n runs); each run evaluated on its final checkpoint.'];
+
+    if (spec.id !== 'encoder_injection') {
+      // The "random real images" upper bound, averaged over the runs that measured it.
+      const ref: Record<string, MeanStd | undefined> = {};
+      const refMetric: Record<string, string> = {
+        [EVAL_METRICS.diversityLpips(version)]: EVAL_METRICS.realPairsLpips(version),
+        [EVAL_METRICS.diversityL1]: EVAL_METRICS.realPairsL1,
+      };
+      for (const [col, src] of Object.entries(refMetric)) {
+        const xs = input.runs.map((r) => value(r.id, src)).filter((x): x is number => x !== undefined);
+        ref[col] = xs.length > 0 ? meanStd(xs) : undefined;
+      }
+      if (Object.values(ref).some((v) => v !== undefined) && metrics.some((m) => m.key in refMetric)) {
+        rows.push({
+          labels: Object.fromEntries(labelKeys.map((k, i) => [k, i === 0 ? 'random real images' : ''])),
+          config: {},
+          runIds: [],
+          seeds: [],
+          values: ref,
+          reference: true,
+        });
+      }
+      const div = input.evals.find((e) => e.metric === EVAL_METRICS.diversityL1);
+      if (div) {
+        const d = div.details as { n_inputs?: number; n_samples?: number; pairs?: string };
+        notes.push(`diversity: ${d.n_inputs} test inputs × ${d.n_samples} random z, ${d.pairs ?? 'consecutive'} pairs; L1 in [-1,1] pixel units.`);
+      }
+      if (!metrics.some((m) => m.key === EVAL_METRICS.diversityLpips(version))) {
+        notes.push("LPIPS not computed (no AlexNet weights: run 'workbench lpips import --alexnet <file>', then re-run eval).");
+      } else if (version !== wanted) {
+        notes.push(`LPIPS v${wanted} not computed for these runs; showing v${version}.`);
+      }
+      const cov = input.evals.find((e) => e.metric === EVAL_METRICS.modeCoverage);
+      const tv = input.evals.find((e) => e.metric === EVAL_METRICS.modeTv);
+      if (cov && metrics.some((m) => m.key === EVAL_METRICS.modeCoverage)) {
+        const d = cov.details as { num_modes?: number; n_samples?: number; ideal?: number };
+        const idealTv = (tv?.details as { ideal?: number } | undefined)?.ideal;
+        notes.push(
+          `an ideal sampler (K = ${d.num_modes} modes, M = ${d.n_samples} samples) scores mode coverage ${d.ideal?.toFixed(3)}` +
+            (idealTv !== undefined ? ` and mode TV ${idealTv.toFixed(3)}` : '') + '.',
+        );
+      }
+    }
+    tables.push({
+      id: spec.id,
+      title: spec.title,
+      labelColumns: labelKeys.map((k) => ({ key: k, label: KEY_LABEL[k] ?? k })),
+      metrics,
+      rows,
+      notes,
+    });
+  }
+  return tables;
+}
+
+/** Error for a sweep id the store does not know (the CLI prints it as one line). */
+export class UnknownSweepError extends Error {
+  override name = 'UnknownSweepError';
+}
+
+/** The paper tables of sweep `sweepId`, read from the tracking store. */
+export function paperTables(store: TrackingStore, sweepId: string, opts: PaperTablesOptions = {}): PaperTable[] {
+  if (!store.getSweep(sweepId)) throw new UnknownSweepError(`unknown sweep '${sweepId}' (list sweeps in the dashboard or with the sweep command)`);
+  const { runs } = store.listRuns({ sweepId });
+  const ids = runs.map((r) => r.id);
+  return buildPaperTables({ runs, evals: store.evalResults({ sweepId }), fooling: ids.length > 0 ? store.foolingRates(ids) : [] }, opts);
+}

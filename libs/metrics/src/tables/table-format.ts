@@ -1,0 +1,125 @@
+// Text forms of the paper tables: Markdown (reading), CSV (analysis, one row per cell value),
+// LaTeX (booktabs, for the paper draft) and JSON (everything, for programs).
+import type { MeanStd } from '@workbench/tracking';
+import type { PaperTable, TableMetric } from './paper-tables.js';
+
+export const TABLE_FORMATS = ['md', 'csv', 'latex', 'json'] as const;
+export type TableFormat = (typeof TABLE_FORMATS)[number];
+
+export function parseTableFormat(s: string): TableFormat {
+  if ((TABLE_FORMATS as readonly string[]).includes(s)) return s as TableFormat;
+  throw new Error(`unknown table format '${s}': use one of ${TABLE_FORMATS.join(', ')}`);
+}
+
+/** `0.1100 ± 0.0020 (3)`; a single run: `0.1100 (1)`; no value: `–`. */
+export function formatMeanStd(v: MeanStd | undefined, digits: number, pm = '±'): string {
+  if (!v || v.n === 0 || !Number.isFinite(v.mean)) return '–';
+  const m = v.mean.toFixed(digits);
+  if (v.n < 2 || !Number.isFinite(v.std)) return `${m} (${v.n})`;
+  return `${m} ${pm} ${v.std.toFixed(digits)} (${v.n})`;
+}
+
+function header(m: TableMetric): string {
+  return `${m.label} ${m.better === 'higher' ? '↑' : '↓'}`;
+}
+
+function markdown(tables: PaperTable[]): string {
+  const esc = (s: string) => s.replace(/\|/g, '\\|');
+  return tables
+    .map((t) => {
+      const cols = [...t.labelColumns.map((c) => c.label), ...t.metrics.map(header)];
+      const lines = [
+        `### ${t.title}`,
+        '',
+        `| ${cols.map(esc).join(' | ')} |`,
+        `|${t.labelColumns.map(() => ' --- ').join('|')}|${t.metrics.map(() => ' ---: ').join('|')}|`,
+        ...t.rows.map((r) => {
+          const cells = [...t.labelColumns.map((c) => r.labels[c.key] ?? ''), ...t.metrics.map((m) => formatMeanStd(r.values[m.key], m.digits))];
+          return `| ${cells.map((c, i) => (r.reference && i === 0 ? `*${esc(c)}*` : esc(c))).join(' | ')} |`;
+        }),
+        '',
+        ...t.notes.map((n) => `- ${n}`),
+      ];
+      return lines.join('\n');
+    })
+    .join('\n\n');
+}
+
+function csvCell(s: string | number): string {
+  const t = String(s);
+  return /[",\n]/.test(t) ? `"${t.replace(/"/g, '""')}"` : t;
+}
+
+/** Long format: one line per (table, row, metric), ready for pandas / R. */
+function csv(tables: PaperTable[]): string {
+  const lines = ['table,row,metric,mean,std,n,run_ids'];
+  for (const t of tables) {
+    for (const r of t.rows) {
+      const row = t.labelColumns.map((c) => `${c.key}=${r.reference ? (r.labels[c.key] ?? '') : String(r.config[c.key])}`).join('; ');
+      for (const m of t.metrics) {
+        const v = r.values[m.key];
+        if (!v) continue;
+        lines.push([t.id, row, m.key, v.mean, Number.isFinite(v.std) ? v.std : '', v.n, r.runIds.join(' ')].map(csvCell).join(','));
+      }
+    }
+  }
+  return lines.join('\n');
+}
+
+function latexEscape(s: string): string {
+  return s
+    .replace(/\\/g, '\\textbackslash{}')
+    .replace(/([_%&#$}{])/g, '\\$1')
+    .replace(/‖/g, '\\|')
+    .replace(/×/g, '$\\times$')
+    .replace(/−/g, '-')
+    .replace(/₁/g, '$_1$')
+    .replace(/↑/g, '$\\uparrow$')
+    .replace(/↓/g, '$\\downarrow$')
+    .replace(/\|z\|/g, '$|z|$');
+}
+
+function latex(tables: PaperTable[]): string {
+  return tables
+    .map((t) => {
+      const align = `${'l'.repeat(t.labelColumns.length)}${'r'.repeat(t.metrics.length)}`;
+      const head = [...t.labelColumns.map((c) => latexEscape(c.label)), ...t.metrics.map((m) => latexEscape(header(m)))];
+      const body = t.rows.map((r) => {
+        const cells = [
+          ...t.labelColumns.map((c) => latexEscape(r.labels[c.key] ?? '')),
+          ...t.metrics.map((m) => {
+            const s = formatMeanStd(r.values[m.key], m.digits, '\\pm');
+            return s === '–' ? '--' : `$${s.replace(/ \((\d+)\)$/, '$ {\\scriptsize ($1)}')}`;
+          }),
+        ];
+        return `${r.reference ? '\\midrule\n' : ''}${cells.join(' & ')} \\\\`;
+      });
+      return [
+        `% ${t.title}`,
+        '\\begin{table}[t]',
+        '\\centering',
+        `\\begin{tabular}{${align}}`,
+        '\\toprule',
+        `${head.join(' & ')} \\\\`,
+        '\\midrule',
+        ...body,
+        '\\bottomrule',
+        '\\end{tabular}',
+        `\\caption{${latexEscape(t.title)}. ${t.notes.map(latexEscape).join(' ')}}`,
+        `\\label{tab:${t.id.replace(/_/g, '-')}}`,
+        '\\end{table}',
+      ].join('\n');
+    })
+    .join('\n\n');
+}
+
+/** The tables in `format`; an empty list gives a one-line explanation (md) or an empty document. */
+export function formatTables(tables: PaperTable[], format: TableFormat): string {
+  if (format === 'json') return JSON.stringify(tables, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2);
+  if (tables.length === 0) {
+    return format === 'md' ? 'no evaluated runs in this sweep yet: run `workbench eval <sweep-id>` first.' : format === 'csv' ? csv([]) : '';
+  }
+  if (format === 'md') return markdown(tables);
+  if (format === 'csv') return csv(tables);
+  return latex(tables);
+}
