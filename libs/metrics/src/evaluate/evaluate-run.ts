@@ -1,0 +1,82 @@
+// `workbench eval` for one tracked run: final checkpoint → every metric → tracking store.
+// Idempotent: eval results are upserted per (run, metric) and the grid artifact per
+// (run, kind, step, path), so a rerun replaces rows and never duplicates them.
+import { join, relative, resolve } from 'node:path';
+import { createDataset, type DataConfig } from '@workbench/data';
+import type { EvalResultInput, RunRow, TrackingStore } from '@workbench/tracking';
+import type { PairMode } from '../diversity/sample-pairs.js';
+import type { Lpips } from '../lpips/lpips.js';
+import { evalReportRows } from './eval-results.js';
+import { evaluateModel, type EvalPhase, type EvalReport } from './evaluate-model.js';
+import { finalCheckpoint, loadRunModel, RunCheckpointError, type RunModelConfig } from './run-checkpoint.js';
+
+export interface EvaluateRunOptions {
+  nInputs: number;
+  nSamples: number;
+  pairs: PairMode;
+  /** Folder of run folders, for runs whose row has no run_dir (`train.runs_dir`). */
+  runsDir: string;
+  lpips?: Lpips;
+  /** Why LPIPS is skipped (when `lpips` is absent). */
+  lpipsSkipped?: string;
+  /** Seed of the z draws (default 0: every run sees the same z). */
+  seed?: number;
+  /** Write a sample grid (default true) with this many rows (default 8). */
+  grid?: boolean;
+  gridRows?: number;
+  onProgress?: (done: number, total: number, phase: EvalPhase) => void;
+}
+
+export interface EvaluateRunResult {
+  runId: string;
+  step: number;
+  checkpointDir: string;
+  report: EvalReport;
+  rows: EvalResultInput[];
+  /** Absolute path of the sample grid. */
+  gridPath?: string;
+}
+
+export function runFolder(run: RunRow, runsDir: string): string {
+  return resolve(run.runDir ?? join(runsDir, run.id));
+}
+
+export async function evaluateRun(store: TrackingStore, run: RunRow, opts: EvaluateRunOptions): Promise<EvaluateRunResult> {
+  const dir = runFolder(run, opts.runsDir);
+  const ckpt = finalCheckpoint(dir);
+  if (!ckpt) throw new RunCheckpointError(`run ${run.id} has no checkpoint in ${dir}/checkpoints (status ${run.status}); train it first`);
+  const cfg = run.config as unknown as RunModelConfig & { data: DataConfig };
+  if (!cfg.model || !cfg.data) throw new RunCheckpointError(`run ${run.id} has no model/data config in the tracking store`);
+  const model = loadRunModel(cfg, ckpt);
+  const dataset = await createDataset(cfg.data, 'test');
+  try {
+    const stepName = `eval-step-${String(model.step).padStart(7, '0')}.png`;
+    const gridPath = opts.grid === false ? undefined : join(dir, 'images', stepName);
+    const report = await evaluateModel({ G: model.G, E: model.E }, dataset, {
+      nInputs: opts.nInputs,
+      nSamples: opts.nSamples,
+      pairs: opts.pairs,
+      nz: cfg.model.nz,
+      lpips: opts.lpips,
+      lpipsSkipped: opts.lpipsSkipped,
+      seed: opts.seed,
+      gridPath,
+      gridRows: opts.gridRows,
+      onProgress: opts.onProgress,
+    });
+    const rows = evalReportRows(report, model.step);
+    for (const r of rows) store.upsertEvalResult(run.id, { ...r, details: { ...r.details, checkpoint: relative(dir, ckpt.dir), seed: opts.seed ?? 0 } });
+    if (gridPath) {
+      store.addArtifact(run.id, {
+        kind: 'eval_grid',
+        path: relative(dir, gridPath),
+        step: model.step,
+        meta: { n_inputs: report.nInputs, n_samples: report.nSamples, columns: ['A', 'ground truth', model.E ? 'encoded' : null, 'samples'] },
+      });
+    }
+    return { runId: run.id, step: model.step, checkpointDir: ckpt.dir, report, rows, gridPath };
+  } finally {
+    model.dispose();
+    dataset.dispose();
+  }
+}
