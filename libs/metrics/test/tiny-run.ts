@@ -2,7 +2,7 @@
 // the training library writes runs (runs/<id>/checkpoints/step-NNNNNNN/{G,E}.safetensors + state.json).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildNetworks, saveNetwork } from '@workbench/models';
+import { buildNetworks, saveNetwork, type ModelOptions } from '@workbench/models';
 import type { RunRow, TrackingStore } from '@workbench/tracking';
 
 export const TINY_CONFIG = {
@@ -28,7 +28,7 @@ export function createTinyRun(
   };
   const runDir = join(runsDir, opts.id);
   const nets = buildNetworks(
-    { ...(config.model as never), cropSize: 32, inputNc: 3, outputNc: 3 },
+    { ...config.model, cropSize: 32, inputNc: 3, outputNc: 3 } as ModelOptions,
     { seed: config.seed, withD2: false },
   );
   const step = opts.step ?? 5;
