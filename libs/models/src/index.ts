@@ -11,3 +11,4 @@ export { blockGradient, instanceNorm, tileZ, avgPool3s2p1ExcludePad } from './op
 export * from './official-import.js';
 export * from './checkpoint.js';
 export { transpose, torchShape, torchToTf, tfToTorch } from './layout.js';
+export * from './infer-options.js';

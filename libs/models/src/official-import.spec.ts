@@ -131,3 +131,22 @@ describe('saveNetwork / loadNetwork', () => {
     expect(() => loadNetwork(a.D, path)).toThrow(/holds a G network, not a D/);
   });
 });
+
+describe('inferModelOptions', () => {
+  it('reads every option the fixture files determine', async () => {
+    const { inferModelOptions } = await import('./infer-options.js');
+    for (const config of ['input_conv_nz8', 'all_resnet_nz2']) {
+      const o = opts(config);
+      const inferred = inferModelOptions({
+        G: readPth(pthPath(config, 'G')),
+        E: readPth(pthPath(config, 'E')),
+        D: readPth(pthPath(config, 'D')),
+        D2: readPth(pthPath(config, 'D2')),
+      });
+      expect(inferred).toEqual({
+        encoder: o.encoder, where_add: o.where_add, nz: o.nz, ngf: 8, nef: 8, ndf: 8, cropSize: 128,
+        inputNc: 3, outputNc: 3, upsample: 'basic', num_Ds: 2, conditional_D: false,
+      });
+    }
+  });
+});

@@ -148,3 +148,31 @@ export function outputShapes(opts: ModelOptions, batch = 1): { G: number[]; E: {
   }
   return { G: [batch, crop, crop, opts.outputNc], E: { mu: [batch, opts.nz], logvar: [batch, opts.nz] }, D };
 }
+
+/** The slice of a resolved workbench config the networks depend on (structural, no config import). */
+export interface ModelConfigSlice {
+  model: Omit<ModelOptions, 'cropSize' | 'inputNc' | 'outputNc'> & Record<string, unknown>;
+  data: { crop_size: number; input_nc: number; output_nc: number } & Record<string, unknown>;
+}
+
+/** ModelOptions from a resolved config: `config.model` plus data.crop_size / input_nc / output_nc. */
+export function modelOptionsFromConfig(config: ModelConfigSlice): ModelOptions {
+  const m = config.model;
+  return {
+    encoder: m.encoder,
+    where_add: m.where_add,
+    nz: m.nz,
+    ngf: m.ngf,
+    ndf: m.ndf,
+    nef: m.nef,
+    norm: m.norm,
+    upsample: m.upsample,
+    use_dropout: m.use_dropout,
+    num_Ds: m.num_Ds,
+    conditional_D: m.conditional_D,
+    init_gain: m.init_gain,
+    cropSize: config.data.crop_size,
+    inputNc: config.data.input_nc,
+    outputNc: config.data.output_nc,
+  };
+}

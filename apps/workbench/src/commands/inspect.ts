@@ -1,0 +1,135 @@
+// `workbench inspect [overrides...] [--json]`: parameter counts and output shapes of G, E, D, D2
+// for the configured model, and the backend that would run it. Counts come from the recorded
+// shapes (nothing allocated); `--run` also builds the networks and runs one forward pass.
+//
+//   npx workbench inspect model.encoder=resnet model.where_add=all model.nz=8 data.crop_size=256 --json
+import type { Command } from 'commander';
+import * as tf from '@tensorflow/tfjs';
+import { BackendError, initBackend, parseBackendChoice } from '@workbench/backend';
+import { ConfigError, composeConfig } from '@workbench/config';
+import {
+  buildNetworks,
+  countParameters,
+  ModelOptionsError,
+  modelOptionsFromConfig,
+  outputShapes,
+  type ModelConfigSlice,
+  type ModelOptions,
+} from '@workbench/models';
+import { UserError } from '../user-error.js';
+
+type NetName = 'G' | 'E' | 'D' | 'D2';
+
+interface NetworkReport {
+  params: number;
+  /** Output shapes, NHWC / [N, nz]. D: one per scale. */
+  output: number[] | { mu: number[]; logvar: number[] } | number[][];
+}
+
+export interface InspectReport {
+  backend: string;
+  model: ModelOptions;
+  networks: Record<NetName, NetworkReport>;
+  total: number;
+  /** With --run: measured shapes equal the predicted ones, and the forward time. */
+  run?: { ok: boolean; forwardMs: number };
+}
+
+export function inspectModel(model: ModelOptions, backend: string, batch = 1): InspectReport {
+  const counts = countParameters(model);
+  const shapes = outputShapes(model, batch);
+  return {
+    backend,
+    model,
+    networks: {
+      G: { params: counts.G, output: shapes.G },
+      E: { params: counts.E, output: shapes.E },
+      D: { params: counts.D, output: shapes.D },
+      D2: { params: counts.D2, output: shapes.D },
+    },
+    total: counts.G + counts.E + counts.D + counts.D2,
+  };
+}
+
+/** Builds the networks and runs one forward pass at batch 1; checks the predicted shapes. */
+function runOnce(model: ModelOptions, report: InspectReport): { ok: boolean; forwardMs: number } {
+  const nets = buildNetworks(model, { seed: 0, withD2: false });
+  try {
+    const t0 = performance.now();
+    const measured = tf.tidy(() => {
+      const a = tf.zeros([1, model.cropSize, model.cropSize, model.inputNc]) as tf.Tensor4D;
+      const b = tf.zeros([1, model.cropSize, model.cropSize, model.outputNc]) as tf.Tensor4D;
+      const fake = nets.G.apply(a, tf.zeros([1, model.nz]) as tf.Tensor2D);
+      const { mu, logvar } = nets.E!.apply(b);
+      const d = nets.D.apply(model.conditional_D ? (tf.concat([a, b], 3) as tf.Tensor4D) : b);
+      return JSON.stringify({ G: fake.shape, E: { mu: mu.shape, logvar: logvar.shape }, D: d.map((x) => x.shape) });
+    });
+    const forwardMs = performance.now() - t0;
+    const predicted = JSON.stringify({ G: report.networks.G.output, E: report.networks.E.output, D: report.networks.D.output });
+    return { ok: measured === predicted, forwardMs };
+  } finally {
+    for (const n of Object.values(nets)) n?.dispose();
+  }
+}
+
+function fmtShape(s: number[]): string {
+  return `[${s.join(', ')}]`;
+}
+
+export function formatInspect(r: InspectReport): string {
+  const m = r.model;
+  const rows: Array<[string, string, string]> = [
+    ['G', r.networks.G.params.toLocaleString('en-US'), fmtShape(r.networks.G.output as number[])],
+    ['E', r.networks.E.params.toLocaleString('en-US'), (() => {
+      const e = r.networks.E.output as { mu: number[]; logvar: number[] };
+      return `mu ${fmtShape(e.mu)}, logvar ${fmtShape(e.logvar)}`;
+    })()],
+    ['D', r.networks.D.params.toLocaleString('en-US'), (r.networks.D.output as number[][]).map(fmtShape).join(', ')],
+    ['D2', r.networks.D2.params.toLocaleString('en-US'), (r.networks.D2.output as number[][]).map(fmtShape).join(', ')],
+    ['total', r.total.toLocaleString('en-US'), ''],
+  ];
+  const w0 = Math.max(...rows.map((x) => x[0].length), 7);
+  const w1 = Math.max(...rows.map((x) => x[1].length), 10);
+  const lines = [
+    `model: encoder=${m.encoder} where_add=${m.where_add} nz=${m.nz} ngf=${m.ngf} nef=${m.nef} ndf=${m.ndf} norm=${m.norm} upsample=${m.upsample} num_Ds=${m.num_Ds} conditional_D=${m.conditional_D}`,
+    `images: ${m.cropSize}×${m.cropSize}, input_nc=${m.inputNc}, output_nc=${m.outputNc}`,
+    `backend: ${r.backend}`,
+    '',
+    `${'network'.padEnd(w0)}  ${'parameters'.padStart(w1)}  output shape (batch 1, NHWC)`,
+    ...rows.map(([a, b, c]) => `${a.padEnd(w0)}  ${b.padStart(w1)}  ${c}`.trimEnd()),
+  ];
+  if (r.run) lines.push('', `forward pass: ${r.run.ok ? 'shapes as predicted' : 'SHAPES DIFFER from the prediction'}, ${r.run.forwardMs.toFixed(0)} ms (G + E + D, batch 1)`);
+  return lines.join('\n');
+}
+
+export function registerInspect(program: Command): void {
+  program
+    .command('inspect')
+    .description('print parameter counts and output shapes of G, E, D, D2 for a model config, and the backend')
+    .argument('[overrides...]', 'config overrides, e.g. model.encoder=cnn model.nz=2 data.crop_size=256')
+    .option('--json', 'print as JSON')
+    .option('--run', 'also build the networks and run one forward pass (checks the shapes, times it)')
+    .action(async (overrides: string[], opts: { json?: boolean; run?: boolean }) => {
+      let model: ModelOptions;
+      let backendChoice: string;
+      try {
+        const { config } = composeConfig({ overrides });
+        model = modelOptionsFromConfig(config as unknown as ModelConfigSlice);
+        backendChoice = String(config.backend);
+        countParameters(model); // validates the options before the backend starts
+      } catch (err) {
+        if (err instanceof ConfigError || err instanceof ModelOptionsError) throw new UserError(err.message);
+        throw err;
+      }
+      let backend: string;
+      try {
+        backend = (await initBackend({ force: parseBackendChoice(backendChoice) })).name;
+      } catch (err) {
+        if (err instanceof BackendError) throw new UserError(err.message);
+        throw err;
+      }
+      const report = inspectModel(model, backend);
+      if (opts.run) report.run = runOnce(model, report);
+      console.log(opts.json ? JSON.stringify(report, null, 2) : formatInspect(report));
+    });
+}
