@@ -3,6 +3,8 @@ import type { Command } from 'commander';
 import { registerBackend } from './backend.js';
 import { registerConfig } from './config.js';
 import { registerData } from './data.js';
+import { registerImportOfficial } from './import-official.js';
+import { registerInspect } from './inspect.js';
 import { registerStart } from './start.js';
 
-export const commands: Array<(program: Command) => void> = [registerStart, registerBackend, registerConfig, registerData];
+export const commands: Array<(program: Command) => void> = [registerStart, registerBackend, registerConfig, registerData, registerInspect, registerImportOfficial];
