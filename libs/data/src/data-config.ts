@@ -2,6 +2,7 @@
 // defaults, and the checks that turn a bad value into a one-line DataError.
 import { DataError } from './data-error.js';
 import { MAX_BACKGROUND_MODES, MAX_MODES } from './palette.js';
+import { MAX_SHAPES } from './shapes-layout.js';
 
 export const SPLITS = ['train', 'val', 'test'] as const;
 export type Split = (typeof SPLITS)[number];
@@ -75,7 +76,7 @@ export function resolveDataConfig(partial: Partial<DataConfig> = {}): DataConfig
     intIn('train_size', c.train_size, 1, 1e9);
     intIn('test_size', c.test_size, 1, 1e9);
     intIn('num_modes', c.num_modes, 1, MAX_MODES);
-    intIn('max_shapes', c.max_shapes, 1, 255);
+    intIn('max_shapes', c.max_shapes, 1, MAX_SHAPES);
     intIn('background_modes', c.background_modes, 1, MAX_BACKGROUND_MODES);
     if (c.output_nc !== 3) throw new DataError('data.output_nc=1 is not valid for shapes: its fills are colours, use data.output_nc=3');
     if (c.direction !== 'AtoB')

@@ -5,7 +5,7 @@
 //   npx workbench data preview data=facades data.root=/path/to/facades --out /tmp/facades.png
 //   npx workbench data export shapes --out /tmp/shapes-aligned data.crop_size=64
 import type { Command } from 'commander';
-import { composeConfig } from '@workbench/config';
+import { ConfigError, composeConfig } from '@workbench/config';
 import {
   DataError,
   EpochBatches,
@@ -22,7 +22,6 @@ import {
 } from '@workbench/data';
 import { basename, resolve } from 'node:path';
 import { UserError } from '../user-error.js';
-import { withConfigErrors } from './config.js';
 
 /** Run `fn`, turning data mistakes into one-line CLI errors. */
 async function withDataErrors<T>(fn: () => Promise<T>): Promise<T> {
@@ -36,7 +35,13 @@ async function withDataErrors<T>(fn: () => Promise<T>): Promise<T> {
 
 /** The `data` section and the run seed for some overrides (`data=<preset>`, `data.key=value`). */
 function resolveData(overrides: readonly string[]): { data: DataConfig; seed: number } {
-  const { config } = withConfigErrors(() => composeConfig({ overrides }));
+  let config;
+  try {
+    config = composeConfig({ overrides }).config;
+  } catch (err) {
+    if (err instanceof ConfigError) throw new UserError(err.message);
+    throw err;
+  }
   return { data: config.data as DataConfig, seed: config.seed as number };
 }
 
