@@ -1,2 +1,12 @@
-// @workbench/sweep: Sweep runner: expands multirun grids into jobs, runs them with a launcher (local processes or Slurm).
-export {};
+// @workbench/sweep: expands multirun grids into jobs and runs them with a launcher (local child
+// processes now; Slurm later), recorded in the tracking store; resumable. See README.md.
+export { planSweep, type SweepPlan, type PlannedJob, type PlanOptions } from './plan-sweep.js';
+export { runSweep, resumeSweep, jobsToResume, type RunSweepOptions, type SweepResult } from './run-sweep.js';
+export type { Launcher, JobSpec, JobOutcome, LaunchHooks, LaunchControl } from './launcher.js';
+export { LocalLauncher, type LocalLauncherOptions } from './local-launcher.js';
+export { createLauncher } from './create-launcher.js';
+export { defaultWorkers } from './default-workers.js';
+export { jobEndStatus, type JobEndStatus } from './job-status.js';
+export { defaultTrainCommand, jobArgv, WORKBENCH_BIN } from './job-command.js';
+export { summaryRows, formatSummary, formatDuration, axesOf, type SummaryRow } from './summary-table.js';
+export { SweepError } from './sweep-error.js';

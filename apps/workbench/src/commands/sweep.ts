@@ -1,0 +1,223 @@
+// `workbench sweep run|resume|status|list`, and `runMultirun` behind `workbench train -m`.
+//
+//   npx workbench sweep run +experiment=paper/encoder_injection --dry-run     # list the 12 jobs
+//   npx workbench sweep run model.nz=2,8 seed=0,1 train.iters=200 --jobs 2
+//   npx workbench sweep resume sweep-20261128-091500-3fa9c2
+//   npx workbench sweep status sweep-20261128-091500-3fa9c2
+import type { Command } from 'commander';
+import { ConfigError, composeConfig, formatValue } from '@workbench/config';
+import {
+  SweepError,
+  createLauncher,
+  formatSummary,
+  jobsToResume,
+  planSweep,
+  resumeSweep,
+  runSweep,
+  summaryRows,
+  type SweepPlan,
+  type SweepResult,
+} from '@workbench/sweep';
+import { openStore, TrackingInputError, type TrackingStore } from '@workbench/tracking';
+import { UserError } from '../user-error.js';
+
+export interface MultirunOptions {
+  dryRun?: boolean;
+  /** Parallel jobs (default: launcher.jobs, else what the cores allow). */
+  jobs?: number;
+  /** Echo every job's output, prefixed with its index. */
+  verbose?: boolean;
+}
+
+function userErrors<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof ConfigError || err instanceof SweepError || err instanceof TrackingInputError) throw new UserError(err.message);
+    throw err;
+  }
+}
+
+function parseJobs(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UserError(`--jobs ${value}: give a whole number >= 1`);
+  return n;
+}
+
+function printPlan(plan: SweepPlan): void {
+  const axes = Object.entries(plan.grid)
+    .map(([k, v]) => `${k}=[${v.map(formatValue).join(',')}]`)
+    .join(' x ');
+  console.log(`${plan.jobs.length} jobs${plan.experiment ? ` of ${plan.experiment}` : ''}: ${axes || '(no axes)'}`);
+  const rows = plan.jobs.map((j) => [String(j.index), j.jobId, Object.entries(j.axes).map(([k, v]) => `${k}=${formatValue(v)}`).join(' '), j.name]);
+  const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i].length), ['#', 'job', 'axes'][i].length));
+  const line = (r: string[]) => [r[0].padStart(widths[0]), r[1].padEnd(widths[1]), r[2].padEnd(widths[2]), r[3]].join('  ').trimEnd();
+  console.log(line(['#', 'job', 'axes', 'name']));
+  for (const r of rows) console.log(line(r));
+  console.log(`each job runs: workbench train ${plan.jobs[0].overrides.join(' ')} sweep.id=<sweep> sweep.job=${plan.jobs[0].jobId}`);
+}
+
+/** Ctrl-C once: stop cleanly (jobs get SIGTERM and checkpoint); twice: kill. */
+function interruptControl(): { stop: AbortController; kill: AbortController; dispose: () => void } {
+  const stop = new AbortController();
+  const kill = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (!stop.signal.aborted) {
+      console.error(`\n${signal}: stopping the sweep; running jobs save a checkpoint and stop (press Ctrl-C again to kill them now)`);
+      stop.abort();
+    } else if (!kill.signal.aborted) {
+      console.error(`\n${signal}: killing the running jobs`);
+      kill.abort();
+    }
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return {
+    stop,
+    kill,
+    dispose: () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
+}
+
+function finish(store: TrackingStore, result: SweepResult): number {
+  console.log('');
+  console.log(formatSummary(summaryRows(store, result.sweep)));
+  console.log(`sweep ${result.sweepId}: ${result.status}  (folder ${result.sweepDir})`);
+  if (result.status !== 'finished') console.log(`rerun what did not finish: workbench sweep resume ${result.sweepId}`);
+  store.close();
+  return result.status === 'finished' ? 0 : result.status === 'cancelled' ? 130 : 1;
+}
+
+/**
+ * Plan and run a multirun (`workbench train -m ...` and `workbench sweep run ...`).
+ * Returns the process exit code: 0 all jobs finished, 1 some failed, 130 interrupted.
+ */
+export async function runMultirun(overrides: string[], opts: MultirunOptions = {}): Promise<number> {
+  const plan = userErrors(() => planSweep(overrides));
+  if (opts.dryRun) {
+    printPlan(plan);
+    return 0;
+  }
+  const launcher = userErrors(() => createLauncher(plan.settings.launcher, { workers: opts.jobs }));
+  const store = openStore(plan.settings.tracking.db);
+  const control = interruptControl();
+  console.log(`${plan.jobs.length} jobs, ${JSON.stringify(launcher.describe())}, tracking ${plan.settings.tracking.db}`);
+  try {
+    const result = await runSweep(plan, {
+      store,
+      launcher,
+      control: { stop: control.stop.signal, kill: control.kill.signal },
+      log: (line) => console.log(line),
+      echoOutput: opts.verbose,
+      command: ['workbench', 'train', '-m', ...overrides].join(' '),
+    });
+    return finish(store, result);
+  } finally {
+    control.dispose();
+  }
+}
+
+/** The tracking database named by some overrides (`tracking.db=...`, env WORKBENCH_DB). */
+function storeFor(overrides: string[]): TrackingStore {
+  const db = userErrors(() => composeConfig({ overrides }).config.tracking.db);
+  return openStore(db);
+}
+
+export function registerSweep(program: Command): void {
+  const sweep = program.command('sweep').description('run, resume and inspect multirun sweeps (jobs recorded in the tracking database)');
+
+  sweep
+    .command('run')
+    .description('expand the grid of the overrides and run every job (the same as `workbench train -m`)')
+    .argument('<overrides...>', 'overrides with sweep axes, e.g. +experiment=paper/latent_size or model.nz=2,8 seed=0,1,2')
+    .option('--dry-run', 'list the jobs without running them')
+    .option('-j, --jobs <n>', 'parallel jobs (default: launcher.jobs, else one per core within memory)', parseJobs)
+    .option('-v, --verbose', "echo every job's output")
+    .action(async (overrides: string[], opts: { dryRun?: boolean; jobs?: number; verbose?: boolean }) => {
+      process.exitCode = await runMultirun(overrides, opts);
+    });
+
+  sweep
+    .command('resume')
+    .description('rerun the jobs of a sweep that failed, crashed, were killed or never ran')
+    .argument('<sweep-id>')
+    .argument('[overrides...]', 'only tracking.db=... is read (which database holds the sweep)')
+    .option('--dry-run', 'list the jobs that would rerun')
+    .option('-j, --jobs <n>', 'parallel jobs', parseJobs)
+    .option('-v, --verbose', "echo every job's output")
+    .action(async (sweepId: string, overrides: string[], opts: { dryRun?: boolean; jobs?: number; verbose?: boolean }) => {
+      const store = storeFor(overrides);
+      const existing = store.getSweep(sweepId);
+      if (!existing) throw new UserError(`unknown sweep '${sweepId}' (see: workbench sweep list)`);
+      const todo = jobsToResume(existing);
+      if (opts.dryRun || todo.length === 0) {
+        console.log(todo.length === 0 ? `sweep ${sweepId}: every job finished; nothing to resume` : `${todo.length} of ${existing.jobs.length} jobs would rerun:`);
+        for (const j of todo) console.log(`  ${j.index}  ${j.jobId}  ${j.runStatus ?? j.status}  ${j.overrides.join(' ')}`);
+        store.close();
+        return;
+      }
+      const cfg = userErrors(() => composeConfig({ overrides: todo[0].overrides }).config);
+      const launcher = userErrors(() => createLauncher(cfg.launcher, { workers: opts.jobs }));
+      console.log(`resuming ${todo.length} of ${existing.jobs.length} jobs, ${JSON.stringify(launcher.describe())}`);
+      const control = interruptControl();
+      try {
+        const result = await userErrors(() =>
+          resumeSweep(sweepId, {
+            store,
+            launcher,
+            control: { stop: control.stop.signal, kill: control.kill.signal },
+            log: (line) => console.log(line),
+            echoOutput: opts.verbose,
+          }),
+        );
+        process.exitCode = finish(store, result);
+      } catch (err) {
+        if (err instanceof SweepError) throw new UserError(err.message);
+        throw err;
+      } finally {
+        control.dispose();
+      }
+    });
+
+  sweep
+    .command('status')
+    .description('the jobs of a sweep: status, axes, time, run and headline metrics')
+    .argument('<sweep-id>')
+    .argument('[overrides...]', 'only tracking.db=... is read')
+    .option('--json', 'print the sweep and its jobs as JSON')
+    .action((sweepId: string, overrides: string[], opts: { json?: boolean }) => {
+      const store = storeFor(overrides);
+      const s = store.getSweep(sweepId);
+      if (!s) {
+        store.close();
+        throw new UserError(`unknown sweep '${sweepId}' (see: workbench sweep list)`);
+      }
+      if (opts.json) console.log(JSON.stringify({ ...s, summary: summaryRows(store, s) }, null, 2));
+      else {
+        console.log(`sweep ${s.id}: ${s.status}  ${s.experiment ?? s.overrides.join(' ')}  (${new Date(s.createdAt).toISOString()})`);
+        console.log(formatSummary(summaryRows(store, s)));
+      }
+      store.close();
+    });
+
+  sweep
+    .command('list')
+    .description('sweeps in the tracking database, newest first')
+    .argument('[overrides...]', 'only tracking.db=... is read')
+    .option('-n, --limit <n>', 'how many', parseJobs, 20)
+    .action((overrides: string[], opts: { limit: number }) => {
+      const store = storeFor(overrides);
+      const { sweeps, total } = store.listSweeps({ limit: opts.limit });
+      if (total === 0) console.log('no sweeps yet: workbench sweep run <overrides...>');
+      for (const s of sweeps) {
+        const full = store.getSweep(s.id);
+        const counts = full ? Object.entries(full.counts).map(([k, n]) => `${n} ${k}`).join(', ') : '';
+        console.log(`${s.id}  ${s.status.padEnd(9)}  ${new Date(s.createdAt).toISOString().slice(0, 16)}  ${(s.experiment ?? s.overrides.join(' ')).slice(0, 50)}  [${counts}]`);
+      }
+      if (total > sweeps.length) console.log(`(${total - sweeps.length} more: --limit ${total})`);
+      store.close();
+    });
+}

@@ -1,0 +1,52 @@
+// The launcher contract: how the jobs of a sweep get executed. `local` runs child processes on
+// this machine; a `slurm` launcher (issue 8) will submit one job array and poll it, reporting
+// through the same hooks. The sweep runner owns the tracking store; launchers only run commands.
+
+/** One job to execute: a full command line plus where its output goes. */
+export interface JobSpec {
+  sweepId: string;
+  jobId: string;
+  index: number;
+  /** The job's config overrides (without sweep.id / sweep.job). */
+  overrides: string[];
+  /** argv[0] is the executable (e.g. process.execPath), the rest its arguments. */
+  argv: string[];
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  /** File receiving the job's stdout and stderr. */
+  logPath: string;
+}
+
+export interface JobOutcome {
+  /** Exit code, or null when the process ended by a signal. */
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  /** True when the launcher stopped the job because the sweep was interrupted. */
+  stopped: boolean;
+  /** The job could not be started at all (e.g. the executable is missing). */
+  spawnError?: string;
+  startedAt: number;
+  endedAt: number;
+}
+
+export interface LaunchHooks {
+  onStart?(job: JobSpec, info: { pid?: number }): void;
+  onEnd(job: JobSpec, outcome: JobOutcome): void;
+  /** Lines of job output, when the caller wants to echo them. */
+  onOutput?(job: JobSpec, line: string): void;
+}
+
+export interface LaunchControl {
+  /** Abort = stop cleanly: start no new job, send SIGTERM to running ones (they checkpoint). */
+  stop?: AbortSignal;
+  /** Abort = stop now: SIGKILL running jobs. */
+  kill?: AbortSignal;
+}
+
+export interface Launcher {
+  readonly name: string;
+  /** Run every job (up to the launcher's parallelism); resolves when all have ended or been skipped. */
+  run(jobs: JobSpec[], hooks: LaunchHooks, control?: LaunchControl): Promise<void>;
+  /** What the summary prints about the launcher (e.g. `{type: 'local', workers: 2}`). */
+  describe(): Record<string, unknown>;
+}

@@ -1,0 +1,98 @@
+// The runner end to end with real processes, real SQLite and the real config composition; the
+// job program is a small tracked stand-in for the trainer (see test/fixtures/tracked-job.mjs).
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { openStore } from '@workbench/tracking';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { LocalLauncher } from './local-launcher.js';
+import { planSweep } from './plan-sweep.js';
+import { resumeSweep, runSweep } from './run-sweep.js';
+import { formatSummary, summaryRows } from './summary-table.js';
+
+const program = fileURLToPath(new URL('../test/fixtures/tracked-job.mjs', import.meta.url));
+let dir: string;
+let experimentsDir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'sweep-run-'));
+  experimentsDir = join(dir, 'experiments');
+  mkdirSync(join(experimentsDir, 'data'), { recursive: true });
+  writeFileSync(join(experimentsDir, 'data', 'aligned.yaml'), 'dataset: aligned\n');
+  writeFileSync(join(experimentsDir, 'grid.yaml'), '# @package _global_\nsweep:\n  params:\n    model.nz: [2, 8]\n');
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('runSweep / resumeSweep', () => {
+  it('records the sweep, survives a failing job, and resume reruns only what did not finish', async () => {
+    const db = join(dir, 'wb.db');
+    // 3 jobs: the grid's two, plus one whose data.root does not exist yet, so it fails.
+    const plan = planSweep(['+experiment=grid', `tracking.db=${db}`, 'train.iters=5', 'seed=0'], { experimentsDir, cwd: dir, env: {} });
+    expect(plan.jobs).toHaveLength(2);
+    const failing = planSweep(['data=aligned', `data.root=${join(dir, 'later')}`, `tracking.db=${db}`, 'train.iters=5', 'seed=5'], { experimentsDir, cwd: dir, env: {} });
+    const merged = { ...plan, grid: { ...plan.grid }, jobs: [...plan.jobs, { ...failing.jobs[0], index: 2 }] };
+
+    const store = openStore(db);
+    const lines: string[] = [];
+    const opts = {
+      store,
+      launcher: new LocalLauncher({ workers: 2 }),
+      cwd: dir,
+      trainCommand: [process.execPath, program], // composes from cwd = dir, so it finds dir/experiments
+      log: (l: string) => lines.push(l),
+    };
+    const first = await runSweep(merged, opts);
+    expect(first.status).toBe('failed');
+    const byIndex = new Map(first.sweep.jobs.map((j) => [j.index, j]));
+    expect(byIndex.get(0)?.status).toBe('finished');
+    expect(byIndex.get(1)?.status).toBe('finished');
+    expect(byIndex.get(2)?.status).toBe('failed');
+    expect(byIndex.get(2)?.exitReason).toMatch(/^workbench: data.root .* does not exist$/);
+    expect(byIndex.get(0)?.runId).toBeTruthy();
+    expect(store.getRun(byIndex.get(0)?.runId as string)?.jobId).toBe(byIndex.get(0)?.jobId);
+    expect(first.sweep.jobs.map((j) => j.jobId)).toEqual(merged.jobs.map((j) => j.jobId));
+    expect(first.sweep.grid).toEqual({ 'model.nz': [2, 8] });
+    expect(readFileSync(join(first.sweepDir, 'sweep.yaml'), 'utf8')).toContain(merged.jobs[0].jobId);
+    expect(lines.some((l) => l.includes('failed') && l.includes('does not exist'))).toBe(true);
+
+    const table = formatSummary(summaryRows(store, first.sweep));
+    expect(table).toContain('G_L1');
+    expect(table).toMatch(/3 jobs: 2 finished, 1 failed/);
+
+    // Fix the cause, resume: only the failed job runs again.
+    mkdirSync(join(dir, 'later'));
+    const finishedRuns = [0, 1].map((i) => byIndex.get(i)?.runId);
+    const second = await resumeSweep(first.sweepId, opts);
+    expect(second.ran.map((r) => r.index)).toEqual([2]);
+    expect(second.status).toBe('finished');
+    expect(second.sweep.jobs.every((j) => j.status === 'finished')).toBe(true);
+    expect([0, 1].map((i) => second.sweep.jobs[i].runId)).toEqual(finishedRuns);
+    expect(second.sweep.jobs[2].attempts).toBe(2);
+    store.close();
+  });
+
+  it('marks jobs killed on interrupt and leaves unstarted ones pending for resume', async () => {
+    const db = join(dir, 'wb.db');
+    const plan = planSweep(['seed=0,1,2', `tracking.db=${db}`, 'train.iters=2000'], { experimentsDir, cwd: dir, env: {} });
+    const store = openStore(db);
+    const stop = new AbortController();
+    const opts = {
+      store,
+      launcher: new LocalLauncher({ workers: 1, killGraceMs: 10_000 }),
+      cwd: dir,
+      trainCommand: [process.execPath, program],
+      control: { stop: stop.signal },
+      log: (l: string) => {
+        if (l.includes('start')) setTimeout(() => stop.abort(), 2500); // after the run exists
+      },
+    };
+    const result = await runSweep(plan, opts);
+    expect(result.status).toBe('cancelled');
+    const [a, b, c] = result.sweep.jobs;
+    expect(a.status).toBe('killed');
+    expect(a.runStatus).toBe('killed');
+    expect([b.status, c.status]).toEqual(['pending', 'pending']);
+    expect(existsSync(result.sweepDir)).toBe(true);
+    store.close();
+  });
+});

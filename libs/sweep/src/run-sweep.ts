@@ -1,0 +1,214 @@
+// The sweep runner: records a sweep and its jobs in the tracking store, runs the jobs through a
+// launcher, keeps every job's status honest (finished / failed / killed / crashed), and resumes
+// a sweep by rerunning only the jobs that did not finish.
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { SweepWithJobs, TrackingStore } from '@workbench/tracking';
+import { stringify } from 'yaml';
+import { defaultTrainCommand, jobArgv } from './job-command.js';
+import { jobEndStatus, type JobEndStatus } from './job-status.js';
+import type { JobSpec, LaunchControl, Launcher } from './launcher.js';
+import { lastLogLine } from './log-tail.js';
+import type { SweepPlan } from './plan-sweep.js';
+import { axesOf, formatDuration } from './summary-table.js';
+import { SweepError } from './sweep-error.js';
+
+export interface RunSweepOptions {
+  store: TrackingStore;
+  launcher: Launcher;
+  /** Working directory of the jobs (relative paths in configs resolve against it). */
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Command prefix a job's overrides are appended to; default `node bin/workbench.js train`. */
+  trainCommand?: string[];
+  control?: LaunchControl;
+  /** Progress lines (one per job start/end); default: none. */
+  log?: (line: string) => void;
+  /** Echo each job's output lines, prefixed with its index. */
+  echoOutput?: boolean;
+  /** The command line that started the sweep, for the record. */
+  command?: string;
+  /** Fixed sweep id (tests); default: a new `sweep-<time>-<hex>`. */
+  sweepId?: string;
+}
+
+export interface SweepResult {
+  sweepId: string;
+  sweepDir: string;
+  status: 'finished' | 'failed' | 'cancelled';
+  /** Jobs run in this call, with their end status. */
+  ran: Array<{ jobId: string; index: number; status: JobEndStatus; runId: string | null }>;
+  /** The sweep after the call (all jobs, including ones not run now). */
+  sweep: SweepWithJobs;
+}
+
+interface JobToRun {
+  jobId: string;
+  index: number;
+  overrides: string[];
+}
+
+/** Create the sweep in the store, write its folder, run every job. */
+export async function runSweep(plan: SweepPlan, opts: RunSweepOptions): Promise<SweepResult> {
+  const cwd = opts.cwd ?? process.cwd();
+  const { store } = opts;
+  const sweep = store.createSweep({
+    id: opts.sweepId,
+    name: plan.experiment ?? plan.overrides.join(' '),
+    experiment: plan.experiment ?? null,
+    grid: plan.grid,
+    overrides: plan.overrides,
+    launcher: { ...opts.launcher.describe(), host: hostname(), pid: process.pid },
+    status: 'running',
+    command: opts.command ?? null,
+  });
+  const sweepDir = resolve(cwd, plan.settings.runsDir, 'sweeps', sweep.id);
+  mkdirSync(join(sweepDir, 'jobs'), { recursive: true });
+  store.updateSweep(sweep.id, { sweepDir });
+  store.addSweepJobs(
+    sweep.id,
+    plan.jobs.map((j) => ({ jobId: j.jobId, index: j.index, overrides: j.overrides })),
+  );
+  writeFileSync(
+    join(sweepDir, 'sweep.yaml'),
+    stringify({
+      id: sweep.id,
+      command: opts.command ?? null,
+      overrides: plan.overrides,
+      experiment: plan.experiment ?? null,
+      grid: plan.grid,
+      jobs: plan.jobs.map((j) => ({ index: j.index, id: j.jobId, name: j.name, overrides: j.overrides })),
+    }),
+  );
+  return executeJobs(sweep.id, sweepDir, plan.jobs, opts);
+}
+
+/** Is a process of this host alive? (A sweep runner still working on the sweep.) */
+function runnerAlive(launcher: Record<string, unknown>): boolean {
+  if (launcher.host !== hostname() || typeof launcher.pid !== 'number' || launcher.pid === process.pid) return false;
+  try {
+    process.kill(launcher.pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function hasCheckpoint(runDir: string | null, cwd: string): boolean {
+  if (!runDir) return false;
+  const dir = resolve(cwd, runDir, 'checkpoints');
+  return existsSync(dir) && readdirSync(dir).length > 0;
+}
+
+/** The jobs `resumeSweep` would rerun: everything not finished and not live elsewhere. */
+export function jobsToResume(sweep: SweepWithJobs): SweepWithJobs['jobs'] {
+  return sweep.jobs.filter((j) => {
+    const effective = j.runStatus ?? j.status;
+    if (effective === 'finished') return false;
+    return !(j.runStatus === 'running'); // a live run (fresh heartbeat) belongs to someone else
+  });
+}
+
+/**
+ * Rerun the jobs of a sweep that failed, crashed, were killed or never ran. Killed/crashed jobs
+ * whose run has a checkpoint continue from it (`resume=<run id>`); failed ones start over.
+ */
+export async function resumeSweep(sweepId: string, opts: RunSweepOptions): Promise<SweepResult> {
+  const cwd = opts.cwd ?? process.cwd();
+  const { store } = opts;
+  const sweep = store.getSweep(sweepId);
+  if (!sweep) throw new SweepError(`unknown sweep '${sweepId}' (see: workbench sweep list)`);
+  if (runnerAlive(sweep.launcher)) {
+    throw new SweepError(`sweep ${sweepId} is still being run by process ${String(sweep.launcher.pid)}; stop it first (Ctrl-C there)`);
+  }
+  const sweepDir = sweep.sweepDir ?? resolve(cwd, 'runs', 'sweeps', sweepId);
+  mkdirSync(join(sweepDir, 'jobs'), { recursive: true });
+  const todo: JobToRun[] = jobsToResume(sweep).map((j) => {
+    const effective = j.runStatus ?? j.status;
+    const run = j.runId ? store.getRun(j.runId) : undefined;
+    const canContinue = (effective === 'killed' || effective === 'crashed') && run !== undefined && hasCheckpoint(run.runDir, cwd);
+    const overrides = j.overrides.filter((o) => !o.startsWith('resume='));
+    return { jobId: j.jobId, index: j.index, overrides: canContinue && run ? [...overrides, `resume=${run.id}`] : overrides };
+  });
+  store.updateSweep(sweepId, { status: 'running', launcher: { ...opts.launcher.describe(), host: hostname(), pid: process.pid } });
+  return executeJobs(sweepId, sweepDir, todo, opts);
+}
+
+async function executeJobs(sweepId: string, sweepDir: string, jobs: JobToRun[], opts: RunSweepOptions): Promise<SweepResult> {
+  const { store } = opts;
+  const cwd = opts.cwd ?? process.cwd();
+  const log = opts.log ?? (() => {});
+  const prefix = opts.trainCommand ?? defaultTrainCommand();
+  const total = store.getSweep(sweepId)?.jobs.length ?? jobs.length;
+  const width = String(total - 1).length;
+  const tag = (index: number) => `[${String(index).padStart(width)}/${total}]`;
+  const axisKeys = Object.keys(store.getSweep(sweepId)?.grid ?? {});
+  const axesText = (o: string[]) =>
+    Object.entries(axesOf(o, axisKeys))
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ') || o.join(' ');
+
+  const specs: JobSpec[] = jobs.map((j) => ({
+    sweepId,
+    jobId: j.jobId,
+    index: j.index,
+    overrides: j.overrides,
+    argv: jobArgv(prefix, j.overrides, sweepId, j.jobId),
+    cwd,
+    env: { ...(opts.env ?? process.env) },
+    logPath: join(sweepDir, 'jobs', `${String(j.index).padStart(3, '0')}-${j.jobId}.log`),
+  }));
+  for (const s of specs) store.updateSweepJob(sweepId, s.jobId, { status: 'queued', exitReason: null });
+
+  const ran: SweepResult['ran'] = [];
+  let stopped = false;
+  opts.control?.stop?.addEventListener('abort', () => (stopped = true));
+
+  const findRun = (jobId: string) =>
+    store.listRuns({ sweepId, sort: 'createdAt', order: 'desc', includeConfig: false }).runs.find((r) => r.jobId === jobId);
+
+  await opts.launcher.run(
+    specs,
+    {
+      onStart(job) {
+        store.updateSweepJob(sweepId, job.jobId, { status: 'running', incrementAttempts: true, startedAt: Date.now(), endedAt: null });
+        log(`${tag(job.index)} start    ${job.jobId}  ${axesText(job.overrides)}`);
+      },
+      onOutput: opts.echoOutput ? (job, line) => log(`${tag(job.index)} ${line}`) : undefined,
+      onEnd(job, outcome) {
+        const run = findRun(job.jobId);
+        const status = jobEndStatus(outcome, run?.status ?? null);
+        const reason =
+          status === 'finished'
+            ? null
+            : status === 'killed' && outcome.stopped
+              ? 'stopped by the sweep runner (interrupted)'
+              : (outcome.spawnError ?? lastLogLine(job.logPath) ?? `exit code ${outcome.exitCode ?? outcome.signal}`);
+        // A run whose process is gone but which never recorded its exit: close it now rather
+        // than waiting for the stale-heartbeat detection.
+        if (run && run.status === 'running') store.finishRun(run.id, status === 'finished' ? 'finished' : status === 'killed' ? 'killed' : 'failed', reason);
+        store.updateSweepJob(sweepId, job.jobId, {
+          status,
+          runId: run?.id ?? null,
+          exitReason: reason,
+          startedAt: outcome.startedAt,
+          endedAt: outcome.endedAt,
+        });
+        ran.push({ jobId: job.jobId, index: job.index, status, runId: run?.id ?? null });
+        const took = formatDuration(outcome.endedAt - outcome.startedAt);
+        log(`${tag(job.index)} ${status.padEnd(8)} ${job.jobId}  ${took}${reason ? `  ${reason}` : ''}`);
+      },
+    },
+    opts.control,
+  );
+
+  // Jobs never started because the sweep was interrupted stay 'pending' (resume picks them up).
+  const sweep = store.getSweep(sweepId) as SweepWithJobs;
+  for (const j of sweep.jobs) if (j.status === 'queued') store.updateSweepJob(sweepId, j.jobId, { status: 'pending' });
+  const after = store.getSweep(sweepId) as SweepWithJobs;
+  const allFinished = after.jobs.every((j) => (j.runStatus ?? j.status) === 'finished');
+  const status = stopped ? 'cancelled' : allFinished ? 'finished' : 'failed';
+  store.updateSweep(sweepId, { status });
+  return { sweepId, sweepDir, status, ran, sweep: store.getSweep(sweepId) as SweepWithJobs };
+}
