@@ -6,5 +6,6 @@ import { registerData } from './data.js';
 import { registerImportOfficial } from './import-official.js';
 import { registerInspect } from './inspect.js';
 import { registerStart } from './start.js';
+import { registerSweep } from './sweep.js';
 
-export const commands: Array<(program: Command) => void> = [registerStart, registerBackend, registerConfig, registerData, registerInspect, registerImportOfficial];
+export const commands: Array<(program: Command) => void> = [registerStart, registerBackend, registerConfig, registerData, registerInspect, registerImportOfficial, registerSweep];
