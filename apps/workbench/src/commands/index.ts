@@ -3,9 +3,14 @@ import type { Command } from 'commander';
 import { registerBackend } from './backend.js';
 import { registerConfig } from './config.js';
 import { registerData } from './data.js';
+import { registerEval } from './eval.js';
 import { registerImportOfficial } from './import-official.js';
 import { registerInspect } from './inspect.js';
+import { registerLpips } from './lpips.js';
+import { registerServe } from './serve.js';
 import { registerStart } from './start.js';
 import { registerSweep } from './sweep.js';
+import { registerTable } from './table.js';
+import { registerTrain } from './train.js';
 
-export const commands: Array<(program: Command) => void> = [registerStart, registerBackend, registerConfig, registerData, registerInspect, registerImportOfficial, registerSweep];
+export const commands: Array<(program: Command) => void> = [registerStart, registerBackend, registerConfig, registerTrain, registerData, registerServe, registerInspect, registerImportOfficial, registerSweep, registerEval, registerTable, registerLpips];

@@ -1,0 +1,60 @@
+// `workbench serve`: the comparison dashboard (JSON API + browser UI) over the tracking database.
+//
+//   npx workbench serve                                  # http://127.0.0.1:7860
+//   npx workbench serve serve.port=8080 tracking.db=/data/workbench.db
+//   WORKBENCH_TOKEN=$(openssl rand -hex 16) npx workbench serve serve.host=0.0.0.0
+import type { Command } from 'commander';
+import { ConfigError, composeConfig } from '@workbench/config';
+import { TrackingInputError, TrackingSchemaError } from '@workbench/tracking';
+import { ServeConfigError, startServer, type RunningServer } from '../server/index.js';
+import { UserError } from '../user-error.js';
+
+export interface ServeSettings {
+  host: string;
+  port: number;
+  token: string;
+  db: string;
+}
+
+/** serve.* and tracking.db from overrides, environment (WORKBENCH_TOKEN, WORKBENCH_DB) and defaults. */
+export function serveSettings(overrides: readonly string[]): ServeSettings {
+  try {
+    const { config } = composeConfig({ overrides });
+    return { host: config.serve.host, port: config.serve.port, token: config.serve.token, db: config.tracking.db };
+  } catch (err) {
+    if (err instanceof ConfigError) throw new UserError(err.message);
+    throw err;
+  }
+}
+
+/** Start the dashboard and print where it is; used by `serve` and `start`. */
+export async function serveDashboard(settings: ServeSettings): Promise<RunningServer> {
+  let running: RunningServer;
+  try {
+    running = await startServer({ host: settings.host, port: settings.port, token: settings.token, dbPath: settings.db });
+  } catch (err) {
+    if (err instanceof ServeConfigError || err instanceof TrackingInputError || err instanceof TrackingSchemaError) throw new UserError(err.message);
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') throw new UserError(`port ${settings.port} on ${settings.host} is already in use: pick another with serve.port=<n> (0 = any free port)`);
+    if (code === 'EADDRNOTAVAIL') throw new UserError(`cannot bind ${settings.host}: not an address of this machine (serve.host)`);
+    throw err;
+  }
+  console.log(`workbench dashboard: ${running.openUrl}`);
+  console.log(`  database ${running.store.path}${settings.token ? ' · token required (Authorization: Bearer, or open the URL above once)' : ' · loopback only'}`);
+  const stop = () => {
+    void running.close().then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  return running;
+}
+
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description('serve the comparison dashboard (runs, curves, image grids, sweeps, tables, latent explorer, realism study)')
+    .argument('[overrides...]', 'serve.host=127.0.0.1 serve.port=7860 serve.token=<secret> tracking.db=workbench.db')
+    .action(async (overrides: string[]) => {
+      await serveDashboard(serveSettings(overrides));
+    });
+}

@@ -1,0 +1,93 @@
+// The dashboard server: security middleware, the JSON API under /api, the browser UI on top.
+// `createServer` builds the express app around an open store (tests and `startServer` use it).
+import express, { type Express, type Router } from 'express';
+import path from 'node:path';
+import type { TrackingStore } from '@workbench/tracking';
+import { errorHandler, notFound } from './http-error.js';
+import { liveFeed, type LiveFeed } from './live-events.js';
+import type { GeneratorService } from './generator-service.js';
+import { createModelService } from './model-service.js';
+import { compareRouter } from './routes/compare-routes.js';
+import { explorerRouter } from './routes/explorer-routes.js';
+import { realismRouter } from './routes/realism-routes.js';
+import { runsRouter } from './routes/runs-routes.js';
+import { sweepsRouter } from './routes/sweeps-routes.js';
+import { loopbackHostOnly, requireToken, sameOriginWrites, securityHeaders } from './security.js';
+import type { ServerContext } from './server-context.js';
+import { uiRouter } from './ui-assets.js';
+
+export interface CreateServerOptions {
+  store: TrackingStore;
+  /** Required on every request when set (Bearer header or the cookie `?token=` sets). */
+  token?: string;
+  /** Folder that relative run folders resolve against (default: the database's folder). */
+  baseDir?: string;
+  /** Where run folders live when a run has none recorded (default: `<baseDir>/runs`). */
+  runsRoot?: string;
+  /** Runs G/E for the explorer and the realism study (default: the checkpoint-backed service). */
+  generator?: GeneratorService;
+  /** Extra API routers mounted under /api (e.g. remote-tracking ingest). */
+  apiRouters?: Array<{ path: string; router: Router }>;
+  /** Live-update poll interval (ms). */
+  pollMs?: number;
+  log?: (msg: string) => void;
+}
+
+export interface DashboardApp {
+  app: Express;
+  live: LiveFeed;
+  context: ServerContext;
+  /** Stop background work (live feed, model cache). Does not close the store. */
+  close(): void;
+}
+
+export function createServer(opts: CreateServerOptions): DashboardApp {
+  const log = opts.log ?? ((m: string) => console.error(m));
+  const baseDir = opts.baseDir ?? (opts.store.path === ':memory:' ? process.cwd() : path.dirname(opts.store.path));
+  const live = liveFeed(opts.store, opts.pollMs);
+  const context: ServerContext = {
+    store: opts.store,
+    folders: { baseDir, runsRoot: opts.runsRoot ?? path.join(baseDir, 'runs') },
+    log,
+    notifyChange: (ids) => live.notify(ids),
+  };
+  const generator = opts.generator ?? createModelService();
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.use(securityHeaders());
+  app.use(opts.token ? requireToken(opts.token) : loopbackHostOnly());
+  app.use(sameOriginWrites());
+
+  const api = express.Router();
+  api.get('/health', (_req, res) => {
+    res.json({ ok: true, db: opts.store.path, runs: opts.store.db.prepare('SELECT count(*) FROM runs').pluck().get() });
+  });
+  api.get('/events', live.handler);
+  api.use('/runs', runsRouter(context));
+  api.use('/compare', compareRouter(context));
+  api.use('/sweeps', sweepsRouter(context));
+  api.use('/explorer', explorerRouter(context, generator));
+  api.use('/realism', realismRouter(context, generator));
+  for (const extra of opts.apiRouters ?? []) api.use(extra.path, extra.router);
+  api.use((req) => {
+    throw notFound(`no API route ${req.method} ${req.originalUrl.split('?')[0]}`);
+  });
+  app.use('/api', api);
+  app.use(uiRouter());
+  app.use((req, res) => {
+    res.status(404).json({ error: `not found: ${req.path}` });
+  });
+  app.use(errorHandler(log));
+
+  return {
+    app,
+    live,
+    context,
+    close() {
+      live.close();
+      generator.dispose();
+    },
+  };
+}

@@ -1,0 +1,32 @@
+// An error with an HTTP status. Route handlers throw it; `errorHandler` turns it into JSON
+// `{ error: message }` so every API failure has the same shape.
+import type { ErrorRequestHandler } from 'express';
+
+export class HttpError extends Error {
+  override name = 'HttpError';
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export const badRequest = (message: string) => new HttpError(400, message);
+export const notFound = (message: string) => new HttpError(404, message);
+export const forbidden = (message: string) => new HttpError(403, message);
+
+/** The last middleware: known errors keep their status; anything else is a 500 without internals. */
+export function errorHandler(log: (msg: string) => void = console.error): ErrorRequestHandler {
+  return (err, _req, res, _next) => {
+    if (res.headersSent) return;
+    if (err instanceof HttpError) {
+      res.status(err.status).json({ error: err.message });
+      return;
+    }
+    // body-parser errors carry a status (413 too large, 400 bad JSON).
+    const status = typeof err?.status === 'number' && err.status >= 400 && err.status < 500 ? err.status : 500;
+    if (status === 500) log(`workbench serve: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    res.status(status).json({ error: status === 500 ? 'internal server error (see the server log)' : String(err.message ?? err) });
+  };
+}

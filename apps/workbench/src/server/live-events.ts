@@ -1,0 +1,75 @@
+// Live updates over Server-Sent Events. One poller per server (not per client) checks SQLite's
+// `PRAGMA data_version`, which changes exactly when ANOTHER connection commits (trainers, sweep
+// jobs); writes made through this server call `notifyChange` directly. On a change it finds the
+// runs touched since the last tick and broadcasts `{runIds}` (null = something global, e.g. a sweep).
+import type { Request, Response } from 'express';
+import type { TrackingStore } from '@workbench/tracking';
+
+export interface LiveFeed {
+  handler: (req: Request, res: Response) => void;
+  notify: (runIds: string[] | null) => void;
+  close: () => void;
+  clients: () => number;
+}
+
+export function liveFeed(store: TrackingStore, pollMs = 1500): LiveFeed {
+  const clients = new Set<Response>();
+  let version = dataVersion(store);
+  let since = Date.now();
+
+  const send = (payload: unknown) => {
+    const text = `event: change\ndata: ${JSON.stringify(payload)}\n\n`;
+    for (const res of clients) res.write(text);
+  };
+
+  const tick = () => {
+    if (!clients.size || !store.db.open) return;
+    // Stale heartbeats become `crashed` even when nobody writes: check that too.
+    const crashed = store.markStaleRunsCrashed();
+    const v = dataVersion(store);
+    if (v === version && !crashed) return;
+    version = v;
+    const from = since - 2000; // writers stamp times from their own clock: a little slack
+    since = Date.now();
+    const runIds = store.db
+      .prepare(
+        `SELECT id FROM runs WHERE heartbeat_at >= ?1 OR created_at >= ?1 OR ifnull(ended_at, 0) >= ?1
+         UNION SELECT run_id FROM eval_results WHERE created_at >= ?1
+         UNION SELECT run_id FROM artifacts WHERE created_at >= ?1 LIMIT 500`,
+      )
+      .pluck()
+      .all(from) as string[];
+    const sweepsChanged = (store.db.prepare('SELECT count(*) FROM sweeps WHERE updated_at >= ?').pluck().get(from) as number) > 0;
+    send({ at: since, runIds: sweepsChanged || crashed || runIds.length === 0 ? null : runIds });
+  };
+  const timer = setInterval(tick, pollMs);
+  timer.unref();
+  // Comments keep proxies and browsers from timing the stream out.
+  const keepAlive = setInterval(() => {
+    for (const res of clients) res.write(': keep-alive\n\n');
+  }, 25_000);
+  keepAlive.unref();
+
+  return {
+    handler(req, res) {
+      res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache, no-transform', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
+      res.write(`retry: 3000\nevent: hello\ndata: ${JSON.stringify({ at: Date.now() })}\n\n`);
+      clients.add(res);
+      req.on('close', () => clients.delete(res));
+    },
+    notify(runIds) {
+      send({ at: Date.now(), runIds });
+    },
+    close() {
+      clearInterval(timer);
+      clearInterval(keepAlive);
+      for (const res of clients) res.end();
+      clients.clear();
+    },
+    clients: () => clients.size,
+  };
+}
+
+function dataVersion(store: TrackingStore): number {
+  return store.db.pragma('data_version', { simple: true }) as number;
+}

@@ -1,0 +1,114 @@
+// Query strings → typed store queries. Everything is validated here so a bad URL is a 400 with a
+// message, and values reach SQL only as bound parameters (the store parameterises every value).
+import { RUN_STATUSES, type ConfigCondition, type ConfigScalar, type RunFilter, type RunQuery, type RunSort, type RunStatus } from '@workbench/tracking';
+import { badRequest } from './http-error.js';
+
+type Query = Record<string, unknown>;
+
+export function str(q: Query, name: string): string | undefined {
+  const v = q[name];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string') throw badRequest(`query parameter "${name}" must be given once`);
+  return v;
+}
+
+export function list(q: Query, name: string): string[] | undefined {
+  const v = str(q, name);
+  if (v === undefined || v === '') return undefined;
+  return v.split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+export function int(q: Query, name: string, dflt: number, min: number, max: number): number {
+  const v = str(q, name);
+  if (v === undefined || v === '') return dflt;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min || n > max) throw badRequest(`query parameter "${name}" must be an integer in [${min}, ${max}], got "${v}"`);
+  return n;
+}
+
+/** `8` → 8, `true` → true, `null` → null, `"8"` (quoted) → "8", anything else → the string. */
+export function parseScalar(text: string): ConfigScalar {
+  const t = text.trim();
+  if (t === 'true') return true;
+  if (t === 'false') return false;
+  if (t === 'null') return null;
+  if (/^".*"$/.test(t)) return t.slice(1, -1);
+  if (t !== '' && Number.isFinite(Number(t))) return Number(t);
+  return t;
+}
+
+const CONDITION = /^\s*([A-Za-z0-9_.-]+)\s*(!=|>=|<=|=|>|<|~)(.*)$/;
+
+/**
+ * `config=model.nz=8;loss.lambda_kl>0;name~faces` → store conditions. Operators: = != > >= < <=
+ * and ~ (substring). Several conditions on one key are combined with AND.
+ */
+export function parseConfigFilter(text: string | undefined): Record<string, ConfigCondition> | undefined {
+  if (!text) return undefined;
+  const out: Record<string, Exclude<ConfigCondition, ConfigScalar>> = {};
+  for (const part of text.split(';').map((s) => s.trim()).filter(Boolean)) {
+    const m = CONDITION.exec(part);
+    if (!m) throw badRequest(`config filter "${part}" not understood: use key=value, key!=value, key>number, key~text (separate several with ;)`);
+    const [, key, op, raw] = m;
+    const cond = (out[key] ??= {});
+    const value = parseScalar(raw);
+    const numeric = () => {
+      if (typeof value !== 'number') throw badRequest(`config filter "${part}": ${op} needs a number`);
+      return value;
+    };
+    if (op === '=') cond.eq = value;
+    else if (op === '!=') cond.ne = value;
+    else if (op === '>') cond.gt = numeric();
+    else if (op === '>=') cond.gte = numeric();
+    else if (op === '<') cond.lt = numeric();
+    else if (op === '<=') cond.lte = numeric();
+    else cond.like = raw.trim();
+  }
+  return out;
+}
+
+const SORT_COLUMNS = new Set(['createdAt', 'startedAt', 'endedAt', 'heartbeatAt', 'name', 'status', 'method', 'seed', 'duration', 'id']);
+
+/** `startedAt` | `config:model.nz` | `metric:loss_G` | `metric:loss_G:min`. */
+export function parseSort(text: string | undefined): RunSort | undefined {
+  if (!text) return undefined;
+  if (text.startsWith('config:')) return { config: text.slice('config:'.length) };
+  if (text.startsWith('metric:')) {
+    const rest = text.slice('metric:'.length);
+    const m = /^(.*):(last|min|max)$/.exec(rest);
+    return m ? { metric: m[1], agg: m[2] as 'last' | 'min' | 'max' } : { metric: rest };
+  }
+  if (SORT_COLUMNS.has(text)) return text as RunSort;
+  throw badRequest(`unknown sort "${text}": use one of ${[...SORT_COLUMNS].join(', ')}, config:<key>, metric:<key>[:min|max]`);
+}
+
+export function parseRunFilter(q: Query): RunFilter {
+  const status = list(q, 'status');
+  for (const s of status ?? []) {
+    if (!RUN_STATUSES.includes(s as RunStatus)) throw badRequest(`unknown status "${s}": use ${RUN_STATUSES.join(', ')}`);
+  }
+  const filter: RunFilter = {
+    status: status as RunStatus[] | undefined,
+    method: list(q, 'method'),
+    ids: list(q, 'ids'),
+    tags: list(q, 'tag'),
+    text: str(q, 'q') || undefined,
+    sweepId: str(q, 'sweep') || undefined,
+    groupKey: str(q, 'groupKey') || undefined,
+    config: parseConfigFilter(str(q, 'config')),
+  };
+  for (const k of Object.keys(filter) as (keyof RunFilter)[]) if (filter[k] === undefined) delete filter[k];
+  return filter;
+}
+
+export function parseRunQuery(q: Query): RunQuery {
+  const order = str(q, 'order');
+  if (order !== undefined && order !== 'asc' && order !== 'desc') throw badRequest(`order must be asc or desc, got "${order}"`);
+  return {
+    ...parseRunFilter(q),
+    sort: parseSort(str(q, 'sort') ?? 'startedAt'),
+    order: order ?? 'desc',
+    limit: int(q, 'limit', 50, 1, 1000),
+    offset: int(q, 'offset', 0, 0, Number.MAX_SAFE_INTEGER),
+  };
+}

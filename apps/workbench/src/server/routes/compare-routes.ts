@@ -1,0 +1,91 @@
+// /api/compare: 2+ runs side by side: the config keys that differ, overlaid series, and mean ± std
+// bands for runs sharing a config up to the seed.
+import express, { type Router } from 'express';
+import type { RunRow } from '@workbench/tracking';
+import { badRequest } from '../http-error.js';
+import { int, list } from '../query-params.js';
+import { groupCurve } from '../group-curves.js';
+import { finiteOrNull, flattenConfig, summarizeRuns } from '../run-views.js';
+import type { ServerContext } from '../server-context.js';
+import { getRunOr404 } from './runs-routes.js';
+
+const MAX_COMPARE = 50;
+
+function runsOf(ctx: ServerContext, q: Record<string, unknown>): RunRow[] {
+  const ids = list(q, 'ids') ?? [];
+  if (ids.length < 1) throw badRequest('ids must list the runs to compare: ids=<id>,<id>');
+  if (ids.length > MAX_COMPARE) throw badRequest(`at most ${MAX_COMPARE} runs can be compared at once`);
+  return [...new Set(ids)].map((id) => getRunOr404(ctx, id));
+}
+
+/** Keys whose values are not all equal across the configs (a key missing in some counts as different). */
+export function configDiff(configs: Record<string, unknown>[]): Array<{ key: string; values: unknown[] }> {
+  const flat = configs.map((c) => flattenConfig(c));
+  const keys = [...new Set(flat.flatMap((f) => Object.keys(f)))].sort();
+  const out: Array<{ key: string; values: unknown[] }> = [];
+  for (const key of keys) {
+    const values = flat.map((f) => f[key]);
+    const texts = new Set(values.map((v) => JSON.stringify(v)));
+    if (texts.size > 1) out.push({ key, values: values.map((v) => (v === undefined ? null : v)) });
+  }
+  return out;
+}
+
+/** Label for a group: its method plus the differing config values that are not the seed. */
+function groupLabel(runs: RunRow[], diffKeys: string[]): string {
+  const flat = flattenConfig(runs[0].config);
+  const parts = diffKeys.filter((k) => k !== 'seed' && k !== 'name').map((k) => `${k}=${JSON.stringify(flat[k] ?? null)}`);
+  return [runs[0].method, ...parts].join(' ');
+}
+
+export function compareRouter(ctx: ServerContext): Router {
+  const r = express.Router();
+  const { store } = ctx;
+
+  r.get('/', (req, res) => {
+    const runs = runsOf(ctx, req.query);
+    const diff = configDiff(runs.map((x) => x.config));
+    const groups = new Map<string, RunRow[]>();
+    for (const x of runs) groups.set(x.groupKey, [...(groups.get(x.groupKey) ?? []), x]);
+    res.json({
+      runs: summarizeRuns(store, runs),
+      diff,
+      groups: [...groups.entries()].map(([groupKey, members]) => ({ groupKey, label: groupLabel(members, diff.map((d) => d.key)), runIds: members.map((m) => m.id) })),
+    });
+  });
+
+  r.get('/metrics', (req, res) => {
+    const runs = runsOf(ctx, req.query);
+    const points = int(req.query, 'points', 600, 4, 20000);
+    const keys = list(req.query, 'keys') ?? [...new Set(runs.flatMap((x) => store.metricKeys(x.id)))].sort();
+    const series: Record<string, Array<{ runId: string; steps: number[]; values: (number | null)[] }>> = {};
+    for (const key of keys) {
+      series[key] = runs
+        .map((x) => ({ runId: x.id, s: store.metricSeries(x.id, key, { maxPoints: points }) }))
+        .filter(({ s }) => s.total > 0)
+        .map(({ runId, s }) => ({ runId, steps: s.points.map((p) => p.step), values: s.points.map((p) => finiteOrNull(p.value)) }));
+    }
+    res.json({ keys: keys.filter((k) => series[k].length), series });
+  });
+
+  r.get('/bands', (req, res) => {
+    const runs = runsOf(ctx, req.query);
+    const bins = int(req.query, 'points', 300, 4, 5000);
+    const keys = list(req.query, 'keys') ?? [...new Set(runs.flatMap((x) => store.metricKeys(x.id)))].sort();
+    const diffKeys = configDiff(runs.map((x) => x.config)).map((d) => d.key);
+    const groups = new Map<string, RunRow[]>();
+    for (const x of runs) groups.set(x.groupKey, [...(groups.get(x.groupKey) ?? []), x]);
+    const bands: Record<string, Array<{ groupKey: string; label: string; runs: number } & ReturnType<typeof groupCurve>>> = {};
+    for (const key of keys) {
+      bands[key] = [...groups.entries()]
+        .map(([groupKey, members]) => {
+          const curve = groupCurve(store, members.map((m) => m.id), key, bins);
+          return { groupKey, label: groupLabel(members, diffKeys), runs: members.length, ...curve };
+        })
+        .filter((b) => b.steps.length);
+    }
+    res.json({ keys: keys.filter((k) => bands[k].length), bands });
+  });
+
+  return r;
+}

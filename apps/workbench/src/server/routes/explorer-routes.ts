@@ -1,0 +1,76 @@
+// /api/explorer/:runId: the latent explorer. The server runs the run's generator on its backend.
+import express, { type Router } from 'express';
+import { badRequest } from '../http-error.js';
+import type { GeneratorService } from '../generator-service.js';
+import { str } from '../query-params.js';
+import { newestCheckpoint, runFolder } from '../run-folder.js';
+import type { ServerContext } from '../server-context.js';
+import { decodeUpload, MAX_UPLOAD_BYTES } from '../upload.js';
+import { getRunOr404 } from './runs-routes.js';
+
+const MAX_Z = 64;
+
+export const pngDataUrl = (png: Buffer) => `data:image/png;base64,${png.toString('base64')}`;
+
+export function explorerRouter(ctx: ServerContext, service: GeneratorService): Router {
+  const r = express.Router();
+  const runAndDir = (id: string) => {
+    const run = getRunOr404(ctx, id);
+    return [run, runFolder(run, ctx.folders)] as const;
+  };
+  const ready = async (id: string) => {
+    const [run, dir] = runAndDir(id);
+    const info = await service.info(run, dir);
+    if (!info.available) throw badRequest(info.reason ?? 'this run cannot be explored');
+    return { run, dir, info };
+  };
+
+  // Runs that can be explored: newest first, those with a checkpoint in their folder.
+  r.get('/', (_req, res) => {
+    const { runs } = ctx.store.listRuns({ status: ['finished', 'running', 'killed'], sort: 'startedAt', order: 'desc', limit: 500, includeConfig: false });
+    const items = runs
+      .map((x) => ({ run: x, ckpt: newestCheckpoint(runFolder(x, ctx.folders)) }))
+      .filter((x) => x.ckpt)
+      .map(({ run: x, ckpt }) => ({ id: x.id, name: x.name, method: x.method, seed: x.seed, status: x.status, checkpointStep: ckpt!.step }));
+    res.json({ runs: items });
+  });
+
+  r.get('/:runId', async (req, res) => {
+    const [run, dir] = runAndDir(req.params.runId);
+    res.json({ runId: run.id, ...(await service.info(run, dir)) });
+  });
+
+  r.get('/:runId/inputs/:index', async (req, res) => {
+    const { run, dir, info } = await ready(req.params.runId);
+    const index = Number(req.params.index);
+    if (!Number.isInteger(index) || index < 0 || index >= (info.inputs ?? 0)) throw badRequest(`input index must be in [0, ${(info.inputs ?? 1) - 1}]`);
+    const side = str(req.query, 'side') ?? 'A';
+    if (side !== 'A' && side !== 'B') throw badRequest('side must be A or B');
+    res.type('png').send(await service.inputImage(run, dir, index, side));
+  });
+
+  r.post('/:runId/generate', express.json({ limit: '256kb' }), async (req, res) => {
+    const { run, dir, info } = await ready(req.params.runId);
+    const body = req.body as { input?: unknown; z?: unknown };
+    const index = Number(body.input ?? 0);
+    if (!Number.isInteger(index) || index < 0 || index >= (info.inputs ?? 0)) throw badRequest(`input must be an index in [0, ${(info.inputs ?? 1) - 1}]`);
+    const zs = body.z;
+    if (!Array.isArray(zs) || zs.length === 0 || zs.length > MAX_Z) throw badRequest(`z must be a list of 1..${MAX_Z} latent vectors`);
+    for (const z of zs) {
+      if (!Array.isArray(z) || z.length !== info.nz || !z.every((v) => typeof v === 'number' && Number.isFinite(v) && Math.abs(v) < 1e3)) {
+        throw badRequest(`each z must be ${info.nz} finite numbers`);
+      }
+    }
+    const pngs = await service.generate(run, dir, index, zs as number[][]);
+    res.json({ images: pngs.map(pngDataUrl) });
+  });
+
+  r.post('/:runId/encode', express.raw({ type: ['image/png', 'image/jpeg', 'application/octet-stream'], limit: MAX_UPLOAD_BYTES }), async (req, res) => {
+    const { run, dir, info } = await ready(req.params.runId);
+    if (!info.encoder) throw badRequest('this run has no encoder checkpoint (E.safetensors): guide images need one');
+    const image = await decodeUpload(req.body);
+    res.json(await service.encode(run, dir, image));
+  });
+
+  return r;
+}

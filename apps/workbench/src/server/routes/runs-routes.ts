@@ -1,0 +1,159 @@
+// /api/runs: the runs table (filters, sort, pagination), groups ignoring the seed, one run's
+// detail, its metric series, image grids, checkpoints and files.
+import express, { type Router } from 'express';
+import { readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import type { GroupMetricSpec, RunRow } from '@workbench/tracking';
+import { notFound } from '../http-error.js';
+import { int, list, parseRunFilter, parseRunQuery, str } from '../query-params.js';
+import { runFolder } from '../run-folder.js';
+import { finiteOrNull, groupView, pageColumns, summarizeRuns } from '../run-views.js';
+import { relativeToRun, resolveInside } from '../safe-path.js';
+import type { ServerContext } from '../server-context.js';
+
+const IMAGE_FILE = /\.(png|jpe?g)$/i;
+
+export function fileUrl(runId: string, relative: string): string {
+  return `/api/runs/${encodeURIComponent(runId)}/files/${relative.split('/').map(encodeURIComponent).join('/')}`;
+}
+
+export function getRunOr404(ctx: ServerContext, id: string): RunRow {
+  const run = ctx.store.getRun(id);
+  if (!run) throw notFound(`no run with id "${id}"`);
+  return run;
+}
+
+/** Distinct methods and a sample of config keys, for the filter menus. */
+function facets(ctx: ServerContext, pageConfigKeys: string[]): { methods: string[]; configKeys: string[] } {
+  const methods = ctx.store.db.prepare('SELECT DISTINCT method FROM runs ORDER BY method').pluck().all() as string[];
+  return { methods, configKeys: pageConfigKeys };
+}
+
+export function runsRouter(ctx: ServerContext): Router {
+  const r = express.Router();
+  const { store } = ctx;
+
+  r.get('/', (req, res) => {
+    const q = parseRunQuery(req.query);
+    const basic = str(req.query, 'fields') === 'basic';
+    const { runs, total } = store.listRuns({ ...q, includeConfig: !basic });
+    if (basic) {
+      res.json({ total, offset: q.offset, limit: q.limit, items: runs.map((x) => ({ id: x.id, name: x.name, method: x.method, status: x.status, seed: x.seed, startedAt: x.startedAt })) });
+      return;
+    }
+    const items = summarizeRuns(store, runs);
+    const configKeys = [...new Set(items.flatMap((i) => Object.keys(i.config)))].sort();
+    const columns = pageColumns(items);
+    // Send only the config values the table shows (full configs are on the run page).
+    const shown = new Set([...columns.config, ...Object.keys(q.config ?? {})]);
+    for (const it of items) it.config = Object.fromEntries(Object.entries(it.config).filter(([k]) => shown.has(k)));
+    res.json({ total, offset: q.offset, limit: q.limit, items, columns, facets: facets(ctx, configKeys) });
+  });
+
+  r.get('/groups', (req, res) => {
+    const filter = parseRunFilter(req.query);
+    const limit = int(req.query, 'limit', 50, 1, 1000);
+    const offset = int(req.query, 'offset', 0, 0, Number.MAX_SAFE_INTEGER);
+    // Group everything cheaply first, then compute mean ± std only for the visible page.
+    const all = store.groupRuns(filter, []);
+    const page = all.slice(offset, offset + limit);
+    const pageIds = page.flatMap((g) => g.runIds);
+    const { runs } = store.listRuns({ ids: pageIds });
+    const runsById = new Map(runs.map((x) => [x.id, x]));
+    const summaries = summarizeRuns(store, runs);
+    const columns = pageColumns(summaries);
+    columns.config = columns.config.filter((k) => k !== 'seed');
+    const specs: GroupMetricSpec[] = [...columns.metrics.map((key) => ({ key })), ...columns.evals.map((key) => ({ key, agg: 'eval' as const }))];
+    const stats = new Map(store.groupRuns({ ids: pageIds }, specs).map((g) => [g.groupKey, g]));
+    const items = page.map((g) => groupView({ ...g, metrics: stats.get(g.groupKey)?.metrics ?? {} }, runsById, columns.metrics, columns.evals));
+    const configKeys = [...new Set(summaries.flatMap((i) => Object.keys(i.config)))].sort();
+    res.json({ total: all.length, offset, limit, items, columns, facets: facets(ctx, configKeys) });
+  });
+
+  r.get('/:id', (req, res) => {
+    const run = getRunOr404(ctx, req.params.id);
+    const [summary] = summarizeRuns(store, [run]);
+    const lastStep = Object.values(summary.metrics).reduce<number | null>((m, c) => (m === null || c.step > m ? c.step : m), null);
+    const fr = store.foolingRate(run.id);
+    res.json({
+      run,
+      metrics: summary.metrics,
+      lastStep,
+      evals: store.evalResults({ runId: run.id }).map((e) => ({ ...e, value: finiteOrNull(e.value) })),
+      foolingRate: { ...fr, rate: finiteOrNull(fr.rate) },
+      checkpoints: checkpoints(ctx, run),
+    });
+  });
+
+  r.get('/:id/metrics', (req, res) => {
+    const run = getRunOr404(ctx, req.params.id);
+    const keys = list(req.query, 'keys') ?? store.metricKeys(run.id);
+    const points = int(req.query, 'points', 1000, 4, 20000);
+    const stepMin = str(req.query, 'stepMin') ? int(req.query, 'stepMin', 0, -Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER) : undefined;
+    const stepMax = str(req.query, 'stepMax') ? int(req.query, 'stepMax', 0, -Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER) : undefined;
+    const series = keys.map((key) => {
+      const s = store.metricSeries(run.id, key, { maxPoints: points, stepMin, stepMax });
+      return { key, total: s.total, downsampled: s.downsampled, steps: s.points.map((p) => p.step), values: s.points.map((p) => finiteOrNull(p.value)) };
+    });
+    res.json({ runId: run.id, series: series.filter((s) => s.total > 0) });
+  });
+
+  r.get('/:id/images', (req, res) => {
+    const run = getRunOr404(ctx, req.params.id);
+    const dir = runFolder(run, ctx.folders);
+    const images = store
+      .listArtifacts(run.id)
+      .filter((a) => IMAGE_FILE.test(a.path))
+      .flatMap((a) => {
+        const rel = relativeToRun(dir, a.path);
+        return rel === null ? [] : [{ step: a.step, kind: a.kind, path: rel, url: fileUrl(run.id, rel), meta: a.meta }];
+      });
+    res.json({ runId: run.id, images });
+  });
+
+  r.get('/:id/checkpoints', (req, res) => {
+    const run = getRunOr404(ctx, req.params.id);
+    res.json({ runId: run.id, checkpoints: checkpoints(ctx, run) });
+  });
+
+  // Any file inside the run folder (images, checkpoints, logs): resolved and prefix-checked.
+  r.get('/:id/files/*path', (req, res) => {
+    const run = getRunOr404(ctx, req.params.id);
+    const parts = (req.params as unknown as { path: string[] | string }).path;
+    const rel = Array.isArray(parts) ? parts.join('/') : parts;
+    const file = resolveInside(runFolder(run, ctx.folders), rel);
+    res.sendFile(file, { dotfiles: 'allow', headers: { 'Cache-Control': 'private, max-age=60' } });
+  });
+
+  return r;
+}
+
+export interface CheckpointView {
+  step: number;
+  dir: string;
+  bytes: number;
+  files: Array<{ name: string; bytes: number; url: string }>;
+}
+
+/** `checkpoints/step-<N>/` folders of the run (ARCHITECTURE run-folder layout), newest first. */
+export function checkpoints(ctx: ServerContext, run: RunRow): CheckpointView[] {
+  const root = path.join(runFolder(run, ctx.folders), 'checkpoints');
+  let entries: string[];
+  try {
+    entries = readdirSync(root);
+  } catch {
+    return [];
+  }
+  const out: CheckpointView[] = [];
+  for (const name of entries) {
+    const m = /^step-(\d+)$/.exec(name);
+    if (!m) continue;
+    const files: CheckpointView['files'] = [];
+    for (const f of readdirSync(path.join(root, name))) {
+      const st = statSync(path.join(root, name, f));
+      if (st.isFile()) files.push({ name: f, bytes: st.size, url: fileUrl(run.id, `checkpoints/${name}/${f}`) });
+    }
+    out.push({ step: Number(m[1]), dir: `checkpoints/${name}`, bytes: files.reduce((s, f) => s + f.bytes, 0), files });
+  }
+  return out.sort((a, b) => b.step - a.step);
+}

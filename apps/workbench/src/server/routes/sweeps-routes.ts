@@ -1,0 +1,48 @@
+// /api/sweeps: sweeps with job status counts, one sweep's job grid, and its result tables as JSON
+// or as CSV / Markdown / LaTeX downloads.
+import express, { type Router } from 'express';
+import { badRequest, notFound } from '../http-error.js';
+import { int, str } from '../query-params.js';
+import type { ServerContext } from '../server-context.js';
+import { sweepTables } from '../paper-tables.js';
+import { TABLE_FORMATS, formatTables, type TableFormat } from '../table-formats.js';
+
+export function sweepsRouter(ctx: ServerContext): Router {
+  const r = express.Router();
+  const { store } = ctx;
+
+  r.get('/', (req, res) => {
+    const limit = int(req.query, 'limit', 100, 1, 1000);
+    const offset = int(req.query, 'offset', 0, 0, Number.MAX_SAFE_INTEGER);
+    const { sweeps, total } = store.listSweeps({ limit, offset });
+    const items = sweeps.map((s) => {
+      const full = store.getSweep(s.id);
+      return { ...s, jobCount: full?.jobs.length ?? 0, counts: full?.counts ?? {} };
+    });
+    res.json({ total, offset, limit, sweeps: items });
+  });
+
+  r.get('/:id', (req, res) => {
+    const sweep = store.getSweep(req.params.id);
+    if (!sweep) throw notFound(`no sweep with id "${req.params.id}"`);
+    res.json(sweep);
+  });
+
+  r.get('/:id/tables', async (req, res) => {
+    const sweep = store.getSweep(req.params.id);
+    if (!sweep) throw notFound(`no sweep with id "${req.params.id}"`);
+    const tables = await sweepTables(store, sweep);
+    const format = str(req.query, 'format') ?? 'json';
+    if (format === 'json') {
+      res.json({ sweepId: sweep.id, tables });
+      return;
+    }
+    if (!(format in TABLE_FORMATS)) throw badRequest(`unknown format "${format}": use json, csv, md or latex`);
+    const f = TABLE_FORMATS[format as TableFormat];
+    res.setHeader('Content-Type', f.type);
+    res.setHeader('Content-Disposition', `attachment; filename="${sweep.id.replace(/[^A-Za-z0-9._-]/g, '_')}-tables.${f.ext}"`);
+    res.send(formatTables(tables, format as TableFormat));
+  });
+
+  return r;
+}

@@ -1,0 +1,87 @@
+// The single-page shell: hash routes → page modules, live updates over SSE shared by all pages.
+// Each page exports `render(main, params, ctx)`; `ctx.onChange(fn)` subscribes to live updates for
+// as long as the page is shown, `ctx.alive()` tells an async page whether it is still shown.
+import { mount, notice } from './dom.js';
+
+const pages = {
+  runs: () => import('./pages/runs.js'),
+  run: () => import('./pages/run.js'),
+  compare: () => import('./pages/compare.js'),
+  sweeps: () => import('./pages/sweeps.js'),
+  sweep: () => import('./pages/sweep.js'),
+  explorer: () => import('./pages/explorer.js'),
+  realism: () => import('./pages/realism.js'),
+};
+
+if (window.Chart && window.ChartZoom) window.Chart.register(window.ChartZoom);
+
+let generation = 0;
+let listeners = [];
+let cleanups = [];
+
+function parseHash() {
+  const raw = location.hash.replace(/^#\/?/, '') || 'runs';
+  const [pathPart, queryPart = ''] = raw.split('?');
+  const [page, ...rest] = pathPart.split('/');
+  const params = Object.fromEntries(new URLSearchParams(queryPart));
+  if (rest.length) params.id = decodeURIComponent(rest.join('/'));
+  return { page, params };
+}
+
+async function route() {
+  const { page, params } = parseHash();
+  const gen = ++generation;
+  for (const fn of cleanups) fn();
+  cleanups = [];
+  listeners = [];
+  for (const a of document.querySelectorAll('#nav a')) {
+    const active = a.dataset.page === page || (page === 'run' && a.dataset.page === 'runs') || (page === 'sweep' && a.dataset.page === 'sweeps');
+    a.classList.toggle('active', active);
+  }
+  const main = document.getElementById('main');
+  const load = pages[page];
+  if (!load) {
+    mount(main, notice(`unknown page "${page}"`, 'error'));
+    return;
+  }
+  const ctx = {
+    alive: () => gen === generation,
+    onChange: (fn) => listeners.push(fn),
+    onLeave: (fn) => cleanups.push(fn),
+  };
+  try {
+    const mod = await load();
+    if (!ctx.alive()) return;
+    document.body.dataset.page = page;
+    await mod.render(main, params, ctx);
+    if (ctx.alive()) document.body.dataset.ready = page;
+  } catch (err) {
+    if (ctx.alive()) mount(main, notice(`could not load this page: ${err.message}`, 'error'));
+  }
+}
+
+/** Live updates: the server pushes `change` events when runs or metrics move. */
+function connectLive() {
+  const dot = document.getElementById('live');
+  const source = new EventSource('/api/events');
+  source.addEventListener('open', () => dot.classList.add('on'));
+  source.addEventListener('error', () => dot.classList.remove('on'));
+  source.addEventListener('change', (ev) => {
+    let data = {};
+    try {
+      data = JSON.parse(ev.data);
+    } catch {
+      /* ignore malformed */
+    }
+    dot.classList.add('pulse');
+    setTimeout(() => dot.classList.remove('pulse'), 400);
+    for (const fn of listeners) fn(data);
+  });
+}
+
+window.addEventListener('hashchange', () => {
+  delete document.body.dataset.ready;
+  route();
+});
+connectLive();
+route();

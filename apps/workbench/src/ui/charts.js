@@ -1,0 +1,190 @@
+// chart.js helpers: metric curves with smoothing, log scale and zoom; mean ± std bands; bar charts
+// with error bars. Series arrive downsampled by the server as {steps: [...], values: [...]}.
+import { h } from './dom.js';
+
+export const PALETTE = ['#4c78a8', '#f58518', '#54a24b', '#e45756', '#72b7b2', '#b279a2', '#eeca3b', '#9d755d', '#ff9da6', '#79706e'];
+
+export function color(i, alpha = 1) {
+  const hex = PALETTE[i % PALETTE.length];
+  if (alpha === 1) return hex;
+  const n = parseInt(hex.slice(1), 16);
+  return `rgba(${(n >> 16) & 255}, ${(n >> 8) & 255}, ${n & 255}, ${alpha})`;
+}
+
+/** TensorBoard-style debiased exponential moving average; non-finite values pass through. */
+export function smooth(values, weight) {
+  if (!(weight > 0)) return values.slice();
+  const out = new Array(values.length);
+  let last = 0;
+  let count = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v === null || !Number.isFinite(v)) {
+      out[i] = v;
+      continue;
+    }
+    last = last * weight + (1 - weight) * v;
+    count++;
+    out[i] = last / (1 - Math.pow(weight, count));
+  }
+  return out;
+}
+
+function points(steps, values) {
+  const pts = new Array(steps.length);
+  for (let i = 0; i < steps.length; i++) pts[i] = { x: steps[i], y: values[i] === null || !Number.isFinite(values[i]) ? null : values[i] };
+  return pts;
+}
+
+const baseOptions = (logY, title) => ({
+  animation: false,
+  responsive: true,
+  maintainAspectRatio: false,
+  parsing: false,
+  normalized: true,
+  spanGaps: true,
+  interaction: { mode: 'nearest', axis: 'x', intersect: false },
+  scales: {
+    x: { type: 'linear', title: { display: true, text: 'step' }, ticks: { maxTicksLimit: 8 } },
+    y: { type: logY ? 'logarithmic' : 'linear', ticks: { maxTicksLimit: 6 } },
+  },
+  plugins: {
+    title: { display: !!title, text: title, align: 'start', font: { size: 13, weight: '600' } },
+    legend: { display: true, position: 'bottom', labels: { boxWidth: 10, font: { size: 11 }, filter: (item) => !item.text.startsWith('_') } },
+    tooltip: { filter: (item) => !item.dataset.label.startsWith('_') },
+    zoom: {
+      zoom: { wheel: { enabled: true }, drag: { enabled: true, modifierKey: 'shift' }, pinch: { enabled: true }, mode: 'x' },
+      pan: { enabled: true, mode: 'x' },
+    },
+  },
+  elements: { point: { radius: 0 }, line: { borderWidth: 1.5 } },
+});
+
+/**
+ * A chart card with its controls. `series`: [{label, steps, values}] (one colour each) and
+ * optionally `bands`: [{label, steps, mean, std, n}] drawn as mean ± std.
+ * Returns {el, chart, update(series, bands)}.
+ */
+export function curveCard(title, { series = [], bands = [], onDestroy } = {}) {
+  const canvas = h('canvas');
+  const state = { smoothing: 0.6, logY: false, series, bands };
+  const slider = h('input', { type: 'range', min: 0, max: 0.99, step: 0.01, value: state.smoothing, title: 'smoothing (EMA weight)' });
+  const sliderVal = h('span', { class: 'muted small' }, state.smoothing.toFixed(2));
+  const logBox = h('input', { type: 'checkbox' });
+  const reset = h('button', { class: 'btn small', type: 'button' }, 'reset zoom');
+  const chart = new window.Chart(canvas, { type: 'line', data: { datasets: [] }, options: baseOptions(false, title) });
+  canvas.__chart = chart;
+
+  function datasets() {
+    const out = [];
+    state.bands.forEach((b, i) => {
+      const mean = smooth(b.mean, state.smoothing);
+      const lo = mean.map((m, j) => (m === null ? null : m - (b.std[j] ?? 0)));
+      const hi = mean.map((m, j) => (m === null ? null : m + (b.std[j] ?? 0)));
+      out.push({ label: `_${b.label} hi`, data: points(b.steps, hi), borderColor: 'transparent', pointRadius: 0, fill: false });
+      out.push({ label: `_${b.label} lo`, data: points(b.steps, lo), borderColor: 'transparent', backgroundColor: color(i, 0.18), pointRadius: 0, fill: '-1' });
+      out.push({ label: b.label, data: points(b.steps, mean), borderColor: color(i), backgroundColor: color(i), fill: false });
+    });
+    const offset = state.bands.length;
+    state.series.forEach((s, i) => {
+      const c = color(i + offset);
+      if (state.smoothing > 0) {
+        out.push({ label: `_${s.label} raw`, data: points(s.steps, s.values), borderColor: color(i + offset, 0.2), borderWidth: 1, fill: false });
+      }
+      out.push({ label: s.label, data: points(s.steps, smooth(s.values, state.smoothing)), borderColor: c, backgroundColor: c, fill: false });
+    });
+    return out;
+  }
+
+  function redraw() {
+    chart.data.datasets = datasets();
+    const allPositive = chart.data.datasets.every((d) => d.data.every((p) => p.y === null || p.y > 0));
+    logBox.disabled = !allPositive;
+    chart.options.scales.y.type = state.logY && allPositive ? 'logarithmic' : 'linear';
+    chart.options.plugins.legend.display = chart.data.datasets.filter((d) => !d.label.startsWith('_')).length > 1;
+    chart.update('none');
+  }
+
+  slider.addEventListener('input', () => {
+    state.smoothing = Number(slider.value);
+    sliderVal.textContent = state.smoothing.toFixed(2);
+    redraw();
+  });
+  logBox.addEventListener('change', () => {
+    state.logY = logBox.checked;
+    redraw();
+  });
+  reset.addEventListener('click', () => chart.resetZoom?.());
+  redraw();
+  onDestroy?.(() => chart.destroy());
+
+  const el = h(
+    'div',
+    { class: 'card chart-card' },
+    h('div', { class: 'chart-box' }, canvas),
+    h('div', { class: 'chart-controls' }, h('label', null, 'smooth ', slider, ' ', sliderVal), h('label', null, logBox, ' log y'), reset),
+  );
+  return {
+    el,
+    chart,
+    update(newSeries, newBands = state.bands) {
+      state.series = newSeries;
+      state.bands = newBands;
+      redraw();
+    },
+  };
+}
+
+/** Bars with ± error whiskers (drawn by a tiny inline plugin: chart.js has no error bars). */
+export function barCard(title, labels, groups, onDestroy) {
+  // groups: [{label, means: [...], errs: [...]}] one colour each, one bar per label.
+  const canvas = h('canvas');
+  const errorBars = {
+    id: 'errorBars',
+    afterDatasetsDraw(chart) {
+      const { ctx } = chart;
+      chart.data.datasets.forEach((ds, di) => {
+        const meta = chart.getDatasetMeta(di);
+        if (meta.hidden) return;
+        meta.data.forEach((bar, i) => {
+          const err = ds.errs?.[i];
+          const mean = ds.data[i];
+          if (!(err > 0) || mean === null) return;
+          const y = chart.scales.y;
+          const top = y.getPixelForValue(mean + err);
+          const bottom = y.getPixelForValue(mean - err);
+          ctx.save();
+          ctx.strokeStyle = '#333';
+          ctx.lineWidth = 1.2;
+          ctx.beginPath();
+          ctx.moveTo(bar.x, top);
+          ctx.lineTo(bar.x, bottom);
+          ctx.moveTo(bar.x - 4, top);
+          ctx.lineTo(bar.x + 4, top);
+          ctx.moveTo(bar.x - 4, bottom);
+          ctx.lineTo(bar.x + 4, bottom);
+          ctx.stroke();
+          ctx.restore();
+        });
+      });
+    },
+  };
+  const chart = new window.Chart(canvas, {
+    type: 'bar',
+    data: {
+      labels,
+      datasets: groups.map((g, i) => ({ label: g.label, data: g.means, errs: g.errs, backgroundColor: color(i, 0.75), borderColor: color(i), borderWidth: 1 })),
+    },
+    options: {
+      animation: false,
+      responsive: true,
+      maintainAspectRatio: false,
+      plugins: { title: { display: true, text: title, align: 'start', font: { size: 13, weight: '600' } }, legend: { display: groups.length > 1, position: 'bottom' }, zoom: false },
+      scales: { y: { beginAtZero: true } },
+    },
+    plugins: [errorBars],
+  });
+  canvas.__chart = chart;
+  onDestroy?.(() => chart.destroy());
+  return h('div', { class: 'card chart-card' }, h('div', { class: 'chart-box' }, canvas));
+}

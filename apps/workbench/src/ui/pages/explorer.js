@@ -1,0 +1,204 @@
+// Latent explorer: the server runs a run's generator G(A, z) on its backend. Draw N samples for a
+// test input, move z with sliders, slerp between two z, or encode an uploaded guide image to z.
+import { api } from '../api.js';
+import { h, mount, notice, runLabels } from '../dom.js';
+
+function randn() {
+  let u = 0;
+  while (u === 0) u = Math.random();
+  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * Math.random());
+}
+
+/** Spherical interpolation (the standard for Gaussian latents); falls back to lerp for near-parallel z. */
+export function slerp(a, b, t) {
+  const na = Math.hypot(...a);
+  const nb = Math.hypot(...b);
+  const dot = a.reduce((s, v, i) => s + v * b[i], 0) / (na * nb || 1);
+  const omega = Math.acos(Math.min(1, Math.max(-1, dot)));
+  if (omega < 1e-4) return a.map((v, i) => v * (1 - t) + b[i] * t);
+  const s = Math.sin(omega);
+  return a.map((v, i) => (Math.sin((1 - t) * omega) / s) * v + (Math.sin(t * omega) / s) * b[i]);
+}
+
+export async function render(main, params, ctx) {
+  const runSel = h('select', { id: 'explorer-run' });
+  const left = h('div', { class: 'card' });
+  const right = h('div');
+  mount(main, h('h1', null, 'Latent explorer'), h('div', { class: 'explorer' }, left, right));
+
+  const { runs } = await api('/api/explorer').catch(() => ({ runs: [] }));
+  if (!ctx.alive()) return;
+  if (!runs.length) {
+    mount(left, notice('No runs with a checkpoint yet: the explorer loads a run\'s newest checkpoint.'));
+    return;
+  }
+  const labels = runLabels(runs);
+  mount(runSel, runs.map((r) => h('option', { value: r.id }, `${labels.get(r.id)} · ${r.method} · step ${r.checkpointStep}`)));
+  runSel.value = params.run && runs.some((r) => r.id === params.run) ? params.run : runs[0].id;
+
+  const inputIdx = h('input', { type: 'number', min: 0, value: 0, style: { width: '70px' } });
+  const nSamples = h('input', { type: 'number', min: 1, max: 32, value: 8, style: { width: '60px' } });
+  const thumbs = h('div', { class: 'samples' });
+  const status = h('div', { class: 'muted small' });
+  const upload = h('input', { type: 'file', accept: 'image/png,image/jpeg' });
+  const samplesHost = h('div', { class: 'samples', id: 'explorer-samples' });
+  const slidersHost = h('div', { class: 'zsliders' });
+  const sliderOut = h('div', { class: 'samples' });
+  const interpHost = h('div', { class: 'samples', id: 'explorer-interp' });
+  const interpBtn = h('button', { class: 'btn', type: 'button', disabled: true }, 'slerp A → B');
+  let info = null;
+  let samples = []; // [{z, src}]
+  let pickA = null;
+  let pickB = null;
+  let zCurrent = [];
+
+  mount(left,
+    h('label', null, 'run ', runSel), h('div', { style: { height: '8px' } }),
+    h('label', null, 'test input # ', inputIdx), thumbs,
+    h('div', { class: 'toolbar', style: { marginTop: '10px' } }, h('label', null, 'N ', nSamples), h('button', { class: 'btn primary', type: 'button', onclick: () => draw() }, 'draw samples')),
+    h('div', null, h('div', { class: 'small muted' }, 'guide image → E → z'), upload),
+    status);
+  mount(right,
+    h('div', { class: 'card' }, h('h2', { style: { marginTop: 0 } }, 'Samples ', h('span', { class: 'muted small' }, 'click: set slider z · shift-click: pick A / B for slerp')), samplesHost),
+    h('div', { class: 'row', style: { marginTop: '12px' } },
+      h('div', { class: 'card', style: { flex: '1 1 340px' } }, h('h2', { style: { marginTop: 0 } }, 'z sliders'), slidersHost),
+      h('div', { class: 'card', style: { flex: '0 0 300px' } }, h('h2', { style: { marginTop: 0 } }, 'G(A, z)'), sliderOut)),
+    h('div', { class: 'card', style: { marginTop: '12px' } }, h('h2', { style: { marginTop: 0 } }, 'Interpolation ', interpBtn), interpHost));
+
+  const base = () => `/api/explorer/${encodeURIComponent(runSel.value)}`;
+  async function generate(zs) {
+    const res = await api(`${base()}/generate`, { method: 'POST', body: { input: Number(inputIdx.value), z: zs } });
+    return res.images;
+  }
+
+  async function loadRun() {
+    mount(samplesHost);
+    mount(interpHost);
+    mount(sliderOut);
+    samples = [];
+    pickA = pickB = null;
+    interpBtn.disabled = true;
+    status.textContent = 'loading…';
+    try {
+      info = await api(base());
+    } catch (err) {
+      info = null;
+      status.textContent = '';
+      mount(samplesHost, notice(err.message, 'error'));
+      return;
+    }
+    if (!ctx.alive()) return;
+    if (!info.available) {
+      status.textContent = '';
+      mount(samplesHost, notice(info.reason, 'warn'));
+      return;
+    }
+    inputIdx.max = String(info.inputs - 1);
+    status.textContent = `checkpoint step ${info.checkpointStep}, nz=${info.nz}, ${info.cropSize}px, ${info.inputs} test inputs, backend ${info.backend}`;
+    zCurrent = new Array(info.nz).fill(0);
+    buildSliders();
+    showThumbs();
+    scheduleSlider();
+    await draw();
+  }
+
+  function showThumbs() {
+    const i = Number(inputIdx.value);
+    mount(thumbs,
+      h('figure', null, h('img', { src: `${base()}/inputs/${i}?side=A`, alt: 'input A' }), h('figcaption', null, 'input A')),
+      h('figure', null, h('img', { src: `${base()}/inputs/${i}?side=B`, alt: 'ground truth B' }), h('figcaption', null, 'ground truth B')));
+  }
+
+  function buildSliders() {
+    mount(slidersHost, zCurrent.map((v, d) => {
+      const val = h('span', { class: 'mono' }, v.toFixed(2));
+      const s = h('input', { type: 'range', min: -3, max: 3, step: 0.05, value: v });
+      s.addEventListener('input', () => {
+        zCurrent[d] = Number(s.value);
+        val.textContent = zCurrent[d].toFixed(2);
+        scheduleSlider();
+      });
+      return h('label', null, `z${d}`, s, val);
+    }));
+  }
+  let sliderTimer;
+  function scheduleSlider() {
+    clearTimeout(sliderTimer);
+    sliderTimer = setTimeout(async () => {
+      const [src] = await generate([zCurrent.slice()]);
+      if (ctx.alive()) mount(sliderOut, h('img', { src, alt: 'G(A, z)' }));
+    }, 120);
+  }
+
+  function renderSamples() {
+    mount(samplesHost, samples.map((s, i) => {
+      const img = h('img', { src: s.src, alt: `sample ${i}`, class: i === pickA || i === pickB ? 'sel' : '' });
+      img.addEventListener('click', (ev) => {
+        if (ev.shiftKey) {
+          if (pickA === null || pickB !== null) { pickA = i; pickB = null; } else pickB = i;
+          interpBtn.disabled = pickA === null || pickB === null;
+          renderSamples();
+        } else {
+          zCurrent = s.z.slice();
+          buildSliders();
+          scheduleSlider();
+        }
+      });
+      return h('figure', null, img, h('figcaption', null, s.caption ?? (i === pickA ? 'A' : i === pickB ? 'B' : `#${i}`)));
+    }));
+  }
+
+  async function draw() {
+    if (!info?.available) return;
+    const n = Math.max(1, Math.min(32, Number(nSamples.value) || 8));
+    const zs = Array.from({ length: n }, () => Array.from({ length: info.nz }, randn));
+    status.textContent = 'generating…';
+    try {
+      const images = await generate(zs);
+      if (!ctx.alive()) return;
+      samples = zs.map((z, i) => ({ z, src: images[i] }));
+      pickA = samples.length > 1 ? 0 : null;
+      pickB = samples.length > 1 ? 1 : null;
+      interpBtn.disabled = pickA === null || pickB === null;
+      renderSamples();
+      showThumbs();
+      status.textContent = `checkpoint step ${info.checkpointStep}, nz=${info.nz}, backend ${info.backend}`;
+    } catch (err) {
+      status.textContent = err.message;
+    }
+  }
+
+  interpBtn.addEventListener('click', async () => {
+    const a = samples[pickA].z;
+    const b = samples[pickB].z;
+    const zs = Array.from({ length: 8 }, (_, k) => slerp(a, b, k / 7));
+    const images = await generate(zs);
+    if (ctx.alive()) mount(interpHost, images.map((src, k) => h('figure', null, h('img', { src, alt: `t=${(k / 7).toFixed(2)}` }), h('figcaption', null, `t=${(k / 7).toFixed(2)}`))));
+  });
+
+  upload.addEventListener('change', async () => {
+    const file = upload.files?.[0];
+    if (!file || !info?.available) return;
+    status.textContent = 'encoding…';
+    try {
+      const res = await api(`${base()}/encode`, { method: 'POST', body: file, headers: { 'content-type': file.type || 'application/octet-stream' } });
+      const [src] = await generate([res.z]);
+      if (!ctx.alive()) return;
+      samples.unshift({ z: res.z, src, caption: 'guide' });
+      if (pickA !== null) pickA++;
+      if (pickB !== null) pickB++;
+      zCurrent = res.z.slice();
+      buildSliders();
+      renderSamples();
+      mount(sliderOut, h('img', { src, alt: 'G(A, E(guide))' }));
+      status.textContent = 'guide encoded: its z is on the sliders';
+    } catch (err) {
+      status.textContent = err.message;
+    }
+    upload.value = '';
+  });
+
+  runSel.addEventListener('change', () => loadRun());
+  inputIdx.addEventListener('change', () => { showThumbs(); draw(); });
+  await loadRun();
+}

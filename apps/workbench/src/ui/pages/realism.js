@@ -1,0 +1,125 @@
+// Realism study, the paper's AMT protocol built in: a real and a generated image flash side by side
+// for 1 s, then the participant says which one was real. Judgments are stored per run; the fooling
+// rate (how often the fake was picked) is shown with a Wilson 95% interval.
+import { api } from '../api.js';
+import { h, mount, notice, fmt, runLabels } from '../dom.js';
+
+const FLASH_MS = 1000;
+
+export async function render(main, params, ctx) {
+  const runSel = h('select', { id: 'realism-run', multiple: true, size: 6, style: { minWidth: '320px' } });
+  const trialsIn = h('input', { type: 'number', min: 1, max: 200, value: 20, style: { width: '70px' } });
+  const stage = h('div', { class: 'card study', id: 'study-stage' });
+  const results = h('div', { id: 'realism-results' });
+  const participant = h('input', { type: 'text', placeholder: 'participant (optional)', size: 18 });
+  const startBtn = h('button', { class: 'btn primary', type: 'button' }, 'start');
+  mount(main, h('h1', null, 'Realism study'),
+    h('p', { class: 'muted' }, 'Each trial shows a real image and a generated one side by side for 1 second; then choose which one was real. The fooling rate is the fraction of trials where the generated image was chosen (50% = indistinguishable).'),
+    h('div', { class: 'row' },
+      h('div', { class: 'card' }, h('div', { class: 'small muted' }, 'runs (ctrl/shift for several)'), runSel,
+        h('div', { class: 'toolbar', style: { marginTop: '8px' } }, h('label', null, 'trials ', trialsIn), participant, startBtn)),
+      h('div', { style: { flex: '1 1 480px' } }, stage)),
+    h('h2', null, 'Fooling rates'), results);
+
+  const { runs } = await api('/api/explorer').catch(() => ({ runs: [] }));
+  if (!ctx.alive()) return;
+  const labels = runLabels(runs);
+  mount(runSel, runs.map((r) => h('option', { value: r.id, selected: params.run === r.id }, `${labels.get(r.id)} · ${r.method}`)));
+  if (!params.run && runs.length) runSel.options[0].selected = true;
+  mount(stage, notice(runs.length ? 'Pick runs and press start: a real and a generated image flash for 1 s; answer with the buttons or the F / J keys.' : 'No runs with a checkpoint yet: the study generates images with a run\'s newest checkpoint.'));
+
+  async function loadResults() {
+    const data = await api('/api/realism/summary');
+    if (!ctx.alive()) return;
+    const rows = data.rates.filter((r) => r.n > 0);
+    const allLabels = runLabels(data.runs);
+    if (!rows.length) {
+      mount(results, notice('No judgments yet.'));
+      return;
+    }
+    mount(results, h('table', { class: 'data' },
+      h('thead', null, h('tr', null, h('th', null, 'run'), h('th', { class: 'num' }, 'judgments'), h('th', { class: 'num' }, 'fooled'), h('th', { class: 'num' }, 'fooling rate'), h('th', { class: 'num' }, '95% CI (Wilson)'))),
+      h('tbody', null, rows.map((r) => h('tr', null,
+        h('td', null, h('a', { href: `#/run/${encodeURIComponent(r.runId)}` }, allLabels.get(r.runId) ?? r.runId)),
+        h('td', { class: 'num' }, String(r.n)), h('td', { class: 'num' }, String(r.fooled)),
+        h('td', { class: 'num' }, `${fmt(r.rate * 100, 3)}%`),
+        h('td', { class: 'num' }, `${fmt(r.low * 100, 3)}% – ${fmt(r.high * 100, 3)}%`))))));
+  }
+
+  const session = Math.random().toString(36).slice(2, 10);
+  let running = false;
+  startBtn.addEventListener('click', async () => {
+    if (running) return;
+    const ids = [...runSel.selectedOptions].map((o) => o.value);
+    if (!ids.length) return;
+    running = true;
+    startBtn.disabled = true;
+    const total = Math.max(1, Math.min(200, Number(trialsIn.value) || 20));
+    let fooled = 0;
+    try {
+      for (let t = 0; t < total && ctx.alive(); t++) {
+        const runId = ids[Math.floor(Math.random() * ids.length)];
+        const pair = await api(`/api/realism/${encodeURIComponent(runId)}/pair`);
+        const realLeft = Math.random() < 0.5;
+        const [leftSrc, rightSrc] = realLeft ? [pair.real.url, pair.fake.url] : [pair.fake.url, pair.real.url];
+        const left = await loadImage(leftSrc);
+        const right = await loadImage(rightSrc);
+        if (!ctx.alive()) return;
+        mount(stage, h('div', { class: 'muted small' }, `trial ${t + 1} / ${total}`), h('div', { class: 'pair' }, left, right), h('div', { class: 'muted' }, 'look…'));
+        const shownAt = performance.now();
+        await new Promise((r) => setTimeout(r, FLASH_MS));
+        const shownMs = Math.round(performance.now() - shownAt);
+        const choice = await ask(stage, t, total);
+        const chosen = (choice === 'left') === realLeft ? 'real' : 'fake';
+        if (chosen === 'fake') fooled++;
+        await api('/api/realism/judgments', {
+          method: 'POST',
+          body: {
+            runId, realRef: pair.real.ref, fakeRef: pair.fake.ref, chosen, shownMs,
+            responseMs: Math.round(performance.now() - shownAt - shownMs), realSide: realLeft ? 'left' : 'right',
+            participant: participant.value.trim() || null, session, key: `${session}-${t}`,
+          },
+        });
+      }
+      if (ctx.alive()) mount(stage, h('div', { class: 'big' }, `${fooled} / ${total} fooled`), h('div', { class: 'muted' }, 'Thanks! Results are stored with the runs.'));
+    } catch (err) {
+      if (ctx.alive()) mount(stage, notice(err.message, 'error'));
+    } finally {
+      running = false;
+      startBtn.disabled = false;
+      loadResults().catch(() => {});
+    }
+  });
+
+  ctx.onChange(() => loadResults().catch(() => {}));
+  await loadResults().catch((e) => mount(results, notice(e.message, 'error')));
+}
+
+function loadImage(src) {
+  return new Promise((resolve, reject) => {
+    const img = new Image();
+    img.onload = () => resolve(img);
+    img.onerror = () => reject(new Error('could not load a study image'));
+    img.src = src;
+  });
+}
+
+function ask(stage, t, total) {
+  return new Promise((resolve) => {
+    const pick = (side) => {
+      window.removeEventListener('keydown', onKey);
+      resolve(side);
+    };
+    const onKey = (e) => {
+      if (e.key === 'ArrowLeft' || e.key === 'f') pick('left');
+      if (e.key === 'ArrowRight' || e.key === 'j') pick('right');
+    };
+    window.addEventListener('keydown', onKey);
+    mount(stage, h('div', { class: 'muted small' }, `trial ${t + 1} / ${total}`),
+      h('div', { class: 'pair' }, h('div', { class: 'blank' }), h('div', { class: 'blank' })),
+      h('div', null, 'Which image was real?'),
+      h('div', { class: 'choices' },
+        h('button', { class: 'btn', type: 'button', id: 'choose-left', onclick: () => pick('left') }, '← left (F)'),
+        h('button', { class: 'btn', type: 'button', id: 'choose-right', onclick: () => pick('right') }, 'right (J) →')));
+  });
+}

@@ -1,0 +1,149 @@
+// One run: header with status and reason, the command that reproduces it, loss curves, image grids
+// with a step slider, eval metrics, checkpoints and the resolved config.
+import { api, url } from '../api.js';
+import { h, mount, fmt, fmtDuration, fmtTime, statusBadge, notice, flatten, configValue } from '../dom.js';
+import { curveCard } from '../charts.js';
+import { imageStepper } from './image-stepper.js';
+
+export async function render(main, params, ctx) {
+  const id = params.id;
+  let detail;
+  try {
+    detail = await api(`/api/runs/${encodeURIComponent(id)}`);
+  } catch (err) {
+    mount(main, notice(err.message, 'error'));
+    return;
+  }
+  if (!ctx.alive()) return;
+  const r = detail.run;
+  const headerStatus = h('span');
+  const infoHost = h('div');
+  const curvesHost = h('div', { class: 'grid2', id: 'curves' });
+  const imagesHost = h('div', { id: 'images' });
+  const evalHost = h('div');
+  const ckptHost = h('div');
+
+  const renderHeader = (d) => {
+    mount(headerStatus, statusBadge(d.run.status, d.run.exitReason));
+    mount(infoHost, info(d));
+    mount(evalHost, evalTable(d));
+    mount(ckptHost, checkpointTable(d));
+  };
+
+  const configRows = Object.entries(flatten(r.config));
+  const cfgFilter = h('input', { type: 'search', placeholder: 'filter keys…' });
+  const cfgBody = h('tbody');
+  const renderConfig = () => {
+    const f = cfgFilter.value.trim().toLowerCase();
+    mount(cfgBody, configRows.filter(([k, v]) => !f || k.toLowerCase().includes(f) || configValue(v).toLowerCase().includes(f)).map(([k, v]) => h('tr', null, h('td', null, k), h('td', null, configValue(v)))));
+  };
+  cfgFilter.addEventListener('input', renderConfig);
+  renderConfig();
+
+  const copyBtn = h('button', { class: 'btn small', type: 'button' }, 'copy');
+  copyBtn.addEventListener('click', async () => {
+    try {
+      await navigator.clipboard.writeText(r.command ?? '');
+      copyBtn.textContent = 'copied';
+    } catch {
+      copyBtn.textContent = 'select and copy';
+    }
+  });
+
+  mount(
+    main,
+    h('h1', null, h('span', { class: 'run-title' }, r.name || r.id), headerStatus, h('span', { class: 'muted small mono' }, r.id)),
+    h('div', { class: 'toolbar' },
+      h('a', { class: 'btn small', href: `#/runs?groupKey=${encodeURIComponent(r.groupKey)}` }, 'other seeds of this config'),
+      h('a', { class: 'btn small', href: `#/explorer?run=${encodeURIComponent(r.id)}` }, 'latent explorer'),
+      h('a', { class: 'btn small', href: `#/realism?run=${encodeURIComponent(r.id)}` }, 'realism study'),
+      r.sweepId ? h('a', { class: 'btn small', href: `#/sweep/${encodeURIComponent(r.sweepId)}` }, `sweep ${r.sweepId}`) : null,
+    ),
+    h('div', { class: 'row' }, h('div', { class: 'card', style: { flex: '1 1 520px' } }, infoHost),
+      h('div', { class: 'card', style: { flex: '1 1 420px' } }, h('h2', { style: { marginTop: 0 } }, 'Reproduce ', copyBtn), h('pre', { class: 'command' }, r.command ?? 'no command recorded'))),
+    h('h2', null, 'Curves'),
+    curvesHost,
+    h('h2', null, 'Image grids'),
+    imagesHost,
+    h('div', { class: 'row' },
+      h('div', { style: { flex: '1 1 420px' } }, h('h2', null, 'Evaluation'), evalHost),
+      h('div', { style: { flex: '1 1 420px' } }, h('h2', null, 'Checkpoints'), ckptHost)),
+    h('h2', null, 'Resolved config ', cfgFilter),
+    h('div', { class: 'card config-tree' }, h('table', { class: 'data' }, cfgBody)),
+  );
+  renderHeader(detail);
+
+  // Curves: one card per metric key; updated in place on live changes.
+  const cards = new Map();
+  async function loadCurves() {
+    const data = await api(url(`/api/runs/${encodeURIComponent(id)}/metrics`, { points: 1000 }));
+    if (!ctx.alive()) return;
+    if (!data.series.length && !cards.size) mount(curvesHost, notice('No metrics logged yet.'));
+    for (const s of data.series) {
+      const series = [{ label: s.key, steps: s.steps, values: s.values }];
+      const card = cards.get(s.key);
+      if (card) card.update(series);
+      else {
+        if (!cards.size) mount(curvesHost);
+        const c = curveCard(s.key, { series, onDestroy: ctx.onLeave });
+        cards.set(s.key, c);
+        curvesHost.appendChild(c.el);
+      }
+    }
+  }
+  const stepper = imageStepper([{ label: r.name || r.id, runId: r.id }], ctx);
+  mount(imagesHost, stepper.el);
+  await Promise.all([loadCurves().catch((e) => mount(curvesHost, notice(e.message, 'error'))), stepper.load()]);
+
+  ctx.onChange(async (ev) => {
+    if (ev.runIds && !ev.runIds.includes(id)) return;
+    try {
+      const d = await api(`/api/runs/${encodeURIComponent(id)}`);
+      if (!ctx.alive()) return;
+      renderHeader(d);
+      await loadCurves();
+      await stepper.load();
+    } catch {
+      /* keep the last view; the live dot shows the connection state */
+    }
+  });
+}
+
+function info(d) {
+  const r = d.run;
+  const kv = (k, v) => [h('dt', null, k), h('dd', null, v)];
+  return h('dl', { class: 'kv' },
+    kv('status', [statusBadge(r.status, r.exitReason), r.exitReason ? h('span', { class: 'reason' }, r.exitReason) : null]),
+    kv('method', r.method),
+    kv('seed', r.seed === null ? '—' : String(r.seed)),
+    kv('started', fmtTime(r.startedAt)),
+    kv('ended', r.endedAt ? fmtTime(r.endedAt) : r.status === 'running' ? `running (heartbeat ${fmtDuration(Date.now() - r.heartbeatAt)} ago)` : '—'),
+    kv('duration', fmtDuration(r.durationMs)),
+    kv('last step', d.lastStep === null ? '—' : String(d.lastStep)),
+    kv('tags', r.tags.length ? r.tags.map((t) => h('span', { class: 'tag' }, t)) : '—'),
+    kv('host / backend', `${r.host ?? '—'} / ${r.backend ?? '—'}`),
+    kv('git', r.gitCommit ? `${r.gitCommit.slice(0, 12)}${r.gitDirty ? ' (dirty)' : ''}` : '—'),
+    kv('group', h('span', { class: 'mono' }, r.groupKey)),
+    kv('run folder', h('span', { class: 'mono' }, r.runDir ?? '—')),
+    r.resumes ? kv('resumed', `${r.resumes}×`) : null,
+    d.foolingRate && d.foolingRate.n ? kv('fooling rate', `${fmt(d.foolingRate.rate * 100, 3)}% [${fmt(d.foolingRate.low * 100, 3)}, ${fmt(d.foolingRate.high * 100, 3)}] (n=${d.foolingRate.n})`) : null,
+    r.notes ? kv('notes', r.notes) : null,
+  );
+}
+
+function evalTable(d) {
+  if (!d.evals.length) return notice('Not evaluated yet: `npx workbench eval <run-id>`.');
+  return h('table', { class: 'data evals' },
+    h('thead', null, h('tr', null, h('th', null, 'metric'), h('th', { class: 'num' }, 'value'), h('th', { class: 'num' }, '± s.e.'), h('th', { class: 'num' }, 'n'), h('th', { class: 'num' }, 'step'))),
+    h('tbody', null, d.evals.map((e) => h('tr', null, h('td', null, e.metric), h('td', { class: 'num' }, fmt(e.value)), h('td', { class: 'num' }, fmt(e.stderr)), h('td', { class: 'num' }, e.n ?? '—'), h('td', { class: 'num' }, e.step ?? '—')))));
+}
+
+function checkpointTable(d) {
+  if (!d.checkpoints.length) return notice('No checkpoints.');
+  return h('table', { class: 'data checkpoints' },
+    h('thead', null, h('tr', null, h('th', null, 'step'), h('th', null, 'files'), h('th', { class: 'num' }, 'size'))),
+    h('tbody', null, d.checkpoints.map((c) => h('tr', null,
+      h('td', null, String(c.step)),
+      h('td', { class: 'wrap' }, c.files.map((f) => h('a', { class: 'tag', href: f.url, download: f.name }, f.name))),
+      h('td', { class: 'num' }, `${(c.bytes / 1e6).toFixed(2)} MB`)))));
+}

@@ -1,0 +1,255 @@
+// Runs table: filter (status, method, config key=value, free text), sort, paginate, select for
+// compare, and group rows by config ignoring the seed (mean ± std (n)). State lives in the URL hash.
+import { api, url } from '../api.js';
+import { h, mount, fmt, fmtPm, fmtDuration, fmtTime, statusBadge, notice, configValue } from '../dom.js';
+
+const STATUSES = ['running', 'finished', 'failed', 'killed', 'crashed'];
+const PAGE = 50;
+const selected = new Set(); // survives page changes within the session
+
+export async function render(main, params, ctx) {
+  const state = {
+    q: params.q ?? '',
+    status: params.status ? params.status.split(',') : [],
+    method: params.method ?? '',
+    cfg: params.cfg ? params.cfg.split(';').filter(Boolean) : [],
+    sort: params.sort ?? 'startedAt',
+    order: params.order ?? 'desc',
+    offset: Number(params.offset ?? 0),
+    group: params.group === '1',
+    sweep: params.sweep ?? '',
+    groupKey: params.groupKey ?? '',
+  };
+
+  const pushState = () => {
+    const p = new URLSearchParams();
+    if (state.q) p.set('q', state.q);
+    if (state.status.length) p.set('status', state.status.join(','));
+    if (state.method) p.set('method', state.method);
+    if (state.cfg.length) p.set('cfg', state.cfg.join(';'));
+    if (state.sort !== 'startedAt') p.set('sort', state.sort);
+    if (state.order !== 'desc') p.set('order', state.order);
+    if (state.offset) p.set('offset', String(state.offset));
+    if (state.group) p.set('group', '1');
+    if (state.sweep) p.set('sweep', state.sweep);
+    if (state.groupKey) p.set('groupKey', state.groupKey);
+    history.replaceState(null, '', `#/runs${p.toString() ? '?' + p : ''}`);
+  };
+
+  const query = () => ({
+    q: state.q,
+    status: state.status,
+    method: state.method,
+    config: state.cfg.join(';'),
+    sweep: state.sweep,
+    groupKey: state.groupKey,
+    sort: state.sort,
+    order: state.order,
+    offset: state.offset,
+    limit: PAGE,
+  });
+
+  const tableHost = h('div', { id: 'runs-table' });
+  const countEl = h('span', { class: 'muted' });
+  const compareBtn = h('button', { class: 'btn primary', type: 'button', onclick: () => goCompare() }, 'Compare');
+  const methodSel = h('select', { onchange: () => { state.method = methodSel.value; state.offset = 0; refresh(); } }, h('option', { value: '' }, 'all methods'));
+  const search = h('input', { type: 'search', placeholder: 'search name, id, tags, config…', value: state.q });
+  let searchTimer;
+  search.addEventListener('input', () => {
+    clearTimeout(searchTimer);
+    searchTimer = setTimeout(() => { state.q = search.value.trim(); state.offset = 0; refresh(); }, 250);
+  });
+  const cfgInput = h('input', { type: 'text', placeholder: 'config filter: model.nz=8', list: 'config-keys', size: 22 });
+  const cfgList = h('datalist', { id: 'config-keys' });
+  const cfgChips = h('span', { class: 'row' });
+  const addCfg = () => {
+    const v = cfgInput.value.trim();
+    if (!/^[^=]+=.*/.test(v)) return;
+    state.cfg.push(v);
+    cfgInput.value = '';
+    state.offset = 0;
+    refresh();
+  };
+  cfgInput.addEventListener('keydown', (e) => { if (e.key === 'Enter') addCfg(); });
+  const statusChips = STATUSES.map((s) => {
+    const chip = h('span', { class: 'chip' + (state.status.includes(s) ? ' on' : ''), dataset: { status: s } }, s);
+    chip.addEventListener('click', () => {
+      state.status = state.status.includes(s) ? state.status.filter((x) => x !== s) : [...state.status, s];
+      chip.classList.toggle('on');
+      state.offset = 0;
+      refresh();
+    });
+    return chip;
+  });
+  const groupBox = h('input', { type: 'checkbox', checked: state.group, id: 'group-toggle' });
+  groupBox.addEventListener('change', () => { state.group = groupBox.checked; state.offset = 0; refresh(); });
+
+  mount(
+    main,
+    h('h1', null, 'Runs ', countEl),
+    h('div', { class: 'toolbar' }, search, methodSel, ...statusChips),
+    h('div', { class: 'toolbar' }, cfgInput, cfgList, h('button', { class: 'btn small', type: 'button', onclick: addCfg }, 'add filter'), cfgChips,
+      h('label', { class: 'chip' }, groupBox, ' group by config (ignoring seed)'), compareBtn),
+    tableHost,
+  );
+
+  function goCompare() {
+    if (selected.size < 2) return;
+    location.hash = `#/compare?ids=${[...selected].map(encodeURIComponent).join(',')}`;
+  }
+  const updateCompare = () => {
+    compareBtn.disabled = selected.size < 2;
+    compareBtn.textContent = `Compare selected (${selected.size})`;
+  };
+
+  function renderCfgChips() {
+    const scope = (label, key) => state[key] ? h('span', { class: 'chip on' }, `${label} ${state[key]}`, h('button', { type: 'button', title: 'remove', onclick: () => { state[key] = ''; state.offset = 0; refresh(); } }, '×')) : null;
+    mount(cfgChips, scope('sweep', 'sweep'), scope('group', 'groupKey'),
+      state.cfg.map((c, i) => h('span', { class: 'chip on' }, c, h('button', { type: 'button', title: 'remove', onclick: () => { state.cfg.splice(i, 1); state.offset = 0; refresh(); } }, '×'))));
+  }
+
+  const sortHeader = (label, key, cls = '') => {
+    const active = state.sort === key;
+    return h('th', {
+      class: `sortable ${cls}`, dataset: { sort: key },
+      onclick: () => {
+        if (state.sort === key) state.order = state.order === 'asc' ? 'desc' : 'asc';
+        else { state.sort = key; state.order = key === 'name' || key === 'method' || key === 'status' ? 'asc' : 'desc'; }
+        refresh();
+      },
+    }, label, active ? h('span', { class: 'arrow' }, state.order === 'asc' ? ' ▲' : ' ▼') : null);
+  };
+
+  async function refresh() {
+    pushState();
+    renderCfgChips();
+    const path = state.group ? '/api/runs/groups' : '/api/runs';
+    let data;
+    try {
+      data = await api(url(path, query()));
+    } catch (err) {
+      if (ctx.alive()) mount(tableHost, notice(err.message, 'error'));
+      return;
+    }
+    if (!ctx.alive()) return;
+    // Facets for the method menu and config key autocomplete.
+    const methods = data.facets?.methods ?? [];
+    if (methodSel.options.length !== methods.length + 1) {
+      mount(methodSel, h('option', { value: '' }, 'all methods'), methods.map((m) => h('option', { value: m }, m)));
+    }
+    methodSel.value = state.method;
+    mount(cfgList, (data.facets?.configKeys ?? []).map((k) => h('option', { value: `${k}=` })));
+    countEl.textContent = state.group ? `${data.total} groups` : `${data.total} runs`;
+    mount(tableHost, state.group ? groupTable(data) : runTable(data), pager(data));
+    updateCompare();
+  }
+
+  function metricCell(m) {
+    if (!m) return h('td', { class: 'num' }, '—');
+    return h('td', { class: 'num', title: `last ${m.last} at step ${m.step}\nmin ${m.min}\nmax ${m.max}` }, fmt(m.last), h('span', { class: 'sub' }, `${fmt(m.min, 3)} – ${fmt(m.max, 3)}`));
+  }
+
+  function runTable(data) {
+    const cfgCols = data.columns?.config ?? [];
+    const metricCols = data.columns?.metrics ?? [];
+    const evalCols = data.columns?.evals ?? [];
+    if (!data.items.length) return notice(data.total === 0 && !state.q && !state.status.length && !state.cfg.length && !state.method ? 'No runs yet. Train one with `npx workbench train ...` or run the quick sweep with `npm start`.' : 'No runs match these filters.');
+    const allBox = h('input', { type: 'checkbox', title: 'select all on this page' });
+    allBox.addEventListener('change', () => {
+      for (const r of data.items) {
+        if (allBox.checked) selected.add(r.id);
+        else selected.delete(r.id);
+      }
+      refresh();
+    });
+    return h('div', { style: { overflowX: 'auto' } }, h('table', { class: 'data runs' },
+      h('thead', null, h('tr', null,
+        h('th', null, allBox),
+        sortHeader('status', 'status'),
+        sortHeader('name', 'name'),
+        sortHeader('method', 'method'),
+        cfgCols.map((k) => sortHeader(k, `config:${k}`)),
+        metricCols.map((k) => sortHeader(k, `metric:${k}`, 'num')),
+        evalCols.map((k) => sortHeader(k, `eval:${k}`, 'num')),
+        h('th', null, 'tags'),
+        sortHeader('started', 'startedAt'),
+        sortHeader('duration', 'duration', 'num'),
+      )),
+      h('tbody', null, data.items.map((r) => {
+        const box = h('input', { type: 'checkbox', checked: selected.has(r.id), dataset: { runId: r.id } });
+        box.addEventListener('change', () => {
+          if (box.checked) selected.add(r.id);
+          else selected.delete(r.id);
+          updateCompare();
+        });
+        return h('tr', { dataset: { runId: r.id } },
+          h('td', null, box),
+          h('td', { class: 'wrap' }, statusBadge(r.status, r.exitReason), r.exitReason && r.status !== 'finished' ? h('span', { class: 'reason' }, r.exitReason) : null),
+          h('td', { class: 'name-cell' }, h('a', { href: `#/run/${encodeURIComponent(r.id)}`, class: 'run-name', title: r.name }, r.name || r.id), h('span', { class: 'sub mono' }, r.id)),
+          h('td', null, r.method),
+          cfgCols.map((k) => h('td', { class: 'mono' }, configValue(r.config[k]))),
+          metricCols.map((k) => metricCell(r.metrics[k])),
+          evalCols.map((k) => h('td', { class: 'num' }, r.evals[k] ? fmt(r.evals[k].value) : '—', r.evals[k]?.stderr ? h('span', { class: 'sub' }, `± ${fmt(r.evals[k].stderr, 2)}`) : null)),
+          h('td', { class: 'wrap' }, r.tags.map((t) => h('span', { class: 'tag' }, t))),
+          h('td', null, fmtTime(r.startedAt)),
+          h('td', { class: 'num' }, fmtDuration(r.durationMs)),
+        );
+      })),
+    ));
+  }
+
+  function groupTable(data) {
+    const cfgCols = data.columns?.config ?? [];
+    const metricCols = data.columns?.metrics ?? [];
+    const evalCols = data.columns?.evals ?? [];
+    if (!data.items.length) return notice('No runs match these filters.');
+    return h('div', { style: { overflowX: 'auto' } }, h('table', { class: 'data groups' },
+      h('thead', null, h('tr', null,
+        h('th', null, ''), h('th', null, 'method'), h('th', { class: 'num' }, 'n'), h('th', null, 'statuses'),
+        cfgCols.map((k) => h('th', null, k)),
+        metricCols.map((k) => h('th', { class: 'num', title: 'mean ± std (n) of the last value' }, k)),
+        evalCols.map((k) => h('th', { class: 'num', title: 'mean ± std (n)' }, k)),
+        h('th', null, 'seeds'),
+      )),
+      h('tbody', null, data.items.map((g) => {
+        const box = h('input', { type: 'checkbox', checked: g.runIds.every((id) => selected.has(id)), title: 'select all runs of this group' });
+        box.addEventListener('change', () => {
+          for (const id of g.runIds) {
+            if (box.checked) selected.add(id);
+            else selected.delete(id);
+          }
+          updateCompare();
+        });
+        return h('tr', { dataset: { groupKey: g.groupKey } },
+          h('td', null, box),
+          h('td', null, g.method),
+          h('td', { class: 'num' }, String(g.n)),
+          h('td', null, Object.entries(g.statuses).map(([s, n]) => h('span', { class: `status status-${s}`, title: s, style: { marginRight: '3px' } }, `${n}`))),
+          cfgCols.map((k) => h('td', { class: 'mono' }, configValue(g.config[k]))),
+          metricCols.map((k) => h('td', { class: 'num' }, g.metrics[k] ? fmtPm(g.metrics[k].mean, g.metrics[k].std, g.metrics[k].n) : '—')),
+          evalCols.map((k) => h('td', { class: 'num' }, g.evals[k] ? fmtPm(g.evals[k].mean, g.evals[k].std, g.evals[k].n) : '—')),
+          h('td', { class: 'wrap' }, g.runs.map((r) => h('a', { href: `#/run/${encodeURIComponent(r.id)}`, class: 'tag', title: r.name }, r.seed === null ? r.id : `seed ${r.seed}`))),
+        );
+      })),
+    ));
+  }
+
+  function pager(data) {
+    const from = data.total === 0 ? 0 : data.offset + 1;
+    const to = Math.min(data.offset + data.items.length, data.total);
+    return h('div', { class: 'pager' },
+      h('button', { class: 'btn small', type: 'button', disabled: data.offset === 0, onclick: () => { state.offset = Math.max(0, state.offset - PAGE); refresh(); } }, '‹ prev'),
+      h('span', { class: 'muted small' }, `${from}–${to} of ${data.total}`),
+      h('button', { class: 'btn small', type: 'button', disabled: to >= data.total, onclick: () => { state.offset += PAGE; refresh(); } }, 'next ›'),
+    );
+  }
+
+  // Live: refetch the visible page when anything changes (throttled to once a second).
+  let pending = false;
+  ctx.onChange(() => {
+    if (pending) return;
+    pending = true;
+    setTimeout(() => { pending = false; if (ctx.alive()) refresh(); }, 1000);
+  });
+  await refresh();
+}

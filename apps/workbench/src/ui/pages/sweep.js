@@ -1,0 +1,81 @@
+// One sweep: the job grid with statuses, and the paper-layout tables (mean ± std (n) over seeds)
+// with bar charts and CSV / Markdown / LaTeX downloads.
+import { api } from '../api.js';
+import { h, mount, notice, fmtPm, statusBadge } from '../dom.js';
+import { barCard } from '../charts.js';
+
+export async function render(main, params, ctx) {
+  const id = params.id;
+  const jobsHost = h('div', { id: 'job-grid' });
+  const tablesHost = h('div', { id: 'paper-tables' });
+  const title = h('h1', null, 'Sweep');
+  const enc = encodeURIComponent(id);
+  mount(main, title,
+    h('h2', null, 'Jobs'), jobsHost,
+    h('h2', null, 'Tables ',
+      h('a', { class: 'btn small', href: `/api/sweeps/${enc}/tables?format=csv`, download: `${id}.csv` }, 'CSV'), ' ',
+      h('a', { class: 'btn small', href: `/api/sweeps/${enc}/tables?format=md`, download: `${id}.md` }, 'Markdown'), ' ',
+      h('a', { class: 'btn small', href: `/api/sweeps/${enc}/tables?format=latex`, download: `${id}.tex` }, 'LaTeX')),
+    tablesHost);
+
+  async function loadJobs() {
+    const s = await api(`/api/sweeps/${enc}`);
+    if (!ctx.alive()) return;
+    mount(title, s.name || s.id, statusBadge(s.status), h('span', { class: 'muted small mono' }, s.id),
+      h('a', { class: 'btn small', href: `#/runs?sweep=${enc}&group=1` }, 'runs grouped'));
+    mount(jobsHost,
+      h('div', { class: 'counts', style: { marginBottom: '8px' } }, Object.entries(s.counts).map(([k, n]) => h('span', { class: `status status-${k}` }, `${k} ${n}`))),
+      h('div', { class: 'job-grid' }, s.jobs.map((j) => {
+        const st = j.runStatus ?? j.status;
+        return h('div', { class: `job s-${st}`, dataset: { status: st } },
+          h('div', null, h('b', null, `#${j.index}`), ' ', statusBadge(st, j.exitReason)),
+          h('div', { class: 'mono small' }, j.overrides.join(' ')),
+          j.runId ? h('a', { href: `#/run/${encodeURIComponent(j.runId)}`, class: 'small' }, 'run ›') : h('span', { class: 'muted small' }, 'no run yet'),
+          j.attempts > 1 ? h('span', { class: 'muted small' }, ` · ${j.attempts} attempts`) : null,
+          j.exitReason ? h('div', { class: 'reason' }, j.exitReason) : null);
+      })));
+  }
+
+  async function loadTables() {
+    const t = await api(`/api/sweeps/${enc}/tables`);
+    if (!ctx.alive()) return;
+    if (!t.tables.length) {
+      mount(tablesHost, notice('No evaluated runs in this sweep yet: `npx workbench eval <sweep-id>` fills the tables.'));
+      return;
+    }
+    mount(tablesHost, t.tables.map((table) => tableBlock(table, ctx)));
+  }
+
+  await Promise.all([loadJobs().catch((e) => mount(jobsHost, notice(e.message, 'error'))), loadTables().catch((e) => mount(tablesHost, notice(e.message, 'error')))]);
+  ctx.onChange(() => {
+    loadJobs().catch(() => {});
+    loadTables().catch(() => {});
+  });
+}
+
+function tableBlock(table, ctx) {
+  const numericCols = table.columns.filter((c) => table.rows.some((r) => r.cells[c.key]?.mean !== undefined && r.cells[c.key]?.mean !== null));
+  const chartHost = h('div');
+  const colSel = h('select', null, numericCols.map((c) => h('option', { value: c.key }, c.label)));
+  const drawBars = () => {
+    const col = colSel.value;
+    const labels = table.rows.map((r) => r.labels.join(' · '));
+    const means = table.rows.map((r) => r.cells[col]?.mean ?? null);
+    const errs = table.rows.map((r) => r.cells[col]?.std ?? 0);
+    mount(chartHost, barCard(`${table.title}: ${numericCols.find((c) => c.key === col)?.label ?? col} (mean ± std)`, labels, [{ label: col, means, errs }], ctx.onLeave));
+  };
+  colSel.addEventListener('change', drawBars);
+  const el = h('div', { class: 'card paper-table', style: { marginBottom: '14px' } },
+    h('h2', { style: { marginTop: 0 } }, table.title),
+    table.caption ? h('p', { class: 'muted small' }, table.caption) : null,
+    h('div', { class: 'row' },
+      h('div', { style: { flex: '1 1 520px', overflowX: 'auto' } }, h('table', { class: 'data' },
+        h('thead', null, h('tr', null, table.rowHeader.map((c) => h('th', null, c)), table.columns.map((c) => h('th', { class: 'num' }, c.label)))),
+        h('tbody', null, table.rows.map((r) => h('tr', null, r.labels.map((l) => h('td', null, l)), table.columns.map((c) => {
+          const cell = r.cells[c.key];
+          return h('td', { class: 'num' }, cell ? (cell.text ?? fmtPm(cell.mean, cell.std, cell.n)) : '—');
+        })))))),
+      numericCols.length ? h('div', { style: { flex: '1 1 420px' } }, numericCols.length > 1 ? colSel : null, chartHost) : null));
+  if (numericCols.length) drawBars();
+  return el;
+}
