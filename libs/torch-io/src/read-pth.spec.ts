@@ -65,6 +65,27 @@ describe('readPth on the official fixture checkpoints', () => {
   });
 });
 
+describe('readPth integer storages', () => {
+  it('converts int64 storages (BatchNorm num_batches_tracked) to float32', async () => {
+    const { unzipSync, zipSync } = await import('fflate');
+    const src = unzipSync(new Uint8Array(readFileSync(join(FIXTURES, 'all_resnet_nz8', 'init', 'latest_net_D.pth'))));
+    const pkl = Buffer.from(src['latest_net_D/data.pkl']).toString('latin1');
+    const entries: Record<string, Uint8Array> = { 'latest_net_D/data.pkl': new Uint8Array(Buffer.from(pkl.replace('torch\nFloatStorage\n', 'torch\nLongStorage\n'), 'latin1')) };
+    for (const [name, bytes] of Object.entries(src)) {
+      if (!name.startsWith('latest_net_D/data/')) continue;
+      const f = new Float32Array(bytes.slice().buffer);
+      entries[name] = new Uint8Array(BigInt64Array.from(f, (v, i) => BigInt(Math.round(v * 1000) + i)).buffer);
+    }
+    const dir = mkdtempSync(join(tmpdir(), 'torch-io-long-'));
+    const p = join(dir, 'long.pth');
+    writeFileSync(p, zipSync(entries, { level: 0 }));
+    const ints = readPth(p);
+    const floats = readPth(join(FIXTURES, 'all_resnet_nz8', 'init', 'latest_net_D.pth'));
+    const w = floats.get('model_0.0.weight')!.data;
+    expect(Array.from(ints.get('model_0.0.weight')!.data.slice(0, 5))).toEqual(Array.from(w.slice(0, 5), (v, i) => Math.round(v * 1000) + i));
+  });
+});
+
 describe('readPth errors', () => {
   const dir = mkdtempSync(join(tmpdir(), 'torch-io-'));
   it('names a missing file', () => {
@@ -91,9 +112,9 @@ describe('readPth errors', () => {
     const src = unzipSync(new Uint8Array(readFileSync(join(FIXTURES, 'all_resnet_nz8', 'init', 'latest_net_D.pth'))));
     const pkl = Buffer.from(src['latest_net_D/data.pkl']).toString('latin1');
     expect(pkl).toContain('torch\nFloatStorage\n');
-    const fixed = Buffer.from(pkl.replace('torch\nFloatStorage\n', 'torch\nIntStorage\n'), 'latin1');
+    const fixed = Buffer.from(pkl.replace('torch\nFloatStorage\n', 'torch\nHalfStorage\n'), 'latin1');
     const p = join(dir, 'long.pth');
     writeFileSync(p, zipSync({ ...src, 'latest_net_D/data.pkl': new Uint8Array(fixed) }, { level: 0 }));
-    expect(() => readPth(p)).toThrow(/unsupported dtype IntStorage/);
+    expect(() => readPth(p)).toThrow(/unsupported dtype HalfStorage/);
   });
 });

@@ -31,6 +31,27 @@ const STORAGE_CLASSES = [
   'IntStorage', 'ShortStorage', 'CharStorage', 'ByteStorage', 'BoolStorage',
 ];
 
+/** Bytes per element of the storages we decode (all to float32). */
+const STORAGE_BYTES: Record<string, number> = { FloatStorage: 4, LongStorage: 8, IntStorage: 4 };
+
+/**
+ * Storage bytes as float32 values. Copies into an aligned buffer (a zip entry may start at any
+ * byte offset); little-endian hosts only. Integer storages (BatchNorm's `num_batches_tracked`)
+ * are converted when exact in float32 (|x| ≤ 2^24), refused otherwise.
+ */
+function decodeStorage(raw: Uint8Array, dtype: string, name: string, label: string): Float32Array {
+  const bytes = raw.slice();
+  if (dtype === 'FloatStorage') return new Float32Array(bytes.buffer);
+  const ints: ArrayLike<number | bigint> = dtype === 'LongStorage' ? new BigInt64Array(bytes.buffer) : new Int32Array(bytes.buffer);
+  const out = new Float32Array(ints.length);
+  for (let i = 0; i < ints.length; i++) {
+    const v = Number(ints[i]);
+    if (Math.abs(v) > 2 ** 24) throw new TorchIoError(`${label}: integer tensor '${name}' holds ${v}, not exact as float32`);
+    out[i] = v;
+  }
+  return out;
+}
+
 const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04]; // "PK\3\4"
 
 function loadBytes(pathOrBytes: string | Uint8Array): { bytes: Uint8Array; label: string } {
@@ -140,18 +161,18 @@ export function readPth(pathOrBytes: string | Uint8Array): StateDict {
     if (!t || t.isRebuiltTensor !== true) {
       throw new TorchIoError(`${label}: entry '${name}' is not a tensor (save a plain state_dict)`);
     }
-    if (t.storage.dtype !== 'FloatStorage') {
-      throw new TorchIoError(`${label}: tensor '${name}' has unsupported dtype ${t.storage.dtype} (only float32 checkpoints are supported; convert with .float() before saving)`);
+    const elementBytes = STORAGE_BYTES[t.storage.dtype];
+    if (elementBytes === undefined) {
+      throw new TorchIoError(`${label}: tensor '${name}' has unsupported dtype ${t.storage.dtype} (only float32 checkpoints are supported, plus int64/int32 counters such as BatchNorm's num_batches_tracked; convert with .float() before saving)`);
     }
     let storage = storages.get(t.storage.key);
     if (storage === undefined) {
       const raw = entries[`${top}/data/${t.storage.key}`];
       if (raw === undefined) throw new TorchIoError(`${label}: storage ${t.storage.key} of '${name}' is missing from the archive`);
-      if (raw.byteLength !== t.storage.numel * 4) {
-        throw new TorchIoError(`${label}: storage ${t.storage.key} has ${raw.byteLength} bytes, expected ${t.storage.numel * 4}`);
+      if (raw.byteLength !== t.storage.numel * elementBytes) {
+        throw new TorchIoError(`${label}: storage ${t.storage.key} has ${raw.byteLength} bytes, expected ${t.storage.numel * elementBytes}`);
       }
-      // Copy into an aligned buffer; the zip entry may start at any byte offset. Little-endian hosts only.
-      storage = new Float32Array(raw.slice().buffer);
+      storage = decodeStorage(raw, t.storage.dtype, name, label);
       storages.set(t.storage.key, storage);
     }
     const lastIndex = t.offset + t.size.reduce((acc, s, d) => acc + (s - 1) * t.stride[d], 0);
