@@ -65,6 +65,15 @@ describe('aligned folders: the facades fixture', () => {
     expect(g.A.length).toBe(256 * 256);
     expect(g.B).toEqual(c.B);
     for (const p of [0, 1000, 40_000, 65_535]) expect(byte(g.A[p])).toBe(lumaByte(byte(c.A[p * 3]), byte(c.A[p * 3 + 1]), byte(c.A[p * 3 + 2])));
+    // Through the bicubic resize too: luma-then-resize is resize-then-luma up to rounding.
+    const rgbR = await createDataset({ ...facades, direction: 'AtoB' }, 'test');
+    const grayR = await createDataset({ ...facades, direction: 'AtoB', input_nc: 1 }, 'test');
+    const [cr, gr] = [await rgbR.get(1), await grayR.get(1)];
+    expect(gr.A.length).toBe(256 * 256);
+    let worst = 0;
+    for (let p = 0; p < 256 * 256; p++)
+      worst = Math.max(worst, Math.abs(byte(gr.A[p]) - lumaByte(byte(cr.A[p * 3]), byte(cr.A[p * 3 + 1]), byte(cr.A[p * 3 + 2]))));
+    expect(worst).toBeLessThanOrEqual(3);
   });
 
   it('caches decoded pairs and is deterministic without an rng (centre crop, no flip)', async () => {

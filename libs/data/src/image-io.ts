@@ -56,10 +56,14 @@ export async function readImageSize(file: string): Promise<{ width: number; heig
 /** Resize bytes to w×h with sharp's bicubic (Catmull-Rom, PIL's BICUBIC); a no-op at the same size. */
 export async function resizeBytes(img: ByteImage, width: number, height: number): Promise<ByteImage> {
   if (img.width === width && img.height === height) return img;
-  const data = await sharp(img.data, { raw: { width: img.width, height: img.height, channels: img.channels } })
-    .resize(width, height, { fit: 'fill', kernel: 'cubic' })
-    .raw()
-    .toBuffer();
+  let pipeline = sharp(img.data, { raw: { width: img.width, height: img.height, channels: img.channels } }).resize(width, height, {
+    fit: 'fill',
+    kernel: 'cubic',
+  });
+  // Without this, sharp writes a 1-channel input back out as 3-channel sRGB.
+  if (img.channels === 1) pipeline = pipeline.toColourspace('b-w');
+  const { data, info } = await pipeline.raw().toBuffer({ resolveWithObject: true });
+  if (info.channels !== img.channels) throw new Error(`resize: sharp returned ${info.channels} channels for a ${img.channels}-channel image`);
   return { width, height, channels: img.channels, data: new Uint8Array(data.buffer, data.byteOffset, data.length) };
 }
 

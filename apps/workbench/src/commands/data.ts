@@ -112,7 +112,7 @@ async function preview(
     const side = Math.max(ds.width, ds.height);
     const scale = opts.scale === undefined ? Math.max(1, Math.floor(128 / side)) : parseCount('--scale', opts.scale, 1);
     const columnLabels = Array.from({ length: Math.min(perRow, n) }, () => ['A (input)', 'B (target)']).flat();
-    const title = describeDataset(ds, data);
+    const title = describeDataset(ds, data) + (opts.augment || data.dataset === 'shapes' ? '' : ' (shown: centred crop, no flip)');
     const out = resolve(opts.out);
     await writeImageGrid(out, rows, { scale, columnLabels, title, padding: 4 });
     console.log(title);
