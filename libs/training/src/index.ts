@@ -6,3 +6,8 @@ export * from './methods.js';
 export * from './networks.js';
 export * from './gan-terms.js';
 export * from './bicycle-step.js';
+export * from './build-networks.js';
+export * from './checkpoint.js';
+export * from './progress.js';
+export * from './training-grid.js';
+export * from './trainer.js';

@@ -1,0 +1,81 @@
+// `workbench train [overrides...]`: train one run (or a multirun with -m) and record it in the
+// tracking store.
+//
+//   npx workbench train data=shapes data.crop_size=32 model.ngf=8 model.ndf=8 model.nef=8 train.iters=200
+//   npx workbench train method=clr_gan seed=3 train.iters=2000
+//   npx workbench train resume=20261128-082121-a07e31     # continue from the last checkpoint
+//   npx workbench train -m method=bicyclegan,cvae_gan seed=0,1   # a sweep (see `workbench sweep`)
+//   npx workbench train --cfg model.nz=2                  # print the resolved config, do not train
+import type { Command } from 'commander';
+import { BackendError, describeBackend, initBackend } from '@workbench/backend';
+import { composeConfig, formatConfig, schemaHelp } from '@workbench/config';
+import { openStore, TrackingInputError } from '@workbench/tracking';
+import { CheckpointError, TrainError, trainRun } from '@workbench/training';
+import { UserError } from '../user-error.js';
+import { withConfigErrors } from './config.js';
+import { runMultirun } from './sweep.js';
+
+/** Exit codes: 0 finished, 1 failed, 130 killed by SIGINT, 143 killed by SIGTERM (shell convention). */
+function exitCodeFor(status: 'finished' | 'failed' | 'killed', reason?: string): number {
+  if (status === 'finished') return 0;
+  if (status === 'killed') return reason?.startsWith('SIGINT') ? 130 : 143;
+  return 1;
+}
+
+export function registerTrain(program: Command): void {
+  program
+    .command('train')
+    .description('train a BicycleGAN-family model (method=bicyclegan|cvae_gan|cvae_gan_pp|clr_gan|cae_gan|pix2pix_noise); resume=<run-id> continues a run')
+    .argument('[overrides...]', 'config overrides key=value, group=option, +experiment=<name> (see `workbench config --schema`)')
+    .option('-m, --multirun', 'run every combination of comma-separated values as a sweep')
+    .option('--cfg', 'print the resolved config and exit')
+    .option('--schema', 'print every config key with its default and doc, and exit')
+    .option('--progress <mode>', 'auto | bar | lines | none', 'auto')
+    .option('--jobs <n>', 'multirun: parallel jobs', (v) => Number.parseInt(v, 10))
+    .action(async (overrides: string[], opts: { multirun?: boolean; cfg?: boolean; schema?: boolean; progress: string; jobs?: number }) => {
+      if (opts.schema) {
+        console.log(schemaHelp());
+        return;
+      }
+      if (opts.multirun) {
+        process.exitCode = await runMultirun(overrides, { jobs: opts.jobs });
+        return;
+      }
+      const { config } = withConfigErrors(() => composeConfig({ overrides }));
+      if (opts.cfg) {
+        console.log(formatConfig(config).trimEnd());
+        return;
+      }
+      if (!['auto', 'bar', 'lines', 'none'].includes(opts.progress)) throw new UserError(`--progress ${opts.progress}: use auto, bar, lines or none`);
+      if (config.tracking.uri) throw new UserError(`tracking.uri=${config.tracking.uri}: remote tracking is not supported by 'workbench train' yet; unset it to record in ${config.tracking.db}`);
+
+      let backendName: string;
+      try {
+        const info = await initBackend({ force: config.backend });
+        backendName = info.name;
+        console.log(describeBackend(info).split('\n')[0]);
+      } catch (err) {
+        if (err instanceof BackendError) throw new UserError(err.message);
+        throw err;
+      }
+      const store = openStore(config.tracking.db);
+      try {
+        const result = await trainRun(config, {
+          store,
+          overrides,
+          command: ['workbench', 'train', ...overrides].join(' '),
+          backend: backendName,
+          progress: opts.progress as 'auto',
+        }).catch((err: unknown) => {
+          if (err instanceof TrainError || err instanceof TrackingInputError || err instanceof CheckpointError) throw new UserError(err.message);
+          throw err;
+        });
+        console.log(`run ${result.runId} ${result.status}${result.reason ? `: ${result.reason}` : ''}`);
+        console.log(`run dir: ${result.runDir}`);
+        console.log(`steps: ${result.step}/${result.totalSteps}, ${result.itPerSec.toFixed(2)} it/s, tracking: ${store.path}`);
+        process.exitCode = exitCodeFor(result.status, result.reason);
+      } finally {
+        store.close();
+      }
+    });
+}
