@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { MIGRATIONS } from './migrations.js';
 import { openStore } from './open-store.js';
 
 const libDir = resolve(fileURLToPath(new URL('..', import.meta.url)));
@@ -54,7 +55,7 @@ describe('concurrent writer processes', () => {
     }
     expect(store.listRuns({ status: 'finished' }).total).toBe(3);
     expect(store.listArtifacts('run-a', { kind: 'train_grid' })).toHaveLength(20);
-    expect(store.db.prepare('SELECT count(*) FROM schema_migrations').pluck().get()).toBe(1);
+    expect(store.db.prepare('SELECT count(*) FROM schema_migrations').pluck().get()).toBe(MIGRATIONS.length);
     // The write phases overlapped (the barrier guarantees it; check it really happened).
     const span = store.db
       .prepare('SELECT run_id, min(wall_time) AS t0, max(wall_time) AS t1 FROM metrics GROUP BY run_id ORDER BY run_id')

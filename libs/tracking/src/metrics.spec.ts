@@ -48,8 +48,8 @@ describe('metric points', () => {
     expect(t.store.metricKeys(a.id)).toEqual(['D', 'G']);
     const sums = t.store.metricSummaries([a.id, b.id], ['D']);
     expect(sums).toEqual([
-      { runId: a.id, key: 'D', last: 3, lastStep: 2, min: -2, max: 5 },
-      { runId: b.id, key: 'D', last: 9, lastStep: 7, min: 9, max: 9 },
+      { runId: a.id, key: 'D', last: 3, lastStep: 2, min: -2, max: 5, n: 3 },
+      { runId: b.id, key: 'D', last: 9, lastStep: 7, min: 9, max: 9, n: 1 },
     ]);
     expect(t.store.metricValue(a.id, 'D', 'min')).toBe(-2);
     expect(t.store.metricValue(a.id, 'nope')).toBeUndefined();
@@ -133,3 +133,73 @@ describe('metric series downsampling', () => {
     expect(t.store.metricSeries(r.id, 'a', { maxPoints: 4 }).points).toEqual([{ step: 5, value: 1, wallTime: 9 }]);
   });
 });
+
+describe('rollups (long series)', () => {
+  const value = (s: number) => Math.cos(s / 3000) + (s === 40_001 ? 9 : 0) + (s === 7_777 ? -9 : 0);
+
+  function fill(runId: string, n: number, every = 1) {
+    const w = t.store.metricWriter(runId, { flushEvery: 777, flushMs: 0 });
+    for (let i = 0; i < n; i++) w.point('loss', i * every, value(i * every), i);
+    void w.flush();
+  }
+
+  it('rollup downsampling matches raw downsampling: same extremes, all points real, counts add up', () => {
+    const r = t.store.createRun({ method: 'm', config: {} });
+    fill(r.id, 60_000);
+    for (const range of [{}, { stepMin: 1000, stepMax: 50_000 }, { stepMin: 333, stepMax: 59_999 }]) {
+      const raw = t.store.metricSeries(r.id, 'loss', { maxPoints: 100, strategy: 'raw', ...range });
+      const rol = t.store.metricSeries(r.id, 'loss', { maxPoints: 100, strategy: 'rollup', ...range });
+      expect(rol.total).toBe(raw.total);
+      expect(rol.points.length).toBeLessThanOrEqual(100);
+      const ext = (s: typeof raw) => [Math.min(...s.points.map((p) => p.value)), Math.max(...s.points.map((p) => p.value))];
+      expect(ext(rol)).toEqual(ext(raw));
+      expect(rol.buckets!.reduce((a, b) => a + b.n, 0)).toBe(raw.total);
+      for (const p of rol.points) {
+        expect(p.value).toBe(value(p.step));
+        expect(p.wallTime).toBe(p.step);
+        expect(p.step).toBeGreaterThanOrEqual(range.stepMin ?? 0);
+        expect(p.step).toBeLessThanOrEqual(range.stepMax ?? 59_999);
+      }
+      const mean = rol.buckets!.reduce((a, b) => a + b.mean * b.n, 0) / raw.total;
+      const rawMean = raw.buckets!.reduce((a, b) => a + b.mean * b.n, 0) / raw.total;
+      expect(mean).toBeCloseTo(rawMean, 9);
+    }
+    expect(t.store.metricSummaries([r.id])[0]).toMatchObject({ n: 60_000, min: -9 + Math.cos(7777 / 3000), max: 9 + Math.cos(40001 / 3000), lastStep: 59_999 });
+  });
+
+  it('re-logging steps (resume) keeps summaries and rollups exact, including a removed extreme', () => {
+    const r = t.store.createRun({ method: 'm', config: {} });
+    fill(r.id, 50_000);
+    expect(t.store.metricValue(r.id, 'loss', 'max')).toBeCloseTo(9 + Math.cos(40001 / 3000), 12);
+    // The run crashed after step 49999; its last checkpoint was at 39000: steps 39000.. are
+    // re-logged with new values (no spike this time) and it goes further.
+    const w = t.store.metricWriter(r.id, { flushEvery: 500, flushMs: 0 });
+    for (let s = 39_000; s < 55_000; s++) w.point('loss', s, 0.5, s);
+    void w.flush();
+    const sum = t.store.metricSummaries([r.id])[0];
+    expect(sum.n).toBe(55_000);
+    expect(sum.max).toBeCloseTo(Math.max(...Array.from({ length: 39_000 }, (_, s) => value(s))), 12);
+    expect(sum.lastStep).toBe(54_999);
+    expect(sum.last).toBe(0.5);
+    const rol = t.store.metricSeries(r.id, 'loss', { maxPoints: 50, strategy: 'rollup' });
+    const raw = t.store.metricSeries(r.id, 'loss', { maxPoints: 50, strategy: 'raw' });
+    expect(rol.points.some((p) => p.step === 40_001)).toBe(false);
+    expect(Math.max(...rol.points.map((p) => p.value))).toBe(Math.max(...raw.points.map((p) => p.value)));
+    const agg = t.store.db.prepare('SELECT sum(n) FROM metric_rollups').pluck().get();
+    expect(agg).toBe(55_000);
+  });
+
+  it('sparse steps (logged every 10 iterations) and NaN points', () => {
+    const r = t.store.createRun({ method: 'm', config: {} });
+    fill(r.id, 20_000, 10);
+    // Step 100_000 is re-logged as NaN (replaces, does not add).
+    t.store.logMetrics(r.id, [{ key: 'loss', step: 100_000, value: NaN, wallTime: 1 }]);
+    const s = t.store.metricSeries(r.id, 'loss', { maxPoints: 200, strategy: 'rollup' });
+    expect(s.total).toBe(20_000);
+    expect(s.points.length).toBeLessThanOrEqual(200);
+    expect(s.points.every((p) => Number.isFinite(p.value))).toBe(true); // NaN never wins min/max
+    expect(t.store.metricSeries(r.id, 'loss', { stepMin: 100_000, stepMax: 100_000 }).points[0].value).toBeNaN();
+    expect(t.store.metricSummaries([r.id])[0].n).toBe(20_000);
+  });
+});
+

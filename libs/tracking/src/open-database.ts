@@ -80,6 +80,7 @@ function migrate(
     const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
     for (const m of migrations.slice(current)) {
       db.exec(m.sql);
+      m.up?.(db);
       record.run(m.version, m.name, Date.now());
     }
     db.pragma(`user_version = ${target}`);

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TrackingSchemaError } from './errors.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
+import { openDatabase } from './open-database.js';
 import { openStore } from './open-store.js';
 
 const dirs: string[] = [];
@@ -53,6 +54,25 @@ describe('openStore', () => {
     expect(s.db.pragma('user_version', { simple: true })).toBe(extra.length);
     expect(s.db.prepare("SELECT count(*) FROM pragma_table_info('runs') WHERE name = 'test_col'").pluck().get()).toBe(1);
     s.close();
+  });
+
+  it('migrates a version-1 file with metric points: rollups and summaries are backfilled', () => {
+    const path = tempPath();
+    const v1 = openDatabase(path, { migrations: MIGRATIONS.slice(0, 1) });
+    v1.prepare(
+      "INSERT INTO runs (id, method, config, config_hash, group_key, status, created_at, started_at, heartbeat_at) VALUES ('r', 'm', '{}', 'h', 'g', 'finished', 0, 0, 0)",
+    ).run();
+    v1.prepare("INSERT INTO metric_series (id, run_id, key) VALUES (1, 'r', 'loss')").run();
+    const ins = v1.prepare('INSERT INTO metric_points (series_id, step, value, wall_time) VALUES (1, ?, ?, ?)');
+    for (let s = 0; s < 1000; s++) ins.run(s, s === 500 ? 99 : s === 700 ? null : 1 / (s + 1), s);
+    v1.close();
+    const store = openStore(path);
+    expect(store.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    expect(store.metricSummaries(['r'])).toEqual([{ runId: 'r', key: 'loss', n: 1000, last: 1 / 1000, lastStep: 999, min: 1 / 1000, max: 99 }]);
+    expect(store.db.prepare('SELECT count(*), sum(n) FROM metric_rollups').raw().get()).toEqual([4, 1000]);
+    const s = store.metricSeries('r', 'loss', { maxPoints: 10, strategy: 'rollup' });
+    expect(s.points).toContainEqual({ step: 500, value: 99, wallTime: 500 });
+    store.close();
   });
 
   it('refuses a database written by a newer workbench with a clear message', () => {

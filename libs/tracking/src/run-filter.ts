@@ -54,6 +54,8 @@ const SORT_COLUMNS: Record<RunSortColumn, string> = {
   id: 'r.id',
 };
 
+const NULLABLE_SORTS = new Set<RunSortColumn>(['endedAt', 'seed']);
+
 /** `model.nz` -> `$."model"."nz"` (quoted segments: keys may contain '-' or digits). */
 export function configJsonPath(dottedKey: string): string {
   const segments = dottedKey.split('.');
@@ -165,27 +167,23 @@ export function buildRunWhere(f: RunFilter): SqlFragment {
 export function buildRunOrder(sort: RunSort | undefined, order: 'asc' | 'desc' | undefined): SqlFragment {
   const dir = order === 'asc' ? 'ASC' : 'DESC';
   const tie = `, r.created_at ${dir}, r.id ${dir}`;
-  if (sort === undefined) return { sql: `ORDER BY r.created_at ${dir}, r.id ${dir}`, params: [] };
+  if (sort === undefined || sort === 'createdAt') return { sql: `ORDER BY r.created_at ${dir}, r.id ${dir}`, params: [] };
   if (typeof sort === 'string') {
     const col = SORT_COLUMNS[sort];
     if (!col) {
       throw new TrackingInputError(`unknown sort '${sort}': use one of ${Object.keys(SORT_COLUMNS).join(', ')}, {config}, {metric}`);
     }
-    return { sql: `ORDER BY ${col} ${dir} NULLS LAST${tie}`, params: [] };
+    // NULLS LAST only where NULLs exist: on NOT NULL columns it would stop SQLite using an index.
+    const nulls = NULLABLE_SORTS.has(sort) ? ' NULLS LAST' : '';
+    return { sql: `ORDER BY ${col} ${dir}${nulls}${tie}`, params: [] };
   }
   if ('config' in sort) {
     return { sql: `ORDER BY json_extract(r.config, ?) ${dir} NULLS LAST${tie}`, params: [configJsonPath(sort.config)] };
   }
   const agg = sort.agg ?? 'last';
-  const base = 'FROM metric_series s JOIN metric_points p ON p.series_id = s.id WHERE s.run_id = r.id AND s.key = ?';
-  const sub =
-    agg === 'last'
-      ? `(SELECT p.value ${base} ORDER BY p.step DESC LIMIT 1)`
-      : agg === 'min'
-        ? `(SELECT min(p.value) ${base})`
-        : agg === 'max'
-          ? `(SELECT max(p.value) ${base})`
-          : null;
-  if (!sub) throw new TrackingInputError(`unknown metric aggregate '${String(agg)}': use last, min or max`);
+  const column = { last: 'last_value', min: 'min_value', max: 'max_value' }[agg];
+  if (!column) throw new TrackingInputError(`unknown metric aggregate '${String(agg)}': use last, min or max`);
+  // Summary columns maintained on write: sorting 10k runs by a metric is an index lookup each.
+  const sub = `(SELECT s.${column} FROM metric_series s WHERE s.run_id = r.id AND s.key = ?)`;
   return { sql: `ORDER BY ${sub} ${dir} NULLS LAST${tie}`, params: [sort.metric] };
 }

@@ -5,7 +5,7 @@ export interface RunDbRow {
   id: string;
   name: string;
   method: string;
-  config: string;
+  config?: string;
   config_hash: string;
   group_key: string;
   seed: number | null;
@@ -31,6 +31,12 @@ export interface RunDbRow {
   resumes: number;
 }
 
+/** Every runs column but `config` (the big one), for listings that do not need it. */
+export const RUN_COLUMNS_NO_CONFIG =
+  'r.id, r.name, r.method, r.config_hash, r.group_key, r.seed, r.status, r.exit_reason, r.experiment, r.created_at, ' +
+  'r.started_at, r.ended_at, r.heartbeat_at, r.git_commit, r.git_dirty, r.host, r.pid, r.backend, r.package_versions, ' +
+  'r.command, r.run_dir, r.sweep_id, r.job_id, r.tags, r.notes, r.resumes';
+
 export function parseJson<T>(text: string | null | undefined, fallback: T): T {
   if (text == null || text === '') return fallback;
   try {
@@ -45,7 +51,7 @@ export function toRunRow(r: RunDbRow, includeConfig = true): RunRow {
     id: r.id,
     name: r.name,
     method: r.method,
-    config: includeConfig ? parseJson<Record<string, unknown>>(r.config, {}) : {},
+    config: includeConfig && r.config !== undefined ? parseJson<Record<string, unknown>>(r.config, {}) : {},
     configHash: r.config_hash,
     groupKey: r.group_key,
     seed: r.seed,

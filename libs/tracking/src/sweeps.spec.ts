@@ -14,7 +14,7 @@ describe('sweeps and jobs', () => {
       overrides: ['data=shapes', 'train.iters=200'],
       launcher: { name: 'slurm', partition: 'gpu' },
     });
-    expect(sw.id).toMatch(/^sweep-\d{8}-\d{6}-[0-9a-f]{6}$/);
+    expect(sw.id).toMatch(/^sweep-\d{8}-\d{6}-[0-9a-f]{8}$/);
     expect(sw.status).toBe('pending');
     const jobs = [0, 1, 2, 3].map((i) => ({ jobId: `job-${i}`, index: i, overrides: [`seed=${i % 2}`] }));
     t.store.addSweepJobs(sw.id, jobs);

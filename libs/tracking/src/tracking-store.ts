@@ -17,9 +17,10 @@ import type { OpenDatabaseOptions } from './open-database.js';
 import type { IngestResult, TrackingRecord } from './records.js';
 import { buildRunOrder, buildRunWhere, type MetricAgg, type RunFilter, type RunQuery } from './run-filter.js';
 import { groupRunRows, type GroupMetricSpec, type RunGroup } from './run-groups.js';
-import { parseJson, toRunRow, type RunDbRow } from './run-row.js';
+import { parseJson, RUN_COLUMNS_NO_CONFIG, toRunRow, type RunDbRow } from './run-row.js';
 import { MetricWriter, type MetricWriterOptions } from './metric-writer.js';
 import { readMetricSeries, type MetricSeries, type SeriesOptions } from './metric-series.js';
+import { RollupMaintainer, type RawPoint } from './metric-rollups.js';
 import { wilsonInterval } from './wilson.js';
 import type {
   ArtifactInput,
@@ -56,6 +57,8 @@ export interface MetricSummary {
   lastStep: number;
   min: number;
   max: number;
+  /** points in the series */
+  n: number;
 }
 
 export interface ResumeOptions {
@@ -90,6 +93,7 @@ export class TrackingStore {
   private readonly retry: RetryOptions;
   private readonly seriesIds = new Map<string, number>();
   private readonly stmts: ReturnType<typeof prepareStatements>;
+  private readonly rollups: RollupMaintainer;
 
   constructor(
     /** The better-sqlite3 handle, for ad-hoc read queries (prefer the methods). */
@@ -100,6 +104,7 @@ export class TrackingStore {
     this.staleAfterSeconds = opts.staleAfterSeconds ?? 300;
     this.retry = opts.retry ?? DEFAULT_RETRY;
     this.stmts = prepareStatements(db);
+    this.rollups = new RollupMaintainer(db);
   }
 
   get readonly(): boolean {
@@ -124,7 +129,9 @@ export class TrackingStore {
     if (!input.method) throw new TrackingInputError('createRun needs a method (e.g. bicyclegan)');
     if (!input.config || typeof input.config !== 'object') throw new TrackingInputError('createRun needs the resolved config object');
     const at = input.at ?? Date.now();
-    const id = input.id ?? newRunId(new Date(at));
+    let id = input.id ?? newRunId(new Date(at));
+    // A generated id is unique with overwhelming odds; never fail a run on the rare clash.
+    while (input.id === undefined && this.stmts.runExists.get(id)) id = newRunId(new Date(at));
     const configSeed = (input.config as { seed?: unknown }).seed;
     const seed = input.seed !== undefined ? input.seed : typeof configSeed === 'number' ? configSeed : null;
     const row = {
@@ -247,9 +254,16 @@ export class TrackingStore {
       if (typeof p.value !== 'number') throw new TrackingInputError(`metric ${p.key}: value must be a number, got ${typeof p.value}`);
     }
     this.write(() => {
+      const bySeries = new Map<number, RawPoint[]>();
       for (const p of points) {
-        this.stmts.upsertPoint.run(this.seriesId(runId, p.key), p.step, storable(p.value), p.wallTime ?? now);
+        const sid = this.seriesId(runId, p.key);
+        const raw = { step: p.step, value: storable(p.value), wall: p.wallTime ?? now };
+        this.stmts.upsertPoint.run(sid, raw.step, raw.value, raw.wall);
+        const list = bySeries.get(sid);
+        if (list) list.push(raw);
+        else bySeries.set(sid, [raw]);
       }
+      for (const [sid, pts] of bySeries) this.rollups.afterWrite(sid, pts);
     });
   }
 
@@ -282,34 +296,48 @@ export class TrackingStore {
     return readMetricSeries(this.db, runId, key, opts);
   }
 
-  /** Last (by step), min and max of metrics per run: one row per (run, key) that exists.
-   *  `keys` absent = all keys of those runs. Each value is an index lookup, not a scan. */
+  /** Last (by step), min, max and count of metrics per run: one row per (run, key) with points,
+   *  in the order of `runIds`, keys sorted. `keys` absent = all keys. O(1) per row (the summary
+   *  is maintained on write). */
   metricSummaries(runIds: string[], keys?: string[]): MetricSummary[] {
+    if (runIds.length === 0 || keys?.length === 0) return [];
+    const order = new Map(runIds.map((id, i) => [id, i]));
     const out: MetricSummary[] = [];
-    const series = this.db.prepare('SELECT id, key FROM metric_series WHERE run_id = ? ORDER BY key');
-    for (const runId of runIds) {
-      for (const s of series.all(runId) as { id: number; key: string }[]) {
-        if (keys && !keys.includes(s.key)) continue;
-        const last = this.stmts.lastPoint.get(s.id) as { step: number; value: number | null } | undefined;
-        if (!last) continue;
-        const mn = this.stmts.minValue.get(s.id) as { v: number | null };
-        const mx = this.stmts.maxValue.get(s.id) as { v: number | null };
-        out.push({ runId, key: s.key, last: num(last.value), lastStep: last.step, min: num(mn.v), max: num(mx.v) });
+    // Chunks keep the bound-parameter count far below SQLite's limit.
+    for (let i = 0; i < runIds.length; i += 500) {
+      const ids = runIds.slice(i, i + 500);
+      const keyClause = keys ? ` AND key IN (${keys.map(() => '?').join(',')})` : '';
+      const rows = this.db
+        .prepare(
+          `SELECT run_id, key, n, last_step, last_value, min_value, max_value FROM metric_series
+           WHERE run_id IN (${ids.map(() => '?').join(',')})${keyClause} AND n > 0`,
+        )
+        .all(...ids, ...(keys ?? [])) as {
+        run_id: string;
+        key: string;
+        n: number;
+        last_step: number;
+        last_value: number | null;
+        min_value: number | null;
+        max_value: number | null;
+      }[];
+      for (const r of rows) {
+        out.push({ runId: r.run_id, key: r.key, last: num(r.last_value), lastStep: r.last_step, min: num(r.min_value), max: num(r.max_value), n: r.n });
       }
     }
-    return out;
+    return out.sort((a, b) => order.get(a.runId)! - order.get(b.runId)! || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }
 
-  /** One number per run for a metric: its last, min or max value; undefined when never logged. */
+  /** One number per run for a metric: its last, min or max value; undefined when never logged
+   *  (or, for min/max, when every value was NaN). */
   metricValue(runId: string, key: string, agg: MetricAgg = 'last'): number | undefined {
-    const s = this.stmts.getSeries.get(runId, key) as { id: number } | undefined;
-    if (!s) return undefined;
-    if (agg === 'last') {
-      const last = this.stmts.lastPoint.get(s.id) as { value: number | null } | undefined;
-      return last ? num(last.value) : undefined;
-    }
-    const r = (agg === 'min' ? this.stmts.minValue : this.stmts.maxValue).get(s.id) as { v: number | null };
-    return r.v == null ? undefined : r.v;
+    const s = this.db
+      .prepare('SELECT n, last_value, min_value, max_value FROM metric_series WHERE run_id = ? AND key = ?')
+      .get(runId, key) as { n: number; last_value: number | null; min_value: number | null; max_value: number | null } | undefined;
+    if (!s || s.n === 0) return undefined;
+    if (agg === 'last') return num(s.last_value);
+    const v = agg === 'min' ? s.min_value : s.max_value;
+    return v == null ? undefined : v;
   }
 
   // ---------------------------------------------------------------- artifacts
@@ -392,10 +420,15 @@ export class TrackingStore {
     const ids = where.runIds ?? (where.runId !== undefined ? [where.runId] : undefined);
     let rows: Record<string, unknown>[];
     if (ids) {
-      if (ids.length === 0) return [];
-      rows = this.db
-        .prepare(`SELECT * FROM eval_results WHERE run_id IN (${ids.map(() => '?').join(',')}) ORDER BY run_id, metric`)
-        .all(...ids) as Record<string, unknown>[];
+      rows = [];
+      for (let i = 0; i < ids.length; i += 500) {
+        const chunk = ids.slice(i, i + 500);
+        rows.push(
+          ...(this.db
+            .prepare(`SELECT * FROM eval_results WHERE run_id IN (${chunk.map(() => '?').join(',')}) ORDER BY run_id, metric`)
+            .all(...chunk) as Record<string, unknown>[]),
+        );
+      }
     } else if (where.sweepId !== undefined) {
       rows = this.db
         .prepare(
@@ -651,24 +684,35 @@ export class TrackingStore {
     const order = buildRunOrder(q.sort, q.order);
     const total = (this.db.prepare(`SELECT count(*) AS n FROM runs r ${where.sql}`).get(...where.params) as { n: number }).n;
     const limit = q.limit ?? -1;
+    const includeConfig = q.includeConfig ?? true;
     if (q.limit !== undefined && (!Number.isInteger(limit) || limit < 0)) throw new TrackingInputError(`limit must be a non-negative integer, got ${q.limit}`);
     const rows = this.db
-      .prepare(`SELECT r.* FROM runs r ${where.sql} ${order.sql} LIMIT ? OFFSET ?`)
+      .prepare(`SELECT ${includeConfig ? 'r.*' : RUN_COLUMNS_NO_CONFIG} FROM runs r ${where.sql} ${order.sql} LIMIT ? OFFSET ?`)
       .all(...where.params, ...order.params, limit, q.offset ?? 0) as RunDbRow[];
-    return { runs: rows.map((r) => toRunRow(r, q.includeConfig ?? true)), total };
+    return { runs: rows.map((r) => toRunRow(r, includeConfig)), total };
   }
 
   /** Runs grouped by config ignoring the seed, with mean ± std (n) of the chosen metrics. Groups
    *  come newest first. */
   groupRuns(filter: RunFilter, metrics: GroupMetricSpec[]): RunGroup[] {
-    const { runs } = this.listRuns({ ...filter, sort: 'createdAt', order: 'desc' });
-    const evals = new Map<string, number>();
-    if (metrics.some((m) => m.agg === 'eval')) {
-      for (const e of this.evalResults({ runIds: runs.map((r) => r.id) })) evals.set(`${e.runId}\u0000${e.metric}`, e.value);
+    const { runs } = this.listRuns({ ...filter, sort: 'createdAt', order: 'desc', includeConfig: false });
+    const ids = runs.map((r) => r.id);
+    const values = new Map<string, number>(); // `${runId}\0${label}` -> value
+    const seriesKeys = [...new Set(metrics.filter((m) => m.agg !== 'eval').map((m) => m.key))];
+    if (seriesKeys.length > 0) {
+      for (const s of this.metricSummaries(ids, seriesKeys)) {
+        values.set(`${s.runId}\u0000${s.key}\u0000last`, s.last);
+        values.set(`${s.runId}\u0000${s.key}\u0000min`, s.min);
+        values.set(`${s.runId}\u0000${s.key}\u0000max`, s.max);
+      }
     }
-    return groupRunRows(runs, metrics, (runId, spec) =>
-      spec.agg === 'eval' ? evals.get(`${runId}\u0000${spec.key}`) : this.metricValue(runId, spec.key, spec.agg ?? 'last'),
-    );
+    if (metrics.some((m) => m.agg === 'eval')) {
+      for (const e of this.evalResults({ runIds: ids })) values.set(`${e.runId}\u0000${e.metric}\u0000eval`, e.value);
+    }
+    const groups = groupRunRows(runs, metrics, (runId, spec) => values.get(`${runId}\u0000${spec.key}\u0000${spec.agg ?? 'last'}`));
+    // Only the representative (newest) config of each group is parsed.
+    for (const g of groups) g.config = parseJson(this.stmts.getRunConfig.get(g.runIds[0]) as string | undefined, {});
+    return groups;
   }
 
   // ---------------------------------------------------------------- records (remote ingest)
@@ -764,6 +808,7 @@ function prepareStatements(db: Database.Database) {
   return {
     runExists: db.prepare('SELECT 1 FROM runs WHERE id = ?'),
     getRun: db.prepare('SELECT * FROM runs WHERE id = ?'),
+    getRunConfig: db.prepare('SELECT config FROM runs WHERE id = ?').pluck(),
     insertRun: db.prepare(
       `INSERT INTO runs (id, name, method, config, config_hash, group_key, seed, status, experiment,
          created_at, started_at, heartbeat_at, git_commit, git_dirty, host, pid, backend, package_versions,
@@ -801,9 +846,6 @@ function prepareStatements(db: Database.Database) {
       `INSERT INTO metric_points (series_id, step, value, wall_time) VALUES (?, ?, ?, ?)
        ON CONFLICT (series_id, step) DO UPDATE SET value = excluded.value, wall_time = excluded.wall_time`,
     ),
-    lastPoint: db.prepare('SELECT step, value FROM metric_points WHERE series_id = ? ORDER BY step DESC LIMIT 1'),
-    minValue: db.prepare('SELECT min(value) AS v FROM metric_points WHERE series_id = ?'),
-    maxValue: db.prepare('SELECT max(value) AS v FROM metric_points WHERE series_id = ?'),
     upsertArtifact: db.prepare(
       `INSERT INTO artifacts (run_id, kind, step, path, meta, created_at) VALUES (:run_id, :kind, :step, :path, :meta, :at)
        ON CONFLICT (run_id, kind, ifnull(step, -1), path) DO UPDATE SET meta = excluded.meta
