@@ -1,0 +1,158 @@
+// `workbench eval <run-id|sweep-id> [overrides...]`: every metric that applies to the final
+// checkpoint of a run (or of every run of a sweep), stored in the tracking database; a rerun
+// replaces the results. Also writes runs/<id>/images/eval-step-NNNNNNN.png.
+//
+//   npx workbench eval 20261128-101500-ab12                       # one run, paper protocol
+//   npx workbench eval sw-20261128-quick eval.n_inputs=20 eval.n_samples=10
+//   npx workbench eval sw-... eval.lpips_version=0.1 eval.pairs=all
+import type { Command } from 'commander';
+import cliProgress from 'cli-progress';
+import { initBackend, BackendError } from '@workbench/backend';
+import { composeConfig, ConfigError, type ResolvedConfig } from '@workbench/config';
+import { DataError } from '@workbench/data';
+import {
+  evaluateRun,
+  EVAL_METRICS,
+  loadLpips,
+  LpipsWeightsError,
+  LpipsWeightsMissingError,
+  parseLpipsVersion,
+  resolveLpipsDir,
+  RunCheckpointError,
+  type EvaluateRunResult,
+  type Lpips,
+  type MeanSe,
+} from '@workbench/metrics';
+import { CheckpointError } from '@workbench/models';
+import { openStore, type RunRow, type TrackingStore } from '@workbench/tracking';
+import { UserError } from '../user-error.js';
+
+function fmt(s: MeanSe | undefined, digits = 4): string {
+  return s ? `${s.mean.toFixed(digits)} ± ${s.se.toFixed(digits)}` : '–';
+}
+
+/** One line per run: what a researcher scans first. */
+export function summarizeEval(r: EvaluateRunResult): string {
+  const rep = r.report;
+  const parts = [`run ${r.runId} @ step ${r.step}:`];
+  if (rep.diversity.lpips) parts.push(`LPIPS v${rep.lpipsVersion} diversity ${fmt(rep.diversity.lpips)} (real pairs ${fmt(rep.realPairs.lpips)})`);
+  parts.push(`L1 diversity ${fmt(rep.diversity.l1)} (real pairs ${fmt(rep.realPairs.l1)})`);
+  if (rep.reconstruction) parts.push(`reconstruction L1 ${fmt(rep.reconstruction)}`);
+  if (rep.modes) {
+    parts.push(
+      `mode coverage ${fmt(rep.modes.coverage, 3)} (ideal ${rep.modes.idealCoverage.toFixed(3)}), TV ${fmt(rep.modes.tv, 3)}, ` +
+        `no-mode ${fmt(rep.modes.noModeFraction, 3)}, leak ${fmt(rep.modes.leak, 3)}`,
+    );
+  }
+  return parts.join('\n  ');
+}
+
+function targetRuns(store: TrackingStore, id: string, dbPath: string): { runs: RunRow[]; sweep: boolean } {
+  const run = store.getRun(id);
+  if (run) return { runs: [run], sweep: false };
+  if (store.getSweep(id)) return { runs: store.listRuns({ sweepId: id, sort: 'createdAt', order: 'asc' }).runs, sweep: true };
+  throw new UserError(`no run or sweep '${id}' in ${dbPath} (pass tracking.db=<file> if it lives elsewhere)`);
+}
+
+function isUserMistake(err: unknown): err is Error {
+  return [RunCheckpointError, CheckpointError, DataError, LpipsWeightsError, ConfigError, BackendError].some((c) => err instanceof c);
+}
+
+export function registerEval(program: Command): void {
+  program
+    .command('eval')
+    .description('evaluate the final checkpoint of a run or of every run of a sweep (diversity, reconstruction, mode coverage) into the tracking DB')
+    .argument('<id>', 'run id or sweep id')
+    .argument('[overrides...]', 'eval.n_inputs=.. eval.n_samples=.. eval.pairs=consecutive|all eval.lpips_version=0.0|0.1 tracking.db=.. backend=..')
+    .option('--seed <n>', 'seed of the random z (the same z for every run)', '0')
+    .option('--grid-rows <n>', 'inputs shown in the sample grid', '8')
+    .option('--no-grid', 'do not write the sample grid')
+    .option('--json', 'print the full reports as JSON')
+    .action(async (id: string, overrides: string[], opts: { seed: string; gridRows: string; grid: boolean; json?: boolean }) => {
+      let config: ResolvedConfig;
+      try {
+        config = composeConfig({ overrides }).config;
+      } catch (err) {
+        if (err instanceof ConfigError) throw new UserError(err.message);
+        throw err;
+      }
+      const seed = Number(opts.seed);
+      const gridRows = Number(opts.gridRows);
+      if (!Number.isInteger(seed) || seed < 0) throw new UserError(`--seed ${opts.seed} is not valid: use an integer >= 0`);
+      if (!Number.isInteger(gridRows) || gridRows < 1) throw new UserError(`--grid-rows ${opts.gridRows} is not valid: use an integer >= 1`);
+      try {
+        await initBackend({ force: config.backend });
+      } catch (err) {
+        if (err instanceof BackendError) throw new UserError(err.message);
+        throw err;
+      }
+
+      const store = openStore(config.tracking.db);
+      try {
+        const { runs, sweep } = targetRuns(store, id, config.tracking.db);
+        if (runs.length === 0) throw new UserError(`sweep '${id}' has no runs yet`);
+        const version = parseLpipsVersion(config.eval.lpips_version);
+        let lpips: Lpips | undefined;
+        let lpipsSkipped: string | undefined;
+        try {
+          lpips = loadLpips(version, resolveLpipsDir(config.eval.lpips_dir));
+        } catch (err) {
+          if (!(err instanceof LpipsWeightsMissingError)) throw err;
+          lpipsSkipped = err.message;
+          console.warn(err.message); // never a silent fallback: diversity_l1 is still computed, under its own name
+        }
+
+        const bar = new cliProgress.SingleBar(
+          { format: '{run} {phase} [{bar}] {value}/{total} · eta {eta_formatted}', hideCursor: true, clearOnComplete: true },
+          cliProgress.Presets.shades_classic,
+        );
+        const results: EvaluateRunResult[] = [];
+        const failures: string[] = [];
+        for (const run of runs) {
+          let started = false;
+          try {
+            const r = await evaluateRun(store, run, {
+              nInputs: config.eval.n_inputs,
+              nSamples: config.eval.n_samples,
+              pairs: config.eval.pairs,
+              runsDir: config.train.runs_dir,
+              lpips,
+              lpipsSkipped,
+              seed,
+              grid: opts.grid,
+              gridRows,
+              onProgress: (done, total, phase) => {
+                if (!started) {
+                  bar.start(total, 0, { run: run.id, phase });
+                  started = true;
+                }
+                bar.update(done, { run: run.id, phase });
+              },
+            });
+            if (started) bar.stop();
+            results.push(r);
+            if (!opts.json) console.log(summarizeEval(r));
+          } catch (err) {
+            if (started) bar.stop();
+            // In a sweep, one untrained or broken run must not stop the others.
+            if (!isUserMistake(err)) throw err;
+            if (!sweep) throw new UserError(err.message);
+            failures.push(`${run.id}: ${err.message}`);
+            console.warn(`skipped ${run.id}: ${err.message}`);
+          }
+        }
+        lpips?.dispose();
+        if (opts.json) console.log(JSON.stringify(results.map((r) => ({ runId: r.runId, step: r.step, gridPath: r.gridPath, rows: r.rows })), null, 2));
+        const stored = results.reduce((a, r) => a + r.rows.length, 0);
+        console.log(
+          `stored ${stored} results for ${results.length} run(s) in ${store.path}` +
+            (lpips ? '' : ' (LPIPS skipped, see above)') +
+            (failures.length ? `; ${failures.length} run(s) skipped` : ''),
+        );
+        if (sweep) console.log(`tables: workbench table ${id} --format md`);
+        if (failures.length > 0 && results.length === 0) process.exitCode = 1;
+      } finally {
+        store.close();
+      }
+    });
+}

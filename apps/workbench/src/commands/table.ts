@@ -1,0 +1,53 @@
+// `workbench table <sweep-id> [--format md|csv|latex|json]`: the paper-layout tables of an
+// evaluated sweep, runs grouped over seeds as mean ± std (n).
+//
+//   npx workbench table sw-20261128-quick
+//   npx workbench table sw-20261128-quick --format latex > tables.tex
+import type { Command } from 'commander';
+import { writeFileSync } from 'node:fs';
+import { composeConfig, ConfigError } from '@workbench/config';
+import { formatTables, paperTables, parseLpipsVersion, parseTableFormat, UnknownSweepError } from '@workbench/metrics';
+import { openStore } from '@workbench/tracking';
+import { UserError } from '../user-error.js';
+
+export function registerTable(program: Command): void {
+  program
+    .command('table')
+    .description('print the paper-layout tables of an evaluated sweep (mean ± std over seeds)')
+    .argument('<sweep-id>')
+    .argument('[overrides...]', 'tracking.db=<file>, eval.lpips_version=0.0|0.1 (which LPIPS column to show)')
+    .option('--format <f>', 'md, csv, latex or json', 'md')
+    .option('--all', 'every table that has data, not only those whose factor varies in the sweep')
+    .option('--out <file>', 'write to a file instead of stdout')
+    .action((sweepId: string, overrides: string[], opts: { format: string; all?: boolean; out?: string }) => {
+      let config;
+      try {
+        config = composeConfig({ overrides }).config;
+      } catch (err) {
+        if (err instanceof ConfigError) throw new UserError(err.message);
+        throw err;
+      }
+      let format;
+      try {
+        format = parseTableFormat(opts.format);
+      } catch (err) {
+        throw new UserError((err as Error).message);
+      }
+      const store = openStore(config.tracking.db);
+      try {
+        const tables = paperTables(store, sweepId, { lpipsVersion: parseLpipsVersion(config.eval.lpips_version), all: opts.all });
+        const text = formatTables(tables, format);
+        if (opts.out) {
+          writeFileSync(opts.out, `${text}\n`);
+          console.log(`wrote ${tables.length} table(s) to ${opts.out}`);
+        } else {
+          console.log(text);
+        }
+      } catch (err) {
+        if (err instanceof UnknownSweepError) throw new UserError(`${err.message.replace(/\)$/, '')}; database ${store.path})`);
+        throw err;
+      } finally {
+        store.close();
+      }
+    });
+}
