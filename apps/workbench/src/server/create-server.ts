@@ -44,7 +44,7 @@ export interface DashboardApp {
 export function createServer(opts: CreateServerOptions): DashboardApp {
   const log = opts.log ?? ((m: string) => console.error(m));
   const baseDir = opts.baseDir ?? (opts.store.path === ':memory:' ? process.cwd() : path.dirname(opts.store.path));
-  const live = liveFeed(opts.store, opts.pollMs);
+  const live = liveFeed(opts.store, opts.pollMs, log);
   const context: ServerContext = {
     store: opts.store,
     folders: { baseDir, runsRoot: opts.runsRoot ?? path.join(baseDir, 'runs') },

@@ -1,7 +1,7 @@
 // Live updates over Server-Sent Events. One poller per server (not per client) checks SQLite's
 // `PRAGMA data_version`, which changes exactly when ANOTHER connection commits (trainers, sweep
 // jobs); writes made through this server call `notifyChange` directly. On a change it finds the
-// runs touched since the last tick and broadcasts `{runIds}` (null = something global, e.g. a sweep).
+// runs touched since the last tick and broadcasts `{runIds, sweeps, global}`.
 import type { Request, Response } from 'express';
 import type { TrackingStore } from '@workbench/tracking';
 
@@ -12,7 +12,7 @@ export interface LiveFeed {
   clients: () => number;
 }
 
-export function liveFeed(store: TrackingStore, pollMs = 1500): LiveFeed {
+export function liveFeed(store: TrackingStore, pollMs = 1500, log: (msg: string) => void = console.error): LiveFeed {
   const clients = new Set<Response>();
   let version = dataVersion(store);
   let since = Date.now();
@@ -33,16 +33,24 @@ export function liveFeed(store: TrackingStore, pollMs = 1500): LiveFeed {
     since = Date.now();
     const runIds = store.db
       .prepare(
-        `SELECT id FROM runs WHERE heartbeat_at >= ?1 OR created_at >= ?1 OR ifnull(ended_at, 0) >= ?1
-         UNION SELECT run_id FROM eval_results WHERE created_at >= ?1
-         UNION SELECT run_id FROM artifacts WHERE created_at >= ?1 LIMIT 500`,
+        `SELECT id FROM runs WHERE heartbeat_at >= @from OR created_at >= @from OR ifnull(ended_at, 0) >= @from
+         UNION SELECT run_id FROM eval_results WHERE created_at >= @from
+         UNION SELECT run_id FROM artifacts WHERE created_at >= @from LIMIT 500`,
       )
       .pluck()
-      .all(from) as string[];
+      .all({ from }) as string[];
     const sweepsChanged = (store.db.prepare('SELECT count(*) FROM sweeps WHERE updated_at >= ?').pluck().get(from) as number) > 0;
-    send({ at: since, runIds: sweepsChanged || crashed || runIds.length === 0 ? null : runIds });
+    // `global`: something changed that is not tied to a listed run (stale runs marked crashed).
+    send({ at: since, runIds, sweeps: sweepsChanged, global: crashed > 0 || (runIds.length === 0 && !sweepsChanged) });
   };
-  const timer = setInterval(tick, pollMs);
+  const timer = setInterval(() => {
+    try {
+      tick();
+    } catch (err) {
+      // A busy or closed database must not take the server down; the next tick retries.
+      log(`live updates: ${(err as Error).message}`);
+    }
+  }, pollMs);
   timer.unref();
   // Comments keep proxies and browsers from timing the stream out.
   const keepAlive = setInterval(() => {
@@ -58,7 +66,7 @@ export function liveFeed(store: TrackingStore, pollMs = 1500): LiveFeed {
       req.on('close', () => clients.delete(res));
     },
     notify(runIds) {
-      send({ at: Date.now(), runIds });
+      send({ at: Date.now(), runIds: runIds ?? [], sweeps: false, global: runIds === null });
     },
     close() {
       clearInterval(timer);

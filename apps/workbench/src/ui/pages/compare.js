@@ -86,7 +86,7 @@ export async function render(main, params, ctx) {
   await Promise.all([loadCurves().catch((e) => mount(curvesHost, notice(e.message, 'error'))), stepper.load()]);
 
   ctx.onChange(async (ev) => {
-    if (ev.runIds && !ev.runIds.some((id) => ids.includes(id))) return;
+    if (!ev.global && !ev.runIds?.some((id) => ids.includes(id))) return;
     try {
       await loadCurves();
       await stepper.load();

@@ -96,7 +96,7 @@ export async function render(main, params, ctx) {
   await Promise.all([loadCurves().catch((e) => mount(curvesHost, notice(e.message, 'error'))), stepper.load()]);
 
   ctx.onChange(async (ev) => {
-    if (ev.runIds && !ev.runIds.includes(id)) return;
+    if (!ev.global && !ev.runIds?.includes(id)) return;
     try {
       const d = await api(`/api/runs/${encodeURIComponent(id)}`);
       if (!ctx.alive()) return;
