@@ -15,7 +15,7 @@ export type {
 export { meanStd, type MeanStd, type RunGroup, type GroupMetricSpec } from './run-groups.js';
 export type { TrackingRecord, TrackingOp, IngestResult } from './records.js';
 export { wilsonInterval, zForConfidence } from './wilson.js';
-export { configHash, groupKey, canonicalJson, GROUP_KEY_IGNORED } from './config-hash.js';
+export { configHash, groupKey, canonicalJson, GROUP_KEY_IGNORED, BOOKKEEPING_KEYS } from './config-hash.js';
 export { newRunId, newSweepId } from './ids.js';
 export { MIGRATIONS, SCHEMA_VERSION, type Migration } from './migrations.js';
 export { TrackingSchemaError, TrackingInputError } from './errors.js';
