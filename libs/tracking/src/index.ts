@@ -12,6 +12,8 @@ export type {
   ConfigCondition,
   ConfigScalar,
 } from './run-filter.js';
+export { flattenConfig, configDiff, type ConfigDiffRow, type FlatConfig } from './config-diff.js';
+export type { GroupSeries, GroupSeriesPoint } from './group-series.js';
 export { meanStd, type MeanStd, type RunGroup, type GroupMetricSpec } from './run-groups.js';
 export type { TrackingRecord, TrackingOp, IngestResult } from './records.js';
 export { wilsonInterval, zForConfidence } from './wilson.js';

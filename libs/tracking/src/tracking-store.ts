@@ -22,6 +22,7 @@ import { MetricWriter, type MetricWriterOptions } from './metric-writer.js';
 import { readMetricSeries, type MetricSeries, type SeriesOptions } from './metric-series.js';
 import { RollupMaintainer, type RawPoint } from './metric-rollups.js';
 import { wilsonInterval } from './wilson.js';
+import { readGroupSeries, type GroupSeries } from './group-series.js';
 import type {
   ArtifactInput,
   ArtifactRow,
@@ -94,6 +95,7 @@ export class TrackingStore {
   private readonly seriesIds = new Map<string, number>();
   private readonly stmts: ReturnType<typeof prepareStatements>;
   private readonly rollups: RollupMaintainer;
+  private localWrites = 0;
 
   constructor(
     /** The better-sqlite3 handle, for ad-hoc read queries (prefer the methods). */
@@ -120,7 +122,15 @@ export class TrackingStore {
   write<T>(fn: () => T): T {
     if (this.db.inTransaction) return fn();
     const tx = this.db.transaction(fn);
-    return withBusyRetry(() => tx.immediate(), this.retry);
+    const out = withBusyRetry(() => tx.immediate(), this.retry);
+    this.localWrites++;
+    return out;
+  }
+
+  /** Changes whenever the database changed (any process, this one included): poll it cheaply
+   *  (no table read) to push live updates only when there is something new. */
+  changeToken(): string {
+    return `${this.db.pragma('data_version', { simple: true }) as number}:${this.localWrites}`;
   }
 
   // ---------------------------------------------------------------- runs
@@ -713,6 +723,29 @@ export class TrackingStore {
     // Only the representative (newest) config of each group is parsed.
     for (const g of groups) g.config = parseJson(this.stmts.getRunConfig.get(g.runIds[0]) as string | undefined, {});
     return groups;
+  }
+
+  /** One metric over several runs (e.g. a group's seeds) as mean ± std per step bucket. */
+  groupSeries(runIds: string[], key: string, opts?: { maxPoints?: number }): GroupSeries {
+    return readGroupSeries(this.db, runIds, key, opts);
+  }
+
+  /** Config keys (dotted) of the matching runs with how many distinct values each takes and how
+   *  many runs have it: the columns worth showing are those with distinct > 1 or runs < total.
+   *  Arrays count as single values. Scans every config: pass a filter (a sweep) for big DBs. */
+  configKeys(filter: RunFilter = {}): { key: string; distinct: number; runs: number }[] {
+    const where = buildRunWhere(filter);
+    const rows = this.db
+      .prepare(
+        `SELECT j.fullkey AS path, count(DISTINCT j.type || ':' || ifnull(j.value, '')) AS distinct_n, count(*) AS runs
+         FROM runs r, json_tree(r.config) j
+         ${where.sql ? where.sql + ' AND' : 'WHERE'} j.type != 'object' AND instr(j.fullkey, '[') = 0
+         GROUP BY j.fullkey ORDER BY j.fullkey`,
+      )
+      .all(...where.params) as { path: string; distinct_n: number; runs: number }[];
+    // '$.model.nz' / '$."a-b".c' -> 'model.nz' / 'a-b.c'
+    const dotted = (p: string) => p.slice(2).replace(/"([^"]*)"/g, '$1');
+    return rows.map((r) => ({ key: dotted(r.path), distinct: r.distinct_n, runs: r.runs }));
   }
 
   // ---------------------------------------------------------------- records (remote ingest)
