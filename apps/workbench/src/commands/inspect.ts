@@ -16,6 +16,7 @@ import {
   type ModelConfigSlice,
   type ModelOptions,
 } from '@workbench/models';
+import { METHODS, type MethodName } from '@workbench/training';
 import { UserError } from '../user-error.js';
 
 type NetName = 'G' | 'E' | 'D' | 'D2';
@@ -28,31 +29,38 @@ interface NetworkReport {
 
 export interface InspectReport {
   backend: string;
+  method: string;
   model: ModelOptions;
-  networks: Record<NetName, NetworkReport>;
+  /** The networks the method builds (bicyclegan: all four; cvae_gan: no D2; pix2pix_noise: no E). */
+  networks: Partial<Record<NetName, NetworkReport>>;
   total: number;
   /** With --run: measured shapes equal the predicted ones, and the forward time. */
   run?: { ok: boolean; forwardMs: number };
 }
 
-export function inspectModel(model: ModelOptions, backend: string, batch = 1): InspectReport {
+export function inspectModel(model: ModelOptions, backend: string, method = 'bicyclegan', batch = 1): InspectReport {
   const counts = countParameters(model);
   const shapes = outputShapes(model, batch);
+  const all: Record<NetName, NetworkReport> = {
+    G: { params: counts.G, output: shapes.G },
+    E: { params: counts.E, output: shapes.E },
+    D: { params: counts.D, output: shapes.D },
+    D2: { params: counts.D2, output: shapes.D },
+  };
+  const built = new Set<string>(METHODS[method as MethodName]?.networks ?? ['G', 'E', 'D', 'D2']);
+  const networks: Partial<Record<NetName, NetworkReport>> = {};
+  for (const k of ['G', 'E', 'D', 'D2'] as const) if (built.has(k)) networks[k] = all[k];
   return {
     backend,
+    method,
     model,
-    networks: {
-      G: { params: counts.G, output: shapes.G },
-      E: { params: counts.E, output: shapes.E },
-      D: { params: counts.D, output: shapes.D },
-      D2: { params: counts.D2, output: shapes.D },
-    },
-    total: counts.G + counts.E + counts.D + counts.D2,
+    networks,
+    total: Object.values(networks).reduce((acc, n) => acc + n.params, 0),
   };
 }
 
 /** Builds the networks and runs one forward pass at batch 1; checks the predicted shapes. */
-function runOnce(model: ModelOptions, report: InspectReport): { ok: boolean; forwardMs: number } {
+function runOnce(model: ModelOptions): { ok: boolean; forwardMs: number } {
   const nets = buildNetworks(model, { seed: 0, withD2: false });
   try {
     const t0 = performance.now();
@@ -65,7 +73,7 @@ function runOnce(model: ModelOptions, report: InspectReport): { ok: boolean; for
       return JSON.stringify({ G: fake.shape, E: { mu: mu.shape, logvar: logvar.shape }, D: d.map((x) => x.shape) });
     });
     const forwardMs = performance.now() - t0;
-    const predicted = JSON.stringify({ G: report.networks.G.output, E: report.networks.E.output, D: report.networks.D.output });
+    const predicted = JSON.stringify(outputShapes(model, 1));
     return { ok: measured === predicted, forwardMs };
   } finally {
     for (const n of Object.values(nets)) n?.dispose();
@@ -78,21 +86,26 @@ function fmtShape(s: number[]): string {
 
 export function formatInspect(r: InspectReport): string {
   const m = r.model;
-  const rows: Array<[string, string, string]> = [
-    ['G', r.networks.G.params.toLocaleString('en-US'), fmtShape(r.networks.G.output as number[])],
-    ['E', r.networks.E.params.toLocaleString('en-US'), (() => {
-      const e = r.networks.E.output as { mu: number[]; logvar: number[] };
+  const describe = (k: NetName, n: NetworkReport): string => {
+    if (k === 'G') return fmtShape(n.output as number[]);
+    if (k === 'E') {
+      const e = n.output as { mu: number[]; logvar: number[] };
       return `mu ${fmtShape(e.mu)}, logvar ${fmtShape(e.logvar)}`;
-    })()],
-    ['D', r.networks.D.params.toLocaleString('en-US'), (r.networks.D.output as number[][]).map(fmtShape).join(', ')],
-    ['D2', r.networks.D2.params.toLocaleString('en-US'), (r.networks.D2.output as number[][]).map(fmtShape).join(', ')],
-    ['total', r.total.toLocaleString('en-US'), ''],
-  ];
+    }
+    return (n.output as number[][]).map(fmtShape).join(', ');
+  };
+  const rows: Array<[string, string, string]> = (Object.entries(r.networks) as Array<[NetName, NetworkReport]>).map(([k, n]) => [
+    k,
+    n.params.toLocaleString('en-US'),
+    describe(k, n),
+  ]);
+  rows.push(['total', r.total.toLocaleString('en-US'), '']);
   const w0 = Math.max(...rows.map((x) => x[0].length), 7);
   const w1 = Math.max(...rows.map((x) => x[1].length), 10);
   const lines = [
     `model: encoder=${m.encoder} where_add=${m.where_add} nz=${m.nz} ngf=${m.ngf} nef=${m.nef} ndf=${m.ndf} norm=${m.norm} upsample=${m.upsample} num_Ds=${m.num_Ds} conditional_D=${m.conditional_D}`,
     `images: ${m.cropSize}×${m.cropSize}, input_nc=${m.inputNc}, output_nc=${m.outputNc}`,
+    `method: ${r.method} (networks: ${Object.keys(r.networks).join(', ')})`,
     `backend: ${r.backend}`,
     '',
     `${'network'.padEnd(w0)}  ${'parameters'.padStart(w1)}  output shape (batch 1, NHWC)`,
@@ -112,10 +125,12 @@ export function registerInspect(program: Command): void {
     .action(async (overrides: string[], opts: { json?: boolean; run?: boolean }) => {
       let model: ModelOptions;
       let backendChoice: string;
+      let method: string;
       try {
         const { config } = composeConfig({ overrides });
         model = modelOptionsFromConfig(config as unknown as ModelConfigSlice);
         backendChoice = String(config.backend);
+        method = String(config.method);
         countParameters(model); // validates the options before the backend starts
       } catch (err) {
         if (err instanceof ConfigError || err instanceof ModelOptionsError) throw new UserError(err.message);
@@ -128,8 +143,8 @@ export function registerInspect(program: Command): void {
         if (err instanceof BackendError) throw new UserError(err.message);
         throw err;
       }
-      const report = inspectModel(model, backend);
-      if (opts.run) report.run = runOnce(model, report);
+      const report = inspectModel(model, backend, method);
+      if (opts.run) report.run = runOnce(model);
       console.log(opts.json ? JSON.stringify(report, null, 2) : formatInspect(report));
     });
 }
