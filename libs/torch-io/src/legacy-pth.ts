@@ -9,16 +9,14 @@
 // (`lpips/weights/v0.*/alex.pth`) ship in this format. Only float32 storages are decoded: a
 // state_dict of another dtype is refused with a message rather than mis-read.
 import { BufferReader, NameRegistry, Parser } from 'pickleparser';
+import { TorchIoError, type NamedTensor, type StateDict } from './state-dict.js';
 
-/** A tensor in its PyTorch layout: row-major values of `shape`. */
-export interface LegacyNamedTensor {
-  shape: number[];
-  data: Float32Array;
-}
-/** Same structure as torch-io's `StateDict`: insertion order = file order. */
-export type LegacyStateDict = Map<string, LegacyNamedTensor>;
+/** Kept as aliases: the legacy reader returns the library's ordinary StateDict. */
+export type LegacyNamedTensor = NamedTensor;
+export type LegacyStateDict = StateDict;
 
-export class LegacyPthError extends Error {
+/** A TorchIoError, so callers that handle `readPth` errors handle these too. */
+export class LegacyPthError extends TorchIoError {
   override name = 'LegacyPthError';
 }
 
