@@ -46,6 +46,8 @@ export interface TrainRunOptions {
   onStep?: (step: number, losses: Record<string, number>) => void;
   /** Fixed run id for a new run (default: newRunId()). */
   runId?: string;
+  /** Called once the run is recorded (new or resumed), before any training. */
+  onStart?: (run: { runId: string; runDir: string; resumed: boolean }) => void;
 }
 
 export interface TrainRunResult {
@@ -150,6 +152,8 @@ export async function trainRun(input: ResolvedConfig, opts: TrainRunOptions): Pr
     note(`run ${runId} created: method ${config.method}, backend ${opts.backend ?? tf.getBackend()}`);
   }
 
+  opts.onStart?.({ runId, runDir, resumed: resuming });
+
   // From here on every exit path records how the run ended.
   let stopReason: string | undefined;
   const onSignal = (sig: NodeJS.Signals): void => {
@@ -189,12 +193,13 @@ export async function trainRun(input: ResolvedConfig, opts: TrainRunOptions): Pr
     const schedule = { lr: t.lr, niter: t.niter, niterDecay: t.niter_decay };
     const lrAt = (s: number): number => (t.iters > 0 ? lrForIteration(s, totalSteps, schedule) : lrForEpoch(Math.floor(s / perEpoch), schedule));
 
+    const trainedNets = Object.fromEntries((['G', 'E', 'D', 'D2'] as NetName[]).filter((n) => nets[n]).map((n) => [n, nets[n]!]));
     // Restore, or start fresh.
     let rng = new GaussianRng(`${config.seed}:z`);
     let position = { epoch: 0, batch: 0 };
     const ckpt = resuming ? latestCheckpoint(runDir) : undefined;
     if (ckpt !== undefined) {
-      const st = loadCheckpoint(ckpt, nets, optimizers);
+      const st = loadCheckpoint(ckpt, trainedNets, optimizers);
       step = st.step;
       rng = new GaussianRng(`${config.seed}:z`, st.rng);
       position = { epoch: st.epoch, batch: st.batchInEpoch };
@@ -222,7 +227,6 @@ export async function trainRun(input: ResolvedConfig, opts: TrainRunOptions): Pr
       training: true,
     };
     const keys = lossKeys(spec);
-    const trainedNets = Object.fromEntries((['G', 'E', 'D', 'D2'] as NetName[]).filter((n) => nets[n]).map((n) => [n, nets[n]!]));
 
     const checkpoint = async (): Promise<void> => {
       const state: CheckpointState = {

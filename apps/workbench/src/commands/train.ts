@@ -66,12 +66,15 @@ export function registerTrain(program: Command): void {
           command: ['workbench', 'train', ...overrides].join(' '),
           backend: backendName,
           progress: opts.progress as 'auto',
+          onStart: ({ runId, runDir, resumed }) => {
+            console.log(`${resumed ? 'resuming' : 'run'} ${runId}`);
+            console.log(`run dir: ${runDir}`);
+          },
         }).catch((err: unknown) => {
           if (err instanceof TrainError || err instanceof TrackingInputError || err instanceof CheckpointError) throw new UserError(err.message);
           throw err;
         });
         console.log(`run ${result.runId} ${result.status}${result.reason ? `: ${result.reason}` : ''}`);
-        console.log(`run dir: ${result.runDir}`);
         console.log(`steps: ${result.step}/${result.totalSteps}, ${result.itPerSec.toFixed(2)} it/s, tracking: ${store.path}`);
         process.exitCode = exitCodeFor(result.status, result.reason);
       } finally {
