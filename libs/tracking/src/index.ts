@@ -16,6 +16,7 @@ export { flattenConfig, configDiff, type ConfigDiffRow, type FlatConfig } from '
 export type { GroupSeries, GroupSeriesPoint } from './group-series.js';
 export { meanStd, type MeanStd, type RunGroup, type GroupMetricSpec } from './run-groups.js';
 export type { TrackingRecord, TrackingOp, IngestResult } from './records.js';
+export { RunTracker, localSink, type RecordSink, type RunTrackerOptions } from './run-tracker.js';
 export { wilsonInterval, zForConfidence } from './wilson.js';
 export { configHash, groupKey, canonicalJson, GROUP_KEY_IGNORED, BOOKKEEPING_KEYS } from './config-hash.js';
 export { newRunId, newSweepId } from './ids.js';
