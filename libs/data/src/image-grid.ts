@@ -23,7 +23,7 @@ export interface GridOptions {
   padding?: number;
   /** Integer nearest-neighbour upscaling of every tile, for small images (default 1). */
   scale?: number;
-  /** Canvas colour (default white). */
+  /** Canvas colour (default light grey, so that white images keep visible edges). */
   background?: Rgb;
   /** Text above each column. */
   columnLabels?: ReadonlyArray<string>;
@@ -79,7 +79,7 @@ export async function writeImageGrid(path: string, rows: ReadonlyArray<GridRow>,
 export async function renderImageGrid(rows: ReadonlyArray<GridRow>, opts: GridOptions = {}): Promise<Buffer> {
   const pad = opts.padding ?? 2;
   const scale = Math.max(1, Math.floor(opts.scale ?? 1));
-  const bgc = opts.background ?? [255, 255, 255];
+  const bgc = opts.background ?? [224, 224, 224];
   const parsed = rows.map((r, i) => {
     const isObj = !(r instanceof tf.Tensor) && !Array.isArray(r);
     const o = r as { label?: string; images: tf.Tensor4D | GridImage[]; captions?: string[] };
