@@ -1,0 +1,117 @@
+// `workbench train` as a child process, the way users and the sweep runner start it:
+// kill -9 -> the store calls the run crashed (stale heartbeat); resume -> finished with a
+// gap-free metric series; SIGTERM -> killed, exit code 143, with a checkpoint of that step.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openStore } from '@workbench/tracking';
+
+const REPO = fileURLToPath(new URL('../../../', import.meta.url));
+const BIN = join(REPO, 'bin', 'workbench.js');
+let dir: string;
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'train-process-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+interface Child {
+  proc: ChildProcess;
+  out: () => string;
+  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+function train(...args: string[]): Child {
+  const proc = spawn(
+    process.execPath,
+    [BIN, 'train', ...args, `tracking.db=${join(dir, 'wb.db')}`, `train.runs_dir=${join(dir, 'runs')}`, 'backend=wasm', '--progress', 'lines'],
+    { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let out = '';
+  proc.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  proc.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((res) => proc.on('exit', (code, signal) => res({ code, signal })));
+  return { proc, out: () => out, exit };
+}
+
+const SMALL = [
+  'data=shapes',
+  'data.train_size=100',
+  'data.test_size=4',
+  'model.ngf=4',
+  'model.ndf=4',
+  'model.nef=4',
+  'train.iters=120',
+  'train.log_every=1',
+  'train.checkpoint_every=10',
+  'train.display_every=1000',
+];
+
+async function waitFor(what: string, cond: () => boolean, child: Child, timeoutMs = 90_000): Promise<void> {
+  const t0 = Date.now();
+  while (!cond()) {
+    if (child.proc.exitCode !== null) throw new Error(`train exited before ${what}:\n${child.out()}`);
+    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}:\n${child.out()}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+const runIdOf = (out: string): string | undefined => /^run (\S+)$/m.exec(out)?.[1];
+
+describe('workbench train (child process)', () => {
+  it('kill -9 -> crashed (stale heartbeat); resume -> finished with every step logged once', async () => {
+    const first = train(...SMALL, 'seed=1');
+    await waitFor('the run id', () => runIdOf(first.out()) !== undefined, first);
+    const runId = runIdOf(first.out())!;
+    const ckpt = join(dir, 'runs', runId, 'checkpoints', 'step-0000010', 'state.json');
+    await waitFor('the first checkpoint', () => existsSync(ckpt), first);
+    first.proc.kill('SIGKILL');
+    expect((await first.exit).signal).toBe('SIGKILL');
+
+    const store = openStore(join(dir, 'wb.db')); // default threshold 300 s
+    try {
+      expect(store.getRun(runId)!.status).toBe('running'); // nobody recorded an exit
+      await new Promise((r) => setTimeout(r, 1200));
+      // what `workbench runs` does with its threshold; 1 s here instead of minutes
+      expect(store.markStaleRunsCrashed(1)).toBe(1);
+      expect(store.getRun(runId)!.status).toBe('crashed');
+
+      const second = train(`resume=${runId}`);
+      const { code } = await second.exit;
+      expect(code, second.out()).toBe(0);
+      expect(second.out()).toMatch(new RegExp(`resuming ${runId}`));
+      const run = store.getRun(runId)!;
+      expect(run.status).toBe('finished');
+      expect(run.resumes).toBe(1);
+      for (const key of ['G_L1', 'D', 'lr']) {
+        const steps = store.metricSeries(runId, key, { maxPoints: 10_000 }).points.map((p) => p.step);
+        expect(steps).toEqual(Array.from({ length: 120 }, (_, i) => i + 1));
+      }
+    } finally {
+      store.close();
+    }
+  });
+
+  it('SIGTERM -> killed (exit 143) with a checkpoint of the step it stopped at', async () => {
+    const child = train(...SMALL, 'train.iters=400', 'train.checkpoint_every=1000', 'seed=2');
+    await waitFor('the run id', () => runIdOf(child.out()) !== undefined, child);
+    const runId = runIdOf(child.out())!;
+    await waitFor('a few iterations', () => /bicyclegan [1-9]\d*\/400/.test(child.out()), child);
+    child.proc.kill('SIGTERM');
+    const { code } = await child.exit;
+    expect(code, child.out()).toBe(143);
+    const store = openStore(join(dir, 'wb.db'));
+    try {
+      const run = store.getRun(runId)!;
+      expect(run.status).toBe('killed');
+      const at = Number(/^SIGTERM at step (\d+)$/.exec(run.exitReason ?? '')?.[1]);
+      expect(at).toBeGreaterThan(0);
+      expect(existsSync(join(dir, 'runs', runId, 'checkpoints', `step-${String(at).padStart(7, '0')}`, 'state.json'))).toBe(true);
+    } finally {
+      store.close();
+    }
+  });
+});
