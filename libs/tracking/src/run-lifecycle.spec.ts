@@ -132,4 +132,17 @@ describe('run lifecycle', () => {
     expect(t.store.getRun(r.id)).toBeUndefined();
     expect(t.store.db.prepare('SELECT count(*) FROM metric_points').pluck().get()).toBe(0);
   });
+
+  it('resume right after kill -9 on this host is allowed: the pid is provably gone', async () => {
+    const { spawnSync } = await import('node:child_process');
+    // A pid that existed and is gone now.
+    const gone = spawnSync(process.execPath, ['-e', '0']).pid!;
+    const r = t.store.createRun({ method: 'm', config: {}, pid: gone });
+    expect(t.store.getRun(r.id)!.status).toBe('running'); // fresh heartbeat
+    expect(t.store.resumeRun(r.id).status).toBe('running');
+    expect(t.store.getRun(r.id)!.pid).toBe(process.pid);
+    // Another host's run with a fresh heartbeat is not touched.
+    const remote = t.store.createRun({ method: 'm', config: {}, pid: gone, host: 'gpu-node-17' });
+    expect(() => t.store.resumeRun(remote.id)).toThrow(/still running/);
+  });
 });

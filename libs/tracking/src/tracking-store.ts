@@ -22,6 +22,7 @@ import { MetricWriter, type MetricWriterOptions } from './metric-writer.js';
 import { readMetricSeries, type MetricSeries, type SeriesOptions } from './metric-series.js';
 import { RollupMaintainer, type RawPoint } from './metric-rollups.js';
 import { wilsonInterval } from './wilson.js';
+import { processAlive } from './process-alive.js';
 import { readGroupSeries, type GroupSeries } from './group-series.js';
 import type {
   ArtifactInput,
@@ -199,13 +200,17 @@ export class TrackingStore {
   }
 
   /** Bring a run back to `running` (training resumes from its checkpoint). Refuses a run whose
-   *  heartbeat is fresh: two processes must not train one run. */
+   *  heartbeat is fresh (two processes must not train one run) unless its process is provably
+   *  gone (same host, pid no longer exists). */
   resumeRun(runId: string, opts: ResumeOptions = {}): RunRow {
     const at = opts.at ?? Date.now();
     this.write(() => {
       const r = this.stmts.getRun.get(runId) as RunDbRow | undefined;
       if (!r) throw new TrackingInputError(`unknown run ${runId}: check the id with 'workbench runs'`);
-      if (!opts.force && r.status === 'running' && at - r.heartbeat_at < this.staleAfterSeconds * 1000) {
+      // A fresh heartbeat means alive, unless the run's process was on this machine and is gone
+      // (kill -9 a moment ago): then resuming right away is fine.
+      const provedDead = r.host === hostname() && r.pid !== null && r.pid !== process.pid && !processAlive(r.pid);
+      if (!opts.force && !provedDead && r.status === 'running' && at - r.heartbeat_at < this.staleAfterSeconds * 1000) {
         throw new TrackingInputError(
           `run ${runId} is still running (heartbeat ${Math.round((at - r.heartbeat_at) / 1000)} s ago): stop it before resuming`,
         );
@@ -595,6 +600,7 @@ export class TrackingStore {
       // the UNIQUE (sweep_id, idx) constraint only trips on a real clash with another job.
       const park = this.db.prepare('UPDATE sweep_jobs SET idx = -1 - idx WHERE sweep_id = ? AND job_id = ? AND idx >= 0');
       for (const j of jobs) park.run(sweepId, j.jobId);
+      this.db.prepare('UPDATE sweeps SET updated_at = ? WHERE id = ?').run(at, sweepId);
       for (const j of jobs) {
         try {
           up.run(sweepId, j.jobId, j.index, JSON.stringify(j.overrides), j.status ?? 'pending', at, at);
@@ -622,9 +628,12 @@ export class TrackingStore {
     if (u.startedAt !== undefined) set('started_at', u.startedAt);
     if (u.endedAt !== undefined) set('ended_at', u.endedAt);
     set('updated_at', u.at ?? Date.now());
-    const changes = this.write(
-      () => this.db.prepare(`UPDATE sweep_jobs SET ${sets.join(', ')} WHERE sweep_id = ? AND job_id = ?`).run(...params, sweepId, jobId).changes,
-    );
+    const changes = this.write(() => {
+      const n = this.db.prepare(`UPDATE sweep_jobs SET ${sets.join(', ')} WHERE sweep_id = ? AND job_id = ?`).run(...params, sweepId, jobId).changes;
+      // A job change is a sweep change (live views poll sweeps.updated_at).
+      if (n > 0) this.db.prepare('UPDATE sweeps SET updated_at = ? WHERE id = ?').run(u.at ?? Date.now(), sweepId);
+      return n;
+    });
     if (changes === 0) throw new TrackingInputError(`unknown job ${jobId} in sweep ${sweepId}`);
   }
 
