@@ -11,7 +11,7 @@ export function lastLogLine(path: string, maxBytes = 16_384): string | null {
     const lines = buf.toString('utf8').replace(/\x1b\[[0-9;]*[A-Za-z]/g, '').split(/\r?\n|\r/);
     const meaningful = lines.map((l) => l.trim()).filter((l) => l && !l.startsWith('#') && !/^at\s/.test(l) && l !== '^');
     // Prefer the CLI's own one-line error; else a JS error line; else the last line.
-    const cliError = [...meaningful].reverse().find((l) => l.startsWith('workbench:'));
+    const cliError = [...meaningful].reverse().find((l) => l.startsWith('workbench:') || /^run \S+ (failed|killed): /.test(l));
     const jsError = meaningful.find((l) => /^[A-Za-z]*Error\b/.test(l));
     const line = cliError ?? jsError ?? meaningful[meaningful.length - 1];
     return line ? line.slice(0, 300) : null;

@@ -184,7 +184,7 @@ async function executeJobs(sweepId: string, sweepDir: string, jobs: JobToRun[], 
             ? null
             : status === 'killed' && outcome.stopped
               ? 'stopped by the sweep runner (interrupted)'
-              : (outcome.spawnError ?? lastLogLine(job.logPath) ?? `exit code ${outcome.exitCode ?? outcome.signal}`);
+              : (outcome.spawnError ?? run?.exitReason ?? lastLogLine(job.logPath) ?? `exit code ${outcome.exitCode ?? outcome.signal}`);
         // A run whose process is gone but which never recorded its exit: close it now rather
         // than waiting for the stale-heartbeat detection.
         if (run && run.status === 'running') store.finishRun(run.id, status === 'finished' ? 'finished' : status === 'killed' ? 'killed' : 'failed', reason);

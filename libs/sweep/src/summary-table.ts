@@ -72,7 +72,9 @@ const fmt = (v: number) => (Number.isNaN(v) ? 'NaN' : Math.abs(v) >= 1000 || (Ma
 /** A plain-text table: aligned columns, failed jobs' reasons underneath. */
 export function formatSummary(rows: SummaryRow[]): string {
   const axisKeys = [...new Set(rows.flatMap((r) => Object.keys(r.axes)))];
-  const metricKeys = [...new Set(rows.flatMap((r) => Object.keys(r.metrics)))];
+  // Eval metrics first (alphabetical), then training losses in headline order.
+  const rank = (k: string) => (HEADLINE_TRAIN_KEYS.includes(k) ? 1 + HEADLINE_TRAIN_KEYS.indexOf(k) : 0);
+  const metricKeys = [...new Set(rows.flatMap((r) => Object.keys(r.metrics)))].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
   const header = ['#', 'job', 'status', ...axisKeys, 'time', 'run', ...metricKeys];
   const body = rows.map((r) => [
     String(r.index),

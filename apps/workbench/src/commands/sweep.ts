@@ -96,10 +96,15 @@ function finish(store: TrackingStore, result: SweepResult): number {
  * Returns the process exit code: 0 all jobs finished, 1 some failed, 130 interrupted.
  */
 export async function runMultirun(overrides: string[], opts: MultirunOptions = {}): Promise<number> {
+  return (await runMultirunSweep(overrides, opts)).exitCode;
+}
+
+/** `runMultirun` that also returns the sweep id (absent for --dry-run), e.g. to evaluate it next. */
+export async function runMultirunSweep(overrides: string[], opts: MultirunOptions = {}): Promise<{ exitCode: number; sweepId?: string }> {
   const plan = userErrors(() => planSweep(overrides));
   if (opts.dryRun) {
     printPlan(plan);
-    return 0;
+    return { exitCode: 0 };
   }
   const launcher = userErrors(() => createLauncher(plan.settings.launcher, { workers: opts.jobs }));
   const store = openStore(plan.settings.tracking.db);
@@ -114,7 +119,7 @@ export async function runMultirun(overrides: string[], opts: MultirunOptions = {
       echoOutput: opts.verbose,
       command: ['workbench', 'train', '-m', ...overrides].join(' '),
     });
-    return finish(store, result);
+    return { exitCode: finish(store, result), sweepId: result.sweepId };
   } finally {
     control.dispose();
   }
