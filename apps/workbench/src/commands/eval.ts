@@ -12,7 +12,6 @@ import { composeConfig, ConfigError, type ResolvedConfig } from '@workbench/conf
 import { DataError } from '@workbench/data';
 import {
   evaluateRun,
-  EVAL_METRICS,
   loadLpips,
   LpipsWeightsError,
   LpipsWeightsMissingError,
@@ -67,8 +66,9 @@ export function registerEval(program: Command): void {
     .option('--seed <n>', 'seed of the random z (the same z for every run)', '0')
     .option('--grid-rows <n>', 'inputs shown in the sample grid', '8')
     .option('--no-grid', 'do not write the sample grid')
+    .option('--unfinished', 'in a sweep, also evaluate runs that are not finished (their newest checkpoint)')
     .option('--json', 'print the full reports as JSON')
-    .action(async (id: string, overrides: string[], opts: { seed: string; gridRows: string; grid: boolean; json?: boolean }) => {
+    .action(async (id: string, overrides: string[], opts: { seed: string; gridRows: string; grid: boolean; json?: boolean; unfinished?: boolean }) => {
       let config: ResolvedConfig;
       try {
         config = composeConfig({ overrides }).config;
@@ -109,6 +109,15 @@ export function registerEval(program: Command): void {
         const results: EvaluateRunResult[] = [];
         const failures: string[] = [];
         for (const run of runs) {
+          // "Final checkpoint": in a sweep, only runs that finished; a named run is evaluated anyway.
+          if (run.status !== 'finished') {
+            if (sweep && !opts.unfinished) {
+              failures.push(`${run.id}: ${run.status}`);
+              console.warn(`skipped ${run.id}: status ${run.status}, not finished (--unfinished evaluates its newest checkpoint)`);
+              continue;
+            }
+            console.warn(`note: run ${run.id} is ${run.status}; evaluating its newest checkpoint, which may not be its final one`);
+          }
           let started = false;
           try {
             const r = await evaluateRun(store, run, {
