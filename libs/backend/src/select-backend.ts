@@ -4,6 +4,7 @@
 // (XNNPACK, SIMD), cpu (pure JS, slow). The native packages are optionalDependencies: where
 // their install script could not download libtensorflow they are simply absent, and we say so.
 import * as tf from '@tensorflow/tfjs';
+import { noteThreadsFallback, requestedWasmThreads, restoreStockWasm, useThreadedWasm } from './wasm-threads.js';
 
 export const BACKEND_NAMES = ['node-gpu', 'node', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
@@ -72,8 +73,25 @@ async function tryNative(pkg: string): Promise<string | undefined> {
 }
 
 async function tryWasm(): Promise<string | undefined> {
+  // A malformed WORKBENCH_WASM_THREADS is the user's mistake: say so instead of falling back.
+  let threads: number | undefined;
+  try {
+    threads = requestedWasmThreads();
+  } catch (err) {
+    throw new BackendError((err as Error).message);
+  }
   try {
     await import('@tensorflow/tfjs-backend-wasm');
+    // Opt-in threaded-SIMD binary (WORKBENCH_WASM_THREADS=<n>); any failure falls back to the
+    // single-threaded SIMD binary, and the reason shows in the backend details.
+    if (threads !== undefined && tf.engine().registry['wasm'] === undefined) {
+      const why = useThreadedWasm(threads);
+      if (why !== undefined) noteThreadsFallback(why);
+      else if (!(await tf.setBackend('wasm'))) {
+        noteThreadsFallback('the threaded-simd module did not initialise');
+        restoreStockWasm();
+      }
+    }
     if (!(await tf.setBackend('wasm'))) return 'the wasm backend did not initialise';
     await tf.ready();
   } catch (err) {

@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { conv2dBackpropFilterWasm } from './conv2d-backprop-filter-wasm.js';
 import { makeConv2dBackpropInputWasm } from './conv2d-backprop-input-wasm.js';
 import { onBackendSetup } from './select-backend.js';
+import { wasmBinaryInUse } from './wasm-threads.js';
 
 let stockBackpropInput: tf.KernelConfig | undefined;
 
@@ -44,8 +45,16 @@ export function unregisterFastBackpropInput(): void {
   stockBackpropInput = undefined;
 }
 
-onBackendSetup(async (name): Promise<Record<string, string>> => {
+onBackendSetup(async (name): Promise<Record<string, string | number>> => {
   if (name !== 'wasm') return {};
   const kernels = registerWasmTrainingKernels();
-  return { 'wasm kernels added': kernels.join(', ') };
+  const bin = wasmBinaryInUse();
+  const details: Record<string, string | number> = {
+    'wasm binary': bin.binary,
+    'wasm threads': bin.threads,
+    'wasm kernels added': kernels.join(', '),
+  };
+  if (bin.fallback !== undefined) details['wasm threads note'] = `WORKBENCH_WASM_THREADS ignored: ${bin.fallback}`;
+  else if (bin.binary === 'simd') details['wasm threads note'] = 'set WORKBENCH_WASM_THREADS=<n> for the threaded-simd binary';
+  return details;
 });
