@@ -261,21 +261,21 @@ describe('latent explorer (runs the real generator of a checkpoint)', () => {
 
   it('encodes an uploaded PNG or JPEG to z; refuses other bytes and oversized uploads', async () => {
     const png = await sharp({ create: { width: 48, height: 40, channels: 3, background: { r: 200, g: 30, b: 30 } } }).png().toBuffer();
-    const res = await get('/api/explorer/run-bicyclegan-s0/encode', { method: 'POST', body: png, headers: { 'content-type': 'image/png' } });
+    const res = await get('/api/explorer/run-bicyclegan-s0/encode', { method: 'POST', body: new Uint8Array(png), headers: { 'content-type': 'image/png' } });
     expect(res.status).toBe(200);
     const enc = await res.json();
     expect(enc.z).toHaveLength(8);
     expect(enc.z.every((v: number) => Number.isFinite(v))).toBe(true);
     const jpg = await sharp(png).jpeg().toBuffer();
-    expect((await get('/api/explorer/run-bicyclegan-s0/encode', { method: 'POST', body: jpg, headers: { 'content-type': 'image/jpeg' } })).status).toBe(200);
+    expect((await get('/api/explorer/run-bicyclegan-s0/encode', { method: 'POST', body: new Uint8Array(jpg), headers: { 'content-type': 'image/jpeg' } })).status).toBe(200);
     // An HTML file claiming to be a PNG.
     const fake = await get('/api/explorer/run-bicyclegan-s0/encode', { method: 'POST', body: '<html><script>alert(1)</script></html>', headers: { 'content-type': 'image/png' } });
     expect(fake.status).toBe(415);
     const huge = Buffer.alloc(6 * 1024 * 1024, 1);
-    const big = await get('/api/explorer/run-bicyclegan-s0/encode', { method: 'POST', body: huge, headers: { 'content-type': 'image/png' } });
+    const big = await get('/api/explorer/run-bicyclegan-s0/encode', { method: 'POST', body: new Uint8Array(huge), headers: { 'content-type': 'image/png' } });
     expect(big.status).toBe(413);
     // A truncated PNG: right magic bytes, undecodable body.
-    const broken = await get('/api/explorer/run-bicyclegan-s0/encode', { method: 'POST', body: png.subarray(0, 40), headers: { 'content-type': 'image/png' } });
+    const broken = await get('/api/explorer/run-bicyclegan-s0/encode', { method: 'POST', body: new Uint8Array(png.subarray(0, 40)), headers: { 'content-type': 'image/png' } });
     expect(broken.status).toBe(400);
   });
 });

@@ -33,8 +33,9 @@ export interface RunSummary {
 const NOT_COLUMNS = [/^name$/, /^method$/, /^sweep\./, /^resume$/, /^tracking\./, /^serve\./, /^launcher\./, /^backend$/, /^train\.runs_dir$/, /^eval\.lpips_dir$/];
 /** Shown when nothing varies on the page, so the table still says what was trained. */
 const DEFAULT_COLUMNS = ['model.nz', 'model.encoder', 'model.where_add', 'seed'];
-const MAX_CONFIG_COLUMNS = 8;
-const MAX_METRIC_COLUMNS = 5;
+const MAX_CONFIG_COLUMNS = 4;
+const MAX_METRIC_COLUMNS = 3;
+const MAX_EVAL_COLUMNS = 2;
 
 /** JSON has no NaN/Infinity: send null and let the UI print '—'. */
 export const finiteOrNull = (v: number | null | undefined): number | null => (v === null || v === undefined || !Number.isFinite(v) ? null : v);
@@ -86,6 +87,8 @@ export interface Columns {
   config: string[];
   metrics: string[];
   evals: string[];
+  /** Every key the page could show (for the column chooser). */
+  available: { config: string[]; metrics: string[]; evals: string[] };
 }
 
 /** Columns for a page: config keys whose values differ across the page (else a default set),
@@ -111,8 +114,15 @@ export function pageColumns(items: Array<Pick<RunSummary, 'config' | 'metrics' |
     for (const k of Object.keys(it.metrics)) metricKeys.add(k);
     for (const k of Object.keys(it.evals)) evalKeys.add(k);
   }
-  const metrics = [...metricKeys].sort((a, b) => rankMetric(a) - rankMetric(b) || a.localeCompare(b)).slice(0, MAX_METRIC_COLUMNS);
-  return { config: config.slice(0, MAX_CONFIG_COLUMNS), metrics, evals: [...evalKeys].sort() };
+  const allMetrics = [...metricKeys].sort((a, b) => rankMetric(a) - rankMetric(b) || a.localeCompare(b));
+  const allEvals = [...evalKeys].sort();
+  const allConfig = [...values.keys()].sort();
+  return {
+    config: config.slice(0, MAX_CONFIG_COLUMNS),
+    metrics: allMetrics.slice(0, MAX_METRIC_COLUMNS),
+    evals: allEvals.slice(0, MAX_EVAL_COLUMNS),
+    available: { config: allConfig, metrics: allMetrics, evals: allEvals },
+  };
 }
 
 /** Generator losses first, then discriminator, then the rest. */

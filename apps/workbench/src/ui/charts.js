@@ -180,7 +180,8 @@ export function barCard(title, labels, groups, onDestroy) {
       responsive: true,
       maintainAspectRatio: false,
       plugins: { title: { display: true, text: title, align: 'start', font: { size: 13, weight: '600' } }, legend: { display: groups.length > 1, position: 'bottom' }, zoom: false },
-      scales: { y: { beginAtZero: true } },
+      // Leave room for the whiskers above the tallest bar.
+      scales: { y: { beginAtZero: true, suggestedMax: Math.max(0, ...groups.flatMap((g) => g.means.map((m, i) => (m ?? 0) + (g.errs?.[i] ?? 0)))) * 1.08 } },
     },
     plugins: [errorBars],
   });

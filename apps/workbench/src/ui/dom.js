@@ -71,11 +71,12 @@ export function fmtDuration(ms) {
   return `${hrs}h ${m % 60}m`;
 }
 
-export function fmtTime(ms) {
+export function fmtTime(ms, short = false) {
   if (!ms) return '—';
   const d = new Date(ms);
   const pad = (n) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  const day = `${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  return short ? day : `${d.getFullYear()}-${day}`;
 }
 
 export function statusBadge(status, reason) {

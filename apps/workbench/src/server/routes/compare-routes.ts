@@ -34,7 +34,8 @@ export function configDiff(configs: Record<string, unknown>[]): Array<{ key: str
 /** Label for a group: its method plus the differing config values that are not the seed. */
 function groupLabel(runs: RunRow[], diffKeys: string[]): string {
   const flat = flattenConfig(runs[0].config);
-  const parts = diffKeys.filter((k) => k !== 'seed' && k !== 'name').map((k) => `${k}=${JSON.stringify(flat[k] ?? null)}`);
+  const show = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v ?? null));
+  const parts = diffKeys.filter((k) => k !== 'seed' && k !== 'name' && k !== 'method').map((k) => `${k}=${show(flat[k])}`);
   return [runs[0].method, ...parts].join(' ');
 }
 

@@ -44,6 +44,9 @@ export function runsRouter(ctx: ServerContext): Router {
     const items = summarizeRuns(store, runs);
     const configKeys = [...new Set(items.flatMap((i) => Object.keys(i.config)))].sort();
     const columns = pageColumns(items);
+    // Config columns the user picked (the UI's column chooser), else the ones that vary.
+    const picked = list(req.query, 'cols');
+    if (picked) columns.config = picked;
     // Send only the config values the table shows (full configs are on the run page).
     const shown = new Set([...columns.config, ...Object.keys(q.config ?? {})]);
     for (const it of items) it.config = Object.fromEntries(Object.entries(it.config).filter(([k]) => shown.has(k)));
@@ -62,7 +65,7 @@ export function runsRouter(ctx: ServerContext): Router {
     const runsById = new Map(runs.map((x) => [x.id, x]));
     const summaries = summarizeRuns(store, runs);
     const columns = pageColumns(summaries);
-    columns.config = columns.config.filter((k) => k !== 'seed');
+    columns.config = (list(req.query, 'cols') ?? columns.config).filter((k) => k !== 'seed');
     const specs: GroupMetricSpec[] = [...columns.metrics.map((key) => ({ key })), ...columns.evals.map((key) => ({ key, agg: 'eval' as const }))];
     const stats = new Map(store.groupRuns({ ids: pageIds }, specs).map((g) => [g.groupKey, g]));
     const items = page.map((g) => groupView({ ...g, metrics: stats.get(g.groupKey)?.metrics ?? {} }, runsById, columns.metrics, columns.evals));

@@ -6,6 +6,16 @@ import { h, mount, fmt, fmtPm, fmtDuration, fmtTime, statusBadge, notice, config
 const STATUSES = ['running', 'finished', 'failed', 'killed', 'crashed'];
 const PAGE = 50;
 const selected = new Set(); // survives page changes within the session
+const COLUMNS_KEY = 'workbench.runs.columns';
+
+/** The user's column choice ({config, metrics, evals}, each a list or absent = the server's default). */
+function savedColumns() {
+  try {
+    return JSON.parse(localStorage.getItem(COLUMNS_KEY) ?? 'null') ?? {};
+  } catch {
+    return {};
+  }
+}
 
 export async function render(main, params, ctx) {
   const state = {
@@ -47,6 +57,7 @@ export async function render(main, params, ctx) {
     order: state.order,
     offset: state.offset,
     limit: PAGE,
+    cols: savedColumns().config,
   });
 
   const tableHost = h('div', { id: 'runs-table' });
@@ -81,6 +92,8 @@ export async function render(main, params, ctx) {
     });
     return chip;
   });
+  const colsPanel = h('div', { class: 'card col-panel', hidden: true });
+  const colsBtn = h('button', { class: 'btn', type: 'button', onclick: () => { colsPanel.hidden = !colsPanel.hidden; } }, 'Columns ▾');
   const groupBox = h('input', { type: 'checkbox', checked: state.group, id: 'group-toggle' });
   groupBox.addEventListener('change', () => { state.group = groupBox.checked; state.offset = 0; refresh(); });
 
@@ -89,7 +102,8 @@ export async function render(main, params, ctx) {
     h('h1', null, 'Runs ', countEl),
     h('div', { class: 'toolbar' }, search, methodSel, ...statusChips),
     h('div', { class: 'toolbar' }, cfgInput, cfgList, h('button', { class: 'btn small', type: 'button', onclick: addCfg }, 'add filter'), cfgChips,
-      h('label', { class: 'chip' }, groupBox, ' group by config (ignoring seed)'), compareBtn),
+      h('label', { class: 'chip' }, groupBox, ' group by config (ignoring seed)'), compareBtn,
+      h('span', { class: 'col-anchor' }, colsBtn, colsPanel)),
     tableHost,
   );
 
@@ -108,6 +122,8 @@ export async function render(main, params, ctx) {
       state.cfg.map((c, i) => h('span', { class: 'chip on' }, c, h('button', { type: 'button', title: 'remove', onclick: () => { state.cfg.splice(i, 1); state.offset = 0; refresh(); } }, '×'))));
   }
 
+  // Long keys (lpips_diversity, model.where_add) may wrap after '_' or '.', not mid-word.
+  const breakable = (label) => label.split(/(?<=[_.])/).flatMap((part, i) => (i ? [h('wbr'), part] : [part]));
   const sortHeader = (label, key, cls = '') => {
     const active = state.sort === key;
     return h('th', {
@@ -117,7 +133,7 @@ export async function render(main, params, ctx) {
         else { state.sort = key; state.order = key === 'name' || key === 'method' || key === 'status' ? 'asc' : 'desc'; }
         refresh();
       },
-    }, label, active ? h('span', { class: 'arrow' }, state.order === 'asc' ? ' ▲' : ' ▼') : null);
+    }, breakable(label), active ? h('span', { class: 'arrow' }, state.order === 'asc' ? ' ▲' : ' ▼') : null);
   };
 
   async function refresh() {
@@ -140,8 +156,35 @@ export async function render(main, params, ctx) {
     methodSel.value = state.method;
     mount(cfgList, (data.facets?.configKeys ?? []).map((k) => h('option', { value: `${k}=` })));
     countEl.textContent = state.group ? `${data.total} groups` : `${data.total} runs`;
+    data.columns = effectiveColumns(data.columns);
+    renderColumnChooser(data.columns);
     mount(tableHost, state.group ? groupTable(data) : runTable(data), pager(data));
     updateCompare();
+  }
+
+  function effectiveColumns(c) {
+    const saved = savedColumns();
+    return { ...c, config: saved.config ?? c.config, metrics: saved.metrics ?? c.metrics, evals: saved.evals ?? c.evals };
+  }
+
+  function renderColumnChooser(cols) {
+    const group = (title, kind) => {
+      const keys = [...new Set([...cols[kind], ...(cols.available?.[kind] ?? [])])];
+      return h('fieldset', null, h('legend', null, title), keys.length ? keys.map((k) => {
+        const box = h('input', { type: 'checkbox', checked: cols[kind].includes(k), dataset: { kind, key: k } });
+        box.addEventListener('change', () => {
+          const saved = savedColumns();
+          const current = saved[kind] ?? cols[kind];
+          saved[kind] = box.checked ? [...current, k] : current.filter((x) => x !== k);
+          localStorage.setItem(COLUMNS_KEY, JSON.stringify(saved));
+          refresh();
+        });
+        return h('label', null, box, ' ', k);
+      }) : h('span', { class: 'muted small' }, 'none'));
+    };
+    mount(colsPanel,
+      h('div', { class: 'col-groups' }, group('metrics (last, min–max)', 'metrics'), group('evaluation', 'evals'), group('config', 'config')),
+      h('button', { class: 'btn small', type: 'button', onclick: () => { localStorage.removeItem(COLUMNS_KEY); refresh(); } }, 'reset to defaults'));
   }
 
   function metricCell(m) {
@@ -170,8 +213,7 @@ export async function render(main, params, ctx) {
         sortHeader('method', 'method'),
         cfgCols.map((k) => sortHeader(k, `config:${k}`)),
         metricCols.map((k) => sortHeader(k, `metric:${k}`, 'num')),
-        evalCols.map((k) => sortHeader(k, `eval:${k}`, 'num')),
-        h('th', null, 'tags'),
+        evalCols.map((k) => h('th', { class: 'num', title: 'evaluation result ± standard error' }, breakable(k))),
         sortHeader('started', 'startedAt'),
         sortHeader('duration', 'duration', 'num'),
       )),
@@ -184,14 +226,15 @@ export async function render(main, params, ctx) {
         });
         return h('tr', { dataset: { runId: r.id } },
           h('td', null, box),
-          h('td', { class: 'wrap' }, statusBadge(r.status, r.exitReason), r.exitReason && r.status !== 'finished' ? h('span', { class: 'reason' }, r.exitReason) : null),
-          h('td', { class: 'name-cell' }, h('a', { href: `#/run/${encodeURIComponent(r.id)}`, class: 'run-name', title: r.name }, r.name || r.id), h('span', { class: 'sub mono' }, r.id)),
+          h('td', null, statusBadge(r.status, r.exitReason)),
+          h('td', { class: 'name-cell' }, h('a', { href: `#/run/${encodeURIComponent(r.id)}`, class: 'run-name', title: r.name }, r.name || r.id),
+            h('span', { class: 'sub mono' }, r.id, ' ', r.tags.map((t) => h('span', { class: 'tag', title: t }, t))),
+            r.exitReason && r.status !== 'finished' ? h('span', { class: 'reason', title: r.exitReason }, r.exitReason) : null),
           h('td', null, r.method),
           cfgCols.map((k) => h('td', { class: 'mono' }, configValue(r.config[k]))),
           metricCols.map((k) => metricCell(r.metrics[k])),
           evalCols.map((k) => h('td', { class: 'num' }, r.evals[k] ? fmt(r.evals[k].value) : '—', r.evals[k]?.stderr ? h('span', { class: 'sub' }, `± ${fmt(r.evals[k].stderr, 2)}`) : null)),
-          h('td', { class: 'wrap' }, r.tags.map((t) => h('span', { class: 'tag' }, t))),
-          h('td', null, fmtTime(r.startedAt)),
+          h('td', { title: fmtTime(r.startedAt) }, fmtTime(r.startedAt, true)),
           h('td', { class: 'num' }, fmtDuration(r.durationMs)),
         );
       })),
@@ -207,8 +250,8 @@ export async function render(main, params, ctx) {
       h('thead', null, h('tr', null,
         h('th', null, ''), h('th', null, 'method'), h('th', { class: 'num' }, 'n'), h('th', null, 'statuses'),
         cfgCols.map((k) => h('th', null, k)),
-        metricCols.map((k) => h('th', { class: 'num', title: 'mean ± std (n) of the last value' }, k)),
-        evalCols.map((k) => h('th', { class: 'num', title: 'mean ± std (n)' }, k)),
+        metricCols.map((k) => h('th', { class: 'num', title: 'mean ± std (n) of the last value' }, breakable(k))),
+        evalCols.map((k) => h('th', { class: 'num', title: 'mean ± std (n)' }, breakable(k))),
         h('th', null, 'seeds'),
       )),
       h('tbody', null, data.items.map((g) => {

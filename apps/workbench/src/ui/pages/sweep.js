@@ -68,14 +68,14 @@ function tableBlock(table, ctx) {
   const el = h('div', { class: 'card paper-table', style: { marginBottom: '14px' } },
     h('h2', { style: { marginTop: 0 } }, table.title),
     table.caption ? h('p', { class: 'muted small' }, table.caption) : null,
-    h('div', { class: 'row' },
-      h('div', { style: { flex: '1 1 520px', overflowX: 'auto' } }, h('table', { class: 'data' },
+    h('div', null,
+      h('div', { style: { overflowX: 'auto', marginBottom: '10px' } }, h('table', { class: 'data' },
         h('thead', null, h('tr', null, table.rowHeader.map((c) => h('th', null, c)), table.columns.map((c) => h('th', { class: 'num' }, c.label)))),
         h('tbody', null, table.rows.map((r) => h('tr', null, r.labels.map((l) => h('td', null, l)), table.columns.map((c) => {
           const cell = r.cells[c.key];
           return h('td', { class: 'num' }, cell ? (cell.text ?? fmtPm(cell.mean, cell.std, cell.n)) : '—');
         })))))),
-      numericCols.length ? h('div', { style: { flex: '1 1 420px' } }, numericCols.length > 1 ? colSel : null, chartHost) : null));
+      numericCols.length ? h('div', { style: { maxWidth: '720px' } }, numericCols.length > 1 ? h('label', { class: 'small muted' }, 'bar chart of ', colSel) : null, chartHost) : null));
   if (numericCols.length) drawBars();
   return el;
 }

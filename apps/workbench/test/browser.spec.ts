@@ -1,0 +1,237 @@
+// The UI in headless Chromium (Debian `chromium` + playwright-core) against a real server and a
+// real SQLite file. Each page is also screenshotted into docs/screenshots/ for the README.
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openStore } from '@workbench/tracking';
+import { startServer } from '../src/server/index.js';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './support/browser.js';
+import { XSS_NAME } from './support/seed-dashboard.js';
+import { startTestDashboard, type TestDashboard } from './support/test-server.js';
+
+const SHOTS = fileURLToPath(new URL('../../../docs/screenshots/', import.meta.url));
+
+let t: TestDashboard;
+let browser: Browser;
+let page: Page;
+const pageErrors: string[] = [];
+
+async function open(hash: string, ready: string): Promise<void> {
+  await page.goto(`${t.url}/${hash}`);
+  await page.waitForSelector(`body[data-ready="${ready}"]`, { timeout: 20_000 });
+}
+
+async function shot(name: string): Promise<void> {
+  await page.screenshot({ path: `${SHOTS}${name}.png` });
+}
+
+/** Non-background pixels of a canvas: proves the chart actually drew. */
+function inkedPixels(selector: string): Promise<number> {
+  return page.$eval(selector, (c) => {
+    const canvas = c as HTMLCanvasElement;
+    const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
+    let n = 0;
+    for (let i = 0; i < data.length; i += 4) if (data[i + 3] > 0 && (data[i] < 240 || data[i + 1] < 240 || data[i + 2] < 240)) n++;
+    return n;
+  });
+}
+
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  t = await startTestDashboard();
+  browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+  page = await browser.newPage({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  page.on('dialog', (d) => {
+    pageErrors.push(`unexpected dialog: ${d.message()}`);
+    void d.dismiss();
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await t?.cleanup();
+});
+
+describe('runs table', () => {
+  it('renders every run, with status reasons and metric columns', async () => {
+    await open('#/runs', 'runs');
+    expect(await page.locator('table.runs tbody tr').count()).toBe(8);
+    const failedRow = page.locator('tr[data-run-id="run-failed"]');
+    expect(await failedRow.locator('.status').textContent()).toBe('failed');
+    expect(await failedRow.locator('.reason').textContent()).toMatch(/NaN in loss_G_GAN/);
+    expect(await page.locator('table.runs thead th').allTextContents()).toEqual(expect.arrayContaining(['loss_G_GAN', 'lpips_diversity', 'model.nz']));
+    await shot('runs');
+  });
+
+  it('shows an HTML run name as text and never runs it', async () => {
+    const link = page.locator('tr[data-run-id="run-xss"] a.run-name');
+    expect(await link.textContent()).toBe(XSS_NAME);
+    expect(await page.locator('tr[data-run-id="run-xss"] img').count()).toBe(0);
+    expect(await page.locator('tr[data-run-id="run-xss"] .tag').allTextContents()).toContain('<b>bold</b>');
+    expect(await page.locator('script:not([src])').count()).toBe(0);
+    await page.waitForTimeout(300);
+    expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+  });
+
+  it('sorts by a column when its header is clicked', async () => {
+    await page.click('th[data-sort="name"]');
+    await page.waitForSelector('th[data-sort="name"] .arrow');
+    await page.waitForFunction(() => location.hash.includes('sort=name'));
+    const names = await page.locator('table.runs tbody a.run-name').allTextContents();
+    expect(names).toHaveLength(8);
+    expect(names).toEqual([...names].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+    await page.click('th[data-sort="name"]'); // again: descending
+    await page.waitForFunction(() => document.querySelector('th[data-sort="name"] .arrow')?.textContent?.includes('▼'));
+    const desc = await page.locator('table.runs tbody a.run-name').allTextContents();
+    expect(desc).toEqual([...names].reverse());
+  });
+
+  it('filters by status and groups seeds as mean ± std (n)', async () => {
+    await open('#/runs', 'runs');
+    await page.click('.chip[data-status="failed"]');
+    await page.waitForFunction(() => document.querySelectorAll('table.runs tbody tr').length === 1);
+    await page.click('.chip[data-status="failed"]');
+    await page.waitForFunction(() => document.querySelectorAll('table.runs tbody tr').length === 8);
+    await page.check('#group-toggle');
+    await page.waitForSelector('table.groups');
+    const bic = page.locator('table.groups tbody tr', { hasText: 'seed 1' }).first();
+    expect(await bic.textContent()).toMatch(/± .*\(2\)/);
+    await shot('runs-grouped');
+  });
+});
+
+describe('run page', () => {
+  it('draws loss curves and shows image grids with a step slider', async () => {
+    await open('#/run/run-bicyclegan-s0', 'run');
+    await page.waitForSelector('#curves canvas');
+    const points = await page.$$eval('#curves canvas', (cs) => cs.map((c) => (c as unknown as { __chart: { data: { datasets: { label: string; data: unknown[] }[] } } }).__chart.data.datasets.filter((d) => !d.label.startsWith('_')).reduce((n, d) => n + d.data.length, 0)));
+    expect(points.length).toBe(5);
+    expect(Math.min(...points)).toBe(81);
+    expect(await inkedPixels('#curves canvas')).toBeGreaterThan(500);
+    const img = page.locator('#images img.grid');
+    await img.waitFor();
+    await page.waitForFunction(() => (document.querySelector('#images img.grid') as HTMLImageElement).naturalWidth > 0);
+    expect(await img.getAttribute('src')).toContain('step-0000400.png');
+    await page.$eval('#images .step-slider', (s) => {
+      (s as HTMLInputElement).value = '0';
+      s.dispatchEvent(new Event('input'));
+    });
+    expect(await img.getAttribute('src')).toContain('step-0000100.png');
+    expect(await page.locator('pre.command').textContent()).toContain('npx workbench train method=bicyclegan seed=0');
+    expect(await page.locator('table.checkpoints').textContent()).toContain('G.safetensors');
+    await page.$eval('#images .step-slider', (s) => {
+      (s as HTMLInputElement).value = '3';
+      s.dispatchEvent(new Event('input'));
+    });
+    await shot('run');
+  });
+
+  it('updates a running run live, without a reload', async () => {
+    await open('#/run/run-live', 'run');
+    await page.waitForSelector('#curves canvas');
+    await page.evaluate(() => ((window as unknown as { __marker: number }).__marker = 1));
+    const writer = openStore(t.seeded.dbPath);
+    writer.logMetrics('run-live', Array.from({ length: 20 }, (_, i) => ({ key: 'loss_D', step: 150 + i * 10, value: 0.2 })));
+    writer.heartbeat('run-live');
+    writer.close();
+    await page.waitForFunction(
+      () => [...document.querySelectorAll('#curves canvas')].some((c) => (c as unknown as { __chart: { data: { datasets: { data: { x: number }[] }[] } } }).__chart.data.datasets.some((d) => d.data.some((p) => p.x === 340))),
+      undefined,
+      { timeout: 15_000 },
+    );
+    expect(await page.evaluate(() => (window as unknown as { __marker?: number }).__marker)).toBe(1); // same document
+  });
+});
+
+describe('compare', () => {
+  it('shows the config diff, overlaid curves, bands over seeds and grids at one step', async () => {
+    await open('#/compare?ids=run-bicyclegan-s0,run-bicyclegan-s1,run-cvae_gan-s0,run-cvae_gan-s1', 'compare');
+    expect(await page.locator('table.diff tr[data-key="method"]').count()).toBe(1);
+    expect(await page.locator('table.diff tr[data-key="seed"]').count()).toBe(1);
+    expect(await page.locator('table.diff tr[data-key="model.nz"]').count()).toBe(0);
+    await page.waitForSelector('#compare-curves canvas');
+    expect(await page.$$eval('#compare-images img.grid', (imgs) => imgs.length)).toBe(4);
+    await shot('compare');
+    await page.check('#bands-toggle');
+    await page.waitForFunction(() => [...document.querySelectorAll('#compare-curves canvas')].some((c) => (c as unknown as { __chart: { data: { datasets: { label: string }[] } } }).__chart.data.datasets.some((d) => d.label.includes('(n=2)'))));
+    expect(await inkedPixels('#compare-curves canvas')).toBeGreaterThan(500);
+    await page.locator('#compare-curves').scrollIntoViewIfNeeded();
+    await shot('compare-bands');
+  });
+});
+
+describe('sweeps and tables', () => {
+  it('lists sweeps and shows the job grid, tables and bar chart with downloads', async () => {
+    await open('#/sweeps', 'sweeps');
+    expect(await page.locator('table.sweeps tbody tr').count()).toBe(1);
+    await shot('sweeps');
+    await open('#/sweep/sweep-quick', 'sweep');
+    await page.waitForSelector('.job');
+    expect(await page.locator('.job[data-status="finished"]').count()).toBe(4);
+    await page.waitForSelector('.paper-table canvas');
+    expect(await page.locator('.paper-table table').textContent()).toMatch(/0\.114 ± 0\.0028 \(2\)/);
+    expect(await inkedPixels('.paper-table canvas')).toBeGreaterThan(300);
+    const csvHref = await page.locator('a', { hasText: 'CSV' }).getAttribute('href');
+    const csv = await page.evaluate(async (href) => (await fetch(href!)).text(), csvHref);
+    expect(csv).toContain('lpips_diversity');
+    await shot('sweep');
+  });
+});
+
+describe('latent explorer', () => {
+  it('draws samples with the run generator and interpolates between two z', async () => {
+    await open('#/explorer?run=run-bicyclegan-s0', 'explorer');
+    await page.waitForFunction(() => document.querySelectorAll('#explorer-samples img').length === 8, undefined, { timeout: 20_000 });
+    await page.waitForFunction(() => [...document.querySelectorAll('#explorer-samples img')].every((i) => (i as HTMLImageElement).naturalWidth === 32));
+    await page.click('button:has-text("slerp A → B")');
+    await page.waitForFunction(() => document.querySelectorAll('#explorer-interp img').length === 8, undefined, { timeout: 20_000 });
+    await shot('explorer');
+  });
+});
+
+describe('realism study', () => {
+  it('flashes a real and a generated image, then stores the answer', async () => {
+    await open('#/realism?run=run-bicyclegan-s0', 'realism');
+    const before = await page.locator('#realism-results').textContent();
+    await page.fill('input[type=number]', '1');
+    await page.click('button:has-text("start")');
+    await page.waitForSelector('#study-stage .pair img');
+    expect(await page.locator('#study-stage .pair img').count()).toBe(2);
+    await shot('realism');
+    await page.waitForSelector('#choose-left', { timeout: 5000 });
+    await page.click('#choose-left');
+    await page.waitForSelector('#study-stage .big');
+    await page.waitForFunction((prev) => document.querySelector('#realism-results')!.textContent !== prev, before);
+    expect(await page.locator('#realism-results').textContent()).toMatch(/13/); // 12 seeded + 1 answer
+  });
+});
+
+describe('security in the browser', () => {
+  it('refuses a path-traversal request', async () => {
+    const res = await page.goto(`${t.url}/api/runs/run-bicyclegan-s0/files/..%2F..%2Fworkbench.db`);
+    expect(res!.status()).toBe(403);
+  });
+
+  it('refuses a wrong token and accepts the printed URL', async () => {
+    const s = await startServer({ store: t.seeded.store, host: '127.0.0.1', port: 0, token: 'browser-token-123456', log: () => {} });
+    const ctx = await browser.newContext();
+    const p = await ctx.newPage();
+    try {
+      expect((await p.goto(`${s.url}/`))!.status()).toBe(401);
+      expect((await p.goto(`${s.url}/?token=wrong-token-000`))!.status()).toBe(401);
+      await p.goto(s.openUrl);
+      await p.waitForSelector('body[data-ready="runs"]');
+      expect(p.url()).not.toContain('token=');
+      expect(await p.locator('table.runs tbody tr').count()).toBe(8);
+    } finally {
+      await ctx.close();
+      await s.close();
+    }
+  });
+
+  it('raised no page errors on any page', () => {
+    expect(pageErrors).toEqual([]);
+  });
+});
