@@ -83,6 +83,17 @@ describe('trainRun', () => {
     expect(new Set(counts.slice(2)).size).toBe(1);
   });
 
+  it('keeps the tensor count flat over 300 tiny steps with logging, grids and checkpoints', async () => {
+    const counts: number[] = [];
+    const res = await trainRun(
+      config('model.ngf=4', 'model.ndf=4', 'model.nef=4', 'model.nz=2', 'train.iters=300', 'train.log_every=25', 'train.display_every=100', 'train.checkpoint_every=100'),
+      { store, progress: 'none', handleSignals: false, onStep: () => counts.push(tf.memory().numTensors) },
+    );
+    expect(res.status).toBe('finished');
+    expect(counts).toHaveLength(300);
+    expect(Math.max(...counts.slice(2))).toBe(Math.min(...counts.slice(2)));
+  });
+
   it('a NaN loss marks the run failed, names the loss and step, and writes no checkpoint from bad weights', async () => {
     // lr 1e30: Adam moves every weight by ~1e30 in step 1, the forward of step 2 overflows
     const res = await trainRun(config('train.iters=20', 'train.lr=1e30', 'train.checkpoint_every=1', 'train.display_every=100'), {

@@ -32,6 +32,20 @@ export function registerTrain(program: Command): void {
     .option('--schema', 'print every config key with its default and doc, and exit')
     .option('--progress <mode>', 'auto | bar | lines | none', 'auto')
     .option('--jobs <n>', 'multirun: parallel jobs', (v) => Number.parseInt(v, 10))
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Examples:',
+        '  workbench train data=shapes data.crop_size=32 model.ngf=8 model.ndf=8 model.nef=8 train.iters=200',
+        '  workbench train method=clr_gan seed=3 train.iters=2000',
+        '  workbench train resume=<run-id>            continue a crashed or killed run from its last checkpoint',
+        '  workbench train -m method=bicyclegan,cvae_gan seed=0,1',
+        '',
+        'Every key: workbench train --schema. Resolved config: workbench train --cfg [overrides...].',
+        'Exit codes: 0 finished, 1 failed (NaN/Inf loss or error), 130/143 killed by SIGINT/SIGTERM.',
+      ].join('\n'),
+    )
     .action(async (overrides: string[], opts: { multirun?: boolean; cfg?: boolean; schema?: boolean; progress: string; jobs?: number }) => {
       if (opts.schema) {
         console.log(schemaHelp());
