@@ -24,6 +24,9 @@ export interface RunFilter {
   config?: Record<string, ConfigCondition>;
   createdAfter?: number;
   createdBefore?: number;
+  /** Metric key -> bounds on its last (default), min or max value, e.g. {G_L1: {lt: 0.3}}.
+   *  Runs without the metric never match. */
+  metric?: Record<string, { agg?: MetricAgg; gt?: number; gte?: number; lt?: number; lte?: number }>;
 }
 
 export type RunSortColumn =
@@ -161,7 +164,24 @@ export function buildRunWhere(f: RunFilter): SqlFragment {
       }
     }
   }
+  for (const [key, cond] of Object.entries(f.metric ?? {})) {
+    const col = metricColumn(cond.agg ?? 'last');
+    const ops: [keyof typeof cond, string][] = [['gt', '>'], ['gte', '>='], ['lt', '<'], ['lte', '<=']];
+    const bounds = ops.filter(([k]) => cond[k] !== undefined);
+    where.push(
+      `EXISTS (SELECT 1 FROM metric_series s WHERE s.run_id = r.id AND s.key = ? AND s.n > 0 AND s.${col} IS NOT NULL` +
+        bounds.map(([, op]) => ` AND s.${col} ${op} ?`).join('') +
+        ')',
+    );
+    params.push(key, ...bounds.map(([k]) => cond[k]));
+  }
   return { sql: where.length ? `WHERE ${where.join(' AND ')}` : '', params };
+}
+
+function metricColumn(agg: MetricAgg): string {
+  const column = { last: 'last_value', min: 'min_value', max: 'max_value' }[agg];
+  if (!column) throw new TrackingInputError(`unknown metric aggregate '${String(agg)}': use last, min or max`);
+  return column;
 }
 
 export function buildRunOrder(sort: RunSort | undefined, order: 'asc' | 'desc' | undefined): SqlFragment {
@@ -180,9 +200,7 @@ export function buildRunOrder(sort: RunSort | undefined, order: 'asc' | 'desc' |
   if ('config' in sort) {
     return { sql: `ORDER BY json_extract(r.config, ?) ${dir} NULLS LAST${tie}`, params: [configJsonPath(sort.config)] };
   }
-  const agg = sort.agg ?? 'last';
-  const column = { last: 'last_value', min: 'min_value', max: 'max_value' }[agg];
-  if (!column) throw new TrackingInputError(`unknown metric aggregate '${String(agg)}': use last, min or max`);
+  const column = metricColumn(sort.agg ?? 'last');
   // Summary columns maintained on write: sorting 10k runs by a metric is an index lookup each.
   const sub = `(SELECT s.${column} FROM metric_series s WHERE s.run_id = r.id AND s.key = ?)`;
   return { sql: `ORDER BY ${sub} ${dir} NULLS LAST${tie}`, params: [sort.metric] };

@@ -84,6 +84,19 @@ describe('listRuns', () => {
     expect(worst.name).toBe('clr_gan-nz16-s2');
   });
 
+  it('filters by metric values (last by default, or min/max)', () => {
+    // last G_L1 = method base + nz/1000 + seed/100; all runs have G_L1 max 1 (step 0)
+    expect(t.store.listRuns({ metric: { G_L1: { lt: 0.2 } } }).total).toBe(6);
+    // clr_gan: 0.308, 0.318, 0.328 (nz 8) and 0.316, 0.326, 0.336 (nz 16)
+    expect(t.store.listRuns({ metric: { G_L1: { gte: 0.3, lte: 0.32 } } }).runs.map((r) => r.name).sort()).toEqual([
+      'clr_gan-nz16-s0',
+      'clr_gan-nz8-s0',
+      'clr_gan-nz8-s1',
+    ]);
+    expect(t.store.listRuns({ metric: { G_L1: { agg: 'max', gt: 0.99 } } }).total).toBe(18);
+    expect(t.store.listRuns({ metric: { nope: { lt: 100 } } }).total).toBe(0);
+  });
+
   it('can skip parsing configs for large tables', () => {
     const r = t.store.listRuns({ limit: 1, includeConfig: false }).runs[0];
     expect(r.config).toEqual({});
