@@ -137,7 +137,7 @@ describe('run page', () => {
     writer.heartbeat('run-live');
     writer.close();
     await page.waitForFunction(
-      () => [...document.querySelectorAll('#curves canvas')].some((c) => (c as unknown as { __chart: { data: { datasets: { data: { x: number }[] }[] } } }).__chart.data.datasets.some((d) => d.data.some((p) => p.x === 340))),
+      () => Array.from(document.querySelectorAll('#curves canvas')).some((c) => (c as unknown as { __chart: { data: { datasets: { data: { x: number }[] }[] } } }).__chart.data.datasets.some((d) => d.data.some((p) => p.x === 340))),
       undefined,
       { timeout: 15_000 },
     );
@@ -155,7 +155,7 @@ describe('compare', () => {
     expect(await page.$$eval('#compare-images img.grid', (imgs) => imgs.length)).toBe(4);
     await shot('compare');
     await page.check('#bands-toggle');
-    await page.waitForFunction(() => [...document.querySelectorAll('#compare-curves canvas')].some((c) => (c as unknown as { __chart: { data: { datasets: { label: string }[] } } }).__chart.data.datasets.some((d) => d.label.includes('(n=2)'))));
+    await page.waitForFunction(() => Array.from(document.querySelectorAll('#compare-curves canvas')).some((c) => (c as unknown as { __chart: { data: { datasets: { label: string }[] } } }).__chart.data.datasets.some((d) => d.label.includes('(n=2)'))));
     expect(await inkedPixels('#compare-curves canvas')).toBeGreaterThan(500);
     await page.locator('#compare-curves').scrollIntoViewIfNeeded();
     await shot('compare-bands');
@@ -184,7 +184,7 @@ describe('latent explorer', () => {
   it('draws samples with the run generator and interpolates between two z', async () => {
     await open('#/explorer?run=run-bicyclegan-s0', 'explorer');
     await page.waitForFunction(() => document.querySelectorAll('#explorer-samples img').length === 8, undefined, { timeout: 20_000 });
-    await page.waitForFunction(() => [...document.querySelectorAll('#explorer-samples img')].every((i) => (i as HTMLImageElement).naturalWidth === 32));
+    await page.waitForFunction(() => Array.from(document.querySelectorAll('#explorer-samples img')).every((i) => (i as HTMLImageElement).naturalWidth === 32));
     await page.click('button:has-text("slerp A → B")');
     await page.waitForFunction(() => document.querySelectorAll('#explorer-interp img').length === 8, undefined, { timeout: 20_000 });
     await shot('explorer');

@@ -9,6 +9,7 @@ import type { GeneratorService } from './generator-service.js';
 import { createModelService } from './model-service.js';
 import { compareRouter } from './routes/compare-routes.js';
 import { explorerRouter } from './routes/explorer-routes.js';
+import { ingestRouter } from './routes/ingest.js';
 import { realismRouter } from './routes/realism-routes.js';
 import { runsRouter } from './routes/runs-routes.js';
 import { sweepsRouter } from './routes/sweeps-routes.js';
@@ -70,6 +71,7 @@ export function createServer(opts: CreateServerOptions): DashboardApp {
   api.use('/sweeps', sweepsRouter(context));
   api.use('/explorer', explorerRouter(context, generator));
   api.use('/realism', realismRouter(context, generator));
+  api.use('/ingest', ingestRouter(context, opts.token)); // remote tracking (issue 8): jobs POST records here
   for (const extra of opts.apiRouters ?? []) api.use(extra.path, extra.router);
   api.use((req) => {
     throw notFound(`no API route ${req.method} ${req.originalUrl.split('?')[0]}`);
