@@ -16,6 +16,7 @@ export { flattenConfig, configDiff, type ConfigDiffRow, type FlatConfig } from '
 export type { GroupSeries, GroupSeriesPoint } from './group-series.js';
 export { meanStd, type MeanStd, type RunGroup, type GroupMetricSpec } from './run-groups.js';
 export type { TrackingRecord, TrackingOp, IngestResult } from './records.js';
+export { assertRecord } from './record-validation.js';
 export { RunTracker, localSink, type RecordSink, type RunTrackerOptions } from './run-tracker.js';
 export { appendSpool, readSpool, spoolSink, type SpoolContents } from './spool.js';
 export { wilsonInterval, zForConfidence } from './wilson.js';

@@ -1,6 +1,7 @@
 // Every write as a JSON record, replayable by the remote-tracking ingest endpoint.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tempStore, type TempStore } from '../test/temp-store.js';
+import { TrackingInputError } from './errors.js';
 import type { TrackingRecord } from './records.js';
 
 let t: TempStore;
@@ -48,6 +49,21 @@ describe('ingest', () => {
     expect(t.store.listSweeps().total).toBe(0);
     expect(t.store.db.prepare('SELECT count(*) FROM ingest_keys').pluck().get()).toBe(0);
     expect(() => t.store.applyRecord({ op: 'explode' } as never)).toThrow(/unknown tracking record op 'explode'/);
+  });
+
+  it('malformed records fail as TrackingInputError naming the record and field (HTTP 400, not 500)', () => {
+    const cases: [unknown, RegExp][] = [
+      [{ op: 'metrics', runId: 'r1' }, /record 0 \(metrics\): points must be an array, got undefined/],
+      [{ op: 'createRun', run: { id: 'x', method: 'm' } }, /run.config must be an object/],
+      [{ op: 'heartbeat', runId: 'r1', at: '12' }, /at must be a number, got string/],
+      [{ op: 'heartbeat', runId: 'r1', at: 1, key: 5 }, /key must be a string/],
+      ['nope', /record 0 is not an object/],
+    ];
+    for (const [rec, msg] of cases) {
+      expect(() => t.store.ingest([rec as TrackingRecord])).toThrow(TrackingInputError);
+      expect(() => t.store.ingest([rec as TrackingRecord])).toThrow(msg);
+    }
+    expect(() => t.store.ingest({} as never)).toThrow(/must be an array/);
   });
 
   it('records survive a JSON round trip (what goes over HTTP or into a spool file)', () => {

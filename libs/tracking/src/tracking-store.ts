@@ -23,6 +23,7 @@ import { readMetricSeries, type MetricSeries, type SeriesOptions } from './metri
 import { RollupMaintainer, type RawPoint } from './metric-rollups.js';
 import { wilsonInterval } from './wilson.js';
 import { processAlive } from './process-alive.js';
+import { assertRecord } from './record-validation.js';
 import { readGroupSeries, type GroupSeries } from './group-series.js';
 import type {
   ArtifactInput,
@@ -761,6 +762,7 @@ export class TrackingStore {
 
   /** Apply one write expressed as a record (see records.ts). */
   applyRecord(rec: TrackingRecord): void {
+    assertRecord(rec);
     switch (rec.op) {
       case 'createRun':
         this.createRun(rec.run);
@@ -814,6 +816,8 @@ export class TrackingStore {
       let duplicates = 0;
       const seen = this.db.prepare('SELECT 1 FROM ingest_keys WHERE key = ?');
       const remember = this.db.prepare('INSERT INTO ingest_keys (key, applied_at) VALUES (?, ?)');
+      if (!Array.isArray(records)) throw new TrackingInputError('an ingest batch must be an array of records');
+      records.forEach((rec, i) => assertRecord(rec, i));
       for (const rec of records) {
         if (rec.key !== undefined && rec.key !== null) {
           if (seen.get(rec.key)) {
