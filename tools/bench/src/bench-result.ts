@@ -12,6 +12,13 @@ export interface BenchResult {
   /** Median over the timed steps, after warm-up. */
   msPerStep?: number;
   stepsMs?: number[];
+  /**
+   * Median process CPU time (user + system, all threads) per step. On a shared machine it is the
+   * steadier figure for single-threaded runs; for threaded runs it sums the threads.
+   */
+  cpuMsPerStep?: number;
+  /** GFLOP per CPU-second: conv throughput per core actually used. */
+  cpuGflops?: number;
   gflopPerStep?: number;
   gflops?: number;
   peakRssMB?: number;
@@ -21,17 +28,26 @@ export interface BenchResult {
   threads?: string;
 }
 
+/** 'simd', 'threaded-simd ×2' for wasm; empty for other backends. */
+function binaryLabel(r: BenchResult): string {
+  const binary = r.details['wasm binary'];
+  if (binary === undefined) return r.threads !== undefined && r.threads !== '0' ? `threads ${r.threads}` : '';
+  return binary === 'threaded-simd' ? `${binary} ×${r.details['wasm threads']}` : String(binary);
+}
+
 export function formatTable(rows: BenchResult[]): string {
-  const head = ['backend', 'threads', 'res', 'ngf', 'GFLOP/step', 'ms/step', 'GFLOP/s', 'peak RSS MB', 'note'];
+  const head = ['backend', 'binary', 'res', 'ngf', 'GFLOP/step', 'ms/step', 'GFLOP/s', 'CPU ms/step', 'GFLOP/CPU-s', 'peak RSS MB', 'note'];
   const fmt = (x: number | undefined, digits: number) => (x === undefined ? '' : x.toFixed(digits));
   const body = rows.map((r) => [
     r.backend,
-    r.threads ?? String(r.details['wasm threads'] ?? ''),
+    binaryLabel(r),
     String(r.res),
     String(r.ngf),
     fmt(r.gflopPerStep, 2),
     r.msPerStep === undefined ? r.status : Math.round(r.msPerStep).toLocaleString('en-US'),
     fmt(r.gflops, 2),
+    r.cpuMsPerStep === undefined ? '' : Math.round(r.cpuMsPerStep).toLocaleString('en-US'),
+    fmt(r.cpuGflops, 2),
     r.peakRssMB === undefined ? '' : Math.round(r.peakRssMB).toString(),
     r.note ?? '',
   ]);

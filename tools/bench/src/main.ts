@@ -1,18 +1,20 @@
 // `npm run bench -- [--res 64,128,256] [--ngf 16,32,64] [--backends wasm,cpu] [--steps N]
-//                   [--batch 2] [--threads 1,2] [--max-seconds 60] [--json out.json]`
+//                   [--batch 2] [--threads 0,2] [--max-seconds 60] [--json out.json]`
+// --threads runs wasm once per value of WORKBENCH_WASM_THREADS (0 = the single-threaded binary).
 //
 // Times one pix2pix training step (U-Net G + 3-layer PatchGAN, forward + backward + Adam) per
 // backend × resolution × base width, each configuration in its own process.
 import { parseArgs } from 'node:util';
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { dirname, resolve } from 'node:path';
 import { forwardFlops } from './pix2pix-net.js';
 import { formatTable, type BenchResult } from './bench-result.js';
 
 const USAGE = `usage: npm run bench -- [--res 64,128,256] [--ngf 16,32,64] [--backends node-gpu,node,wasm,cpu]
-                      [--steps 5] [--warmup 1] [--batch 2] [--threads 1,2] [--max-seconds 60] [--all] [--json out.json]`;
+                      [--steps 5] [--warmup 1] [--batch 2] [--threads 0,2] [--max-seconds 60] [--all] [--json out.json]`;
 
 /** Rough sustained conv speed per backend (GFLOP/s) to skip configurations that would take forever. */
 const EXPECTED_GFLOPS: Record<string, number> = { 'node-gpu': 200, node: 20, wasm: 4, cpu: 0.015 };
@@ -97,7 +99,11 @@ function main(): number {
             results.push(r);
             continue;
           }
-          console.log(r.status === 'ok' ? `${Math.round(r.msPerStep ?? 0)} ms/step, ${r.gflops?.toFixed(2)} GFLOP/s` : `${r.status}: ${r.note}`);
+          console.log(
+            r.status === 'ok'
+              ? `${Math.round(r.msPerStep ?? 0)} ms/step (${Math.round(r.cpuMsPerStep ?? 0)} CPU ms), ${r.gflops?.toFixed(2)} GFLOP/s`
+              : `${r.status}: ${r.note}`,
+          );
           results.push(r);
         }
       }
@@ -105,10 +111,11 @@ function main(): number {
   }
 
   console.log(`\npix2pix step (U-Net G + 3-layer PatchGAN, batch ${batch}, Adam), median of ${steps} after ${warmup} warm-up`);
+  console.log(`load average at the end: ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} cores (wall times stretch under load; CPU ms do much less)`);
   console.log(formatTable(results.filter((r) => !(r.status === 'failed' && unavailable.has(r.backend)))));
   for (const b of unavailable) console.log(`${b}: unavailable (${results.find((r) => r.backend === b)?.note})`);
   if (args.json) {
-    writeFileSync(args.json, JSON.stringify({ date: new Date().toISOString(), steps, warmup, batch, results }, null, 2));
+    writeFileSync(args.json, JSON.stringify({ date: new Date().toISOString(), loadavg: loadavg(), steps, warmup, batch, results }, null, 2));
     console.log(`wrote ${args.json}`);
   }
   return 0;

@@ -38,16 +38,23 @@ try {
   const runner = makeStepRunner(res, ngf, batch);
   for (let i = 0; i < warmup; i++) runner.step();
   const times: number[] = [];
+  const cpuTimes: number[] = [];
   let losses: [number, number] = [0, 0];
   for (let i = 0; i < steps; i++) {
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     losses = runner.step();
     times.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    cpuTimes.push((c.user + c.system) / 1000);
   }
   const ms = median(times);
+  const cpuMs = median(cpuTimes);
   Object.assign(base, {
     msPerStep: ms,
     stepsMs: times.map((t) => Math.round(t)),
+    cpuMsPerStep: cpuMs,
+    cpuGflops: runner.flopsPerStep / 1e9 / (cpuMs / 1000),
     gflopPerStep: runner.flopsPerStep / 1e9,
     gflops: runner.flopsPerStep / 1e9 / (ms / 1000),
     peakRssMB: process.resourceUsage().maxRSS / 1024,
