@@ -17,6 +17,7 @@ export type { GroupSeries, GroupSeriesPoint } from './group-series.js';
 export { meanStd, type MeanStd, type RunGroup, type GroupMetricSpec } from './run-groups.js';
 export type { TrackingRecord, TrackingOp, IngestResult } from './records.js';
 export { assertRecord } from './record-validation.js';
+export { toWireNumber, fromWireNumber, type WireNumber } from './wire-number.js';
 export { RunTracker, localSink, type RecordSink, type RunTrackerOptions } from './run-tracker.js';
 export { appendSpool, readSpool, spoolSink, type SpoolContents } from './spool.js';
 export { wilsonInterval, zForConfidence } from './wilson.js';

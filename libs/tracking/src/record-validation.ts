@@ -13,7 +13,7 @@ const REQUIRED: Record<TrackingRecord['op'], Check[]> = {
   resumeRun: [['runId', 'string'], ['at', 'number']],
   metrics: [['runId', 'string'], ['points', 'array']],
   artifact: [['runId', 'string'], ['artifact', 'object'], ['artifact.kind', 'string'], ['artifact.path', 'string']],
-  evalResult: [['runId', 'string'], ['result', 'object'], ['result.metric', 'string'], ['result.value', 'number']],
+  evalResult: [['runId', 'string'], ['result', 'object'], ['result.metric', 'string']],
   judgment: [['judgment', 'object'], ['judgment.runId', 'string'], ['judgment.realRef', 'string'], ['judgment.fakeRef', 'string'], ['judgment.chosen', 'string']],
   setTags: [['runId', 'string'], ['tags', 'array']],
   createSweep: [['sweep', 'object'], ['sweep.id', 'string']],

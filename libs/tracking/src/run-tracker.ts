@@ -12,7 +12,8 @@ import { newRunId } from './ids.js';
 import { MetricWriter, type MetricWriterOptions } from './metric-writer.js';
 import type { TrackingRecord } from './records.js';
 import type { TrackingStore } from './tracking-store.js';
-import type { ArtifactInput, EvalResultInput, ExitStatus, NewRun } from './types.js';
+import type { ArtifactInput, EvalResultInput, ExitStatus, MetricPoint, NewRun } from './types.js';
+import { toWireNumber } from './wire-number.js';
 
 /** Where records go. Sync (the local store) or async (HTTP with retry/spool). Must keep order. */
 export type RecordSink = (records: TrackingRecord[]) => void | Promise<void>;
@@ -47,7 +48,9 @@ export class RunTracker {
   ) {
     this.clientId = opts.clientId === undefined ? `${runId}:${randomBytes(4).toString('hex')}` : opts.clientId;
     this.beatEvery = opts.heartbeatEveryMs ?? 5000;
-    this.metrics = new MetricWriter((id, points) => this.emit([{ op: 'metrics', runId: id, points }]), runId, opts.metrics);
+    // Non-finite values as strings: JSON would turn NaN into null and Infinity into null.
+    const wire = (points: MetricPoint[]) => points.map((p) => (Number.isFinite(p.value) ? p : { ...p, value: toWireNumber(p.value) as number }));
+    this.metrics = new MetricWriter((id, points) => this.emit([{ op: 'metrics', runId: id, points: wire(points) }]), runId, opts.metrics);
   }
 
   /** Start a new run (its id is generated here when absent, so records can be replayed). */
@@ -89,7 +92,7 @@ export class RunTracker {
   }
 
   evalResult(r: EvalResultInput): void {
-    this.emit([{ op: 'evalResult', runId: this.runId, result: { ...r, at: r.at ?? Date.now() } }]);
+    this.emit([{ op: 'evalResult', runId: this.runId, result: { ...r, value: toWireNumber(r.value) as number, at: r.at ?? Date.now() } }]);
   }
 
   /** Send buffered metrics; resolves when the sink has taken every record so far. */

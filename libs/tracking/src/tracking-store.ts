@@ -24,6 +24,7 @@ import { RollupMaintainer, type RawPoint } from './metric-rollups.js';
 import { wilsonInterval } from './wilson.js';
 import { processAlive } from './process-alive.js';
 import { assertRecord } from './record-validation.js';
+import { fromWireNumber } from './wire-number.js';
 import { readGroupSeries, type GroupSeries } from './group-series.js';
 import type {
   ArtifactInput,
@@ -264,16 +265,18 @@ export class TrackingStore {
   logMetrics(runId: string, points: MetricPoint[]): void {
     if (points.length === 0) return;
     const now = Date.now();
-    for (const p of points) {
+    const values = points.map((p) => {
       if (typeof p.key !== 'string' || p.key === '') throw new TrackingInputError(`metric key must be a non-empty string (run ${runId})`);
       if (!Number.isSafeInteger(p.step)) throw new TrackingInputError(`metric ${p.key}: step must be an integer, got ${p.step}`);
-      if (typeof p.value !== 'number') throw new TrackingInputError(`metric ${p.key}: value must be a number, got ${typeof p.value}`);
-    }
+      const v = fromWireNumber(p.value);
+      if (v === undefined) throw new TrackingInputError(`metric ${p.key}: value must be a number, got ${JSON.stringify(p.value)}`);
+      return v;
+    });
     this.write(() => {
       const bySeries = new Map<number, RawPoint[]>();
-      for (const p of points) {
+      for (const [i, p] of points.entries()) {
         const sid = this.seriesId(runId, p.key);
-        const raw = { step: p.step, value: storable(p.value), wall: p.wallTime ?? now };
+        const raw = { step: p.step, value: storable(values[i]), wall: p.wallTime ?? now };
         this.stmts.upsertPoint.run(sid, raw.step, raw.value, raw.wall);
         const list = bySeries.get(sid);
         if (list) list.push(raw);
@@ -421,7 +424,7 @@ export class TrackingStore {
       this.stmts.upsertEval.run({
         run_id: runId,
         metric: r.metric,
-        value: storable(r.value),
+        value: storable(fromWireNumber(r.value) ?? NaN),
         stderr: r.stderr ?? null,
         n: r.n ?? null,
         step: r.step ?? null,

@@ -84,7 +84,8 @@ export interface RunRow {
 export interface MetricPoint {
   key: string;
   step: number;
-  /** NaN is stored as NULL (SQLite has no NaN) and read back as NaN. ±Infinity round-trips. */
+  /** NaN is stored as NULL (SQLite has no NaN) and read back as NaN. ±Infinity round-trips.
+   *  In records (JSON) non-finite values travel as 'NaN' / 'Infinity' / '-Infinity' (or null). */
   value: number;
   /** ms; defaults to now. */
   wallTime?: number;
