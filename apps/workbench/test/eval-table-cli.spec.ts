@@ -35,7 +35,7 @@ describe('workbench eval + table', () => {
     expect(runIds).toHaveLength(2);
 
     const first = await workbench('eval', sweepId, 'eval.n_inputs=4', 'eval.n_samples=3', ...common);
-    expect(first.stderr).toMatch(/LPIPS skipped: no AlexNet weights in .*workbench lpips import --alexnet <file>/);
+    expect(first.stderr).toMatch(/LPIPS skipped: no AlexNet weights for LPIPS in .*workbench lpips import --alexnet <file>/);
     expect(first.stdout).toMatch(/stored 14 results for 2 run\(s\)/);
 
     // The fixture's random AlexNet stands in for torchvision's file (same keys and shapes).

@@ -98,8 +98,8 @@ export function registerEval(program: Command): void {
           lpips = loadLpips(version, resolveLpipsDir(config.eval.lpips_dir));
         } catch (err) {
           if (!(err instanceof LpipsWeightsMissingError)) throw err;
-          lpipsSkipped = err.message;
-          console.warn(err.message); // never a silent fallback: diversity_l1 is still computed, under its own name
+          lpipsSkipped = `LPIPS skipped: ${err.message}`;
+          console.warn(lpipsSkipped); // never a silent fallback: diversity_l1 is still computed, under its own name
         }
 
         const bar = new cliProgress.SingleBar(

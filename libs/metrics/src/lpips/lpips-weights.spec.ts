@@ -36,7 +36,7 @@ describe('LPIPS weight store', () => {
 
   it('refuses to run without the AlexNet trunk, saying how to provide it', () => {
     expect(() => loadLpips('0.0', dir)).toThrow(LpipsWeightsMissingError);
-    expect(() => loadLpips('0.0', dir)).toThrow(/LPIPS skipped: no AlexNet weights in .*workbench lpips import --alexnet <file>/);
+    expect(() => loadLpips('0.0', dir)).toThrow(/no AlexNet weights for LPIPS in .*workbench lpips import --alexnet <file>/);
   });
 
   it('imports the AlexNet checkpoint once and then reproduces the reference distances', () => {

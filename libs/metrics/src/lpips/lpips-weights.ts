@@ -134,7 +134,7 @@ export function loadLpips(version: LpipsVersion, dir: string): Lpips {
   const src = lpipsWeightSources(version, dir);
   if (src.alexnet === undefined) {
     throw new LpipsWeightsMissingError(
-      `LPIPS skipped: no AlexNet weights in ${dir}; download torchvision's alexnet-owt-7be5be79.pth ` +
+      `no AlexNet weights for LPIPS in ${dir}: download torchvision's alexnet-owt-7be5be79.pth ` +
         `(https://download.pytorch.org/models/alexnet-owt-7be5be79.pth) and run ` +
         `'workbench lpips import --alexnet <file>' (or set eval.lpips_dir / WORKBENCH_LPIPS_DIR)`,
     );
