@@ -13,7 +13,7 @@ import { join, relative, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import type { ResolvedConfig } from '@workbench/config';
 import { createDataset, EpochBatches, loadBatch, type PairedDataset } from '@workbench/data';
-import { newRunId, type TrackingStore } from '@workbench/tracking';
+import { newRunId } from '@workbench/tracking';
 import { NonFiniteLossError, bicycleStep, type StepConfig } from './bicycle-step.js';
 import { buildMethodNetworks, buildOptimizers } from './build-networks.js';
 import { CHECKPOINT_FORMAT, checkpointDirName, latestCheckpoint, loadCheckpoint, saveCheckpoint, type CheckpointState } from './checkpoint.js';
@@ -22,11 +22,13 @@ import { lossKeys, methodSpec, type NetName } from './methods.js';
 import { createProgress, type ProgressMode } from './progress.js';
 import { GaussianRng } from './rng.js';
 import { writeTrainingGrid } from './training-grid.js';
+import type { TrackingSink } from './tracking-sink.js';
 
 export type RunEndStatus = 'finished' | 'failed' | 'killed';
 
 export interface TrainRunOptions {
-  store: TrackingStore;
+  /** The local store (`openStore`) or a remote client (`tracking.uri`): see tracking-sink.ts. */
+  store: TrackingSink;
   /** The command-line overrides (saved as overrides.yaml). */
   overrides?: string[];
   /** The command line that reproduces the run (recorded in the store). */
@@ -111,7 +113,7 @@ export async function trainRun(input: ResolvedConfig, opts: TrainRunOptions): Pr
   let runDir: string;
   if (resuming) {
     runId = input.resume;
-    const row = store.getRun(runId);
+    const row = await store.getRun(runId);
     if (row === undefined) throw new TrainError(`resume=${runId}: no such run in ${store.path}; list runs with 'workbench runs'`);
     // the same config as the original run (only `resume` differs)
     config = { ...(row.config as unknown as ResolvedConfig), resume: runId };
@@ -128,13 +130,13 @@ export async function trainRun(input: ResolvedConfig, opts: TrainRunOptions): Pr
   const note = (line: string): void => appendFileSync(logFile, `${new Date().toISOString()} ${line}\n`);
 
   if (resuming) {
-    store.resumeRun(runId);
+    await store.resumeRun(runId);
     note(`resume requested (pid ${process.pid})`);
   } else {
     writeFileSync(join(runDir, 'config.yaml'), stringify(config, { lineWidth: 0 }));
     writeFileSync(join(runDir, 'overrides.yaml'), stringify(opts.overrides ?? []));
     const git = gitInfo();
-    store.createRun({
+    await store.createRun({
       id: runId,
       method: config.method,
       config: config as unknown as Record<string, unknown>,
@@ -258,6 +260,8 @@ export async function trainRun(input: ResolvedConfig, opts: TrainRunOptions): Pr
     let windowStart = Date.now();
     let windowSteps = 0;
     let lastHeartbeat = 0;
+    let lastStepAt = Date.now();
+    let displayRate = 0; // smoothed it/s for the progress display (the metric it_s is the window mean)
     const sums = new Map<string, number>();
     const heartbeatMs = opts.heartbeatMs ?? 5000;
 
@@ -279,6 +283,9 @@ export async function trainRun(input: ResolvedConfig, opts: TrainRunOptions): Pr
       opts.onStep?.(step, losses);
 
       const now = Date.now();
+      const rate = 1000 / Math.max(1, now - lastStepAt);
+      displayRate = displayRate === 0 ? rate : 0.9 * displayRate + 0.1 * rate;
+      lastStepAt = now;
       if (step % t.log_every === 0 || step === totalSteps) {
         itPerSec = windowSteps / Math.max(1e-3, (now - windowStart) / 1000);
         const point: Record<string, number> = {};
@@ -294,7 +301,7 @@ export async function trainRun(input: ResolvedConfig, opts: TrainRunOptions): Pr
         store.heartbeat(runId, now);
         lastHeartbeat = now;
       }
-      progress.update(step, Object.fromEntries(keys.map((k) => [k, losses[k]!])), itPerSec);
+      progress.update(step, Object.fromEntries(keys.map((k) => [k, losses[k]!])), displayRate);
       if (step % t.display_every === 0 || step === totalSteps) await grid();
       if (step % t.checkpoint_every === 0 || step === totalSteps) {
         await writer.flush(); // metrics up to the checkpoint are durable before it exists

@@ -10,7 +10,8 @@ import { registerLpips } from './lpips.js';
 import { registerServe } from './serve.js';
 import { registerStart } from './start.js';
 import { registerSweep } from './sweep.js';
+import { registerSync } from './sync.js';
 import { registerTable } from './table.js';
 import { registerTrain } from './train.js';
 
-export const commands: Array<(program: Command) => void> = [registerStart, registerBackend, registerConfig, registerTrain, registerData, registerServe, registerInspect, registerImportOfficial, registerSweep, registerEval, registerTable, registerLpips];
+export const commands: Array<(program: Command) => void> = [registerStart, registerBackend, registerConfig, registerTrain, registerData, registerServe, registerInspect, registerImportOfficial, registerSweep, registerEval, registerTable, registerLpips, registerSync];

@@ -9,11 +9,13 @@
 import type { Command } from 'commander';
 import { BackendError, describeBackend, initBackend } from '@workbench/backend';
 import { composeConfig, formatConfig, schemaHelp } from '@workbench/config';
-import { openStore, TrackingInputError } from '@workbench/tracking';
+import { TrackingInputError } from '@workbench/tracking';
+import { RemoteTrackingError } from '@workbench/remote-tracking';
 import { CheckpointError, TrainError, trainRun } from '@workbench/training';
 import { UserError } from '../user-error.js';
 import { withConfigErrors } from './config.js';
 import { runMultirun } from './sweep.js';
+import { openTrackingSink } from './tracking-sink.js';
 
 /** Exit codes: 0 finished, 1 failed, 130 killed by SIGINT, 143 killed by SIGTERM (shell convention). */
 function exitCodeFor(status: 'finished' | 'failed' | 'killed', reason?: string): number {
@@ -61,7 +63,6 @@ export function registerTrain(program: Command): void {
         return;
       }
       if (!['auto', 'bar', 'lines', 'none'].includes(opts.progress)) throw new UserError(`--progress ${opts.progress}: use auto, bar, lines or none`);
-      if (config.tracking.uri) throw new UserError(`tracking.uri=${config.tracking.uri}: remote tracking is not supported by 'workbench train' yet; unset it to record in ${config.tracking.db}`);
 
       let backendName: string;
       try {
@@ -72,7 +73,7 @@ export function registerTrain(program: Command): void {
         if (err instanceof BackendError) throw new UserError(err.message);
         throw err;
       }
-      const store = openStore(config.tracking.db);
+      const store = openTrackingSink(config); // tracking.uri set: a workbench server over HTTP, else SQLite
       try {
         const result = await trainRun(config, {
           store,
@@ -85,14 +86,14 @@ export function registerTrain(program: Command): void {
             console.log(`run dir: ${runDir}`);
           },
         }).catch((err: unknown) => {
-          if (err instanceof TrainError || err instanceof TrackingInputError || err instanceof CheckpointError) throw new UserError(err.message);
+          if (err instanceof TrainError || err instanceof TrackingInputError || err instanceof CheckpointError || err instanceof RemoteTrackingError) throw new UserError(err.message);
           throw err;
         });
         console.log(`run ${result.runId} ${result.status}${result.reason ? `: ${result.reason}` : ''}`);
         console.log(`steps: ${result.step}/${result.totalSteps}, ${result.itPerSec.toFixed(2)} it/s, tracking: ${store.path}`);
         process.exitCode = exitCodeFor(result.status, result.reason);
       } finally {
-        store.close();
+        await store.close();
       }
     });
 }
