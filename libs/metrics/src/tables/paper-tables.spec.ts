@@ -92,6 +92,7 @@ describe('paper tables', () => {
     expect(tex).toContain('\\begin{tabular}{llrrrrr}');
     expect(tex).toContain('BicycleGAN & 8 & $0.1210 \\pm 0.0010$ {\\scriptsize (3)}');
     expect(tex).toContain('\\label{tab:latent-size}');
+    expect(tex).toContain('\\caption{Methods: diversity vs mode coverage. mean $\\pm$ sample std');
 
     const json = JSON.parse(formatTables(tables, 'json')) as Array<{ id: string; rows: unknown[] }>;
     expect(json.map((t) => t.id)).toEqual(['latent_size', 'methods']);

@@ -72,6 +72,7 @@ function latexEscape(s: string): string {
     .replace(/([_%&#$}{])/g, '\\$1')
     .replace(/‖/g, '\\|')
     .replace(/×/g, '$\\times$')
+    .replace(/±/g, '$\\pm$')
     .replace(/−/g, '-')
     .replace(/₁/g, '$_1$')
     .replace(/↑/g, '$\\uparrow$')
