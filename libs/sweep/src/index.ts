@@ -1,9 +1,12 @@
 // @workbench/sweep: expands multirun grids into jobs and runs them with a launcher (local child
 // processes now; Slurm later), recorded in the tracking store; resumable. See README.md.
 export { planSweep, type SweepPlan, type PlannedJob, type PlanOptions } from './plan-sweep.js';
-export { runSweep, resumeSweep, jobsToResume, type RunSweepOptions, type SweepResult } from './run-sweep.js';
-export type { Launcher, JobSpec, JobOutcome, LaunchHooks, LaunchControl } from './launcher.js';
+export { runSweep, resumeSweep, resumePlan, jobsToResume, type RunSweepOptions, type SweepResult, type ResumeJob } from './run-sweep.js';
+export type { Launcher, JobSpec, JobOutcome, LaunchHooks, LaunchControl, SchedulerStatus } from './launcher.js';
 export { LocalLauncher, type LocalLauncherOptions } from './local-launcher.js';
+export { SlurmLauncher, mergeStatus, type SlurmLauncherOptions } from './slurm-launcher.js';
+export { buildSbatchScript, arraySpec, shellQuote, slurmJobName, type SlurmOptions, type SbatchScriptInput } from './sbatch-script.js';
+export { sbatch, squeueTasks, squeueByName, sacctTasks, scontrolTasks, scancel, SlurmCommandError, type SlurmTask } from './slurm-cli.js';
 export { createLauncher } from './create-launcher.js';
 export { defaultWorkers } from './default-workers.js';
 export { jobEndStatus, type JobEndStatus } from './job-status.js';

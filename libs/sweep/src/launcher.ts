@@ -1,6 +1,7 @@
 // The launcher contract: how the jobs of a sweep get executed. `local` runs child processes on
 // this machine; a `slurm` launcher (issue 8) will submit one job array and poll it, reporting
 // through the same hooks. The sweep runner owns the tracking store; launchers only run commands.
+import type { SweepWithJobs } from '@workbench/tracking';
 
 /** One job to execute: a full command line plus where its output goes. */
 export interface JobSpec {
@@ -34,6 +35,8 @@ export interface LaunchHooks {
   onEnd(job: JobSpec, outcome: JobOutcome): void;
   /** Lines of job output, when the caller wants to echo them. */
   onOutput?(job: JobSpec, line: string): void;
+  /** A scheduler accepted the job (Slurm: its array job id and task id, recorded per job). */
+  onSubmit?(job: JobSpec, info: { slurmJobId: string; slurmArrayTaskId: number }): void;
 }
 
 export interface LaunchControl {
@@ -49,4 +52,15 @@ export interface Launcher {
   run(jobs: JobSpec[], hooks: LaunchHooks, control?: LaunchControl): Promise<void>;
   /** What the summary prints about the launcher (e.g. `{type: 'local', workers: 2}`). */
   describe(): Record<string, unknown>;
+  /** Optional (Slurm): the scheduler's view of a sweep's jobs, for `workbench sweep status`. */
+  schedulerStatus?(sweep: SweepWithJobs): Promise<SchedulerStatus>;
+  /** Optional (Slurm): cancel a sweep's unfinished jobs (or only these indices); returns what was cancelled. */
+  cancel?(sweep: SweepWithJobs, indices?: number[]): Promise<string[]>;
+}
+
+/** The scheduler's view of a sweep, merged with the database's job states. */
+export interface SchedulerStatus {
+  rows: Array<{ index: number; jobId: string; database: string; scheduler: string | null; schedulerId: string | null; exitCode: number | null; merged: string; reason: string | null }>;
+  /** Where the scheduler states came from, and caveats (e.g. sacct unavailable). */
+  notes: string[];
 }

@@ -8,7 +8,7 @@ import { openStore } from '@workbench/tracking';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LocalLauncher } from './local-launcher.js';
 import { planSweep } from './plan-sweep.js';
-import { resumeSweep, runSweep } from './run-sweep.js';
+import { resumePlan, resumeSweep, runSweep } from './run-sweep.js';
 import { formatSummary, summaryRows } from './summary-table.js';
 
 const program = fileURLToPath(new URL('../test/fixtures/tracked-job.mjs', import.meta.url));
@@ -93,6 +93,14 @@ describe('runSweep / resumeSweep', () => {
     expect(a.runStatus).toBe('killed');
     expect([b.status, c.status]).toEqual(['pending', 'pending']);
     expect(existsSync(result.sweepDir)).toBe(true);
+    // Resume continues the killed job from its checkpoint and starts the others.
+    const todo = resumePlan(store, result.sweep, dir);
+    expect(todo.map((j) => [j.index, j.previous, j.continues])).toEqual([
+      [0, 'killed', a.runId],
+      [1, 'pending', null],
+      [2, 'pending', null],
+    ]);
+    expect(todo[0].overrides.at(-1)).toBe(`resume=${a.runId}`);
     store.close();
   });
 });

@@ -29,6 +29,8 @@ export interface RunSweepOptions {
   echoOutput?: boolean;
   /** The command line that started the sweep, for the record. */
   command?: string;
+  /** Print the latest step of every running job this often (needs `log`); default: never. */
+  progressEveryMs?: number;
   /** Fixed sweep id (tests); default: a new `sweep-<time>-<hex>`. */
   sweepId?: string;
 }
@@ -110,6 +112,24 @@ export function jobsToResume(sweep: SweepWithJobs): SweepWithJobs['jobs'] {
   });
 }
 
+export interface ResumeJob extends JobToRun {
+  /** The status that makes it rerun (failed, killed, crashed, pending, ...). */
+  previous: string;
+  /** The run it continues from its checkpoint, or null when it starts over. */
+  continues: string | null;
+}
+
+/** What `resumeSweep` will run: each unfinished job, continuing from a checkpoint where possible. */
+export function resumePlan(store: TrackingStore, sweep: SweepWithJobs, cwd: string = process.cwd()): ResumeJob[] {
+  return jobsToResume(sweep).map((j) => {
+    const previous = j.runStatus ?? j.status;
+    const run = j.runId ? store.getRun(j.runId) : undefined;
+    const continues = (previous === 'killed' || previous === 'crashed') && run !== undefined && hasCheckpoint(run.runDir, cwd) ? run.id : null;
+    const overrides = j.overrides.filter((o) => !o.startsWith('resume='));
+    return { jobId: j.jobId, index: j.index, previous, continues, overrides: continues ? [...overrides, `resume=${continues}`] : overrides };
+  });
+}
+
 /**
  * Rerun the jobs of a sweep that failed, crashed, were killed or never ran. Killed/crashed jobs
  * whose run has a checkpoint continue from it (`resume=<run id>`); failed ones start over.
@@ -124,13 +144,7 @@ export async function resumeSweep(sweepId: string, opts: RunSweepOptions): Promi
   }
   const sweepDir = sweep.sweepDir ?? resolve(cwd, 'runs', 'sweeps', sweepId);
   mkdirSync(join(sweepDir, 'jobs'), { recursive: true });
-  const todo: JobToRun[] = jobsToResume(sweep).map((j) => {
-    const effective = j.runStatus ?? j.status;
-    const run = j.runId ? store.getRun(j.runId) : undefined;
-    const canContinue = (effective === 'killed' || effective === 'crashed') && run !== undefined && hasCheckpoint(run.runDir, cwd);
-    const overrides = j.overrides.filter((o) => !o.startsWith('resume='));
-    return { jobId: j.jobId, index: j.index, overrides: canContinue && run ? [...overrides, `resume=${run.id}`] : overrides };
-  });
+  const todo = resumePlan(store, sweep, cwd);
   store.updateSweep(sweepId, { status: 'running', launcher: { ...opts.launcher.describe(), host: hostname(), pid: process.pid } });
   return executeJobs(sweepId, sweepDir, todo, opts);
 }
@@ -165,12 +179,30 @@ async function executeJobs(sweepId: string, sweepDir: string, jobs: JobToRun[], 
   let stopped = false;
   opts.control?.stop?.addEventListener('abort', () => (stopped = true));
 
+  // A line every `progressEveryMs` with the latest step of each running job.
+  const progress =
+    opts.progressEveryMs && opts.log
+      ? setInterval(() => {
+          const runs = store.listRuns({ sweepId, status: 'running', includeConfig: false }).runs.filter((r) => specs.some((s) => s.jobId === r.jobId));
+          if (runs.length === 0) return;
+          const steps = new Map<string, number>();
+          for (const m of store.metricSummaries(runs.map((r) => r.id))) steps.set(m.runId, Math.max(steps.get(m.runId) ?? 0, m.lastStep));
+          const index = new Map(specs.map((s) => [s.jobId, s.index]));
+          log(`running: ${runs.map((r) => `#${index.get(r.jobId ?? '')} step ${steps.get(r.id) ?? 0}`).join(', ')}`);
+        }, opts.progressEveryMs)
+      : undefined;
+  progress?.unref();
+
   const findRun = (jobId: string) =>
     store.listRuns({ sweepId, sort: 'createdAt', order: 'desc', includeConfig: false }).runs.find((r) => r.jobId === jobId);
 
   await opts.launcher.run(
     specs,
     {
+      onSubmit(job, info) {
+        store.updateSweepJob(sweepId, job.jobId, { slurmJobId: info.slurmJobId, slurmArrayTaskId: info.slurmArrayTaskId });
+        log(`${tag(job.index)} queued   ${job.jobId}  slurm ${info.slurmJobId}_${info.slurmArrayTaskId}`);
+      },
       onStart(job) {
         store.updateSweepJob(sweepId, job.jobId, { status: 'running', incrementAttempts: true, startedAt: Date.now(), endedAt: null });
         log(`${tag(job.index)} start    ${job.jobId}  ${axesText(job.overrides)}`);
@@ -202,6 +234,7 @@ async function executeJobs(sweepId: string, sweepDir: string, jobs: JobToRun[], 
     },
     opts.control,
   );
+  if (progress) clearInterval(progress);
 
   // Jobs never started because the sweep was interrupted stay 'pending' (resume picks them up).
   const sweep = store.getSweep(sweepId) as SweepWithJobs;

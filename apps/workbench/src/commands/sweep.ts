@@ -10,8 +10,8 @@ import {
   SweepError,
   createLauncher,
   formatSummary,
-  jobsToResume,
   planSweep,
+  resumePlan,
   resumeSweep,
   runSweep,
   summaryRows,
@@ -117,6 +117,7 @@ export async function runMultirunSweep(overrides: string[], opts: MultirunOption
       control: { stop: control.stop.signal, kill: control.kill.signal },
       log: (line) => console.log(line),
       echoOutput: opts.verbose,
+      progressEveryMs: opts.verbose ? undefined : 60_000,
       command: ['workbench', 'train', '-m', ...overrides].join(' '),
     });
     return { exitCode: finish(store, result), sweepId: result.sweepId };
@@ -157,10 +158,13 @@ export function registerSweep(program: Command): void {
       const store = storeFor(overrides);
       const existing = store.getSweep(sweepId);
       if (!existing) throw new UserError(`unknown sweep '${sweepId}' (see: workbench sweep list)`);
-      const todo = jobsToResume(existing);
+      const todo = resumePlan(store, existing);
       if (opts.dryRun || todo.length === 0) {
         console.log(todo.length === 0 ? `sweep ${sweepId}: every job finished; nothing to resume` : `${todo.length} of ${existing.jobs.length} jobs would rerun:`);
-        for (const j of todo) console.log(`  ${j.index}  ${j.jobId}  ${j.runStatus ?? j.status}  ${j.overrides.join(' ')}`);
+        for (const j of todo) {
+          const how = j.continues ? `continues run ${j.continues} from its checkpoint` : 'starts over';
+          console.log(`  ${j.index}  ${j.jobId}  ${j.previous.padEnd(8)} ${how}`);
+        }
         store.close();
         return;
       }
@@ -176,6 +180,7 @@ export function registerSweep(program: Command): void {
             control: { stop: control.stop.signal, kill: control.kill.signal },
             log: (line) => console.log(line),
             echoOutput: opts.verbose,
+            progressEveryMs: opts.verbose ? undefined : 60_000,
           }),
         );
         process.exitCode = finish(store, result);
