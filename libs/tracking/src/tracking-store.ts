@@ -12,7 +12,7 @@ import { hostname } from 'node:os';
 import { DEFAULT_RETRY, withBusyRetry, type RetryOptions } from './busy-retry.js';
 import { configHash, groupKey as computeGroupKey } from './config-hash.js';
 import { TrackingInputError } from './errors.js';
-import { newRunId, newSweepId } from './ids.js';
+import { newRunId } from './ids.js';
 import type { OpenDatabaseOptions } from './open-database.js';
 import type { IngestResult, TrackingRecord } from './records.js';
 import { buildRunOrder, buildRunWhere, type MetricAgg, type RunFilter, type RunQuery } from './run-filter.js';
@@ -21,8 +21,12 @@ import { parseJson, RUN_COLUMNS_NO_CONFIG, toRunRow, type RunDbRow } from './run
 import { MetricWriter, type MetricWriterOptions } from './metric-writer.js';
 import { readMetricSeries, type MetricSeries, type SeriesOptions } from './metric-series.js';
 import { RollupMaintainer, type RawPoint } from './metric-rollups.js';
-import { wilsonInterval } from './wilson.js';
+import * as judgmentStore from './judgments.js';
+import * as runOutputs from './run-outputs.js';
+import type { StoreContext } from './store-context.js';
+import * as sweepStore from './sweeps.js';
 import { processAlive } from './process-alive.js';
+import { applyRecord } from './apply-record.js';
 import { assertRecord } from './record-validation.js';
 import { fromWireNumber } from './wire-number.js';
 import { readGroupSeries, type GroupSeries } from './group-series.js';
@@ -40,8 +44,6 @@ import type {
   NewSweep,
   NewSweepJob,
   RunRow,
-  RunStatus,
-  SweepJobRow,
   SweepJobUpdate,
   SweepRow,
   SweepStatus,
@@ -78,19 +80,6 @@ const num = (v: number | null): number => (v == null ? NaN : v);
 /** SQLite stores NaN as NULL: make that explicit. ±Infinity are stored as is. */
 const storable = (v: number): number | null => (Number.isNaN(v) ? null : v);
 
-interface SweepDbRow {
-  id: string;
-  name: string;
-  experiment: string | null;
-  status: string;
-  grid: string;
-  overrides: string;
-  launcher: string;
-  sweep_dir: string | null;
-  command: string | null;
-  created_at: number;
-  updated_at: number;
-}
 
 export class TrackingStore {
   readonly staleAfterSeconds: number;
@@ -99,6 +88,7 @@ export class TrackingStore {
   private readonly stmts: ReturnType<typeof prepareStatements>;
   private readonly rollups: RollupMaintainer;
   private localWrites = 0;
+  private readonly ctx: StoreContext;
 
   constructor(
     /** The better-sqlite3 handle, for ad-hoc read queries (prefer the methods). */
@@ -110,6 +100,12 @@ export class TrackingStore {
     this.retry = opts.retry ?? DEFAULT_RETRY;
     this.stmts = prepareStatements(db);
     this.rollups = new RollupMaintainer(db);
+    this.ctx = {
+      db,
+      write: (fn) => this.write(fn),
+      runExists: (id) => this.stmts.runExists.get(id) !== undefined,
+      markStale: () => void this.markStaleRunsCrashed(),
+    };
   }
 
   get readonly(): boolean {
@@ -359,336 +355,84 @@ export class TrackingStore {
     return v == null ? undefined : v;
   }
 
-  // ---------------------------------------------------------------- artifacts
+  // ---------------------------------------------------------------- artifacts and eval results
 
   /** Record an image grid, checkpoint or other file of a run. Idempotent on (run, kind, step,
    *  path): re-recording updates meta. Returns the artifact id. */
   addArtifact(runId: string, a: ArtifactInput): number {
-    if (!a.kind || !a.path) throw new TrackingInputError('an artifact needs a kind and a path');
-    return this.write(() => {
-      if (!this.stmts.runExists.get(runId)) throw new TrackingInputError(`unknown run ${runId}`);
-      const row = this.stmts.upsertArtifact.get({
-        run_id: runId,
-        kind: a.kind,
-        step: a.step ?? null,
-        path: a.path,
-        meta: JSON.stringify(a.meta ?? {}),
-        at: a.at ?? Date.now(),
-      }) as { id: number };
-      return row.id;
-    });
+    return runOutputs.addArtifact(this.ctx, runId, a);
   }
 
   /** Artifacts of a run, by step then id; filter by kind(s) and/or step. */
   listArtifacts(runId: string, filter: { kind?: string | string[]; step?: number } = {}): ArtifactRow[] {
-    const where = ['run_id = ?'];
-    const params: unknown[] = [runId];
-    if (filter.kind !== undefined) {
-      const kinds = Array.isArray(filter.kind) ? filter.kind : [filter.kind];
-      where.push(`kind IN (${kinds.map(() => '?').join(',') || 'NULL'})`);
-      params.push(...kinds);
-    }
-    if (filter.step !== undefined) {
-      where.push('step = ?');
-      params.push(filter.step);
-    }
-    const rows = this.db
-      .prepare(`SELECT * FROM artifacts WHERE ${where.join(' AND ')} ORDER BY step NULLS FIRST, id`)
-      .all(...params) as { id: number; run_id: string; kind: string; step: number | null; path: string; meta: string; created_at: number }[];
-    return rows.map((r) => ({
-      id: r.id,
-      runId: r.run_id,
-      kind: r.kind,
-      step: r.step,
-      path: r.path,
-      meta: parseJson(r.meta, {}),
-      createdAt: r.created_at,
-    }));
+    return runOutputs.listArtifacts(this.ctx, runId, filter);
   }
 
   /** Steps that have an artifact of `kind` (the image-grid step slider). */
   artifactSteps(runId: string, kind: string): number[] {
-    return this.db
-      .prepare('SELECT DISTINCT step FROM artifacts WHERE run_id = ? AND kind = ? AND step IS NOT NULL ORDER BY step')
-      .pluck()
-      .all(runId, kind) as number[];
+    return runOutputs.artifactSteps(this.ctx, runId, kind);
   }
-
-  // ---------------------------------------------------------------- eval results
 
   /** Insert or replace the result of `metric` for a run. */
   upsertEvalResult(runId: string, r: EvalResultInput): void {
-    if (!r.metric) throw new TrackingInputError('an eval result needs a metric name');
-    this.write(() => {
-      if (!this.stmts.runExists.get(runId)) throw new TrackingInputError(`unknown run ${runId}`);
-      this.stmts.upsertEval.run({
-        run_id: runId,
-        metric: r.metric,
-        value: storable(fromWireNumber(r.value) ?? NaN),
-        stderr: r.stderr ?? null,
-        n: r.n ?? null,
-        step: r.step ?? null,
-        details: JSON.stringify(r.details ?? {}),
-        at: r.at ?? Date.now(),
-      });
-    });
+    runOutputs.upsertEvalResult(this.ctx, runId, r);
   }
 
   /** Eval results of given runs, or of every run of a sweep. */
   evalResults(where: { runId?: string; runIds?: string[]; sweepId?: string }): EvalResultRow[] {
-    const ids = where.runIds ?? (where.runId !== undefined ? [where.runId] : undefined);
-    let rows: Record<string, unknown>[];
-    if (ids) {
-      rows = [];
-      for (let i = 0; i < ids.length; i += 500) {
-        const chunk = ids.slice(i, i + 500);
-        rows.push(
-          ...(this.db
-            .prepare(`SELECT * FROM eval_results WHERE run_id IN (${chunk.map(() => '?').join(',')}) ORDER BY run_id, metric`)
-            .all(...chunk) as Record<string, unknown>[]),
-        );
-      }
-    } else if (where.sweepId !== undefined) {
-      rows = this.db
-        .prepare(
-          'SELECT e.* FROM eval_results e JOIN runs r ON r.id = e.run_id WHERE r.sweep_id = ? ORDER BY e.run_id, e.metric',
-        )
-        .all(where.sweepId) as Record<string, unknown>[];
-    } else {
-      throw new TrackingInputError('evalResults needs runId, runIds or sweepId');
-    }
-    return rows.map((r) => ({
-      runId: r.run_id as string,
-      metric: r.metric as string,
-      value: num(r.value as number | null),
-      stderr: r.stderr as number | null,
-      n: r.n as number | null,
-      step: r.step as number | null,
-      details: parseJson(r.details as string, {}),
-      createdAt: r.created_at as number,
-    }));
+    return runOutputs.evalResults(this.ctx, where);
   }
 
   // ---------------------------------------------------------------- realism study
 
   /** Record one answer; with `key`, a resubmitted answer is a no-op. Returns the judgment id. */
   addJudgment(j: JudgmentInput): number {
-    if (j.chosen !== 'real' && j.chosen !== 'fake') throw new TrackingInputError(`judgment.chosen must be 'real' or 'fake'`);
-    return this.write(() => {
-      if (!this.stmts.runExists.get(j.runId)) throw new TrackingInputError(`unknown run ${j.runId}`);
-      if (j.key) {
-        const existing = this.db.prepare('SELECT id FROM judgments WHERE idem_key = ?').get(j.key) as { id: number } | undefined;
-        if (existing) return existing.id;
-      }
-      const info = this.stmts.insertJudgment.run({
-        run_id: j.runId,
-        real_ref: j.realRef,
-        fake_ref: j.fakeRef,
-        chosen: j.chosen,
-        response_ms: j.responseMs ?? null,
-        shown_ms: j.shownMs ?? null,
-        real_side: j.realSide ?? null,
-        participant: j.participant ?? null,
-        session: j.session ?? null,
-        idem_key: j.key ?? null,
-        at: j.at ?? Date.now(),
-      });
-      return Number(info.lastInsertRowid);
-    });
+    return judgmentStore.addJudgment(this.ctx, j);
   }
 
   judgments(runId: string, opts: { limit?: number; offset?: number } = {}): JudgmentRow[] {
-    const rows = this.db
-      .prepare('SELECT * FROM judgments WHERE run_id = ? ORDER BY id LIMIT ? OFFSET ?')
-      .all(runId, opts.limit ?? -1, opts.offset ?? 0) as Record<string, unknown>[];
-    return rows.map((r) => ({
-      id: r.id as number,
-      runId: r.run_id as string,
-      realRef: r.real_ref as string,
-      fakeRef: r.fake_ref as string,
-      chosen: r.chosen as 'real' | 'fake',
-      responseMs: r.response_ms as number | null,
-      shownMs: r.shown_ms as number | null,
-      realSide: r.real_side as 'left' | 'right' | null,
-      participant: r.participant as string | null,
-      session: r.session as string | null,
-      createdAt: r.created_at as number,
-    }));
+    return judgmentStore.judgments(this.ctx, runId, opts);
   }
 
   /** Fooling rate (fake picked as real) per run with a Wilson interval. Runs without answers
    *  are omitted; `runIds` absent = every run with answers. */
   foolingRates(runIds?: string[], confidence = 0.95): FoolingRate[] {
-    const rows = (
-      runIds
-        ? runIds.length === 0
-          ? []
-          : this.db
-              .prepare(
-                `SELECT run_id, count(*) AS n, sum(chosen = 'fake') AS fooled FROM judgments
-                 WHERE run_id IN (${runIds.map(() => '?').join(',')}) GROUP BY run_id ORDER BY run_id`,
-              )
-              .all(...runIds)
-        : this.db
-            .prepare(`SELECT run_id, count(*) AS n, sum(chosen = 'fake') AS fooled FROM judgments GROUP BY run_id ORDER BY run_id`)
-            .all()
-    ) as { run_id: string; n: number; fooled: number }[];
-    return rows.map((r) => ({ runId: r.run_id, n: r.n, fooled: r.fooled, rate: r.fooled / r.n, ...wilsonInterval(r.fooled, r.n, confidence), confidence }));
+    return judgmentStore.foolingRates(this.ctx, runIds, confidence);
   }
 
   foolingRate(runId: string, confidence = 0.95): FoolingRate {
-    return this.foolingRates([runId], confidence)[0] ?? { runId, n: 0, fooled: 0, rate: NaN, low: 0, high: 1, confidence };
+    return judgmentStore.foolingRate(this.ctx, runId, confidence);
   }
 
   // ---------------------------------------------------------------- sweeps
 
   createSweep(s: NewSweep = {}): SweepRow {
-    const at = s.at ?? Date.now();
-    const id = s.id ?? newSweepId(new Date(at));
-    this.write(() => {
-      if (this.db.prepare('SELECT 1 FROM sweeps WHERE id = ?').get(id)) throw new TrackingInputError(`sweep ${id} already exists`);
-      this.db
-        .prepare(
-          `INSERT INTO sweeps (id, name, experiment, status, grid, overrides, launcher, sweep_dir, command, created_at, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          id,
-          s.name ?? id,
-          s.experiment ?? null,
-          s.status ?? 'pending',
-          JSON.stringify(s.grid ?? {}),
-          JSON.stringify(s.overrides ?? []),
-          JSON.stringify(s.launcher ?? {}),
-          s.sweepDir ?? null,
-          s.command ?? null,
-          at,
-          at,
-        );
-    });
-    return this.getSweepRow(id)!;
+    return sweepStore.createSweep(this.ctx, s);
   }
 
   /** Update a sweep's status and/or launcher info. */
   updateSweep(sweepId: string, u: { status?: SweepStatus; launcher?: Record<string, unknown>; sweepDir?: string | null; at?: number }): void {
-    const changes = this.write(
-      () =>
-        this.db
-          .prepare(
-            `UPDATE sweeps SET status = coalesce(?, status), launcher = coalesce(?, launcher),
-               sweep_dir = CASE WHEN ? THEN ? ELSE sweep_dir END, updated_at = ? WHERE id = ?`,
-          )
-          .run(
-            u.status ?? null,
-            u.launcher ? JSON.stringify(u.launcher) : null,
-            u.sweepDir !== undefined ? 1 : 0,
-            u.sweepDir ?? null,
-            u.at ?? Date.now(),
-            sweepId,
-          ).changes,
-    );
-    if (changes === 0) throw new TrackingInputError(`unknown sweep ${sweepId}`);
+    sweepStore.updateSweep(this.ctx, sweepId, u);
   }
 
   /** Add (or re-plan) jobs. An existing job id keeps its status, run, attempts and Slurm ids;
    *  its index and overrides are updated. */
   addSweepJobs(sweepId: string, jobs: NewSweepJob[], at: number = Date.now()): void {
-    this.write(() => {
-      if (!this.db.prepare('SELECT 1 FROM sweeps WHERE id = ?').get(sweepId)) throw new TrackingInputError(`unknown sweep ${sweepId}`);
-      const up = this.db.prepare(
-        `INSERT INTO sweep_jobs (sweep_id, job_id, idx, overrides, status, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (sweep_id, job_id) DO UPDATE SET idx = excluded.idx, overrides = excluded.overrides, updated_at = excluded.updated_at`,
-      );
-      // Re-planning may permute indices: park the re-planned jobs on negative indices first so
-      // the UNIQUE (sweep_id, idx) constraint only trips on a real clash with another job.
-      const park = this.db.prepare('UPDATE sweep_jobs SET idx = -1 - idx WHERE sweep_id = ? AND job_id = ? AND idx >= 0');
-      for (const j of jobs) park.run(sweepId, j.jobId);
-      this.db.prepare('UPDATE sweeps SET updated_at = ? WHERE id = ?').run(at, sweepId);
-      for (const j of jobs) {
-        try {
-          up.run(sweepId, j.jobId, j.index, JSON.stringify(j.overrides), j.status ?? 'pending', at, at);
-        } catch (err) {
-          if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
-            throw new TrackingInputError(`sweep ${sweepId}: index ${j.index} of job ${j.jobId} is already used by another job`);
-          }
-          throw err;
-        }
-      }
-    });
+    sweepStore.addSweepJobs(this.ctx, sweepId, jobs, at);
   }
 
   updateSweepJob(sweepId: string, jobId: string, u: SweepJobUpdate): void {
-    const sets: string[] = [];
-    const params: unknown[] = [];
-    const set = (col: string, v: unknown) => (sets.push(`${col} = ?`), params.push(v));
-    if (u.status !== undefined) set('status', u.status);
-    if (u.runId !== undefined) set('run_id', u.runId);
-    if (u.attempts !== undefined) set('attempts', u.attempts);
-    if (u.incrementAttempts) sets.push('attempts = attempts + 1');
-    if (u.slurmJobId !== undefined) set('slurm_job_id', u.slurmJobId);
-    if (u.slurmArrayTaskId !== undefined) set('slurm_array_task_id', u.slurmArrayTaskId);
-    if (u.exitReason !== undefined) set('exit_reason', u.exitReason);
-    if (u.startedAt !== undefined) set('started_at', u.startedAt);
-    if (u.endedAt !== undefined) set('ended_at', u.endedAt);
-    set('updated_at', u.at ?? Date.now());
-    const changes = this.write(() => {
-      const n = this.db.prepare(`UPDATE sweep_jobs SET ${sets.join(', ')} WHERE sweep_id = ? AND job_id = ?`).run(...params, sweepId, jobId).changes;
-      // A job change is a sweep change (live views poll sweeps.updated_at).
-      if (n > 0) this.db.prepare('UPDATE sweeps SET updated_at = ? WHERE id = ?').run(u.at ?? Date.now(), sweepId);
-      return n;
-    });
-    if (changes === 0) throw new TrackingInputError(`unknown job ${jobId} in sweep ${sweepId}`);
-  }
-
-  private getSweepRow(id: string): SweepRow | undefined {
-    const r = this.db.prepare('SELECT * FROM sweeps WHERE id = ?').get(id) as SweepDbRow | undefined;
-    return r && toSweepRow(r);
+    sweepStore.updateSweepJob(this.ctx, sweepId, jobId, u);
   }
 
   /** A sweep with its jobs (by index), each with the status of its run. */
   getSweep(id: string): SweepWithJobs | undefined {
-    const sweep = this.getSweepRow(id);
-    if (!sweep) return undefined;
-    this.markStaleRunsCrashed();
-    const rows = this.db
-      .prepare(
-        `SELECT j.*, r.status AS run_status FROM sweep_jobs j LEFT JOIN runs r ON r.id = j.run_id
-         WHERE j.sweep_id = ? ORDER BY j.idx`,
-      )
-      .all(id) as Record<string, unknown>[];
-    const jobs: SweepJobRow[] = rows.map((r) => ({
-      sweepId: r.sweep_id as string,
-      jobId: r.job_id as string,
-      index: r.idx as number,
-      overrides: parseJson<string[]>(r.overrides as string, []),
-      status: r.status as string,
-      runId: r.run_id as string | null,
-      runStatus: (r.run_status as RunStatus | null) ?? null,
-      attempts: r.attempts as number,
-      slurmJobId: r.slurm_job_id as string | null,
-      slurmArrayTaskId: r.slurm_array_task_id as number | null,
-      exitReason: r.exit_reason as string | null,
-      createdAt: r.created_at as number,
-      updatedAt: r.updated_at as number,
-      startedAt: r.started_at as number | null,
-      endedAt: r.ended_at as number | null,
-    }));
-    const counts: Record<string, number> = {};
-    for (const j of jobs) {
-      const s = j.runStatus ?? j.status;
-      counts[s] = (counts[s] ?? 0) + 1;
-    }
-    return { ...sweep, jobs, counts };
+    return sweepStore.getSweep(this.ctx, id);
   }
 
   /** Sweeps, newest first, with the total count for pagination. */
   listSweeps(opts: { limit?: number; offset?: number } = {}): { sweeps: SweepRow[]; total: number } {
-    const total = (this.db.prepare('SELECT count(*) AS n FROM sweeps').get() as { n: number }).n;
-    const rows = this.db
-      .prepare('SELECT * FROM sweeps ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?')
-      .all(opts.limit ?? -1, opts.offset ?? 0) as SweepDbRow[];
-    return { sweeps: rows.map(toSweepRow), total };
+    return sweepStore.listSweeps(this.ctx, opts);
   }
 
   // ---------------------------------------------------------------- run queries
@@ -765,50 +509,7 @@ export class TrackingStore {
 
   /** Apply one write expressed as a record (see records.ts). */
   applyRecord(rec: TrackingRecord): void {
-    assertRecord(rec);
-    switch (rec.op) {
-      case 'createRun':
-        this.createRun(rec.run);
-        return;
-      case 'heartbeat':
-        this.heartbeat(rec.runId, rec.at);
-        return;
-      case 'finishRun':
-        this.finishRun(rec.runId, rec.status, rec.reason, rec.at);
-        return;
-      case 'resumeRun':
-        this.resumeRun(rec.runId, { at: rec.at, pid: rec.pid, host: rec.host, force: true });
-        return;
-      case 'metrics':
-        this.logMetrics(rec.runId, rec.points);
-        return;
-      case 'artifact':
-        this.addArtifact(rec.runId, rec.artifact);
-        return;
-      case 'evalResult':
-        this.upsertEvalResult(rec.runId, rec.result);
-        return;
-      case 'judgment':
-        this.addJudgment(rec.judgment);
-        return;
-      case 'setTags':
-        this.setTags(rec.runId, rec.tags);
-        return;
-      case 'createSweep':
-        this.createSweep(rec.sweep);
-        return;
-      case 'updateSweep':
-        this.updateSweep(rec.sweepId, { status: rec.status, at: rec.at });
-        return;
-      case 'addSweepJobs':
-        this.addSweepJobs(rec.sweepId, rec.jobs, rec.at);
-        return;
-      case 'updateSweepJob':
-        this.updateSweepJob(rec.sweepId, rec.jobId, rec.update);
-        return;
-      default:
-        throw new TrackingInputError(`unknown tracking record op '${(rec as { op?: unknown }).op}'`);
-    }
+    applyRecord(this, rec);
   }
 
   /** Apply a batch atomically: all records or none (a bad record rolls the batch back and
@@ -837,21 +538,6 @@ export class TrackingStore {
   }
 }
 
-function toSweepRow(r: SweepDbRow): SweepRow {
-  return {
-    id: r.id,
-    name: r.name,
-    experiment: r.experiment,
-    status: r.status,
-    grid: parseJson(r.grid, {}),
-    overrides: parseJson(r.overrides, []),
-    launcher: parseJson(r.launcher, {}),
-    sweepDir: r.sweep_dir,
-    command: r.command,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-  };
-}
 
 function prepareStatements(db: Database.Database) {
   return {
@@ -894,21 +580,6 @@ function prepareStatements(db: Database.Database) {
     upsertPoint: db.prepare(
       `INSERT INTO metric_points (series_id, step, value, wall_time) VALUES (?, ?, ?, ?)
        ON CONFLICT (series_id, step) DO UPDATE SET value = excluded.value, wall_time = excluded.wall_time`,
-    ),
-    upsertArtifact: db.prepare(
-      `INSERT INTO artifacts (run_id, kind, step, path, meta, created_at) VALUES (:run_id, :kind, :step, :path, :meta, :at)
-       ON CONFLICT (run_id, kind, ifnull(step, -1), path) DO UPDATE SET meta = excluded.meta
-       RETURNING id`,
-    ),
-    upsertEval: db.prepare(
-      `INSERT INTO eval_results (run_id, metric, value, stderr, n, step, details, created_at)
-       VALUES (:run_id, :metric, :value, :stderr, :n, :step, :details, :at)
-       ON CONFLICT (run_id, metric) DO UPDATE SET value = excluded.value, stderr = excluded.stderr, n = excluded.n,
-         step = excluded.step, details = excluded.details, created_at = excluded.created_at`,
-    ),
-    insertJudgment: db.prepare(
-      `INSERT INTO judgments (run_id, real_ref, fake_ref, chosen, response_ms, shown_ms, real_side, participant, session, idem_key, created_at)
-       VALUES (:run_id, :real_ref, :fake_ref, :chosen, :response_ms, :shown_ms, :real_side, :participant, :session, :idem_key, :at)`,
     ),
   };
 }

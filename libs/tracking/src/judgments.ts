@@ -1,0 +1,79 @@
+// The realism study (the paper's AMT test): one row per answer, and the fooling rate per run
+// with a Wilson score interval.
+import { TrackingInputError } from './errors.js';
+import type { StoreContext } from './store-context.js';
+import type { FoolingRate, JudgmentInput, JudgmentRow } from './types.js';
+import { wilsonInterval } from './wilson.js';
+
+const INSERT_JUDGMENT = `
+  INSERT INTO judgments (run_id, real_ref, fake_ref, chosen, response_ms, shown_ms, real_side, participant, session, idem_key, created_at)
+  VALUES (:run_id, :real_ref, :fake_ref, :chosen, :response_ms, :shown_ms, :real_side, :participant, :session, :idem_key, :at)`;
+
+/** Record one answer; with `key`, a resubmitted answer is a no-op. Returns the judgment id. */
+export function addJudgment(ctx: StoreContext, j: JudgmentInput): number {
+  if (j.chosen !== 'real' && j.chosen !== 'fake') throw new TrackingInputError(`judgment.chosen must be 'real' or 'fake'`);
+  return ctx.write(() => {
+    if (!ctx.runExists(j.runId)) throw new TrackingInputError(`unknown run ${j.runId}`);
+    if (j.key) {
+      const existing = ctx.db.prepare('SELECT id FROM judgments WHERE idem_key = ?').get(j.key) as { id: number } | undefined;
+      if (existing) return existing.id;
+    }
+    const info = ctx.db.prepare(INSERT_JUDGMENT).run({
+      run_id: j.runId,
+      real_ref: j.realRef,
+      fake_ref: j.fakeRef,
+      chosen: j.chosen,
+      response_ms: j.responseMs ?? null,
+      shown_ms: j.shownMs ?? null,
+      real_side: j.realSide ?? null,
+      participant: j.participant ?? null,
+      session: j.session ?? null,
+      idem_key: j.key ?? null,
+      at: j.at ?? Date.now(),
+    });
+    return Number(info.lastInsertRowid);
+  });
+}
+
+export function judgments(ctx: StoreContext, runId: string, opts: { limit?: number; offset?: number } = {}): JudgmentRow[] {
+  const rows = ctx.db
+    .prepare('SELECT * FROM judgments WHERE run_id = ? ORDER BY id LIMIT ? OFFSET ?')
+    .all(runId, opts.limit ?? -1, opts.offset ?? 0) as Record<string, unknown>[];
+  return rows.map((r) => ({
+    id: r.id as number,
+    runId: r.run_id as string,
+    realRef: r.real_ref as string,
+    fakeRef: r.fake_ref as string,
+    chosen: r.chosen as 'real' | 'fake',
+    responseMs: r.response_ms as number | null,
+    shownMs: r.shown_ms as number | null,
+    realSide: r.real_side as 'left' | 'right' | null,
+    participant: r.participant as string | null,
+    session: r.session as string | null,
+    createdAt: r.created_at as number,
+  }));
+}
+
+/** Fooling rate (fake picked as real) per run with a Wilson interval. Runs without answers
+ *  are omitted; `runIds` absent = every run with answers. */
+export function foolingRates(ctx: StoreContext, runIds?: string[], confidence = 0.95): FoolingRate[] {
+  const rows = (
+    runIds
+      ? runIds.length === 0
+        ? []
+        : ctx.db
+            .prepare(
+              `SELECT run_id, count(*) AS n, sum(chosen = 'fake') AS fooled FROM judgments
+               WHERE run_id IN (${runIds.map(() => '?').join(',')}) GROUP BY run_id ORDER BY run_id`,
+            )
+            .all(...runIds)
+      : ctx.db
+          .prepare(`SELECT run_id, count(*) AS n, sum(chosen = 'fake') AS fooled FROM judgments GROUP BY run_id ORDER BY run_id`)
+          .all()
+  ) as { run_id: string; n: number; fooled: number }[];
+  return rows.map((r) => ({ runId: r.run_id, n: r.n, fooled: r.fooled, rate: r.fooled / r.n, ...wilsonInterval(r.fooled, r.n, confidence), confidence }));
+}
+
+export function foolingRate(ctx: StoreContext, runId: string, confidence = 0.95): FoolingRate {
+  return foolingRates(ctx, [runId], confidence)[0] ?? { runId, n: 0, fooled: 0, rate: NaN, low: 0, high: 1, confidence };
+}
