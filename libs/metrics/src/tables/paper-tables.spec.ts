@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openStore, type TrackingStore } from '@workbench/tracking';
+import { openStore, type EvalResultRow, type TrackingStore } from '@workbench/tracking';
 import { buildPaperTables, paperTables, UnknownSweepError } from './paper-tables.js';
 import { formatMeanStd, formatTables, parseTableFormat } from './table-format.js';
 
@@ -112,7 +112,7 @@ describe('paper tables', () => {
 
   it('builds the encoder × injection table and notes a skipped LPIPS', () => {
     const runs = [];
-    const evals = [];
+    const evals: EvalResultRow[] = [];
     let t = 0;
     for (const encoder of ['resnet', 'cnn']) {
       for (const where of ['all', 'input']) {
@@ -134,5 +134,10 @@ describe('paper tables', () => {
     expect(enc.rows[0].values.reconstruction_l1!.std).toBeCloseTo(Math.SQRT2 * 0.01, 12);
     const methods = tables.find((x) => x.id === 'methods')!;
     expect(methods.notes.join(' ')).toMatch(/LPIPS not computed .*workbench lpips import --alexnet/);
+    // Mixed protocols are flagged, never averaged silently.
+    evals[1].details = { n_inputs: 100, n_samples: 20, pairs: 'consecutive' };
+    evals[3].details = { n_inputs: 10, n_samples: 20, pairs: 'consecutive' };
+    const mixed = buildPaperTables({ runs, evals }, { all: true }).find((x) => x.id === 'methods')!;
+    expect(mixed.notes.join(' ')).toMatch(/WARNING: runs were evaluated with different protocols \(100 test inputs .*; 10 test inputs/);
   });
 });

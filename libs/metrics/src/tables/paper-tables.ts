@@ -245,10 +245,18 @@ export function buildPaperTables(input: PaperTablesInput, opts: PaperTablesOptio
           reference: true,
         });
       }
-      const div = input.evals.find((e) => e.metric === EVAL_METRICS.diversityL1);
-      if (div) {
-        const d = div.details as { n_inputs?: number; n_samples?: number; pairs?: string };
-        notes.push(`diversity: ${d.n_inputs} test inputs × ${d.n_samples} random z, ${d.pairs ?? 'consecutive'} pairs; L1 in [-1,1] pixel units.`);
+      // The protocol of every evaluated run; more than one means the numbers are not comparable.
+      const protocols = new Set(
+        input.evals
+          .filter((e) => e.metric === EVAL_METRICS.diversityL1)
+          .map((e) => {
+            const d = e.details as { n_inputs?: number; n_samples?: number; pairs?: string };
+            return `${d.n_inputs} test inputs × ${d.n_samples} random z, ${d.pairs ?? 'consecutive'} pairs`;
+          }),
+      );
+      if (protocols.size === 1) notes.push(`diversity: ${[...protocols][0]}; L1 in [-1,1] pixel units.`);
+      if (protocols.size > 1) {
+        notes.push(`WARNING: runs were evaluated with different protocols (${[...protocols].join('; ')}): re-run workbench eval with the same eval.* for all.`);
       }
       if (!metrics.some((m) => m.key === EVAL_METRICS.diversityLpips(version))) {
         notes.push("LPIPS not computed (no AlexNet weights: run 'workbench lpips import --alexnet <file>', then re-run eval).");
