@@ -106,7 +106,7 @@ export function parseRunQuery(q: Query): RunQuery {
   if (order !== undefined && order !== 'asc' && order !== 'desc') throw badRequest(`order must be asc or desc, got "${order}"`);
   return {
     ...parseRunFilter(q),
-    sort: parseSort(str(q, 'sort') ?? 'startedAt'),
+    sort: parseSort(str(q, 'sort') ?? 'createdAt'),
     order: order ?? 'desc',
     limit: int(q, 'limit', 50, 1, 1000),
     offset: int(q, 'offset', 0, 0, Number.MAX_SAFE_INTEGER),

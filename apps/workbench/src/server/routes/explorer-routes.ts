@@ -27,7 +27,7 @@ export function explorerRouter(ctx: ServerContext, service: GeneratorService): R
 
   // Runs that can be explored: newest first, those with a checkpoint in their folder.
   r.get('/', (_req, res) => {
-    const { runs } = ctx.store.listRuns({ status: ['finished', 'running', 'killed'], sort: 'startedAt', order: 'desc', limit: 500, includeConfig: false });
+    const { runs } = ctx.store.listRuns({ status: ['finished', 'running', 'killed'], sort: 'createdAt', order: 'desc', limit: 500, includeConfig: false });
     const items = runs
       .map((x) => ({ run: x, ckpt: newestCheckpoint(runFolder(x, ctx.folders)) }))
       .filter((x) => x.ckpt)

@@ -3,7 +3,8 @@
 import express, { type Router } from 'express';
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { GroupMetricSpec, RunRow } from '@workbench/tracking';
+import type { RunRow } from '@workbench/tracking';
+import { evalValues, groupPage, groupStats, lastValues } from '../group-stats.js';
 import { notFound } from '../http-error.js';
 import { int, list, parseRunFilter, parseRunQuery, str } from '../query-params.js';
 import { runFolder } from '../run-folder.js';
@@ -47,6 +48,8 @@ export function runsRouter(ctx: ServerContext): Router {
     // Config columns the user picked (the UI's column chooser), else the ones that vary.
     const picked = list(req.query, 'cols');
     if (picked) columns.config = picked;
+    const sortKey = q.sort && typeof q.sort === 'object' && 'config' in q.sort ? q.sort.config : undefined;
+    if (sortKey && !columns.config.includes(sortKey)) columns.config.unshift(sortKey);
     // Send only the config values the table shows (full configs are on the run page).
     const shown = new Set([...columns.config, ...Object.keys(q.config ?? {})]);
     for (const it of items) it.config = Object.fromEntries(Object.entries(it.config).filter(([k]) => shown.has(k)));
@@ -57,20 +60,29 @@ export function runsRouter(ctx: ServerContext): Router {
     const filter = parseRunFilter(req.query);
     const limit = int(req.query, 'limit', 50, 1, 1000);
     const offset = int(req.query, 'offset', 0, 0, Number.MAX_SAFE_INTEGER);
-    // Group everything cheaply first, then compute mean ± std only for the visible page.
-    const all = store.groupRuns(filter, []);
-    const page = all.slice(offset, offset + limit);
-    const pageIds = page.flatMap((g) => g.runIds);
-    const { runs } = store.listRuns({ ids: pageIds });
-    const runsById = new Map(runs.map((x) => [x.id, x]));
-    const summaries = summarizeRuns(store, runs);
+    const { total, page } = groupPage(store, filter, offset, limit);
+    // One representative per group (its newest run) decides the columns and shows the config.
+    const reps = page.length ? store.listRuns({ ids: page.map((g) => g.members[0].id) }).runs : [];
+    const repById = new Map(reps.map((x) => [x.id, x]));
+    const summaries = summarizeRuns(store, reps);
     const columns = pageColumns(summaries);
     columns.config = (list(req.query, 'cols') ?? columns.config).filter((k) => k !== 'seed');
-    const specs: GroupMetricSpec[] = [...columns.metrics.map((key) => ({ key })), ...columns.evals.map((key) => ({ key, agg: 'eval' as const }))];
-    const stats = new Map(store.groupRuns({ ids: pageIds }, specs).map((g) => [g.groupKey, g]));
-    const items = page.map((g) => groupView({ ...g, metrics: stats.get(g.groupKey)?.metrics ?? {} }, runsById, columns.metrics, columns.evals));
+    const memberIds = page.flatMap((g) => g.members.map((m) => m.id));
+    const lasts = lastValues(store, memberIds, columns.metrics);
+    const evals = evalValues(store, memberIds);
+    const items = page.map((g) => {
+      const rep = repById.get(g.members[0].id);
+      const statuses: Record<string, number> = {};
+      for (const m of g.members) statuses[m.status] = (statuses[m.status] ?? 0) + 1;
+      return groupView(
+        { groupKey: g.groupKey, n: g.members.length, runIds: g.members.map((m) => m.id), seeds: g.members.map((m) => m.seed), method: g.members[0].method, config: rep?.config ?? {}, statuses, metrics: { ...groupStats(g.members, columns.metrics, lasts), ...groupStats(g.members, columns.evals, evals) } },
+        new Map(g.members.map((m) => [m.id, m])),
+        columns.metrics,
+        columns.evals,
+      );
+    });
     const configKeys = [...new Set(summaries.flatMap((i) => Object.keys(i.config)))].sort();
-    res.json({ total: all.length, offset, limit, items, columns, facets: facets(ctx, configKeys) });
+    res.json({ total, offset, limit, items, columns, facets: facets(ctx, configKeys) });
   });
 
   r.get('/:id', (req, res) => {

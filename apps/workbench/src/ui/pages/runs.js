@@ -23,7 +23,7 @@ export async function render(main, params, ctx) {
     status: params.status ? params.status.split(',') : [],
     method: params.method ?? '',
     cfg: params.cfg ? params.cfg.split(';').filter(Boolean) : [],
-    sort: params.sort ?? 'startedAt',
+    sort: params.sort ?? 'createdAt',
     order: params.order ?? 'desc',
     offset: Number(params.offset ?? 0),
     group: params.group === '1',
@@ -37,7 +37,7 @@ export async function render(main, params, ctx) {
     if (state.status.length) p.set('status', state.status.join(','));
     if (state.method) p.set('method', state.method);
     if (state.cfg.length) p.set('cfg', state.cfg.join(';'));
-    if (state.sort !== 'startedAt') p.set('sort', state.sort);
+    if (state.sort !== 'createdAt') p.set('sort', state.sort);
     if (state.order !== 'desc') p.set('order', state.order);
     if (state.offset) p.set('offset', String(state.offset));
     if (state.group) p.set('group', '1');
@@ -214,7 +214,7 @@ export async function render(main, params, ctx) {
         cfgCols.map((k) => sortHeader(k, `config:${k}`)),
         metricCols.map((k) => sortHeader(k, `metric:${k}`, 'num')),
         evalCols.map((k) => h('th', { class: 'num', title: 'evaluation result ± standard error' }, breakable(k))),
-        sortHeader('started', 'startedAt'),
+        sortHeader('started', 'createdAt'),
         sortHeader('duration', 'duration', 'num'),
       )),
       h('tbody', null, data.items.map((r) => {
