@@ -16,7 +16,7 @@ export interface MetricWriterOptions {
 export class MetricWriter {
   private buffer: MetricPoint[] = [];
   private timer: NodeJS.Timeout | null = null;
-  private closed = false;
+  private isClosed = false;
   private pending: Promise<void> = Promise.resolve();
   /** The last error of a timer-driven flush (the points stay buffered and are retried). */
   lastError: unknown = null;
@@ -34,7 +34,7 @@ export class MetricWriter {
 
   /** Log one point. */
   point(key: string, step: number, value: number, wallTime: number = Date.now()): void {
-    if (this.closed) throw new Error(`metric writer of run ${this.runId} is closed`);
+    if (this.isClosed) throw new Error(`metric writer of run ${this.runId} is closed`);
     this.buffer.push({ key, step, value, wallTime });
     if (this.buffer.length >= this.flushEvery) void this.flush();
     else this.arm();
@@ -43,6 +43,10 @@ export class MetricWriter {
   /** Log several metrics at one step: `log(100, {G_GAN: 0.7, G_L1: 0.3})`. */
   log(step: number, values: Record<string, number>, wallTime: number = Date.now()): void {
     for (const [key, value] of Object.entries(values)) this.point(key, step, value, wallTime);
+  }
+
+  get closed(): boolean {
+    return this.isClosed;
   }
 
   get buffered(): number {
@@ -75,7 +79,7 @@ export class MetricWriter {
   /** Flush and stop; further logging throws. */
   async close(): Promise<void> {
     await this.flush();
-    this.closed = true;
+    this.isClosed = true;
   }
 
   private arm(): void {

@@ -69,6 +69,17 @@ describe('metric points', () => {
     expect(() => w.point('x', 0, 0)).toThrow(/closed/);
   });
 
+  it('closing the store flushes what its writers still buffer', async () => {
+    const r = t.store.createRun({ method: 'm', config: {} });
+    const w = t.store.metricWriter(r.id, { flushEvery: 1000, flushMs: 0 });
+    w.log(1, { a: 1, b: 2 });
+    t.store.close();
+    const { openStore } = await import('./open-store.js');
+    const again = openStore(t.path);
+    expect(again.metricKeys(r.id)).toEqual(['a', 'b']);
+    again.close();
+  });
+
   it('MetricWriter flushes on its timer when the event loop is free', async () => {
     const r = t.store.createRun({ method: 'm', config: {} });
     const w = t.store.metricWriter(r.id, { flushEvery: 1000, flushMs: 20 });

@@ -65,4 +65,18 @@ describe('sweeps and jobs', () => {
     expect(() => t.store.createSweep({ id: 's1' })).toThrow(/already exists/);
     expect(t.store.getSweep('nope')).toBeUndefined();
   });
+
+  it('deletes a sweep, keeping or deleting its runs', () => {
+    for (const id of ['keep', 'drop']) {
+      t.store.createSweep({ id });
+      t.store.addSweepJobs(id, [{ jobId: 'j', index: 0, overrides: [] }]);
+      t.store.createRun({ id: `run-${id}`, method: 'm', config: {}, sweepId: id, jobId: 'j' });
+    }
+    expect(t.store.deleteSweep('keep')).toBe(true);
+    expect(t.store.getRun('run-keep')!.sweepId).toBeNull();
+    expect(t.store.deleteSweep('drop', { deleteRuns: true })).toBe(true);
+    expect(t.store.getRun('run-drop')).toBeUndefined();
+    expect(t.store.db.prepare('SELECT count(*) FROM sweep_jobs').pluck().get()).toBe(0);
+    expect(t.store.deleteSweep('drop')).toBe(false);
+  });
 });

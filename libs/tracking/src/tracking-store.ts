@@ -88,6 +88,8 @@ export class TrackingStore {
   private readonly stmts: ReturnType<typeof prepareStatements>;
   private readonly rollups: RollupMaintainer;
   private localWrites = 0;
+  /** Writers handed out, flushed on close so no buffered point is lost. */
+  private readonly writers = new Set<MetricWriter>();
   private readonly ctx: StoreContext;
 
   constructor(
@@ -112,8 +114,12 @@ export class TrackingStore {
     return this.opts.readonly ?? false;
   }
 
+  /** Flush the buffered points of this store's metric writers, then close the database. */
   close(): void {
-    if (this.db.open) this.db.close();
+    if (!this.db.open) return;
+    for (const w of this.writers) if (!w.closed && w.buffered > 0) void w.flush();
+    this.writers.clear();
+    this.db.close();
   }
 
   /** Run `fn` in an IMMEDIATE transaction (write lock up front: no deadlock-y lock upgrade),
@@ -284,7 +290,10 @@ export class TrackingStore {
 
   /** A buffered writer for one run (see MetricWriter). Close it before finishRun. */
   metricWriter(runId: string, opts?: MetricWriterOptions): MetricWriter {
-    return new MetricWriter((id, points) => this.logMetrics(id, points), runId, opts);
+    for (const w of this.writers) if (w.closed) this.writers.delete(w);
+    const writer = new MetricWriter((id, points) => this.logMetrics(id, points), runId, opts);
+    this.writers.add(writer);
+    return writer;
   }
 
   private seriesId(runId: string, key: string): number {
@@ -423,6 +432,15 @@ export class TrackingStore {
 
   updateSweepJob(sweepId: string, jobId: string, u: SweepJobUpdate): void {
     sweepStore.updateSweepJob(this.ctx, sweepId, jobId, u);
+  }
+
+  /** Delete a sweep and its jobs; its runs stay (their sweep id becomes NULL) unless
+   *  `deleteRuns` is set. Returns whether the sweep existed. */
+  deleteSweep(id: string, opts: { deleteRuns?: boolean } = {}): boolean {
+    if (opts.deleteRuns) {
+      for (const runId of this.db.prepare('SELECT id FROM runs WHERE sweep_id = ?').pluck().all(id) as string[]) this.deleteRun(runId);
+    }
+    return this.write(() => this.db.prepare('DELETE FROM sweeps WHERE id = ?').run(id).changes > 0);
   }
 
   /** A sweep with its jobs (by index), each with the status of its run. */
