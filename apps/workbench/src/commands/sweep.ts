@@ -20,6 +20,7 @@ import {
 } from '@workbench/sweep';
 import { openStore, TrackingInputError, type TrackingStore } from '@workbench/tracking';
 import { UserError } from '../user-error.js';
+import { formatSchedulerStatus, registerSweepCancel, schedulerStatus } from './sweep-scheduler.js';
 
 export interface MultirunOptions {
   dryRun?: boolean;
@@ -198,20 +199,24 @@ export function registerSweep(program: Command): void {
     .argument('<sweep-id>')
     .argument('[overrides...]', 'only tracking.db=... is read')
     .option('--json', 'print the sweep and its jobs as JSON')
-    .action((sweepId: string, overrides: string[], opts: { json?: boolean }) => {
+    .action(async (sweepId: string, overrides: string[], opts: { json?: boolean }) => {
       const store = storeFor(overrides);
       const s = store.getSweep(sweepId);
       if (!s) {
         store.close();
         throw new UserError(`unknown sweep '${sweepId}' (see: workbench sweep list)`);
       }
-      if (opts.json) console.log(JSON.stringify({ ...s, summary: summaryRows(store, s) }, null, 2));
+      const scheduler = await schedulerStatus(s); // launcher=slurm: Slurm's view merged in
+      if (opts.json) console.log(JSON.stringify({ ...s, summary: summaryRows(store, s), scheduler }, null, 2));
       else {
         console.log(`sweep ${s.id}: ${s.status}  ${s.experiment ?? s.overrides.join(' ')}  (${new Date(s.createdAt).toISOString()})`);
         console.log(formatSummary(summaryRows(store, s)));
+        if (scheduler) console.log(formatSchedulerStatus(scheduler));
       }
       store.close();
     });
+
+  registerSweepCancel(sweep, storeFor);
 
   sweep
     .command('list')

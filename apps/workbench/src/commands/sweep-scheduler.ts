@@ -1,0 +1,76 @@
+// The scheduler side of `workbench sweep` (launcher=slurm): `sweep status` merges the database's
+// job states with Slurm's (squeue, sacct or scontrol), `sweep cancel` calls scancel. Both go
+// through the optional `schedulerStatus` / `cancel` methods of the sweep's launcher.
+//
+//   npx workbench sweep cancel sweep-20261128-091500-3fa9c2            # every unfinished job
+//   npx workbench sweep cancel sweep-20261128-091500-3fa9c2 --job 1 4  # only jobs 1 and 4
+import type { Command } from 'commander';
+import { ConfigError, composeConfig } from '@workbench/config';
+import { SweepError, createLauncher, type Launcher, type SchedulerStatus } from '@workbench/sweep';
+import type { SweepWithJobs, TrackingStore } from '@workbench/tracking';
+import { UserError } from '../user-error.js';
+
+/** The launcher a sweep was run with, rebuilt from its jobs' stored overrides. */
+function launcherOf(sweep: SweepWithJobs): Launcher | null {
+  if (sweep.jobs.length === 0) return null;
+  try {
+    return createLauncher(composeConfig({ overrides: sweep.jobs[0].overrides }).config.launcher, { workers: 1 });
+  } catch (err) {
+    if (err instanceof ConfigError || err instanceof SweepError) return null; // e.g. an experiment file edited since
+    throw err;
+  }
+}
+
+/** Slurm's view of the sweep merged with the database, or null for sweeps without a scheduler. */
+export async function schedulerStatus(sweep: SweepWithJobs): Promise<SchedulerStatus | null> {
+  const launcher = launcherOf(sweep);
+  if (!launcher?.schedulerStatus || !sweep.jobs.some((j) => j.slurmJobId)) return null;
+  try {
+    return await launcher.schedulerStatus(sweep);
+  } catch (err) {
+    if (err instanceof SweepError) return { rows: [], notes: [`Slurm not reachable: ${err.message}`] };
+    throw err;
+  }
+}
+
+export function formatSchedulerStatus(st: SchedulerStatus): string {
+  const header = ['#', 'job', 'slurm id', 'slurm state', 'exit', 'database', 'status'];
+  const body = st.rows.map((r) => [String(r.index), r.jobId, r.schedulerId ?? '-', r.scheduler ?? '-', r.exitCode === null ? '' : String(r.exitCode), r.database, r.merged]);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
+  const reasons = st.rows.filter((r) => r.reason && r.scheduler === 'PENDING').map((r) => `job ${r.index} pending: ${r.reason}`);
+  return ['', 'Slurm:', line(header), ...body.map(line), ...reasons, ...st.notes.map((n) => `(${n})`)].join('\n');
+}
+
+export function registerSweepCancel(sweep: Command, storeFor: (overrides: string[]) => TrackingStore): void {
+  sweep
+    .command('cancel')
+    .description('cancel the unfinished jobs of a Slurm sweep (scancel: running jobs checkpoint and end killed; resume continues them)')
+    .argument('<sweep-id>')
+    .argument('[overrides...]', 'only tracking.db=... is read')
+    .option('--job <index...>', 'only these job indices', (v: string, prev: number[] = []) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 0) throw new UserError(`--job ${v}: give job indices (see workbench sweep status)`);
+      return [...prev, n];
+    })
+    .action(async (sweepId: string, overrides: string[], opts: { job?: number[] }) => {
+      const store = storeFor(overrides);
+      try {
+        const s = store.getSweep(sweepId);
+        if (!s) throw new UserError(`unknown sweep '${sweepId}' (see: workbench sweep list)`);
+        const launcher = launcherOf(s);
+        if (!launcher?.cancel) {
+          const where = typeof s.launcher.pid === 'number' ? ` (runner pid ${s.launcher.pid} on ${String(s.launcher.host)})` : '';
+          throw new UserError(`sweep ${sweepId} runs on the ${String(s.launcher.type ?? 'local')} launcher: stop it with Ctrl-C in its terminal${where}`);
+        }
+        const ids = await launcher.cancel(s, opts.job).catch((err: unknown) => {
+          if (err instanceof SweepError) throw new UserError(err.message);
+          throw err;
+        });
+        console.log(ids.length === 0 ? `sweep ${sweepId}: no submitted job to cancel` : `cancelled ${ids.join(' ')} (running jobs get SIGTERM, save a checkpoint and end killed)`);
+        if (ids.length > 0) console.log(`continue them later with: workbench sweep resume ${sweepId}`);
+      } finally {
+        store.close();
+      }
+    });
+}
