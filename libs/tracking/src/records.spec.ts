@@ -70,4 +70,22 @@ describe('ingest', () => {
     const wire = JSON.parse(JSON.stringify(batch)) as TrackingRecord[];
     expect(t.store.ingest(wire).applied).toBe(10);
   });
+
+  it('a rolled-back batch leaves no stale state behind: later points land in the right series', () => {
+    t.store.createRun({ id: 'a', method: 'm', config: {} });
+    t.store.createRun({ id: 'b', method: 'm', config: {} });
+    // New series a/x is created inside the batch, then the batch fails and rolls back.
+    const bad: TrackingRecord[] = [
+      { op: 'metrics', runId: 'a', points: [{ key: 'x', step: 0, value: 1 }] },
+      { op: 'metrics', runId: 'missing', points: [{ key: 'x', step: 0, value: 1 }] },
+    ];
+    expect(() => t.store.ingest(bad)).toThrow(/unknown run missing/);
+    // SQLite reuses the rolled-back series id for the next new series (b/y)...
+    t.store.logMetrics('b', [{ key: 'y', step: 0, value: 2 }]);
+    // ...so a cached id for a/x would now point at b/y.
+    t.store.logMetrics('a', [{ key: 'x', step: 1, value: 3 }]);
+    expect(t.store.metricSeries('b', 'y').points.map((p) => [p.step, p.value])).toEqual([[0, 2]]);
+    expect(t.store.metricSeries('a', 'x').points.map((p) => [p.step, p.value])).toEqual([[1, 3]]);
+  });
 });
+

@@ -84,7 +84,6 @@ const storable = (v: number): number | null => (Number.isNaN(v) ? null : v);
 export class TrackingStore {
   readonly staleAfterSeconds: number;
   private readonly retry: RetryOptions;
-  private readonly seriesIds = new Map<string, number>();
   private readonly stmts: ReturnType<typeof prepareStatements>;
   private readonly rollups: RollupMaintainer;
   private localWrites = 0;
@@ -257,7 +256,6 @@ export class TrackingStore {
   /** Delete a run and everything it logged (metrics, artifacts rows, evals, judgments). Files on
    *  disk are the caller's business. */
   deleteRun(runId: string): boolean {
-    for (const k of [...this.seriesIds.keys()]) if (k.startsWith(runId + '\u0000')) this.seriesIds.delete(k);
     return this.write(() => this.db.prepare('DELETE FROM runs WHERE id = ?').run(runId).changes > 0);
   }
 
@@ -275,9 +273,14 @@ export class TrackingStore {
       return v;
     });
     this.write(() => {
+      // Series ids are resolved inside the transaction, once per key per batch, never cached
+      // across transactions: a rolled-back batch frees its new ids and SQLite hands them out
+      // again, so a cached id could point at another run's series.
+      const ids = new Map<string, number>();
       const bySeries = new Map<number, RawPoint[]>();
       for (const [i, p] of points.entries()) {
-        const sid = this.seriesId(runId, p.key);
+        let sid = ids.get(p.key);
+        if (sid === undefined) ids.set(p.key, (sid = this.seriesId(runId, p.key)));
         const raw = { step: p.step, value: storable(values[i]), wall: p.wallTime ?? now };
         this.stmts.upsertPoint.run(sid, raw.step, raw.value, raw.wall);
         const list = bySeries.get(sid);
@@ -297,17 +300,10 @@ export class TrackingStore {
   }
 
   private seriesId(runId: string, key: string): number {
-    const cacheKey = runId + '\u0000' + key;
-    const cached = this.seriesIds.get(cacheKey);
-    if (cached !== undefined) return cached;
-    let row = this.stmts.getSeries.get(runId, key) as { id: number } | undefined;
-    if (!row) {
-      if (!this.stmts.runExists.get(runId)) throw new TrackingInputError(`unknown run ${runId}: create it before logging metrics`);
-      this.stmts.insertSeries.run(runId, key);
-      row = this.stmts.getSeries.get(runId, key) as { id: number };
-    }
-    this.seriesIds.set(cacheKey, row.id);
-    return row.id;
+    const row = this.stmts.getSeries.get(runId, key) as { id: number } | undefined;
+    if (row) return row.id;
+    if (!this.stmts.runExists.get(runId)) throw new TrackingInputError(`unknown run ${runId}: create it before logging metrics`);
+    return Number(this.stmts.insertSeries.run(runId, key).lastInsertRowid);
   }
 
   /** Metric keys a run has logged, sorted. */
@@ -594,7 +590,7 @@ function prepareStatements(db: Database.Database) {
        WHERE status = 'running' AND heartbeat_at < :cutoff`,
     ),
     getSeries: db.prepare('SELECT id FROM metric_series WHERE run_id = ? AND key = ?'),
-    insertSeries: db.prepare('INSERT INTO metric_series (run_id, key) VALUES (?, ?) ON CONFLICT (run_id, key) DO NOTHING'),
+    insertSeries: db.prepare('INSERT INTO metric_series (run_id, key) VALUES (?, ?)'),
     upsertPoint: db.prepare(
       `INSERT INTO metric_points (series_id, step, value, wall_time) VALUES (?, ?, ?, ?)
        ON CONFLICT (series_id, step) DO UPDATE SET value = excluded.value, wall_time = excluded.wall_time`,
