@@ -83,6 +83,16 @@ for (const stride of [1, 2]) {
   }
 }
 
+describe('registration', () => {
+  it('happens on import, replaces the stock Conv2DBackpropInput, and is idempotent', () => {
+    // This file imported ./wasm-training-kernels.js but has not called anything yet.
+    expect(tf.getKernel('Conv2DBackpropFilter', 'wasm')).toBeDefined();
+    const fast = tf.getKernel('Conv2DBackpropInput', 'wasm').kernelFunc;
+    registerWasmTrainingKernels();
+    expect(tf.getKernel('Conv2DBackpropInput', 'wasm').kernelFunc).toBe(fast);
+  });
+});
+
 describe('wasm training kernels vs the cpu backend', () => {
   beforeAll(async () => {
     await tf.setBackend('wasm');

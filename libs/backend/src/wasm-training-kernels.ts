@@ -1,6 +1,7 @@
 // Registers the wasm kernels training needs: the missing Conv2DBackpropFilter and a fast
 // Conv2DBackpropInput (which also runs every conv2dTranspose forward).
 import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm'; // registers the stock wasm kernels we build on
 import { conv2dBackpropFilterWasm } from './conv2d-backprop-filter-wasm.js';
 import { makeConv2dBackpropInputWasm } from './conv2d-backprop-input-wasm.js';
 import { onBackendSetup } from './select-backend.js';
@@ -9,8 +10,8 @@ import { wasmBinaryInUse } from './wasm-threads.js';
 let stockBackpropInput: tf.KernelConfig | undefined;
 
 /**
- * Idempotent: registers our kernels for the `wasm` backend (import '@tensorflow/tfjs-backend-wasm'
- * first so the stock kernels exist). `initBackend()` calls it when it picks wasm.
+ * Idempotent: registers our kernels for the `wasm` backend. Importing this library already did;
+ * `initBackend()` calls it again when it picks wasm (after `unregisterFastBackpropInput`, say).
  */
 export function registerWasmTrainingKernels(): string[] {
   if (tf.getKernel('Conv2DBackpropFilter', 'wasm') === undefined) {
@@ -44,6 +45,10 @@ export function unregisterFastBackpropInput(): void {
   tf.registerKernel(stockBackpropInput);
   stockBackpropInput = undefined;
 }
+
+// Registered on import too, so code that calls tf.setBackend('wasm') itself (tests, tools) gets
+// them as soon as it imports @workbench/backend.
+registerWasmTrainingKernels();
 
 onBackendSetup(async (name): Promise<Record<string, string | number>> => {
   if (name !== 'wasm') return {};
