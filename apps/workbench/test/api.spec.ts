@@ -44,7 +44,7 @@ describe('runs', () => {
     expect(s0.metrics.loss_D.step).toBe(400);
     expect(s0.metrics.loss_D.min).toBeLessThanOrEqual(s0.metrics.loss_D.last);
     expect(s0.metrics.loss_D.max).toBeGreaterThan(s0.metrics.loss_D.last);
-    expect(s0.evals.lpips_diversity.value).toBeCloseTo(0.112, 6);
+    expect(s0.evals['diversity_lpips_v0.0'].value).toBeCloseTo(0.112, 6);
     expect(data.columns.config).toContain('model.nz');
     expect(data.columns.config).not.toContain('method');
     expect(data.facets.methods).toEqual(['bicyclegan', 'clr_gan', 'cvae_gan', 'pix2pix_noise']);
@@ -90,8 +90,8 @@ describe('runs', () => {
     const bic = d.items.find((g: { method: string }) => g.method === 'bicyclegan');
     expect(bic.n).toBe(2);
     expect(bic.runs.map((r: { seed: number }) => r.seed).sort()).toEqual([0, 1]);
-    expect(bic.evals.lpips_diversity.mean).toBeCloseTo(0.114, 9);
-    expect(bic.evals.lpips_diversity.std).toBeCloseTo(Math.sqrt(((0.112 - 0.114) ** 2 + (0.116 - 0.114) ** 2) / 1), 9);
+    expect(bic.evals['diversity_lpips_v0.0'].mean).toBeCloseTo(0.114, 9);
+    expect(bic.evals['diversity_lpips_v0.0'].std).toBeCloseTo(Math.sqrt(((0.112 - 0.114) ** 2 + (0.116 - 0.114) ** 2) / 1), 9);
     const runs = await json('/api/runs?sweep=sweep-quick&method=bicyclegan');
     const lasts = runs.items.map((r: { metrics: { loss_D: { last: number } } }) => r.metrics.loss_D.last);
     expect(bic.metrics.loss_D.mean).toBeCloseTo((lasts[0] + lasts[1]) / 2, 9);
@@ -102,7 +102,7 @@ describe('runs', () => {
     const d = await json('/api/runs/run-bicyclegan-s0');
     expect(d.run.command).toContain('npx workbench train');
     expect(d.run.config.model.nz).toBe(8);
-    expect(d.evals.map((e: { metric: string }) => e.metric).sort()).toEqual(['lpips_diversity', 'mode_coverage', 'reconstruction_l1']);
+    expect(d.evals.map((e: { metric: string }) => e.metric).sort()).toEqual(['diversity_l1', 'diversity_lpips_v0.0', 'mode_coverage', 'reconstruction_l1']);
     expect(d.foolingRate.n).toBeGreaterThanOrEqual(12);
     expect(d.foolingRate.low).toBeLessThan(d.foolingRate.rate);
     expect(d.checkpoints).toHaveLength(1);
@@ -200,30 +200,33 @@ describe('sweeps and tables', () => {
     expect(s.jobs.every((j: { runId: string }) => j.runId)).toBe(true);
   });
 
-  it('builds tables with mean ± std over seeds and the fooling rate with a CI', async () => {
+  it('builds the paper tables with mean ± std over seeds and the fooling rate with a CI', async () => {
     const d = await json('/api/sweeps/sweep-quick/tables');
-    const table = d.tables[0];
+    const table = d.tables.find((x: { id: string }) => x.id === 'methods');
     expect(table.rowHeader).toEqual(['method']);
-    const bic = table.rows.find((r: { labels: string[] }) => r.labels[0] === 'bicyclegan');
-    expect(bic.cells.lpips_diversity.mean).toBeCloseTo(0.114, 9);
-    expect(bic.cells.lpips_diversity.n).toBe(2);
-    expect(bic.cells.fooling_rate.n).toBeGreaterThanOrEqual(24);
-    expect(bic.cells.fooling_rate.low).toBeLessThan(bic.cells.fooling_rate.mean);
-    expect(bic.cells.fooling_rate.high).toBeGreaterThan(bic.cells.fooling_rate.mean);
+    const bic = table.rows.find((r: { labels: string[] }) => r.labels[0] === 'BicycleGAN');
+    expect(bic.cells['diversity_lpips_v0.0'].mean).toBeCloseTo(0.114, 9);
+    expect(bic.cells['diversity_lpips_v0.0'].n).toBe(2);
+    expect(bic.cells['diversity_lpips_v0.0'].text).toBe('0.1140 ± 0.0028 (2)');
+    const fool = bic.cells.fooling_rate;
+    expect(fool.n).toBe(2);
+    expect(fool.mean).toBeCloseTo(100 / 3, 9); // 4 of 12 fooled in each seed
+    expect(fool.low).toBeLessThan(fool.mean);
+    expect(fool.high).toBeGreaterThan(fool.mean);
+    expect(fool.text).toMatch(/95% CI \[\d+\.\d, \d+\.\d\] of 24$/);
   });
 
-  it('downloads CSV, Markdown and LaTeX', async () => {
+  it('downloads CSV, Markdown and LaTeX as `workbench table` prints them', async () => {
     const csv = await get('/api/sweeps/sweep-quick/tables?format=csv');
     expect(csv.headers.get('content-disposition')).toMatch(/attachment; filename="sweep-quick-tables.csv"/);
     const csvText = await csv.text();
-    expect(csvText.split('\n')[0]).toBe('table,method,metric,mean,std,n,ci_low,ci_high');
-    expect(csvText).toMatch(/sweep-results,bicyclegan,lpips_diversity,0\.114,0\.002828,2,,/);
+    expect(csvText.split('\n')[0]).toBe('table,row,metric,mean,std,n,run_ids');
+    expect(csvText).toMatch(/methods,method=bicyclegan,diversity_lpips_v0\.0,0\.114/);
     const md = await (await get('/api/sweeps/sweep-quick/tables?format=md')).text();
-    expect(md).toMatch(/\| bicyclegan \| 0\.114 ± 0\.002828 \(2\) \|/);
+    expect(md).toMatch(/\| BicycleGAN \| 0\.1140 ± 0\.0028 \(2\) \|/);
     const tex = await (await get('/api/sweeps/sweep-quick/tables?format=latex')).text();
     expect(tex).toContain('\\begin{tabular}');
-    expect(tex).toContain('0.114 $\\pm$ 0.002828 (2)');
-    expect(tex).toContain('lpips\\_diversity');
+    expect(tex).toContain('0.1140 \\pm 0.0028');
     expect((await get('/api/sweeps/sweep-quick/tables?format=xlsx')).status).toBe(400);
   });
 });

@@ -61,7 +61,7 @@ describe('runs table', () => {
     const failedRow = page.locator('tr[data-run-id="run-failed"]');
     expect(await failedRow.locator('.status').textContent()).toBe('failed');
     expect(await failedRow.locator('.reason').textContent()).toMatch(/NaN in loss_G_GAN/);
-    expect(await page.locator('table.runs thead th').allTextContents()).toEqual(expect.arrayContaining(['loss_G_GAN', 'lpips_diversity', 'model.nz']));
+    expect(await page.locator('table.runs thead th').allTextContents()).toEqual(expect.arrayContaining(['loss_G_GAN', 'diversity_l1', 'model.nz']));
     await shot('runs');
   });
 
@@ -171,11 +171,12 @@ describe('sweeps and tables', () => {
     await page.waitForSelector('.job');
     expect(await page.locator('.job[data-status="finished"]').count()).toBe(4);
     await page.waitForSelector('.paper-table canvas');
-    expect(await page.locator('.paper-table table').textContent()).toMatch(/0\.114 ± 0\.0028 \(2\)/);
+    expect(await page.locator('.paper-table table').first().textContent()).toMatch(/0\.1140 ± 0\.0028 \(2\)/);
     expect(await inkedPixels('.paper-table canvas')).toBeGreaterThan(300);
+    expect(await page.locator('.paper-table').first().textContent()).toMatch(/fooling rate/);
     const csvHref = await page.locator('a', { hasText: 'CSV' }).getAttribute('href');
     const csv = await page.evaluate(async (href) => (await fetch(href!)).text(), csvHref);
-    expect(csv).toContain('lpips_diversity');
+    expect(csv).toContain('diversity_lpips_v0.0');
     await shot('sweep');
   });
 });

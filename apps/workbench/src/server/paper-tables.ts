@@ -1,10 +1,77 @@
-// The tables shown for a sweep. Today: the results-by-configuration table built here from the
-// store (eval metrics and fooling rates, mean ± std over seeds). When @workbench/metrics exports
-// its paper-layout table builders, they are added here in the same PaperTable shape.
-import type { SweepWithJobs, TrackingStore } from '@workbench/tracking';
-import { sweepResultsTable, type PaperTable } from './sweep-tables.js';
+// A sweep's paper-layout tables (built by @workbench/metrics, the same as `workbench table`) in the
+// API's JSON shape for the UI: label columns, metric columns, cells as mean ± std (n). Fooling-rate
+// cells also carry a Wilson 95% interval over the judgments pooled across the row's seeds.
+// Downloads (CSV / Markdown / LaTeX) use the metrics library's formatter unchanged.
+import { formatMeanStd, formatTables, paperTables, type PaperTable as MetricsTable, type TableFormat } from '@workbench/metrics';
+import { wilsonInterval, type SweepWithJobs, type TrackingStore } from '@workbench/tracking';
+import { finiteOrNull } from './run-views.js';
 
-export async function sweepTables(store: TrackingStore, sweep: SweepWithJobs): Promise<PaperTable[]> {
-  const results = sweepResultsTable(store, sweep.id, sweep.grid);
-  return results ? [results] : [];
+export interface TableCell {
+  mean: number | null;
+  std: number | null;
+  n: number;
+  /** The cell as printed (metric-specific digits; a CI for the fooling rate). */
+  text: string;
+  /** Wilson 95% interval (fooling rate, percent). */
+  low?: number;
+  high?: number;
+}
+
+export interface PaperTable {
+  id: string;
+  title: string;
+  caption?: string;
+  rowHeader: string[];
+  columns: Array<{ key: string; label: string; better: 'higher' | 'lower' }>;
+  rows: Array<{ labels: string[]; cells: Record<string, TableCell>; runIds: string[]; reference?: boolean }>;
+}
+
+const FOOLING = 'fooling_rate';
+export const DOWNLOAD_FORMATS: Record<Exclude<TableFormat, 'json'>, { type: string; ext: string }> = {
+  csv: { type: 'text/csv; charset=utf-8', ext: 'csv' },
+  md: { type: 'text/markdown; charset=utf-8', ext: 'md' },
+  latex: { type: 'application/x-latex; charset=utf-8', ext: 'tex' },
+};
+
+export function sweepPaperTables(store: TrackingStore, sweep: SweepWithJobs): MetricsTable[] {
+  return paperTables(store, sweep.id);
+}
+
+export function downloadTables(tables: MetricsTable[], format: Exclude<TableFormat, 'json'>): string {
+  return formatTables(tables, format);
+}
+
+/** The metrics library's tables as the API's JSON tables. */
+export function tableViews(store: TrackingStore, tables: MetricsTable[]): PaperTable[] {
+  return tables.map((t) => ({
+    id: t.id,
+    title: t.title,
+    caption: t.notes.join(' '),
+    rowHeader: t.labelColumns.map((c) => c.label),
+    columns: t.metrics.map((m) => ({ key: m.key, label: m.label, better: m.better })),
+    rows: t.rows.map((r) => {
+      const cells: Record<string, TableCell> = {};
+      for (const m of t.metrics) {
+        const v = r.values[m.key];
+        if (!v || v.n === 0) continue;
+        const cell: TableCell = { mean: finiteOrNull(v.mean), std: finiteOrNull(v.std), n: v.n, text: formatMeanStd(v, m.digits) };
+        if (m.key === FOOLING && r.runIds.length) {
+          let n = 0;
+          let fooled = 0;
+          for (const f of store.foolingRates(r.runIds)) {
+            n += f.n;
+            fooled += f.fooled;
+          }
+          if (n) {
+            const ci = wilsonInterval(fooled, n, 0.95);
+            cell.low = 100 * ci.low;
+            cell.high = 100 * ci.high;
+            cell.text += ` · 95% CI [${cell.low.toFixed(1)}, ${cell.high.toFixed(1)}] of ${n}`;
+          }
+        }
+        cells[m.key] = cell;
+      }
+      return { labels: t.labelColumns.map((c) => r.labels[c.key] ?? ''), cells, runIds: r.runIds, ...(r.reference ? { reference: true } : {}) };
+    }),
+  }));
 }

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { currentBackend, initBackend } from '@workbench/backend';
 import { composeConfig } from '@workbench/config';
 import { createDataset, renderImageGrid, type DataConfig, type FloatImage } from '@workbench/data';
+import { EVAL_METRICS } from '@workbench/metrics';
 import { buildNetworks, type ModelOptions } from '@workbench/models';
 import { writeSafetensors, type StateDict } from '@workbench/torch-io';
 import { openStore, type TrackingStore } from '@workbench/tracking';
@@ -119,9 +120,12 @@ export async function seedDashboard(dir: string, opts: { steps?: number; now?: n
     }
     store.logMetrics(id, points);
     await writeGrids(store, id, runDir, config.data as DataConfig, [100, 200, 300, steps]);
-    store.upsertEvalResult(id, { metric: 'lpips_diversity', value: (j.method === 'bicyclegan' ? 0.112 : 0.095) + 0.004 * j.seed, stderr: 0.003, n: 100 });
-    store.upsertEvalResult(id, { metric: 'reconstruction_l1', value: (j.method === 'bicyclegan' ? 0.061 : 0.048) + 0.002 * j.seed, stderr: 0.001, n: 200 });
-    store.upsertEvalResult(id, { metric: 'mode_coverage', value: (j.method === 'bicyclegan' ? 0.83 : 0.64) - 0.03 * j.seed, stderr: 0.02, n: 100 });
+    // Eval results under the metric names `workbench eval` writes (EVAL_METRICS).
+    const protocol = { n_inputs: 100, n_samples: 20, pairs: 'consecutive' };
+    store.upsertEvalResult(id, { metric: EVAL_METRICS.diversityLpips('0.0'), value: (j.method === 'bicyclegan' ? 0.112 : 0.095) + 0.004 * j.seed, stderr: 0.003, n: 100, details: { ...protocol, lpips_version: '0.0' } });
+    store.upsertEvalResult(id, { metric: EVAL_METRICS.diversityL1, value: (j.method === 'bicyclegan' ? 0.21 : 0.17) + 0.01 * j.seed, stderr: 0.004, n: 100, details: protocol });
+    store.upsertEvalResult(id, { metric: EVAL_METRICS.reconstructionL1, value: (j.method === 'bicyclegan' ? 0.061 : 0.048) + 0.002 * j.seed, stderr: 0.001, n: 200 });
+    store.upsertEvalResult(id, { metric: EVAL_METRICS.modeCoverage, value: (j.method === 'bicyclegan' ? 0.83 : 0.64) - 0.03 * j.seed, stderr: 0.02, n: 100, details: { num_modes: 6, n_samples: 20, ideal: 0.97 } });
     for (let k = 0; k < 12; k++) {
       store.addJudgment({ runId: id, realRef: `test:${k}:B`, fakeRef: `G:test:${k}`, chosen: k % (j.method === 'bicyclegan' ? 3 : 5) === 0 ? 'fake' : 'real', shownMs: 1000, realSide: k % 2 ? 'left' : 'right' });
     }

@@ -4,8 +4,7 @@ import express, { type Router } from 'express';
 import { badRequest, notFound } from '../http-error.js';
 import { int, str } from '../query-params.js';
 import type { ServerContext } from '../server-context.js';
-import { sweepTables } from '../paper-tables.js';
-import { TABLE_FORMATS, formatTables, type TableFormat } from '../table-formats.js';
+import { DOWNLOAD_FORMATS, downloadTables, sweepPaperTables, tableViews } from '../paper-tables.js';
 
 export function sweepsRouter(ctx: ServerContext): Router {
   const r = express.Router();
@@ -28,20 +27,20 @@ export function sweepsRouter(ctx: ServerContext): Router {
     res.json(sweep);
   });
 
-  r.get('/:id/tables', async (req, res) => {
+  r.get('/:id/tables', (req, res) => {
     const sweep = store.getSweep(req.params.id);
     if (!sweep) throw notFound(`no sweep with id "${req.params.id}"`);
-    const tables = await sweepTables(store, sweep);
+    const tables = sweepPaperTables(store, sweep);
     const format = str(req.query, 'format') ?? 'json';
     if (format === 'json') {
-      res.json({ sweepId: sweep.id, tables });
+      res.json({ sweepId: sweep.id, tables: tableViews(store, tables) });
       return;
     }
-    if (!(format in TABLE_FORMATS)) throw badRequest(`unknown format "${format}": use json, csv, md or latex`);
-    const f = TABLE_FORMATS[format as TableFormat];
+    if (!(format in DOWNLOAD_FORMATS)) throw badRequest(`unknown format "${format}": use json, csv, md or latex`);
+    const f = DOWNLOAD_FORMATS[format as keyof typeof DOWNLOAD_FORMATS];
     res.setHeader('Content-Type', f.type);
     res.setHeader('Content-Disposition', `attachment; filename="${sweep.id.replace(/[^A-Za-z0-9._-]/g, '_')}-tables.${f.ext}"`);
-    res.send(formatTables(tables, format as TableFormat));
+    res.send(downloadTables(tables, format as keyof typeof DOWNLOAD_FORMATS));
   });
 
   return r;

@@ -59,22 +59,27 @@ function tableBlock(table, ctx) {
   const colSel = h('select', null, numericCols.map((c) => h('option', { value: c.key }, c.label)));
   const drawBars = () => {
     const col = colSel.value;
-    const labels = table.rows.map((r) => r.labels.join(' · '));
-    const means = table.rows.map((r) => r.cells[col]?.mean ?? null);
-    const errs = table.rows.map((r) => r.cells[col]?.std ?? 0);
+    const rows = table.rows.filter((r) => !r.reference);
+    const labels = rows.map((r) => r.labels.filter(Boolean).join(' · '));
+    const means = rows.map((r) => r.cells[col]?.mean ?? null);
+    const errs = rows.map((r) => r.cells[col]?.std ?? 0);
     mount(chartHost, barCard(`${table.title}: ${numericCols.find((c) => c.key === col)?.label ?? col} (mean ± std)`, labels, [{ label: col, means, errs }], ctx.onLeave));
   };
   colSel.addEventListener('change', drawBars);
   const el = h('div', { class: 'card paper-table', style: { marginBottom: '14px' } },
     h('h2', { style: { marginTop: 0 } }, table.title),
-    table.caption ? h('p', { class: 'muted small' }, table.caption) : null,
+
     h('div', null,
       h('div', { style: { overflowX: 'auto', marginBottom: '10px' } }, h('table', { class: 'data' },
-        h('thead', null, h('tr', null, table.rowHeader.map((c) => h('th', null, c)), table.columns.map((c) => h('th', { class: 'num' }, c.label)))),
-        h('tbody', null, table.rows.map((r) => h('tr', null, r.labels.map((l) => h('td', null, l)), table.columns.map((c) => {
-          const cell = r.cells[c.key];
-          return h('td', { class: 'num' }, cell ? (cell.text ?? fmtPm(cell.mean, cell.std, cell.n)) : '—');
-        })))))),
+        h('thead', null, h('tr', null, table.rowHeader.map((c) => h('th', null, c)),
+          table.columns.map((c) => h('th', { class: 'num', title: `${c.better} is better` }, c.label, c.better === 'higher' ? ' ↑' : c.better === 'lower' ? ' ↓' : '')))),
+        h('tbody', null, table.rows.map((r) => h('tr', { class: r.reference ? 'reference' : '' },
+          r.labels.map((l) => h('td', null, l)),
+          table.columns.map((c) => {
+            const cell = r.cells[c.key];
+            return h('td', { class: 'num' }, cell ? (cell.text ?? fmtPm(cell.mean, cell.std, cell.n)) : '—');
+          })))))),
+      table.caption ? h('p', { class: 'muted small' }, table.caption) : null,
       numericCols.length ? h('div', { style: { maxWidth: '720px' } }, numericCols.length > 1 ? h('label', { class: 'small muted' }, 'bar chart of ', colSel) : null, chartHost) : null));
   if (numericCols.length) drawBars();
   return el;
