@@ -33,7 +33,7 @@ async function runAll(launcher: LocalLauncher, jobs: JobSpec[], control = {}) {
 
 describe('LocalLauncher', () => {
   it('runs jobs `workers` at a time and logs their output', async () => {
-    const jobs = ['a', 'b', 'c', 'd'].map((n, i) => job(n, 400, 0, i));
+    const jobs = ['a', 'b', 'c', 'd'].map((n, i) => job(n, 1500, 0, i));
     const { ends } = await runAll(new LocalLauncher({ workers: 2 }), jobs);
     expect([...ends.values()].every((o) => o.exitCode === 0 && !o.stopped)).toBe(true);
     const spans = ['a', 'b', 'c', 'd'].map((n) => JSON.parse(readFileSync(join(dir, `${n}.json`), 'utf8')) as { start: number; end: number });
@@ -71,9 +71,10 @@ describe('LocalLauncher', () => {
     const done = launcher.run(
       jobs,
       {
-        onStart: (j) => {
-          started.push(j.jobId);
-          setTimeout(() => stop.abort(), 300); // let the job install its handler
+        onStart: (j) => started.push(j.jobId),
+        // Stop once the job says it runs (its SIGTERM handler is installed by then).
+        onOutput: (_j, line) => {
+          if (line.includes('started')) stop.abort();
         },
         onEnd: (j, o) => ends.set(j.jobId, o),
       },

@@ -82,8 +82,9 @@ describe('runSweep / resumeSweep', () => {
       cwd: dir,
       trainCommand: [process.execPath, program],
       control: { stop: stop.signal },
+      echoOutput: true,
       log: (l: string) => {
-        if (l.includes('start')) setTimeout(() => stop.abort(), 2500); // after the run exists
+        if (l.includes('checkpoint at step 10')) stop.abort(); // the run exists and has a checkpoint
       },
     };
     const result = await runSweep(plan, opts);
