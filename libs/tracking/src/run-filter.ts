@@ -127,7 +127,8 @@ export function buildRunWhere(f: RunFilter): SqlFragment {
     const pattern = likeEscape(f.text);
     where.push(
       "(r.id LIKE ? ESCAPE '\\' OR r.name LIKE ? ESCAPE '\\' OR r.method LIKE ? ESCAPE '\\' " +
-        "OR r.tags LIKE ? ESCAPE '\\' OR ifnull(r.notes, '') LIKE ? ESCAPE '\\')",
+        "OR EXISTS (SELECT 1 FROM json_each(r.tags) WHERE json_each.value LIKE ? ESCAPE '\\') " +
+        "OR ifnull(r.notes, '') LIKE ? ESCAPE '\\')",
     );
     params.push(pattern, pattern, pattern, pattern, pattern);
   }

@@ -59,6 +59,7 @@ describe('listRuns', () => {
     expect(t.store.listRuns({ text: 'NZ16-S1' }).runs.map((r) => r.name).sort()).toEqual(['bicyclegan-nz16-s1', 'clr_gan-nz16-s1', 'cvae_gan-nz16-s1']);
     expect(t.store.listRuns({ text: 'first-seed' }).total).toBe(6);
     expect(t.store.listRuns({ text: '%' }).total).toBe(0); // LIKE wildcards are literal
+    expect(t.store.listRuns({ text: '","' }).total).toBe(0); // tags match by value, not by JSON text
     expect(t.store.listRuns({ tags: ['paper', 'first-seed'] }).total).toBe(6);
     expect(() => t.store.listRuns({ status: 'exploded' as never })).toThrow(/unknown run status 'exploded'/);
   });
