@@ -41,7 +41,7 @@ export interface RemoteTrackingOptions {
   batchDelayMs?: number;
   /** Records per POST (default 500). */
   maxBatchRecords?: number;
-  /** How long close() keeps trying to upload what is left (default 15 s; Slurm's KillWait is 30 s). */
+  /** How long close() keeps trying to upload what is left (default env WORKBENCH_TRACKING_CLOSE_TIMEOUT_MS, else 15 s; Slurm's KillWait is 30 s). */
   closeTimeoutMs?: number;
   /** How long createRun/resumeRun wait for the server's answer before spooling on (default 10 s). */
   confirmTimeoutMs?: number;
@@ -164,7 +164,7 @@ export class RemoteTrackingClient {
     await Promise.all(this.pending);
     for (const t of this.trackers.values()) await t.flush();
     this.closed = true;
-    await this.drain(this.opts.closeTimeoutMs ?? 15_000);
+    await this.drain(this.opts.closeTimeoutMs ?? (Number(process.env.WORKBENCH_TRACKING_CLOSE_TIMEOUT_MS) || 15_000));
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     const spool = this.spool;

@@ -3,7 +3,7 @@
 // through the optional `schedulerStatus` / `cancel` methods of the sweep's launcher.
 //
 //   npx workbench sweep cancel sweep-20261128-091500-3fa9c2            # every unfinished job
-//   npx workbench sweep cancel sweep-20261128-091500-3fa9c2 --job 1 4  # only jobs 1 and 4
+//   npx workbench sweep cancel sweep-20261128-091500-3fa9c2 --job 1,4  # only jobs 1 and 4
 import type { Command } from 'commander';
 import { ConfigError, composeConfig } from '@workbench/config';
 import { SweepError, createLauncher, type Launcher, type SchedulerStatus } from '@workbench/sweep';
@@ -48,11 +48,13 @@ export function registerSweepCancel(sweep: Command, storeFor: (overrides: string
     .description('cancel the unfinished jobs of a Slurm sweep (scancel: running jobs checkpoint and end killed; resume continues them)')
     .argument('<sweep-id>')
     .argument('[overrides...]', 'only tracking.db=... is read')
-    .option('--job <index...>', 'only these job indices', (v: string, prev: number[] = []) => {
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < 0) throw new UserError(`--job ${v}: give job indices (see workbench sweep status)`);
-      return [...prev, n];
-    })
+    .option('--job <indices>', 'only these job indices, comma-separated (e.g. --job 1,4)', (v: string) =>
+      v.split(',').map((x) => {
+        const n = Number(x.trim());
+        if (x.trim() === '' || !Number.isInteger(n) || n < 0) throw new UserError(`--job ${v}: give job indices like 1,4 (see workbench sweep status)`);
+        return n;
+      }),
+    )
     .action(async (sweepId: string, overrides: string[], opts: { job?: number[] }) => {
       const store = storeFor(overrides);
       try {

@@ -1,0 +1,203 @@
+// launcher=slurm end to end on a REAL single-node Slurm (tools/slurm/local-cluster.sh: munged,
+// slurmctld and slurmd as root, state in a temp folder), with the jobs reporting to a real
+// `workbench serve` over HTTP (tracking.uri + token), exactly as on a cluster:
+//   a 3-job sweep = one job array (throttle %2) -> one job is cancelled by Slurm while running
+//   (SIGTERM: it checkpoints, ends `killed`) -> `sweep resume` submits an array of just that
+//   index, which continues from the checkpoint -> every job finished, every metric step once.
+// Skips (with the reason printed) only where Slurm is not installed or we are not root; CI
+// (.ci/run) installs slurm-wlm and munge and runs as root.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFile, execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { openStore, type TrackingStore } from '@workbench/tracking';
+import { repoRoot, startServeProcess, workbenchBin, type ServeProcess } from './support/serve-process.js';
+
+const run = promisify(execFile);
+const localCluster = join(repoRoot, 'tools/slurm/local-cluster.sh');
+const TOKEN = 'slurm-e2e-token-1234';
+const ITERS = 60;
+const LOG_EVERY = 5;
+
+function onPath(bin: string): boolean {
+  try {
+    execFileSync('sh', ['-c', `command -v ${bin}`], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+const missing = ['munged', 'slurmctld', 'slurmd', 'sbatch', 'squeue', 'scancel', 'scontrol'].filter((b) => !onPath(b));
+const skipReason =
+  missing.length > 0
+    ? `Slurm is not installed (missing ${missing.join(', ')}; apt-get install slurm-wlm munge, as .ci/run does)`
+    : process.getuid?.() !== 0
+      ? 'starting munged/slurmctld/slurmd needs root'
+      : null;
+if (skipReason) console.warn(`SKIPPED slurm end-to-end test: ${skipReason}`);
+
+let dir = '';
+let clusterDir = '';
+let env: NodeJS.ProcessEnv = {};
+let server: ServeProcess | undefined;
+
+const children = new Set<ReturnType<typeof spawn>>();
+
+function workbench(args: string[]): Promise<{ code: number | null; out: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [workbenchBin, ...args], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    children.add(child);
+    child.on('exit', () => children.delete(child));
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (out += c.toString()));
+    child.on('close', (code) => resolve({ code, out }));
+  });
+}
+
+async function waitFor<T>(what: string, fn: () => T | undefined | null | false, timeoutMs = 120_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = fn();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+beforeAll(async () => {
+  if (skipReason) return;
+  dir = mkdtempSync(join(tmpdir(), 'wb-slurm-'));
+  clusterDir = join(dir, 'cluster');
+  await run(localCluster, ['start', clusterDir], { timeout: 90_000 });
+  env = {
+    ...process.env,
+    SLURM_CONF: join(clusterDir, 'slurm.conf'),
+    WORKBENCH_TOKEN: TOKEN, // jobs get the token from the environment (sbatch exports it), never from the script
+    WORKBENCH_SLURM_POLL_MS: '1000',
+    WORKBENCH_BACKEND: 'wasm',
+  };
+  server = await startServeProcess({ db: join(dir, 'wb.db'), token: TOKEN, env });
+}, 120_000);
+
+afterAll(async () => {
+  // After a failure: stop our runner processes and every job of this private cluster first.
+  for (const c of children) c.kill('SIGKILL');
+  if (clusterDir) {
+    await run('scancel', ['--full', '--signal=KILL', '--user=root'], { env }).catch(() => undefined);
+    await run('scancel', ['--user=root'], { env }).catch(() => undefined);
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  await server?.stop();
+  if (clusterDir) await run(localCluster, ['stop', clusterDir], { timeout: 60_000 }).catch(() => undefined);
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('launcher=slurm end to end', () => {
+  it.skipIf(skipReason !== null)(
+    'a 3-job sweep runs as one job array reporting over HTTP; a job cancelled by Slurm checkpoints, resume continues it; all finished',
+    async () => {
+      const db = join(dir, 'wb.db');
+      const runsDir = join(dir, 'runs');
+      const common = [
+        'launcher=slurm',
+        'launcher.cpus_per_task=1',
+        'launcher.max_parallel=2',
+        'launcher.mem=',
+        'launcher.time=',
+        'data.crop_size=32',
+        'data.train_size=16',
+        'data.test_size=4',
+        'model.ndf=4',
+        'model.nef=4',
+        `train.iters=${ITERS}`,
+        `train.log_every=${LOG_EVERY}`,
+        'train.checkpoint_every=10',
+        'train.display_every=1000',
+        `tracking.db=${db}`,
+        `tracking.uri=${server!.url}`,
+        `train.runs_dir=${runsDir}`,
+      ];
+      const sweepRun = workbench(['sweep', 'run', 'model.ngf=4,6,8', ...common]);
+
+      const store: TrackingStore = await waitFor('the sweep record', () => (existsSync(db) ? openStore(db) : null));
+      try {
+        const sweepId = await waitFor('the sweep', () => store.listSweeps().sweeps[0]?.id);
+        const job1 = await waitFor('job 1 submitted', () => store.getSweep(sweepId)?.jobs.find((j) => j.index === 1 && j.slurmJobId));
+        // Cancel job 1 through Slurm once it has a checkpoint: Slurm SIGTERMs it like a preemption.
+        const run1 = await waitFor('job 1 checkpointed', () => {
+          const r = store.listRuns({ sweepId }).runs.find((x) => x.jobId === job1.jobId);
+          return r && store.listArtifacts(r.id, { kind: 'checkpoint' }).length > 0 ? r : undefined;
+        });
+        const cancel = await workbench(['sweep', 'cancel', sweepId, '--job', '1', `tracking.db=${db}`]);
+        expect(cancel.out).toContain(`cancelled ${job1.slurmJobId}_1`);
+
+        const first = await sweepRun;
+        expect(first.code, first.out).toBe(1); // not all finished: job 1 was killed
+        const afterFirst = store.getSweep(sweepId)!;
+        expect(afterFirst.jobs.map((j) => j.runStatus ?? j.status)).toEqual(['finished', 'killed', 'finished']);
+        const killed = store.getRun(run1.id)!;
+        expect(killed.status).toBe('killed');
+        expect(killed.exitReason).toMatch(/^SIGTERM at step \d+/);
+        const killedAt = Number(/step (\d+)/.exec(killed.exitReason!)![1]);
+        expect(killedAt).toBeLessThan(ITERS);
+
+        // Resume: an array of just index 1, continuing run 1 from its checkpoint.
+        const resumed = await workbench(['sweep', 'resume', sweepId, `tracking.db=${db}`]);
+        expect(resumed.code, resumed.out).toBe(0);
+        const done = store.getSweep(sweepId)!;
+        expect(done.jobs.map((j) => j.runStatus)).toEqual(['finished', 'finished', 'finished']);
+        expect(done.jobs.map((j) => j.status)).toEqual(['finished', 'finished', 'finished']);
+
+        // Slurm ids per job: jobs 0 and 2 from the first array, job 1 from the resume array.
+        const [j0, j1, j2] = done.jobs;
+        expect(j0.slurmJobId).toBe(job1.slurmJobId);
+        expect(j2.slurmJobId).toBe(job1.slurmJobId);
+        expect(j1.slurmJobId).toMatch(/^\d+$/);
+        expect(j1.slurmJobId).not.toBe(job1.slurmJobId);
+        expect(done.jobs.map((j) => j.slurmArrayTaskId)).toEqual([0, 1, 2]);
+        expect(j1.runId).toBe(run1.id); // the same run continued, not a new one
+
+        // The generated scripts are in the sweep folder.
+        const slurmDir = join(done.sweepDir!, 'slurm');
+        const scripts = readdirSync(slurmDir).filter((f) => f.endsWith('.sbatch')).sort();
+        expect(scripts).toEqual(['array-1.sbatch', 'array-2.sbatch']);
+        const script1 = readFileSync(join(slurmDir, 'array-1.sbatch'), 'utf8');
+        expect(script1).toContain('#SBATCH --array=0-2%2');
+        expect(script1).toContain('#SBATCH --cpus-per-task=1');
+        expect(script1).not.toContain(TOKEN);
+        const script2 = readFileSync(join(slurmDir, 'array-2.sbatch'), 'utf8');
+        expect(script2).toContain('#SBATCH --array=1%2');
+        expect(script2).toContain(`resume=${run1.id}`);
+
+        // Run 1: resumed once from the checkpoint of the step it was killed at; no step missing or twice.
+        const final1 = store.getRun(run1.id)!;
+        expect(final1.resumes).toBe(1);
+        const trainLog = readFileSync(join(final1.runDir!, 'train.log'), 'utf8');
+        expect(trainLog).toMatch(new RegExp(`killed: SIGTERM at step ${killedAt}`));
+        expect(trainLog).toContain(`resumed from checkpoints/step-${String(killedAt).padStart(7, '0')} (step ${killedAt})`);
+        const expectedSteps = Array.from({ length: ITERS / LOG_EVERY }, (_, i) => (i + 1) * LOG_EVERY);
+        for (const j of done.jobs) {
+          const series = store.metricSeries(j.runId!, 'G_L1', { maxPoints: 10_000 });
+          expect(series.points.map((p) => p.step)).toEqual(expectedSteps);
+          const r = store.getRun(j.runId!)!;
+          expect(r.host).toBe(hostname()); // recorded by the job, not by the server
+          expect((r.config.serve as { token: string }).token).toBe(''); // the token never lands in the database
+        }
+        const jobLog = readFileSync(join(done.sweepDir!, 'jobs', readdirSync(join(done.sweepDir!, 'jobs')).find((f) => f.startsWith('001-'))!), 'utf8');
+        expect(jobLog).toContain('SIGTERM from Slurm');
+
+        // `sweep status` merges the database with Slurm (no slurmdbd here: scontrol fallback, said so).
+        const status = await workbench(['sweep', 'status', sweepId, `tracking.db=${db}`]);
+        expect(status.out).toContain('Slurm:');
+        expect(status.out).toMatch(new RegExp(`${j1.slurmJobId}_1\\s+COMPLETED\\s+0\\s+finished\\s+finished`));
+        expect(status.out).toContain('sacct unavailable');
+      } finally {
+        store.close();
+      }
+    },
+    300_000,
+  );
+});
