@@ -43,13 +43,13 @@ export function registerLpips(program: Command): void {
 
   lpips
     .command('import')
-    .description("convert torchvision's AlexNet checkpoint (and optionally other lin weights) into the LPIPS folder")
-    .requiredOption('--alexnet <pth>', "torchvision's alexnet-owt-7be5be79.pth (https://download.pytorch.org/models/alexnet-owt-7be5be79.pth)")
+    .description("convert torchvision's AlexNet checkpoint (and/or replacement lin weights) into the LPIPS folder")
+    .option('--alexnet <pth>', "torchvision's alexnet-owt-7be5be79.pth (https://download.pytorch.org/models/alexnet-owt-7be5be79.pth)")
     .option('--lin-v0.0 <pth>', 'replacement v0.0 lin weights (default: the vendored lpips/weights/v0.0/alex.pth)')
     .option('--lin-v0.1 <pth>', 'replacement v0.1 lin weights (default: the vendored lpips/weights/v0.1/alex.pth)')
     .option('--dir <folder>', 'destination (default eval.lpips_dir: ~/.cache/bicyclegan-workbench/lpips, env WORKBENCH_LPIPS_DIR)')
     .argument('[overrides...]', 'config overrides, e.g. eval.lpips_dir=/data/lpips')
-    .action(async (overrides: string[], opts: { alexnet: string; 'lin-v0.0'?: string; 'lin-v0.1'?: string; dir?: string }) => {
+    .action(async (overrides: string[], opts: { alexnet?: string; 'lin-v0.0'?: string; 'lin-v0.1'?: string; dir?: string }) => {
       const settings = lpipsSettings(overrides);
       const dir = opts.dir ? resolveLpipsDir(opts.dir) : settings.dir;
       // commander camel-cases '--lin-v0.0' to 'linV0.0'; accept both spellings.
@@ -62,7 +62,8 @@ export function registerLpips(program: Command): void {
         asUserError(err);
       }
       for (const w of written) console.log(`wrote ${w}`);
-      console.log(`LPIPS ready in ${dir} (versions ${LPIPS_VERSIONS.join(', ')}); workbench eval will use it.`);
+      if (lpipsWeightSources('0.0', dir).alexnet) console.log(`LPIPS ready in ${dir} (versions ${LPIPS_VERSIONS.join(', ')}); workbench eval will use it.`);
+      else console.log(`LPIPS still needs its AlexNet trunk: workbench lpips import --alexnet <alexnet-owt-7be5be79.pth>`);
     });
 
   lpips

@@ -55,7 +55,7 @@ describe('LPIPS weight store', () => {
   it('stores imported lin files, which then take precedence over the vendored ones', () => {
     // Importing v0.1's lin weights under v0.0 must change v0.0's distance to the v0.1 lin result
     // (evidence the stored file is used); the input scaling still follows the version.
-    importLpipsWeights({ alexnet: `${LPIPS_FIXTURE_DIR}alex_features_random.pth`, linV00: `${LPIPS_FIXTURE_DIR}lin_v0.1_alex.pth`, dir });
+    expect(importLpipsWeights({ linV00: `${LPIPS_FIXTURE_DIR}lin_v0.1_alex.pth`, dir })).toEqual([join(dir, linFileName('0.0'))]);
     expect(existsSync(join(dir, linFileName('0.0')))).toBe(true);
     expect(lpipsWeightSources('0.0', dir).lin).toBe(join(dir, linFileName('0.0')));
     const pair = loadLpipsFixture().pairs[3];
@@ -68,9 +68,13 @@ describe('LPIPS weight store', () => {
 
   it('rejects files that are not AlexNet / LPIPS lin weights', () => {
     expect(() => importLpipsWeights({ alexnet: `${LPIPS_FIXTURE_DIR}lin_v0.0_alex.pth`, dir })).toThrow(/not an AlexNet checkpoint/);
-    expect(() =>
-      importLpipsWeights({ alexnet: `${LPIPS_FIXTURE_DIR}alex_features_random.pth`, linV01: `${LPIPS_FIXTURE_DIR}alex_features_random.pth`, dir }),
-    ).toThrow(LpipsWeightsError);
+    // A bad lin file is refused before the (slow) AlexNet conversion, and nothing is written.
+    const other = mkdtempSync(join(tmpdir(), 'lpips-bad-'));
+    expect(() => importLpipsWeights({ alexnet: `${LPIPS_FIXTURE_DIR}alex_features_random.pth`, linV01: `${LPIPS_FIXTURE_DIR}lin_v0.0_alex.pth.missing`, dir: other })).toThrow(/no such file/);
+    expect(() => importLpipsWeights({ linV01: `${LPIPS_FIXTURE_DIR}alex_features_random.pth`, dir: other })).toThrow(LpipsWeightsError);
+    expect(existsSync(join(other, ALEXNET_FILE))).toBe(false);
+    rmSync(other, { recursive: true });
+    expect(() => importLpipsWeights({ dir })).toThrow(/nothing to import/);
     expect(() => parseLpipsVersion('0.2')).toThrow(/unknown LPIPS version '0.2': use one of 0.0, 0.1/);
   });
 

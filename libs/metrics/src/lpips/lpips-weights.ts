@@ -93,7 +93,7 @@ export function lpipsFromStateDicts(version: LpipsVersion, trunk: StateDict, lin
 
 export interface LpipsImportOptions {
   /** torchvision's AlexNet checkpoint (`alexnet-owt-7be5be79.pth`) or any `features.*` state_dict. */
-  alexnet: string;
+  alexnet?: string;
   /** Optional replacement lin files (legacy or zip .pth); by default the vendored ones are used. */
   linV00?: string;
   linV01?: string;
@@ -101,22 +101,26 @@ export interface LpipsImportOptions {
   dir: string;
 }
 
-/** Converts the PyTorch files once into safetensors in `dir`; returns the files written. */
+/**
+ * Converts the given PyTorch files into safetensors in `dir`; returns the files written. Every
+ * input is read and checked before anything is written, so a bad file leaves the folder as it was.
+ */
 export function importLpipsWeights(opts: LpipsImportOptions): string[] {
-  const written: string[] = [];
-  const trunk = alexTrunkFromTorch(readPth(opts.alexnet));
-  const alexPath = join(opts.dir, ALEXNET_FILE);
-  writeSafetensors(alexPath, trunk, { source: resolve(opts.alexnet), layout: 'HWIO', what: 'AlexNet features.* for LPIPS' });
-  written.push(alexPath);
   const lins: Array<[LpipsVersion, string | undefined]> = [['0.0', opts.linV00], ['0.1', opts.linV01]];
+  if (opts.alexnet === undefined && lins.every(([, f]) => f === undefined)) {
+    throw new LpipsWeightsError('nothing to import: give --alexnet <alexnet-owt-7be5be79.pth> and/or --lin-v0.0/--lin-v0.1 <pth>');
+  }
+  const outputs: Array<[string, StateDict, Record<string, string>]> = [];
   for (const [version, file] of lins) {
     if (file === undefined) continue;
-    const lin = linFromTorch(readPth(file));
-    const p = join(opts.dir, linFileName(version));
-    writeSafetensors(p, lin, { source: resolve(file), version, what: 'LPIPS AlexNet lin weights' });
-    written.push(p);
+    outputs.push([join(opts.dir, linFileName(version)), linFromTorch(readPth(file)), { source: resolve(file), version, what: 'LPIPS AlexNet lin weights' }]);
   }
-  return written;
+  if (opts.alexnet !== undefined) {
+    const trunk = alexTrunkFromTorch(readPth(opts.alexnet));
+    outputs.unshift([join(opts.dir, ALEXNET_FILE), trunk, { source: resolve(opts.alexnet), layout: 'HWIO', what: 'AlexNet features.* for LPIPS' }]);
+  }
+  for (const [path, dict, meta] of outputs) writeSafetensors(path, dict, meta);
+  return outputs.map(([path]) => path);
 }
 
 /** Where each weight set of `version` would be read from (for messages and `lpips` status). */
