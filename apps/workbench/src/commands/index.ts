@@ -7,6 +7,7 @@ import { registerEval } from './eval.js';
 import { registerImportOfficial } from './import-official.js';
 import { registerInspect } from './inspect.js';
 import { registerLpips } from './lpips.js';
+import { registerRuns } from './runs.js';
 import { registerServe } from './serve.js';
 import { registerStart } from './start.js';
 import { registerSweep } from './sweep.js';
@@ -14,4 +15,4 @@ import { registerSync } from './sync.js';
 import { registerTable } from './table.js';
 import { registerTrain } from './train.js';
 
-export const commands: Array<(program: Command) => void> = [registerStart, registerBackend, registerConfig, registerTrain, registerData, registerServe, registerInspect, registerImportOfficial, registerSweep, registerEval, registerTable, registerLpips, registerSync];
+export const commands: Array<(program: Command) => void> = [registerStart, registerBackend, registerConfig, registerTrain, registerRuns, registerData, registerServe, registerInspect, registerImportOfficial, registerSweep, registerEval, registerTable, registerLpips, registerSync];

@@ -1,0 +1,108 @@
+// `workbench runs [overrides...]`: the runs in the tracking database, newest first, with their
+// state (stale heartbeats are marked `crashed` first) and how to continue one.
+//
+//   npx workbench runs
+//   npx workbench runs --status failed,crashed --method bicyclegan
+//   npx workbench runs --sweep sweep-20261128-084040-c6560f6c --json
+import type { Command } from 'commander';
+import { composeConfig, ConfigError } from '@workbench/config';
+import { openStore, RUN_STATUSES, type RunRow, type RunStatus } from '@workbench/tracking';
+import { UserError } from '../user-error.js';
+
+interface RunsOptions {
+  status?: string;
+  method?: string;
+  sweep?: string;
+  text?: string;
+  limit: number;
+  json?: boolean;
+}
+
+function parseStatuses(value: string | undefined): RunStatus[] | undefined {
+  if (!value) return undefined;
+  const statuses = value.split(',').map((s) => s.trim());
+  for (const s of statuses) {
+    if (!(RUN_STATUSES as readonly string[]).includes(s)) throw new UserError(`--status ${s}: use one or more of ${RUN_STATUSES.join(', ')} (comma-separated)`);
+  }
+  return statuses as RunStatus[];
+}
+
+function parseLimit(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UserError(`--limit ${value}: give a whole number >= 1`);
+  return n;
+}
+
+function formatDuration(ms: number): string {
+  const s = Math.round(ms / 1000);
+  if (s < 120) return `${s}s`;
+  if (s < 7200) return `${Math.round(s / 60)}m`;
+  return `${(s / 3600).toFixed(1)}h`;
+}
+
+/** One table row per run; the reason column shows why a run failed, crashed or was killed. */
+export function formatRunsTable(runs: RunRow[]): string {
+  const header = ['id', 'status', 'method', 'name', 'started', 'time', 'reason'];
+  const rows = runs.map((r) => [
+    r.id,
+    r.status,
+    r.method,
+    r.name,
+    new Date(r.startedAt).toISOString().slice(0, 16).replace('T', ' '),
+    formatDuration(r.durationMs),
+    r.status === 'finished' || r.status === 'running' ? '' : (r.exitReason ?? '').split('\n')[0].slice(0, 60),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+export function registerRuns(program: Command): void {
+  program
+    .command('runs')
+    .description('list the runs in the tracking database (newest first), with status and the reason a run stopped')
+    .argument('[overrides...]', 'tracking.db=<file>')
+    .option('--status <list>', `only these states, comma-separated (${RUN_STATUSES.join(', ')})`)
+    .option('--method <name>', 'only this method')
+    .option('--sweep <id>', 'only the runs of this sweep')
+    .option('--text <s>', 'substring of id, name, method, tags or notes')
+    .option('-n, --limit <n>', 'how many', parseLimit, 50)
+    .option('--json', 'print the runs as JSON (with their resolved configs)')
+    .action((overrides: string[], opts: RunsOptions) => {
+      let db: string;
+      try {
+        db = composeConfig({ overrides }).config.tracking.db;
+      } catch (err) {
+        if (err instanceof ConfigError) throw new UserError(err.message);
+        throw err;
+      }
+      const store = openStore(db);
+      try {
+        const { runs, total } = store.listRuns({
+          status: parseStatuses(opts.status),
+          method: opts.method,
+          sweepId: opts.sweep,
+          text: opts.text,
+          sort: 'createdAt',
+          order: 'desc',
+          limit: opts.limit,
+          includeConfig: Boolean(opts.json),
+        });
+        if (opts.json) {
+          console.log(JSON.stringify({ total, runs }, null, 2));
+          return;
+        }
+        if (total === 0) {
+          console.log(`no runs in ${store.path} match: train one with 'workbench train' (see --help)`);
+          return;
+        }
+        console.log(formatRunsTable(runs));
+        if (total > runs.length) console.log(`(${total - runs.length} more: --limit ${total})`);
+        if (runs.some((r) => r.status === 'crashed' || r.status === 'killed')) {
+          console.log("continue a crashed or killed run from its last checkpoint: workbench train resume=<id>");
+        }
+      } finally {
+        store.close();
+      }
+    });
+}
