@@ -125,33 +125,51 @@ export async function trainRun(input: ResolvedConfig, opts: TrainRunOptions): Pr
   const spec = methodSpec(config.method);
   const t = config.train;
   const stream = opts.stream ?? process.stderr;
-  const logFile = join(runDir, 'train.log');
-  mkdirSync(runDir, { recursive: true });
-  const note = (line: string): void => appendFileSync(logFile, `${new Date().toISOString()} ${line}\n`);
 
-  if (resuming) {
-    await store.resumeRun(runId);
-    note(`resume requested (pid ${process.pid})`);
-  } else {
-    writeFileSync(join(runDir, 'config.yaml'), stringify(config, { lineWidth: 0 }));
-    writeFileSync(join(runDir, 'overrides.yaml'), stringify(opts.overrides ?? []));
-    const git = gitInfo();
-    await store.createRun({
-      id: runId,
-      method: config.method,
-      config: config as unknown as Record<string, unknown>,
-      seed: config.seed,
-      ...(config.name ? { name: config.name } : {}),
-      gitCommit: git.commit,
-      gitDirty: git.dirty,
-      backend: opts.backend ?? tf.getBackend(),
-      packageVersions: packageVersions(),
-      command: opts.command ?? null,
-      runDir,
-      sweepId: config.sweep?.id || null,
-      jobId: config.sweep?.job || null,
-    });
-    note(`run ${runId} created: method ${config.method}, backend ${opts.backend ?? tf.getBackend()}`);
+  // What a bad config can break happens before the run is recorded: a wrong data.root or an
+  // impossible crop size is a user error, not a failed run.
+  const dataset = await createDataset(config.data, 'train');
+  const probe = new EpochBatches(dataset, { batchSize: t.batch_size, seed: config.seed });
+  const perEpoch = probe.batchesPerEpoch;
+  probe.close();
+  const displaySet = await openDisplaySet(config);
+  const nets = buildMethodNetworks(spec, { model: config.model, data: config.data }, config.seed);
+  const optimizers = buildOptimizers(nets, t);
+  const disposables: Array<{ dispose(): void }> = [nets, ...Object.values(optimizers)];
+  const disposeAll = (): void => {
+    for (const d of disposables) d.dispose();
+  };
+  const logFile = join(runDir, 'train.log');
+  const note = (line: string): void => appendFileSync(logFile, `${new Date().toISOString()} ${line}\n`);
+  try {
+    mkdirSync(runDir, { recursive: true });
+    if (resuming) {
+      await store.resumeRun(runId);
+      note(`resume requested (pid ${process.pid})`);
+    } else {
+      writeFileSync(join(runDir, 'config.yaml'), stringify(config, { lineWidth: 0 }));
+      writeFileSync(join(runDir, 'overrides.yaml'), stringify(opts.overrides ?? []));
+      const git = gitInfo();
+      await store.createRun({
+        id: runId,
+        method: config.method,
+        config: config as unknown as Record<string, unknown>,
+        seed: config.seed,
+        ...(config.name ? { name: config.name } : {}),
+        gitCommit: git.commit,
+        gitDirty: git.dirty,
+        backend: opts.backend ?? tf.getBackend(),
+        packageVersions: packageVersions(),
+        command: opts.command ?? null,
+        runDir,
+        sweepId: config.sweep?.id || null,
+        jobId: config.sweep?.job || null,
+      });
+      note(`run ${runId} created: method ${config.method}, backend ${opts.backend ?? tf.getBackend()}`);
+    }
+  } catch (err) {
+    disposeAll();
+    throw err;
   }
 
   opts.onStart?.({ runId, runDir, resumed: resuming });
@@ -171,26 +189,19 @@ export async function trainRun(input: ResolvedConfig, opts: TrainRunOptions): Pr
   }
   opts.signal?.addEventListener('abort', onAbort);
 
-  const nets = buildMethodNetworks(spec, { model: config.model, data: config.data }, config.seed);
-  const optimizers = buildOptimizers(nets, t);
   const writer = store.metricWriter(runId);
-  const disposables: Array<{ dispose(): void }> = [nets, ...Object.values(optimizers)];
   let step = 0;
   let totalSteps = 0;
   let itPerSec = 0;
   let lastCheckpoint: string | undefined;
   let progress = createProgress('none', { total: 1, start: 0, every: 1 });
-  const finish = (status: RunEndStatus, reason?: string): TrainRunResult => {
-    store.finishRun(runId, status, reason ?? null);
+  const finish = async (status: RunEndStatus, reason?: string): Promise<TrainRunResult> => {
+    await store.finishRun(runId, status, reason ?? null);
     note(`${status}${reason ? `: ${reason}` : ''} at step ${step}`);
     return { runId, runDir, status, ...(reason ? { reason } : {}), step, totalSteps, itPerSec, ...(lastCheckpoint ? { lastCheckpoint } : {}) };
   };
 
   try {
-    const dataset = await createDataset(config.data, 'train');
-    const batches0 = new EpochBatches(dataset, { batchSize: t.batch_size, seed: config.seed });
-    const perEpoch = batches0.batchesPerEpoch;
-    batches0.close();
     totalSteps = t.iters > 0 ? t.iters : (t.niter + t.niter_decay) * perEpoch;
     const schedule = { lr: t.lr, niter: t.niter, niterDecay: t.niter_decay };
     const lrAt = (s: number): number => (t.iters > 0 ? lrForIteration(s, totalSteps, schedule) : lrForEpoch(Math.floor(s / perEpoch), schedule));
@@ -213,7 +224,6 @@ export async function trainRun(input: ResolvedConfig, opts: TrainRunOptions): Pr
     const batches = new EpochBatches(dataset, { batchSize: t.batch_size, seed: config.seed, start: position });
 
     // Fixed display inputs and z for the image grids.
-    const displaySet = await openDisplaySet(config);
     const nDisplay = Math.min(4, displaySet.size);
     const displayBatch = await loadBatch(displaySet, Array.from({ length: nDisplay }, (_, i) => i));
     const display = { A: displayBatch.A, B: displayBatch.B };
@@ -245,13 +255,13 @@ export async function trainRun(input: ResolvedConfig, opts: TrainRunOptions): Pr
       };
       const dir = await saveCheckpoint(runDir, trainedNets, optimizers, state);
       lastCheckpoint = dir;
-      store.addArtifact(runId, { kind: 'checkpoint', path: relative(runDir, dir), step });
+      await store.addArtifact(runId, { kind: 'checkpoint', path: relative(runDir, dir), step });
       note(`checkpoint ${relative(runDir, dir)}`);
     };
     const grid = async (): Promise<void> => {
       const rel = join('images', `${checkpointDirName(step)}.png`);
       await writeTrainingGrid(join(runDir, rel), nets, display, displayZ, `${runId} ${spec.name} step ${step}`);
-      store.addArtifact(runId, { kind: 'train_grid', path: rel, step });
+      await store.addArtifact(runId, { kind: 'train_grid', path: rel, step });
     };
 
     progress = createProgress(opts.progress ?? 'auto', { total: totalSteps, start: step, every: Math.max(t.log_every, 1), stream, label: spec.name });
@@ -315,25 +325,25 @@ export async function trainRun(input: ResolvedConfig, opts: TrainRunOptions): Pr
     await writer.close();
     if (stopReason !== undefined) {
       if (lastCheckpoint === undefined || !lastCheckpoint.endsWith(checkpointDirName(step))) await checkpoint();
-      return finish('killed', `${stopReason === 'abort' ? 'stopped' : stopReason} at step ${step}`);
+      return await finish('killed', `${stopReason === 'abort' ? 'stopped' : stopReason} at step ${step}`);
     }
-    return finish('finished');
+    return await finish('finished');
   } catch (err) {
     progress.stop();
     await writer.close().catch(() => undefined);
     if (err instanceof NonFiniteLossError) {
       const kept = lastCheckpoint ? `last good checkpoint ${relative(runDir, lastCheckpoint)}` : 'no checkpoint was written yet';
-      return finish('failed', `non-finite loss: ${err.lossKey} = ${err.value} at step ${step + 1} (update not applied; ${kept})`);
+      return await finish('failed', `non-finite loss: ${err.lossKey} = ${err.value} at step ${step + 1} (update not applied; ${kept})`);
     }
     const message = err instanceof Error ? err.message : String(err);
     if (err instanceof Error && err.stack) note(err.stack);
-    return finish('failed', message);
+    return await finish('failed', message);
   } finally {
     if (opts.handleSignals !== false) {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
     }
     opts.signal?.removeEventListener('abort', onAbort);
-    for (const d of disposables) d.dispose();
+    disposeAll();
   }
 }

@@ -15,12 +15,13 @@ import { Comparison, decode, FIXTURE_ROOT, nhwc, readTrainFixture, sums } from '
 const CONFIGS = process.env['FIXTURE_CONFIGS']?.split(',') ?? ['all_resnet_nz8', 'input_conv_nz8', 'input_resnet_nz8', 'all_conv_nz8', 'all_resnet_nz2'];
 /**
  * all_resnet_nz2 is the configuration the fixture README (section 8) calls rounding-sensitive: the
- * gradient reaching z_encoded cancels to rounding level. On the `cpu` backend every number is
- * inside its tol (worst |diff|/tol 0.21, measured); on `wasm` (different summation order in
- * XNNPACK and our backprop kernels) iteration-1 gradients of E's logvar head and of one 2×2-level
- * G up-conv land at up to 4.7× tol, and parameter deltas follow them. Losses, GAN terms, tensors
- * and images stay strict there; gradients and deltas are held to 10× tol so a real regression
- * (the deliberate mistakes of README section 7 are caught by ×43 to ×5.6e7) still fails.
+ * gradient reaching z_encoded is a spatial sum of an almost zero-mean map (z is tiled over every
+ * level), so its float32 value depends on the summation order. On the `cpu` backend every number
+ * is inside its tol (worst |diff|/tol 0.21, measured); on `wasm` that sum comes out ~6 % larger
+ * (its Sum kernel adds in another order), which scales all of E's iteration-1 gradients by ~6 %
+ * and the z-channel weight gradients of G by ~1 % (up to 4.7× tol); the parameter deltas follow.
+ * Losses, GAN terms, tensors and images stay strict there; gradients and deltas are held to
+ * 10× tol, so a real mistake (README section 7: caught at ×43 to ×5.6e7) still fails.
  */
 const LOOSE_ON_WASM = new Set(['all_resnet_nz2']);
 const NETS: NetName[] = ['G', 'E', 'D', 'D2'];

@@ -11,6 +11,8 @@ import { BackendError, describeBackend, initBackend } from '@workbench/backend';
 import { composeConfig, formatConfig, schemaHelp } from '@workbench/config';
 import { TrackingInputError } from '@workbench/tracking';
 import { RemoteTrackingError } from '@workbench/remote-tracking';
+import { DataError } from '@workbench/data';
+import { ModelOptionsError } from '@workbench/models';
 import { CheckpointError, TrainError, trainRun } from '@workbench/training';
 import { UserError } from '../user-error.js';
 import { withConfigErrors } from './config.js';
@@ -86,7 +88,8 @@ export function registerTrain(program: Command): void {
             console.log(`run dir: ${runDir}`);
           },
         }).catch((err: unknown) => {
-          if (err instanceof TrainError || err instanceof TrackingInputError || err instanceof CheckpointError || err instanceof RemoteTrackingError) throw new UserError(err.message);
+          const userMistake = [TrainError, TrackingInputError, CheckpointError, RemoteTrackingError, DataError, ModelOptionsError].some((cls) => err instanceof cls);
+          if (userMistake) throw new UserError((err as Error).message);
           throw err;
         });
         console.log(`run ${result.runId} ${result.status}${result.reason ? `: ${result.reason}` : ''}`);
