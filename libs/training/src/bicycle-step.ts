@@ -9,7 +9,7 @@
 // numbers; every tensor it makes is disposed before it returns.
 import * as tf from '@tensorflow/tfjs';
 import type { Adam } from './adam.js';
-import { ganTerms, type GanMode } from './gan-terms.js';
+import { ganLossPerScale, klLoss, l1Loss, latentL1Loss, type GanMode } from '@workbench/losses';
 import { splitsBatch, type LambdaKey, type LossKey, type MethodSpec, type NetName } from './methods.js';
 import type { ParamOwner, TrainNetworks } from './networks.js';
 
@@ -63,6 +63,12 @@ export class NonFiniteLossError extends Error {
   ) {
     super(`loss ${lossKey} is ${value}`);
   }
+}
+
+/** The official GANLoss call: per-scale terms and their left-to-right sum (both kept for the logs). */
+function ganTerms(predictions: tf.Tensor4D[], targetIsReal: boolean, mode: GanMode): { total: tf.Scalar; perScale: tf.Scalar[] } {
+  const perScale = ganLossPerScale(predictions, targetIsReal, mode);
+  return { total: perScale.slice(1).reduce((acc, s): tf.Scalar => acc.add(s), perScale[0]!), perScale };
 }
 
 /** Variables of several networks, with a way back from tfjs's variable name to (net, key). */
@@ -178,14 +184,13 @@ export function bicycleStep(
           lossParts.push(loss);
         }
         if (spec.imageL1 !== null) {
-          const loss = keep(fakeOf(spec.imageL1).sub(B1).abs().mean().mul(lambdas.lambda_L1) as tf.Scalar);
+          const loss = keep(l1Loss(fakeOf(spec.imageL1), B1).mul(lambdas.lambda_L1) as tf.Scalar);
           gScalars.push(['G_L1', loss]);
           lossParts.push(loss);
         }
         if (spec.kl) {
-          // official: sum(-(mu² + exp(logvar)) + 1 + logvar) · (−0.5) · lambda_kl: a sum, not a mean
-          const klElement = mu!.square().add(logvar!.exp()).neg().add(1).add(logvar!);
-          const loss = keep(klElement.sum().mul(-0.5).mul(lambdas.lambda_kl) as tf.Scalar);
+          // a sum over batch and dims, not a mean (official)
+          const loss = keep(klLoss(mu!, logvar!).mul(lambdas.lambda_kl) as tf.Scalar);
           gScalars.push(['kl', loss]);
           lossParts.push(loss);
         }
@@ -197,7 +202,7 @@ export function bicycleStep(
         if (spec.latentL1 !== null) {
           // Only the mean head: a point estimate (official, issue #14). frozen: z_L1 trains G only.
           mu2 = E!.apply(fakeRandom!, { frozen: spec.latentL1 === 'G', training: cfg.training }).mu;
-          const loss = keep(mu2.sub(zRandom!).abs().mean().mul(lambdas.lambda_z) as tf.Scalar);
+          const loss = keep(latentL1Loss(mu2, zRandom!).mul(lambdas.lambda_z) as tf.Scalar);
           gScalars.push(['z_L1', loss]);
           total = total.add(loss) as tf.Scalar;
         }

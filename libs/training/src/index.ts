@@ -4,7 +4,6 @@ export * from './lr-schedule.js';
 export * from './rng.js';
 export * from './methods.js';
 export * from './networks.js';
-export * from './gan-terms.js';
 export * from './bicycle-step.js';
 export * from './build-networks.js';
 export * from './checkpoint.js';
