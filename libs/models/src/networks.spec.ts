@@ -161,3 +161,15 @@ describe('option errors', () => {
     expect(() => n.D.apply(tf.zeros([1, 256, 256, 3]))).toThrow(/built shape-only/);
   });
 });
+
+describe('building and disposing networks', () => {
+  it('holds exactly one tensor per variable, and dispose frees them all', () => {
+    const before = tf.memory().numTensors;
+    const n = buildNetworks(tiny, { seed: 3 });
+    const nets = Object.values(n).filter((x) => x !== undefined);
+    const variables = nets.reduce((sum, net) => sum + net.params().size + (net.buffers?.().size ?? 0), 0);
+    expect(tf.memory().numTensors - before).toBe(variables);
+    for (const net of nets) net.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});

@@ -69,7 +69,10 @@ export class ParamStore {
         case 'zeros':
           break;
       }
-      this.vars.set(s.key, tf.variable(tf.tensor(data, s.shape, 'float32'), s.trainable, `${this.uid}/${s.key}`));
+      // tf.variable copies its initial value: dispose the temporary so that building leaks nothing.
+      const initial = tf.tensor(data, s.shape, 'float32');
+      this.vars.set(s.key, tf.variable(initial, s.trainable, `${this.uid}/${s.key}`));
+      initial.dispose();
     }
     this.allocated = true;
   }
