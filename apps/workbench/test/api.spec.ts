@@ -111,6 +111,25 @@ describe('runs', () => {
     expect((await get('/api/runs/nope')).status).toBe(404);
   });
 
+  it('edits name, tags and notes (validated, JSON only) and tails train.log', async () => {
+    const patch = (body: unknown, type = 'application/json') => get('/api/runs/run-cvae_gan-s1', { method: 'PATCH', body: JSON.stringify(body), headers: { 'content-type': type } });
+    const ok = await patch({ name: 'cvae best', tags: ['keep', ' keep ', 'paper'], notes: 'use for Fig. 3' });
+    expect(ok.status).toBe(200);
+    const { run } = await ok.json();
+    expect(run.name).toBe('cvae best');
+    expect(run.tags).toEqual(['keep', 'paper']);
+    expect(run.notes).toBe('use for Fig. 3');
+    expect((await patch({ tags: 'keep' })).status).toBe(400);
+    expect((await patch({ name: 'x'.repeat(201) })).status).toBe(400);
+    expect((await patch({ name: 'x' }, 'text/plain')).status).toBe(415);
+    expect((await json('/api/runs?tag=paper')).items.map((r: { id: string }) => r.id)).toEqual(['run-cvae_gan-s1']);
+    const log = await json('/api/runs/run-cvae_gan-s1/log?tail=5');
+    expect(log.exists).toBe(true);
+    expect(log.lines).toHaveLength(5);
+    expect(log.lines[4]).toMatch(/^step 1495 loss_G_L1 /);
+    expect((await json('/api/runs/run-live/log')).exists).toBe(false);
+  });
+
   it('downsamples long series on the server and keeps the envelope', async () => {
     const full = await json('/api/runs/run-bicyclegan-s0/metrics?keys=loss_D&points=5000');
     const small = await json('/api/runs/run-bicyclegan-s0/metrics?keys=loss_D&points=20');

@@ -3,6 +3,7 @@
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '@workbench/tracking';
 import { startServer } from '../src/server/index.js';
@@ -125,7 +126,19 @@ describe('run page', () => {
       (s as HTMLInputElement).value = '3';
       s.dispatchEvent(new Event('input'));
     });
+    expect(await page.locator('#run-log').textContent()).toMatch(/step 1495 loss_G_L1/);
     await shot('run');
+  });
+
+  it('edits the run name and tags in place; HTML in them stays text', async () => {
+    await open('#/run/run-failed', 'run');
+    await page.click('#edit-run');
+    await page.fill('#edit-name', '<b>renamed</b>');
+    await page.fill('#edit-tags', 'keep, <i>x</i>');
+    await page.click('#edit-save');
+    await page.waitForFunction(() => document.querySelector('.run-title')?.textContent === '<b>renamed</b>');
+    expect(await page.locator('h1 b').count()).toBe(0);
+    expect(await page.locator('.kv .tag').allTextContents()).toEqual(['keep', '<i>x</i>']);
   });
 
   it('updates a running run live, without a reload', async () => {
@@ -188,6 +201,11 @@ describe('latent explorer', () => {
     await page.waitForFunction(() => Array.from(document.querySelectorAll('#explorer-samples img')).every((i) => (i as HTMLImageElement).naturalWidth === 32));
     await page.click('button:has-text("slerp A → B")');
     await page.waitForFunction(() => document.querySelectorAll('#explorer-interp img').length === 8, undefined, { timeout: 20_000 });
+    // A guide image: uploaded, encoded by E, its z drawn as a new sample.
+    const guide = await sharp({ create: { width: 40, height: 40, channels: 3, background: { r: 230, g: 200, b: 20 } } }).png().toBuffer();
+    await page.setInputFiles('input[type=file]', { name: 'guide.png', mimeType: 'image/png', buffer: guide });
+    await page.waitForFunction(() => Array.from(document.querySelectorAll('#explorer-samples figcaption')).some((c) => c.textContent === 'guide'), undefined, { timeout: 20_000 });
+    expect(await page.locator('#explorer-samples img').count()).toBe(9);
     await shot('explorer');
   });
 });

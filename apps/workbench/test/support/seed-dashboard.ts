@@ -70,6 +70,7 @@ async function writeGrids(store: TrackingStore, runId: string, runDir: string, d
 /** A real checkpoint folder of the run's (tiny) G and E, as the trainer writes it. */
 function writeCheckpoint(runDir: string, config: Record<string, unknown>, step: number): void {
   const data = config.data as DataConfig;
+  // Weights at their official initialisation (untrained): outputs are near-grey.
   const opts = { ...(config.model as object), cropSize: data.crop_size, inputNc: data.input_nc, outputNc: data.output_nc } as ModelOptions;
   const nets = buildNetworks(opts, { seed: 1, withD2: false });
   const dir = path.join(runDir, 'checkpoints', `step-${String(step).padStart(7, '0')}`);
@@ -132,6 +133,7 @@ export async function seedDashboard(dir: string, opts: { steps?: number; now?: n
     store.finishRun(id, 'finished', null, startedAt + (steps + 30) * 1000);
     store.updateSweepJob(sweep.id, `job-${index}`, { status: 'finished', runId: id, attempts: 1 });
     if (index === 0) writeCheckpoint(runDir, config, steps);
+    writeFileSync(path.join(runDir, 'train.log'), Array.from({ length: 300 }, (_, k) => `step ${k * 5} loss_G_L1 ${curve('loss_G_L1', k * 5, j.seed, 0).toFixed(4)}`).join('\n') + '\n');
     sweepRunIds.push(id);
   }
   store.updateSweep(sweep.id, { status: 'finished' });

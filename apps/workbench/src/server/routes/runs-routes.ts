@@ -1,11 +1,11 @@
 // /api/runs: the runs table (filters, sort, pagination), groups ignoring the seed, one run's
 // detail, its metric series, image grids, checkpoints and files.
 import express, { type Router } from 'express';
-import { readdirSync, statSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { RunRow } from '@workbench/tracking';
 import { evalValues, groupPage, groupStats, lastValues } from '../group-stats.js';
-import { notFound } from '../http-error.js';
+import { badRequest, notFound } from '../http-error.js';
 import { int, list, parseRunFilter, parseRunQuery, str } from '../query-params.js';
 import { runFolder } from '../run-folder.js';
 import { finiteOrNull, groupView, pageColumns, summarizeRuns } from '../run-views.js';
@@ -98,6 +98,50 @@ export function runsRouter(ctx: ServerContext): Router {
       foolingRate: { ...fr, rate: finiteOrNull(fr.rate) },
       checkpoints: checkpoints(ctx, run),
     });
+  });
+
+  // Edit what a researcher annotates: name, tags, notes (W&B-style). JSON only (see security.ts).
+  r.patch('/:id', express.json({ limit: '64kb' }), (req, res) => {
+    const run = getRunOr404(ctx, req.params.id);
+    const b = (req.body ?? {}) as { name?: unknown; tags?: unknown; notes?: unknown };
+    if (b.name !== undefined && (typeof b.name !== 'string' || b.name.length > 200)) throw badRequest('name must be a string of at most 200 characters');
+    if (b.tags !== undefined && (!Array.isArray(b.tags) || b.tags.length > 50 || !b.tags.every((t) => typeof t === 'string' && t.trim() !== '' && t.length <= 100))) {
+      throw badRequest('tags must be a list of at most 50 non-empty strings of at most 100 characters');
+    }
+    if (b.notes !== undefined && b.notes !== null && (typeof b.notes !== 'string' || b.notes.length > 10_000)) throw badRequest('notes must be a string of at most 10000 characters (or null)');
+    store.write(() => {
+      if (typeof b.name === 'string') store.renameRun(run.id, b.name.trim());
+      if (Array.isArray(b.tags)) store.setTags(run.id, [...new Set((b.tags as string[]).map((t) => t.trim()))]);
+      if (b.notes !== undefined) store.setNotes(run.id, (b.notes as string | null) || null);
+    });
+    ctx.notifyChange([run.id]);
+    res.json({ run: store.getRun(run.id) });
+  });
+
+  // The end of the run's train.log (the trainer's own log file), for the run page.
+  r.get('/:id/log', (req, res) => {
+    const run = getRunOr404(ctx, req.params.id);
+    const lines = int(req.query, 'tail', 200, 1, 5000);
+    let file: string;
+    try {
+      file = resolveInside(runFolder(run, ctx.folders), 'train.log');
+    } catch {
+      res.json({ runId: run.id, exists: false, lines: [] });
+      return;
+    }
+    const size = statSync(file).size;
+    const bytes = Math.min(size, 256 * 1024);
+    const buf = Buffer.alloc(bytes);
+    const fd = openSync(file, 'r');
+    try {
+      readSync(fd, buf, 0, bytes, size - bytes);
+    } finally {
+      closeSync(fd);
+    }
+    const all = buf.toString('utf8').split('\n');
+    if (bytes < size) all.shift(); // a partial first line
+    if (all.at(-1) === '') all.pop();
+    res.json({ runId: run.id, exists: true, bytes: size, lines: all.slice(-lines) });
   });
 
   r.get('/:id/metrics', (req, res) => {

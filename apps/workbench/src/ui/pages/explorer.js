@@ -111,11 +111,12 @@ export async function render(main, params, ctx) {
 
   function buildSliders() {
     mount(slidersHost, zCurrent.map((v, d) => {
-      const val = h('span', { class: 'mono' }, v.toFixed(2));
+      const show = (x) => (Math.abs(x) < 0.005 ? 0 : x).toFixed(2);
+      const val = h('span', { class: 'mono' }, show(v));
       const s = h('input', { type: 'range', min: -3, max: 3, step: 0.05, value: v });
       s.addEventListener('input', () => {
         zCurrent[d] = Number(s.value);
-        val.textContent = zCurrent[d].toFixed(2);
+        val.textContent = show(zCurrent[d]);
         scheduleSlider();
       });
       return h('label', null, `z${d}`, s, val);

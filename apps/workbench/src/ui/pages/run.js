@@ -22,8 +22,12 @@ export async function render(main, params, ctx) {
   const imagesHost = h('div', { id: 'images' });
   const evalHost = h('div');
   const ckptHost = h('div');
+  const logHost = h('pre', { class: 'log', id: 'run-log' }, '');
+  const titleEl = h('span', { class: 'run-title' }, r.name || r.id);
+  const editHost = h('div', { class: 'card edit-card', hidden: true });
 
   const renderHeader = (d) => {
+    titleEl.textContent = d.run.name || d.run.id;
     mount(headerStatus, statusBadge(d.run.status, d.run.exitReason));
     mount(infoHost, info(d));
     mount(evalHost, evalTable(d));
@@ -52,8 +56,9 @@ export async function render(main, params, ctx) {
 
   mount(
     main,
-    h('h1', null, h('span', { class: 'run-title' }, r.name || r.id), headerStatus, h('span', { class: 'muted small mono' }, r.id)),
+    h('h1', null, titleEl, headerStatus, h('span', { class: 'muted small mono' }, r.id)),
     h('div', { class: 'toolbar' },
+      h('button', { class: 'btn small', type: 'button', id: 'edit-run', onclick: () => openEditor() }, 'edit name, tags, notes'),
       h('a', { class: 'btn small', href: `#/runs?groupKey=${encodeURIComponent(r.groupKey)}` }, 'other seeds of this config'),
       h('a', { class: 'btn small', href: `#/explorer?run=${encodeURIComponent(r.id)}` }, 'latent explorer'),
       h('a', { class: 'btn small', href: `#/realism?run=${encodeURIComponent(r.id)}` }, 'realism study'),
@@ -61,6 +66,7 @@ export async function render(main, params, ctx) {
     ),
     h('div', { class: 'row' }, h('div', { class: 'card', style: { flex: '1 1 520px' } }, infoHost),
       h('div', { class: 'card', style: { flex: '1 1 420px' } }, h('h2', { style: { marginTop: 0 } }, 'Reproduce ', copyBtn), h('pre', { class: 'command' }, r.command ?? 'no command recorded'))),
+    editHost,
     h('h2', null, 'Curves'),
     curvesHost,
     h('h2', null, 'Image grids'),
@@ -70,7 +76,45 @@ export async function render(main, params, ctx) {
       h('div', { style: { flex: '1 1 420px' } }, h('h2', null, 'Checkpoints'), ckptHost)),
     h('h2', null, 'Resolved config ', cfgFilter),
     h('div', { class: 'card config-tree' }, h('table', { class: 'data' }, cfgBody)),
+    h('h2', null, 'train.log ', h('span', { class: 'muted small' }, '(last 200 lines)')),
+    logHost,
   );
+
+  let current = detail;
+  function openEditor() {
+    const run = current.run;
+    const name = h('input', { type: 'text', value: run.name, size: 40, id: 'edit-name' });
+    const tags = h('input', { type: 'text', value: run.tags.join(', '), size: 40, id: 'edit-tags', placeholder: 'comma-separated' });
+    const notes = h('textarea', { rows: 3, cols: 60, id: 'edit-notes' });
+    notes.value = run.notes ?? '';
+    const msg = h('span', { class: 'muted small' });
+    const save = async () => {
+      try {
+        const res = await api(`/api/runs/${encodeURIComponent(id)}`, {
+          method: 'PATCH',
+          body: { name: name.value, tags: tags.value.split(',').map((t) => t.trim()).filter(Boolean), notes: notes.value.trim() || null },
+        });
+        current = { ...current, run: res.run };
+        renderHeader(current);
+        editHost.hidden = true;
+      } catch (err) {
+        msg.textContent = err.message;
+      }
+    };
+    mount(editHost,
+      h('div', { class: 'edit-grid' }, h('label', null, 'name'), name, h('label', null, 'tags'), tags, h('label', null, 'notes'), notes),
+      h('div', { class: 'toolbar', style: { marginTop: '8px' } },
+        h('button', { class: 'btn primary', type: 'button', id: 'edit-save', onclick: save }, 'save'),
+        h('button', { class: 'btn', type: 'button', onclick: () => { editHost.hidden = true; } }, 'cancel'), msg));
+    editHost.hidden = false;
+  }
+
+  async function loadLog() {
+    const d = await api(url(`/api/runs/${encodeURIComponent(id)}/log`, { tail: 200 }));
+    if (!ctx.alive()) return;
+    logHost.textContent = d.exists ? d.lines.join('\n') || '(empty)' : 'no train.log in the run folder';
+    logHost.scrollTop = logHost.scrollHeight;
+  }
   renderHeader(detail);
 
   // Curves: one card per metric key; updated in place on live changes.
@@ -93,16 +137,18 @@ export async function render(main, params, ctx) {
   }
   const stepper = imageStepper([{ label: r.name || r.id, runId: r.id }], ctx);
   mount(imagesHost, stepper.el);
-  await Promise.all([loadCurves().catch((e) => mount(curvesHost, notice(e.message, 'error'))), stepper.load()]);
+  await Promise.all([loadCurves().catch((e) => mount(curvesHost, notice(e.message, 'error'))), stepper.load(), loadLog().catch(() => {})]);
 
   ctx.onChange(async (ev) => {
     if (!ev.global && !ev.runIds?.includes(id)) return;
     try {
       const d = await api(`/api/runs/${encodeURIComponent(id)}`);
       if (!ctx.alive()) return;
+      current = d;
       renderHeader(d);
       await loadCurves();
       await stepper.load();
+      await loadLog();
     } catch {
       /* keep the last view; the live dot shows the connection state */
     }
