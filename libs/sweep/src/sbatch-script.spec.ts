@@ -1,0 +1,109 @@
+// The generated sbatch script: directives from launcher.* options, and the per-task supervisor
+// run for real with bash (as Slurm would run it, SLURM_* variables set by hand): it runs the
+// right job, records the exit code, survives Slurm's SIGTERM to record 143, and turns the
+// time-limit warning (USR1) into SIGTERM for the run.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { arraySpec, buildSbatchScript, shellQuote, type SlurmOptions } from './sbatch-script.js';
+import { mergeStatus } from './slurm-launcher.js';
+
+const base: SlurmOptions = { partition: '', time: '', cpus_per_task: 1, gpus_per_task: 0, mem: '', max_parallel: 0, extra: [] };
+let dir: string;
+beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'sbatch-'))));
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('sbatch script', () => {
+  it('array ranges, throttle and quoting', () => {
+    expect(arraySpec([0, 1, 2, 3])).toBe('0-3');
+    expect(arraySpec([5, 1, 2, 9, 3, 10], 2)).toBe('1-3,5,9-10%2');
+    expect(arraySpec([4], 3)).toBe('4%3');
+    expect(shellQuote('model.nz=8')).toBe('model.nz=8');
+    expect(shellQuote("name=it's a run")).toBe(`'name=it'\\''s a run'`);
+    expect(shellQuote('$(rm -rf /)')).toBe(`'$(rm -rf /)'`);
+  });
+
+  it('directives follow launcher.* (partition, time + checkpoint warning, gpus, mem, extra lines)', () => {
+    const script = buildSbatchScript({
+      sweepId: 'sweep-x',
+      tasks: [0, 1, 2, 5].map((index) => ({ index, argv: ['node', 'wb.js', 'train', `seed=${index}`], logPath: `/s/jobs/${index}.log` })),
+      cwd: '/work',
+      slurmDir: '/s/slurm',
+      options: { ...base, partition: 'gpu', time: '04:00:00', gpus_per_task: 1, mem: '16G', max_parallel: 2, extra: ['--account=lab', '#SBATCH --qos=high'] },
+    });
+    for (const line of [
+      '#SBATCH --job-name=wb-sweep-x',
+      '#SBATCH --array=0-2,5%2',
+      '#SBATCH --output=/s/slurm/slurm-%A_%a.out',
+      '#SBATCH --chdir=/work',
+      '#SBATCH --cpus-per-task=1',
+      '#SBATCH --gpus-per-task=1',
+      '#SBATCH --partition=gpu',
+      '#SBATCH --time=04:00:00',
+      '#SBATCH --signal=B:USR1@120',
+      '#SBATCH --mem=16G',
+      '#SBATCH --account=lab',
+      '#SBATCH --qos=high',
+    ]) {
+      expect(script).toContain(line);
+    }
+    const plain = buildSbatchScript({ sweepId: 's', tasks: [{ index: 0, argv: ['x'], logPath: '/l' }], cwd: '/', slurmDir: '/s', options: base });
+    expect(plain).not.toMatch(/#SBATCH --(time|signal|mem|partition|gpus)/);
+  });
+
+  function runTask(taskId: number, command: string[], onStart?: (pid: number) => void): Promise<{ code: number | null; exit: string | null; log: string }> {
+    const slurmDir = join(dir, 'slurm');
+    const tasks = [0, 1].map((index) => ({ index, argv: index === taskId ? command : ['false'], logPath: join(dir, 'jobs', `${index}.log`) }));
+    const path = join(dir, 'array.sbatch');
+    writeFileSync(path, buildSbatchScript({ sweepId: 's', tasks, cwd: dir, slurmDir, options: base }));
+    return new Promise((resolve) => {
+      const child = spawn('bash', [path], { env: { ...process.env, SLURM_ARRAY_TASK_ID: String(taskId), SLURM_ARRAY_JOB_ID: '77', SLURM_JOB_ID: '78' }, stdio: 'ignore' });
+      if (onStart) setTimeout(() => onStart(child.pid!), 700);
+      child.on('close', (code) => {
+        const exitFile = join(slurmDir, 'exit', `77_${taskId}`);
+        resolve({ code, exit: existsSync(exitFile) ? readFileSync(exitFile, 'utf8').trim() : null, log: readFileSync(join(dir, 'jobs', `${taskId}.log`), 'utf8') });
+      });
+    });
+  }
+
+  it('runs the task of SLURM_ARRAY_TASK_ID and records its exit code', async () => {
+    const r = await runTask(1, ['sh', '-c', 'echo "hello from task 1"; exit 3']);
+    expect(r.code).toBe(3);
+    expect(r.exit).toBe('3');
+    expect(r.log).toContain('slurm job 77_1 (job id 78)');
+    expect(r.log).toContain('hello from task 1');
+  });
+
+  it("Slurm's SIGTERM (cancel, preemption, timeout) reaches the run; the shell records its exit 143", async () => {
+    // A stand-in for the trainer: on SIGTERM it "checkpoints" and exits 143.
+    const trainer = ['sh', '-c', 'trap "echo checkpointed; exit 143" TERM; while :; do sleep 0.1; done'];
+    const r = await runTask(0, trainer, (shellPid) => {
+      // Slurm signals every process of the job: the shell and the run.
+      spawn('sh', ['-c', `kill -TERM ${shellPid} $(pgrep -P ${shellPid})`]);
+    });
+    expect(r.exit).toBe('143');
+    expect(r.code).toBe(143);
+    expect(r.log).toContain('SIGTERM from Slurm');
+    expect(r.log).toContain('checkpointed');
+  });
+
+  it('the time-limit warning (USR1 to the shell) becomes SIGTERM for the run', async () => {
+    const trainer = ['sh', '-c', 'trap "echo checkpointed; exit 143" TERM; while :; do sleep 0.1; done'];
+    const r = await runTask(0, trainer, (shellPid) => process.kill(shellPid, 'SIGUSR1'));
+    expect(r.exit).toBe('143');
+    expect(r.log).toContain('time limit near');
+    expect(r.log).toContain('checkpointed');
+  });
+
+  it('merges database and Slurm states', () => {
+    expect(mergeStatus('queued', 'PENDING')).toBe('queued');
+    expect(mergeStatus('queued', 'RUNNING')).toBe('running');
+    expect(mergeStatus('running', 'COMPLETED')).toBe('finished'); // runner gone, Slurm knows it ended
+    expect(mergeStatus('running', 'TIMEOUT')).toBe('killed');
+    expect(mergeStatus('running', 'NODE_FAIL')).toBe('crashed');
+    expect(mergeStatus('killed', 'CANCELLED')).toBe('killed');
+    expect(mergeStatus('finished', undefined)).toBe('finished');
+  });
+});
