@@ -67,7 +67,10 @@ const baseOptions = (logY, title) => ({
  */
 export function curveCard(title, { series = [], bands = [], onDestroy } = {}) {
   const canvas = h('canvas');
-  const state = { smoothing: 0.6, logY: false, series, bands };
+  const state = { smoothing: 0.6, logY: false, xTime: false, series, bands };
+  // x as relative wall-clock time (minutes since each run's first point) instead of step.
+  const xs = (s) => (state.xTime && s.times ? s.times.map((t) => (t - s.times[0]) / 60000) : s.steps);
+  const xSel = h('select', { title: 'x axis' }, h('option', { value: 'step' }, 'x: step'), h('option', { value: 'time' }, 'x: time (min)'));
   const slider = h('input', { type: 'range', min: 0, max: 0.99, step: 0.01, value: state.smoothing, title: 'smoothing (EMA weight)' });
   const sliderVal = h('span', { class: 'muted small' }, state.smoothing.toFixed(2));
   const logBox = h('input', { type: 'checkbox' });
@@ -89,9 +92,9 @@ export function curveCard(title, { series = [], bands = [], onDestroy } = {}) {
     state.series.forEach((s, i) => {
       const c = color(i + offset);
       if (state.smoothing > 0) {
-        out.push({ label: `_${s.label} raw`, data: points(s.steps, s.values), borderColor: color(i + offset, 0.2), borderWidth: 1, fill: false });
+        out.push({ label: `_${s.label} raw`, data: points(xs(s), s.values), borderColor: color(i + offset, 0.2), borderWidth: 1, fill: false });
       }
-      out.push({ label: s.label, data: points(s.steps, smooth(s.values, state.smoothing)), borderColor: c, backgroundColor: c, fill: false });
+      out.push({ label: s.label, data: points(xs(s), smooth(s.values, state.smoothing)), borderColor: c, backgroundColor: c, fill: false });
     });
     return out;
   }
@@ -102,6 +105,9 @@ export function curveCard(title, { series = [], bands = [], onDestroy } = {}) {
     logBox.disabled = !allPositive;
     chart.options.scales.y.type = state.logY && allPositive ? 'logarithmic' : 'linear';
     chart.options.plugins.legend.display = chart.data.datasets.filter((d) => !d.label.startsWith('_')).length > 1;
+    xSel.disabled = state.bands.length > 0 || !state.series.every((s) => s.times?.length === s.steps.length);
+    if (xSel.disabled) state.xTime = false;
+    chart.options.scales.x.title.text = state.xTime ? 'minutes since start' : 'step';
     chart.update('none');
   }
 
@@ -115,6 +121,11 @@ export function curveCard(title, { series = [], bands = [], onDestroy } = {}) {
     redraw();
   });
   reset.addEventListener('click', () => chart.resetZoom?.());
+  xSel.addEventListener('change', () => {
+    state.xTime = xSel.value === 'time';
+    chart.resetZoom?.();
+    redraw();
+  });
   redraw();
   onDestroy?.(() => chart.destroy());
 
@@ -122,7 +133,7 @@ export function curveCard(title, { series = [], bands = [], onDestroy } = {}) {
     'div',
     { class: 'card chart-card' },
     h('div', { class: 'chart-box' }, canvas),
-    h('div', { class: 'chart-controls' }, h('label', null, 'smooth ', slider, ' ', sliderVal), h('label', null, logBox, ' log y'), reset),
+    h('div', { class: 'chart-controls' }, h('label', null, 'smooth ', slider, ' ', sliderVal), h('label', null, logBox, ' log y'), xSel, reset),
   );
   return {
     el,

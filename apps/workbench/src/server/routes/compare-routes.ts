@@ -59,12 +59,12 @@ export function compareRouter(ctx: ServerContext): Router {
     const runs = runsOf(ctx, req.query);
     const points = int(req.query, 'points', 600, 4, 20000);
     const keys = list(req.query, 'keys') ?? [...new Set(runs.flatMap((x) => store.metricKeys(x.id)))].sort();
-    const series: Record<string, Array<{ runId: string; steps: number[]; values: (number | null)[] }>> = {};
+    const series: Record<string, Array<{ runId: string; steps: number[]; values: (number | null)[]; times: number[] }>> = {};
     for (const key of keys) {
       series[key] = runs
         .map((x) => ({ runId: x.id, s: store.metricSeries(x.id, key, { maxPoints: points }) }))
         .filter(({ s }) => s.total > 0)
-        .map(({ runId, s }) => ({ runId, steps: s.points.map((p) => p.step), values: s.points.map((p) => finiteOrNull(p.value)) }));
+        .map(({ runId, s }) => ({ runId, steps: s.points.map((p) => p.step), values: s.points.map((p) => finiteOrNull(p.value)), times: s.points.map((p) => p.wallTime) }));
     }
     res.json({ keys: keys.filter((k) => series[k].length), series });
   });

@@ -152,7 +152,7 @@ export function runsRouter(ctx: ServerContext): Router {
     const stepMax = str(req.query, 'stepMax') ? int(req.query, 'stepMax', 0, -Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER) : undefined;
     const series = keys.map((key) => {
       const s = store.metricSeries(run.id, key, { maxPoints: points, stepMin, stepMax });
-      return { key, total: s.total, downsampled: s.downsampled, steps: s.points.map((p) => p.step), values: s.points.map((p) => finiteOrNull(p.value)) };
+      return { key, total: s.total, downsampled: s.downsampled, steps: s.points.map((p) => p.step), values: s.points.map((p) => finiteOrNull(p.value)), times: s.points.map((p) => p.wallTime) };
     });
     res.json({ runId: run.id, series: series.filter((s) => s.total > 0) });
   });

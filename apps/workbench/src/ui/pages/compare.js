@@ -68,7 +68,7 @@ export async function render(main, params, ctx) {
           else series.push({ label: g.label, steps: g.steps, values: g.mean });
         }
       } else {
-        series = (res.series[key] ?? []).map((s) => ({ label: label(runs.find((r) => r.id === s.runId) ?? { id: s.runId }), steps: s.steps, values: s.values }));
+        series = (res.series[key] ?? []).map((s) => ({ label: label(runs.find((r) => r.id === s.runId) ?? { id: s.runId }), steps: s.steps, values: s.values, times: s.times }));
       }
       const card = cards.get(key);
       if (card) card.update(series, bands);

@@ -124,7 +124,7 @@ export async function render(main, params, ctx) {
     if (!ctx.alive()) return;
     if (!data.series.length && !cards.size) mount(curvesHost, notice('No metrics logged yet.'));
     for (const s of data.series) {
-      const series = [{ label: s.key, steps: s.steps, values: s.values }];
+      const series = [{ label: s.key, steps: s.steps, values: s.values, times: s.times }];
       const card = cards.get(s.key);
       if (card) card.update(series);
       else {
