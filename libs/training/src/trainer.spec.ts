@@ -111,6 +111,22 @@ describe('trainRun', () => {
     expect(ckpts.every((c) => Number(c.slice(5)) < failedAt)).toBe(true);
   });
 
+  it('an exception marks the run failed with its message', async () => {
+    const res = await trainRun(config('train.iters=10', 'model.ngf=4', 'model.ndf=4', 'model.nef=4'), {
+      store,
+      progress: 'none',
+      handleSignals: false,
+      onStep: (s) => {
+        if (s === 3) throw new Error('disk on fire');
+      },
+    });
+    expect(res.status).toBe('failed');
+    expect(res.step).toBe(3);
+    const run = store.getRun(res.runId)!;
+    expect([run.status, run.exitReason]).toEqual(['failed', 'disk on fire']);
+    expect(readFileSync(join(res.runDir, 'train.log'), 'utf8')).toMatch(/Error: disk on fire/);
+  });
+
   it('stop -> killed with a checkpoint; resume continues to the same result as an uninterrupted run', async () => {
     const common = ['train.iters=30', 'train.checkpoint_every=100', 'train.display_every=100', 'model.use_dropout=false', 'seed=7'];
     const straight = await trainRun(config(...common), { store, progress: 'none', handleSignals: false });

@@ -303,6 +303,7 @@ export async function trainRun(input: ResolvedConfig, opts: TrainRunOptions): Pr
         point['lr'] = lr;
         point['it_s'] = itPerSec;
         writer.log(step, point, now);
+        note(`step ${step}/${totalSteps} ${itPerSec.toFixed(2)} it/s lr ${lr.toExponential(3)} ${keys.map((k) => `${k} ${point[k]!.toPrecision(4)}`).join(' ')}`);
         sums.clear();
         windowSteps = 0;
         windowStart = now;
