@@ -2,6 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { appendSpool } from '@workbench/tracking';
 import type { TrackingSink } from '@workbench/training';
 import { startIngestTestServer, type IngestTestServer } from '../test/ingest-test-server.js';
 import { RemoteTrackingClient, SPOOL_FILE_NAME } from './remote-tracking-client.js';
@@ -120,7 +121,6 @@ describe('RemoteTrackingClient', () => {
     await client.close();
     const spool = join(runDir, SPOOL_FILE_NAME);
     // a record for a run the server does not know, in the middle of the spool
-    const { appendSpool } = await import('@workbench/tracking');
     appendSpool(spool, [{ op: 'heartbeat', runId: 'ghost', at: 1, key: 'x:1' }, { op: 'setTags', runId: id, tags: ['synced'], key: 'x:2' }]);
     const r = await syncSpool(spool, srv.uri, TOKEN);
     expect(r.rejected).toBe(1);
