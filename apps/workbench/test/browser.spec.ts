@@ -62,7 +62,7 @@ describe('runs table', () => {
     const failedRow = page.locator('tr[data-run-id="run-failed"]');
     expect(await failedRow.locator('.status').textContent()).toBe('failed');
     expect(await failedRow.locator('.reason').textContent()).toMatch(/NaN in loss_G_GAN/);
-    expect(await page.locator('table.runs thead th').allTextContents()).toEqual(expect.arrayContaining(['loss_G_GAN', 'diversity_l1', 'model.nz']));
+    expect(await page.locator('table.runs thead th').allTextContents()).toEqual(expect.arrayContaining(['loss_G_GAN', 'diversity_lpips_v0.0', 'mode_coverage', 'model.nz']));
     await shot('runs');
   });
 

@@ -51,6 +51,17 @@ function modelOptions(config: Record<string, unknown>): ModelOptions {
   };
 }
 
+/** The run's data config; a relative `data.root` that does not exist from here is tried against
+ *  the project folder the run was trained from (`<root>/runs/<id>` → `<root>`). */
+function dataConfigFor(run: RunRow, runDir: string): Partial<DataConfig> {
+  const data = { ...((run.config.data ?? {}) as Partial<DataConfig>) };
+  if (data.root && !path.isAbsolute(data.root) && !existsSync(data.root)) {
+    const fromProject = path.resolve(runDir, '..', '..', data.root);
+    if (existsSync(fromProject)) data.root = fromProject;
+  }
+  return data;
+}
+
 async function toPng(data: Float32Array, h: number, w: number, c: number): Promise<Buffer> {
   return sharp(Buffer.from(unitToRgbBytes(data, c)), { raw: { width: w, height: h, channels: 3 } }).png().toBuffer();
 }
@@ -88,7 +99,7 @@ export function createModelService(): GeneratorService {
         try {
           loadWeights(nets.G, path.join(ckpt.dir, 'G.safetensors'));
           if (nets.E) loadWeights(nets.E, path.join(ckpt.dir, 'E.safetensors'));
-          const dataset = await createDataset((run.config.data ?? {}) as Partial<DataConfig>, 'test');
+          const dataset = await createDataset(dataConfigFor(run, runDir), 'test');
           return { checkpointDir: ckpt.dir, step: ckpt.step, G: nets.G, E: nets.E, nz: opts.nz, cropSize: opts.cropSize, outputNc: opts.outputNc, dataset };
         } catch (err) {
           nets.G.dispose();

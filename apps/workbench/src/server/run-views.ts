@@ -115,7 +115,7 @@ export function pageColumns(items: Array<Pick<RunSummary, 'config' | 'metrics' |
     for (const k of Object.keys(it.evals)) evalKeys.add(k);
   }
   const allMetrics = [...metricKeys].sort((a, b) => rankMetric(a) - rankMetric(b) || a.localeCompare(b));
-  const allEvals = [...evalKeys].sort();
+  const allEvals = [...evalKeys].sort((a, b) => rankEval(a) - rankEval(b) || a.localeCompare(b));
   const allConfig = [...values.keys()].sort();
   return {
     config: config.slice(0, MAX_CONFIG_COLUMNS),
@@ -123,6 +123,13 @@ export function pageColumns(items: Array<Pick<RunSummary, 'config' | 'metrics' |
     evals: allEvals.slice(0, MAX_EVAL_COLUMNS),
     available: { config: allConfig, metrics: allMetrics, evals: allEvals },
   };
+}
+
+/** The paper's headline numbers first: LPIPS diversity, mode coverage, reconstruction error. */
+function rankEval(key: string): number {
+  const order = [/^diversity_lpips/, /^mode_coverage$/, /^reconstruction/, /^diversity_l1$/, /^mode_/];
+  const i = order.findIndex((re) => re.test(key));
+  return i === -1 ? order.length : i;
 }
 
 /** Generator losses first, then discriminator, then the rest. */

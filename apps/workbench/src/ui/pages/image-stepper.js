@@ -22,7 +22,7 @@ export function imageStepper(runs, ctx) {
       const img = imgs[imgs.length - 1];
       return h('figure', { style: { margin: 0 } },
         runs.length > 1 ? h('figcaption', { class: 'small', style: { marginBottom: '4px' } }, label, img ? h('span', { class: 'muted' }, ` @ ${img.step}`) : null) : null,
-        img ? h('img', { class: 'grid', src: img.url, alt: `${kind} at step ${img.step}` }) : h('div', { class: 'muted small' }, 'no image at this step'));
+        img ? h('a', { href: img.url, target: '_blank', rel: 'noopener', title: 'open full size' }, h('img', { class: 'grid', src: img.url, alt: `${kind} at step ${img.step}` })) : h('div', { class: 'muted small' }, 'no image at this step'));
     }));
   }
 

@@ -22,6 +22,7 @@ export async function render(main, params, ctx) {
   const imagesHost = h('div', { id: 'images' });
   const evalHost = h('div');
   const ckptHost = h('div');
+  const summaryHost = h('div');
   const logHost = h('pre', { class: 'log', id: 'run-log' }, '');
   const titleEl = h('span', { class: 'run-title' }, r.name || r.id);
   const editHost = h('div', { class: 'card edit-card', hidden: true });
@@ -31,6 +32,7 @@ export async function render(main, params, ctx) {
     mount(headerStatus, statusBadge(d.run.status, d.run.exitReason));
     mount(infoHost, info(d));
     mount(evalHost, evalTable(d));
+    mount(summaryHost, summaryTable(d));
     mount(ckptHost, checkpointTable(d));
   };
 
@@ -72,6 +74,7 @@ export async function render(main, params, ctx) {
     h('h2', null, 'Image grids'),
     imagesHost,
     h('div', { class: 'row' },
+      h('div', { style: { flex: '1 1 420px' } }, h('h2', null, 'Metrics summary'), summaryHost),
       h('div', { style: { flex: '1 1 420px' } }, h('h2', null, 'Evaluation'), evalHost),
       h('div', { style: { flex: '1 1 420px' } }, h('h2', null, 'Checkpoints'), ckptHost)),
     h('h2', null, 'Resolved config ', cfgFilter),
@@ -175,6 +178,17 @@ function info(d) {
     d.foolingRate && d.foolingRate.n ? kv('fooling rate', `${fmt(d.foolingRate.rate * 100, 3)}% [${fmt(d.foolingRate.low * 100, 3)}, ${fmt(d.foolingRate.high * 100, 3)}] (n=${d.foolingRate.n})`) : null,
     r.notes ? kv('notes', r.notes) : null,
   );
+}
+
+function summaryTable(d) {
+  const keys = Object.keys(d.metrics).sort();
+  if (!keys.length) return notice('No metrics logged yet.');
+  return h('table', { class: 'data metric-summary' },
+    h('thead', null, h('tr', null, h('th', null, 'metric'), h('th', { class: 'num' }, 'last'), h('th', { class: 'num' }, 'at step'), h('th', { class: 'num' }, 'min'), h('th', { class: 'num' }, 'max'))),
+    h('tbody', null, keys.map((k) => {
+      const m = d.metrics[k];
+      return h('tr', null, h('td', null, k), h('td', { class: 'num' + (m.last === null ? ' bad' : '') }, m.last === null ? 'NaN/∞' : fmt(m.last)), h('td', { class: 'num' }, String(m.step)), h('td', { class: 'num' }, fmt(m.min)), h('td', { class: 'num' }, fmt(m.max)));
+    })));
 }
 
 function evalTable(d) {

@@ -189,7 +189,7 @@ export async function render(main, params, ctx) {
 
   function metricCell(m) {
     if (!m) return h('td', { class: 'num' }, '—');
-    return h('td', { class: 'num', title: `last ${m.last} at step ${m.step}\nmin ${m.min}\nmax ${m.max}` }, fmt(m.last), h('span', { class: 'sub' }, `${fmt(m.min, 3)} – ${fmt(m.max, 3)}`));
+    return h('td', { class: 'num' + (m.last === null ? ' bad' : ''), title: `last ${m.last ?? 'non-finite'} at step ${m.step}\nmin ${m.min}\nmax ${m.max}` }, m.last === null ? 'NaN/∞' : fmt(m.last), h('span', { class: 'sub' }, `${fmt(m.min, 3)} – ${fmt(m.max, 3)}`));
   }
 
   function runTable(data) {
@@ -271,7 +271,8 @@ export async function render(main, params, ctx) {
           cfgCols.map((k) => h('td', { class: 'mono' }, configValue(g.config[k]))),
           metricCols.map((k) => h('td', { class: 'num' }, g.metrics[k] ? fmtPm(g.metrics[k].mean, g.metrics[k].std, g.metrics[k].n) : '—')),
           evalCols.map((k) => h('td', { class: 'num' }, g.evals[k] ? fmtPm(g.evals[k].mean, g.evals[k].std, g.evals[k].n) : '—')),
-          h('td', { class: 'wrap' }, g.runs.map((r) => h('a', { href: `#/run/${encodeURIComponent(r.id)}`, class: 'tag', title: r.name }, r.seed === null ? r.id : `seed ${r.seed}`))),
+          h('td', { class: 'wrap' }, g.runs.map((r) => h('a', { href: `#/run/${encodeURIComponent(r.id)}`, class: 'tag', title: r.name }, r.seed === null ? r.id : `seed ${r.seed}`)),
+            g.n > 1 ? h('a', { class: 'small', href: `#/compare?ids=${g.runIds.map(encodeURIComponent).join(',')}`, style: { marginLeft: '4px' } }, 'compare ›') : null),
         );
       })),
     ));
