@@ -104,6 +104,8 @@ describe('sbatch script', () => {
     expect(mergeStatus('running', 'TIMEOUT')).toBe('killed');
     expect(mergeStatus('running', 'NODE_FAIL')).toBe('crashed');
     expect(mergeStatus('killed', 'CANCELLED')).toBe('killed');
+    expect(mergeStatus('queued', 'CANCELLED')).toBe('pending'); // cancelled before it started
+    expect(mergeStatus('running', 'CANCELLED')).toBe('killed');
     expect(mergeStatus('finished', undefined)).toBe('finished');
   });
 });

@@ -254,7 +254,7 @@ export class SlurmLauncher implements Launcher {
       const id = j.slurmJobId ? `${j.slurmJobId}_${j.slurmArrayTaskId ?? j.index}` : null;
       const t = id ? known.get(id) : undefined;
       const scheduler = t?.state ?? (id ? 'gone' : null);
-      return { index: j.index, jobId: j.jobId, database, scheduler, schedulerId: id, exitCode: t?.exitCode ?? null, merged: mergeStatus(database, t?.state), reason: t?.reason ?? null };
+      return { index: j.index, jobId: j.jobId, database, scheduler, schedulerId: id, exitCode: t && TERMINAL_STATES.has(t.state) ? (t.exitCode ?? null) : null, merged: mergeStatus(database, t?.state), reason: t?.reason ?? null };
     });
     return { rows, notes };
   }
@@ -269,6 +269,8 @@ export function mergeStatus(database: string, slurm: string | undefined): string
   if (database === 'queued' || database === 'running' || database === 'pending') {
     if (slurm === 'COMPLETED') return 'finished';
     if (slurm === 'FAILED') return 'failed';
+    // no run behind it (database = job status): cancelled before it ever started
+    if (slurm === 'CANCELLED' && database !== 'running') return 'pending';
     if (slurm === 'CANCELLED' || slurm === 'TIMEOUT' || slurm === 'PREEMPTED') return 'killed';
     return 'crashed';
   }
