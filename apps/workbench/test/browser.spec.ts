@@ -164,6 +164,17 @@ describe('run page', () => {
 });
 
 describe('compare', () => {
+  it('lets you pick runs when none are in the URL', async () => {
+    await open('#/compare', 'compare');
+    const boxes = page.locator('table.compare-picker tbody input[type=checkbox]');
+    expect(await boxes.count()).toBe(8);
+    await boxes.nth(3).check();
+    await boxes.nth(4).check();
+    await page.click('button:has-text("Compare (2)")');
+    await page.waitForSelector('table.diff');
+    expect(page.url()).toMatch(/#\/compare\?ids=.+,.+/);
+  });
+
   it('shows the config diff, overlaid curves, bands over seeds and grids at one step', async () => {
     await open('#/compare?ids=run-bicyclegan-s0,run-bicyclegan-s1,run-cvae_gan-s0,run-cvae_gan-s1', 'compare');
     expect(await page.locator('table.diff tr[data-key="method"]').count()).toBe(1);

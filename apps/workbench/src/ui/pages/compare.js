@@ -8,7 +8,7 @@ import { imageStepper } from './image-stepper.js';
 export async function render(main, params, ctx) {
   const ids = (params.ids ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   if (ids.length < 2) {
-    mount(main, h('h1', null, 'Compare'), notice('Select two or more runs in the Runs table (checkboxes), then press "Compare selected".'));
+    await picker(main, ctx);
     return;
   }
   let data;
@@ -94,4 +94,28 @@ export async function render(main, params, ctx) {
       /* keep the last view */
     }
   });
+}
+
+/** Without runs in the URL: pick some of the 100 newest (the Runs table selects from all of them). */
+async function picker(main, ctx) {
+  const data = await api(url('/api/runs', { limit: 100, fields: 'basic' })).catch(() => ({ items: [] }));
+  if (!ctx.alive()) return;
+  const labels = runLabels(data.items);
+  const chosen = new Set();
+  const go = h('button', { class: 'btn primary', type: 'button', disabled: true, onclick: () => { location.hash = `#/compare?ids=${[...chosen].map(encodeURIComponent).join(',')}`; } }, 'Compare');
+  mount(main, h('h1', null, 'Compare'),
+    notice('Pick two or more runs (or select them in the Runs table, where filters and groups help).'),
+    h('div', { class: 'toolbar' }, go),
+    data.items.length ? h('table', { class: 'data compare-picker' },
+      h('thead', null, h('tr', null, h('th', null, ''), h('th', null, 'run'), h('th', null, 'status'), h('th', null, 'method'), h('th', null, 'seed'))),
+      h('tbody', null, data.items.map((r) => {
+        const box = h('input', { type: 'checkbox' });
+        box.addEventListener('change', () => {
+          if (box.checked) chosen.add(r.id);
+          else chosen.delete(r.id);
+          go.disabled = chosen.size < 2;
+          go.textContent = `Compare (${chosen.size})`;
+        });
+        return h('tr', null, h('td', null, box), h('td', null, labels.get(r.id)), h('td', null, statusBadge(r.status)), h('td', null, r.method), h('td', null, r.seed ?? '—'));
+      }))) : notice('No runs yet.'));
 }
