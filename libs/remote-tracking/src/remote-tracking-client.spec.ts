@@ -50,6 +50,9 @@ describe('RemoteTrackingClient', () => {
     expect(srv.store.listArtifacts(id, { kind: 'checkpoint' })).toHaveLength(4);
     expect((await client.getRun(id))?.id).toBe(id);
     expect(await client.getRun('no-such-run')).toBeUndefined();
+    await srv.stop();
+    setTimeout(() => void srv.restart(), 300); // resume while the server restarts: retried
+    expect((await client.getRun(id))?.status).toBe('finished');
   });
 
   it('retries 503s with backoff without duplicating anything', async () => {

@@ -22,7 +22,7 @@ import {
   type RunRow,
   type TrackingRecord,
 } from '@workbench/tracking';
-import { backoffDelay, type BackoffOptions } from './backoff.js';
+import { backoffDelay, sleep, type BackoffOptions } from './backoff.js';
 import { IngestHttpError, fetchRun, ingestUrl } from './ingest-client.js';
 import { RemoteTrackingError } from './remote-tracking-error.js';
 import { readAckedOffset, removeSpool, spoolSize } from './spool-file.js';
@@ -111,10 +111,19 @@ export class RemoteTrackingClient {
 
   // ------------------------------------------------------------------ the trainer's interface
 
+  /** The stored run (for `resume=`); retried with backoff for ~10 s while the server is unreachable. */
   async getRun(runId: string): Promise<RunRow | undefined> {
-    const row = await fetchRun(this.opts.uri, this.opts.token, runId, { timeoutMs: this.opts.timeoutMs });
-    if (row) this.knownRuns.set(runId, row);
-    return row;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const row = await fetchRun(this.opts.uri, this.opts.token, runId, { timeoutMs: this.opts.timeoutMs });
+        if (row) this.knownRuns.set(runId, row);
+        return row;
+      } catch (err) {
+        if ((err instanceof IngestHttpError && err.fatal) || attempt >= 5) throw err;
+        if (attempt === 0) this.log(`remote tracking: ${(err as Error).message}; retrying`);
+        await sleep(backoffDelay(attempt, { baseMs: 500, maxMs: 4000, ...this.opts.backoff }));
+      }
+    }
   }
 
   /** Record a new run; waits (confirmTimeoutMs) for the server so a wrong token fails now. */
