@@ -1,22 +1,17 @@
 // /api/runs: the runs table (filters, sort, pagination), groups ignoring the seed, one run's
 // detail, its metric series, image grids, checkpoints and files.
 import express, { type Router } from 'express';
-import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
-import path from 'node:path';
 import type { RunRow } from '@workbench/tracking';
 import { evalValues, groupPage, groupStats, lastValues } from '../group-stats.js';
 import { badRequest, notFound } from '../http-error.js';
 import { int, list, parseRunFilter, parseRunQuery, str } from '../query-params.js';
 import { runFolder } from '../run-folder.js';
 import { finiteOrNull, groupView, pageColumns, summarizeRuns } from '../run-views.js';
+import { fileUrl, listCheckpoints, tailLog } from '../run-files.js';
 import { relativeToRun, resolveInside } from '../safe-path.js';
 import type { ServerContext } from '../server-context.js';
 
 const IMAGE_FILE = /\.(png|jpe?g)$/i;
-
-export function fileUrl(runId: string, relative: string): string {
-  return `/api/runs/${encodeURIComponent(runId)}/files/${relative.split('/').map(encodeURIComponent).join('/')}`;
-}
 
 export function getRunOr404(ctx: ServerContext, id: string): RunRow {
   const run = ctx.store.getRun(id);
@@ -96,7 +91,7 @@ export function runsRouter(ctx: ServerContext): Router {
       lastStep,
       evals: store.evalResults({ runId: run.id }).map((e) => ({ ...e, value: finiteOrNull(e.value) })),
       foolingRate: { ...fr, rate: finiteOrNull(fr.rate) },
-      checkpoints: checkpoints(ctx, run),
+      checkpoints: listCheckpoints(run.id, runFolder(run, ctx.folders)),
     });
   });
 
@@ -122,26 +117,7 @@ export function runsRouter(ctx: ServerContext): Router {
   r.get('/:id/log', (req, res) => {
     const run = getRunOr404(ctx, req.params.id);
     const lines = int(req.query, 'tail', 200, 1, 5000);
-    let file: string;
-    try {
-      file = resolveInside(runFolder(run, ctx.folders), 'train.log');
-    } catch {
-      res.json({ runId: run.id, exists: false, lines: [] });
-      return;
-    }
-    const size = statSync(file).size;
-    const bytes = Math.min(size, 256 * 1024);
-    const buf = Buffer.alloc(bytes);
-    const fd = openSync(file, 'r');
-    try {
-      readSync(fd, buf, 0, bytes, size - bytes);
-    } finally {
-      closeSync(fd);
-    }
-    const all = buf.toString('utf8').split('\n');
-    if (bytes < size) all.shift(); // a partial first line
-    if (all.at(-1) === '') all.pop();
-    res.json({ runId: run.id, exists: true, bytes: size, lines: all.slice(-lines) });
+    res.json({ runId: run.id, ...tailLog(runFolder(run, ctx.folders), lines) });
   });
 
   r.get('/:id/metrics', (req, res) => {
@@ -172,7 +148,7 @@ export function runsRouter(ctx: ServerContext): Router {
 
   r.get('/:id/checkpoints', (req, res) => {
     const run = getRunOr404(ctx, req.params.id);
-    res.json({ runId: run.id, checkpoints: checkpoints(ctx, run) });
+    res.json({ runId: run.id, checkpoints: listCheckpoints(run.id, runFolder(run, ctx.folders)) });
   });
 
   // Any file inside the run folder (images, checkpoints, logs): resolved and prefix-checked.
@@ -185,34 +161,4 @@ export function runsRouter(ctx: ServerContext): Router {
   });
 
   return r;
-}
-
-export interface CheckpointView {
-  step: number;
-  dir: string;
-  bytes: number;
-  files: Array<{ name: string; bytes: number; url: string }>;
-}
-
-/** `checkpoints/step-<N>/` folders of the run (ARCHITECTURE run-folder layout), newest first. */
-export function checkpoints(ctx: ServerContext, run: RunRow): CheckpointView[] {
-  const root = path.join(runFolder(run, ctx.folders), 'checkpoints');
-  let entries: string[];
-  try {
-    entries = readdirSync(root);
-  } catch {
-    return [];
-  }
-  const out: CheckpointView[] = [];
-  for (const name of entries) {
-    const m = /^step-(\d+)$/.exec(name);
-    if (!m) continue;
-    const files: CheckpointView['files'] = [];
-    for (const f of readdirSync(path.join(root, name))) {
-      const st = statSync(path.join(root, name, f));
-      if (st.isFile()) files.push({ name: f, bytes: st.size, url: fileUrl(run.id, `checkpoints/${name}/${f}`) });
-    }
-    out.push({ step: Number(m[1]), dir: `checkpoints/${name}`, bytes: files.reduce((s, f) => s + f.bytes, 0), files });
-  }
-  return out.sort((a, b) => b.step - a.step);
 }
