@@ -28,6 +28,33 @@ function parseHash() {
   return { page, params };
 }
 
+/** One refresh at a time per listener: events arriving meanwhile collapse into one more run
+ *  (trainers commit every few seconds; a page must not stack refetches). */
+function coalesce(fn) {
+  let running = false;
+  let again = null;
+  const run = async (ev) => {
+    if (running) {
+      again = again ? { ...ev, runIds: [...new Set([...(again.runIds ?? []), ...(ev.runIds ?? [])])], global: again.global || ev.global, sweeps: again.sweeps || ev.sweeps } : ev;
+      return;
+    }
+    running = true;
+    try {
+      await fn(ev);
+    } catch {
+      /* a failed refresh keeps the last view */
+    } finally {
+      running = false;
+      if (again) {
+        const next = again;
+        again = null;
+        run(next);
+      }
+    }
+  };
+  return run;
+}
+
 async function route() {
   const { page, params } = parseHash();
   const gen = ++generation;
@@ -46,7 +73,7 @@ async function route() {
   }
   const ctx = {
     alive: () => gen === generation,
-    onChange: (fn) => listeners.push(fn),
+    onChange: (fn) => listeners.push(coalesce(fn)),
     onLeave: (fn) => cleanups.push(fn),
   };
   try {
