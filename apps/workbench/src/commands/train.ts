@@ -36,6 +36,8 @@ export function registerTrain(program: Command): void {
     .option('--schema', 'print every config key with its default and doc, and exit')
     .option('--progress <mode>', 'auto | bar | lines | none', 'auto')
     .option('--jobs <n>', 'multirun: parallel jobs', (v) => Number.parseInt(v, 10))
+    .option('--dry-run', 'multirun: list the jobs without running them')
+    .option('-v, --verbose', "multirun: echo every job's output")
     .addHelpText(
       'after',
       [
@@ -45,20 +47,22 @@ export function registerTrain(program: Command): void {
         '  workbench train method=clr_gan seed=3 train.iters=2000',
         '  workbench train resume=<run-id>            continue a crashed or killed run from its last checkpoint',
         '  workbench train -m method=bicyclegan,cvae_gan seed=0,1',
+        '  workbench train -m +experiment=paper/encoder_injection --dry-run   list the 12 jobs of a paper grid',
         '',
         'Every key: workbench train --schema. Resolved config: workbench train --cfg [overrides...].',
         'Exit codes: 0 finished, 1 failed (NaN/Inf loss or error), 130/143 killed by SIGINT/SIGTERM.',
       ].join('\n'),
     )
-    .action(async (overrides: string[], opts: { multirun?: boolean; cfg?: boolean; schema?: boolean; progress: string; jobs?: number }) => {
+    .action(async (overrides: string[], opts: { multirun?: boolean; cfg?: boolean; schema?: boolean; progress: string; jobs?: number; dryRun?: boolean; verbose?: boolean }) => {
       if (opts.schema) {
         console.log(schemaHelp());
         return;
       }
       if (opts.multirun) {
-        process.exitCode = await runMultirun(overrides, { jobs: opts.jobs });
+        process.exitCode = await runMultirun(overrides, { jobs: opts.jobs, dryRun: opts.dryRun, verbose: opts.verbose });
         return;
       }
+      if (opts.dryRun) throw new UserError('--dry-run lists the jobs of a sweep: add -m (workbench train -m <overrides...> --dry-run)');
       const { config } = withConfigErrors(() => composeConfig({ overrides }));
       if (opts.cfg) {
         console.log(formatConfig(config).trimEnd());
