@@ -22,7 +22,14 @@ export interface StepConfig {
   conditionalD: boolean;
   /** Networks run in training mode (G's dropout on where built; BatchNorm on batch statistics). */
   training: boolean;
+  /** Seed of this step's dropout masks (undefined: tfjs's global RNG). The trainer derives it from
+   *  (run seed, step) so that a resumed run draws the same masks as an uninterrupted one. */
+  dropoutSeed?: number;
 }
+
+/** Offset between the encoded and the random branch's masks: each G call needs its own draw
+ *  (the official code samples independent masks per forward), and the layer offsets are < 16. */
+const RANDOM_BRANCH_DROPOUT_OFFSET = 7919;
 
 export type StepOptimizers = Partial<Record<NetName, Adam>> & { G: Adam; D: Adam };
 
@@ -170,9 +177,12 @@ export function bicycleStep(
           ({ mu, logvar } = E!.apply(B1, { training: cfg.training }));
           // official: eps.mul(std).add_(mu), std = exp(0.5·logvar)
           zEncoded = spec.encodedZ === 'mean' ? mu : (eps!.mul(logvar.mul(0.5).exp()).add(mu) as tf.Tensor2D);
-          fakeEncoded = keep(nets.G.apply(A1, zEncoded, { training: cfg.training }));
+          fakeEncoded = keep(nets.G.apply(A1, zEncoded, { training: cfg.training, dropoutSeed: cfg.dropoutSeed }));
         }
-        if (random) fakeRandom = keep(nets.G.apply(A1, zRandom!, { training: cfg.training }));
+        if (random) {
+          const dropoutSeed = cfg.dropoutSeed === undefined ? undefined : cfg.dropoutSeed + RANDOM_BRANCH_DROPOUT_OFFSET;
+          fakeRandom = keep(nets.G.apply(A1, zRandom!, { training: cfg.training, dropoutSeed }));
+        }
         const fakeOf = (b: 'encoded' | 'random'): tf.Tensor4D => (b === 'encoded' ? fakeEncoded! : fakeRandom!);
 
         const lossParts: tf.Scalar[] = [];

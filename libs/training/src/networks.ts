@@ -11,7 +11,7 @@ export interface ParamOwner {
 
 export interface GeneratorNet extends ParamOwner {
   /** a [N,H,W,Cin], z [N,nz] -> [N,H,W,Cout] in [-1, 1]; `training` turns dropout on. */
-  apply(a: tf.Tensor4D, z: tf.Tensor2D, opts?: { training?: boolean }): tf.Tensor4D;
+  apply(a: tf.Tensor4D, z: tf.Tensor2D, opts?: { training?: boolean; dropoutSeed?: number }): tf.Tensor4D;
 }
 
 export interface EncoderNet extends ParamOwner {

@@ -158,4 +158,17 @@ describe('trainRun', () => {
       expect(b.map((p) => p.value)).toEqual(a.map((p) => p.value));
     }
   });
+
+  it('with dropout on (64 px: one dropout level), a resumed run draws the same masks as an uninterrupted one', async () => {
+    const common = ['data.crop_size=64', 'data.load_size=64', 'model.use_dropout=true', 'train.iters=8', 'train.checkpoint_every=100', 'train.display_every=100', 'seed=3'];
+    const straight = await trainRun(config(...common), { store, progress: 'none', handleSignals: false });
+    const ac = new AbortController();
+    const killed = await trainRun(config(...common), { store, progress: 'none', handleSignals: false, signal: ac.signal, onStep: (s) => (s === 4 ? ac.abort() : undefined) });
+    expect(killed.status).toBe('killed');
+    const resumed = await trainRun(config(`resume=${killed.runId}`), { store, progress: 'none', handleSignals: false });
+    expect(resumed.status).toBe('finished');
+    for (const key of ['G_L1', 'G_GAN2', 'z_L1']) {
+      expect(series(killed.runId, key).map((p) => p.value)).toEqual(series(straight.runId, key).map((p) => p.value));
+    }
+  });
 });

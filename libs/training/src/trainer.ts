@@ -281,7 +281,9 @@ export async function trainRun(input: ResolvedConfig, opts: TrainRunOptions): Pr
       const batch = await batches.next();
       let res;
       try {
-        res = bicycleStep(nets, optimizers, stepCfg, { A: batch.A, B: batch.B }, (_kind, n, nz) => rng.normals(n * nz));
+        // Dropout masks are a function of (seed, step): resume draws the same ones.
+        const dropoutSeed = ((config.seed + 1) * 1_000_003 + step * 16_411) % 2_147_483_647;
+        res = bicycleStep(nets, optimizers, { ...stepCfg, dropoutSeed }, { A: batch.A, B: batch.B }, (_kind, n, nz) => rng.normals(n * nz));
       } finally {
         tf.dispose([batch.A, batch.B]);
       }
