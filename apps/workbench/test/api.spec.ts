@@ -308,15 +308,22 @@ describe('realism study', () => {
     expect(await pngDims(pair.real.url)).toEqual([32, 32]);
     expect(await pngDims(pair.fake.url)).toEqual([32, 32]);
     expect(pair.real.ref).toMatch(/^test:\d+:B$/);
-    const before = (await json('/api/realism/summary?ids=run-cvae_gan-s0')).rates[0];
-    const res = await post('/api/realism/judgments', { runId: 'run-cvae_gan-s0', realRef: pair.real.ref, fakeRef: pair.fake.ref, chosen: 'fake', shownMs: 1000, responseMs: 800, realSide: 'left', key: 'session-1-0' });
+    const before = (await json('/api/realism/summary?ids=run-bicyclegan-s0')).rates[0];
+    // The pair was served for run-bicyclegan-s0: its signature does not cover another run.
+    const wrongRun = await post('/api/realism/judgments', { runId: 'run-cvae_gan-s0', realRef: pair.real.ref, fakeRef: pair.fake.ref, sig: pair.sig, chosen: 'fake' });
+    expect(wrongRun.status).toBe(400);
+    expect((await wrongRun.json()).error).toMatch(/unknown pair/);
+    expect((await get('/api/realism/run-cvae_gan-s0/pair')).status).toBe(400); // no checkpoint: no pairs
+    const res = await post('/api/realism/judgments', { runId: 'run-bicyclegan-s0', realRef: pair.real.ref, fakeRef: pair.fake.ref, sig: pair.sig, chosen: 'fake', shownMs: 1000, responseMs: 800, realSide: 'left', key: 'session-1-0' });
     expect(res.status).toBe(201);
     const after = (await res.json()).foolingRate;
     expect(after.n).toBe(before.n + 1);
     expect(after.fooled).toBe(before.fooled + 1);
     // Resubmitting the same key is a no-op.
-    await post('/api/realism/judgments', { runId: 'run-cvae_gan-s0', realRef: 'a', fakeRef: 'b', chosen: 'fake', key: 'session-1-0' });
-    expect((await json('/api/realism/summary?ids=run-cvae_gan-s0')).rates[0].n).toBe(before.n + 1);
+    await post('/api/realism/judgments', { runId: 'run-bicyclegan-s0', realRef: pair.real.ref, fakeRef: pair.fake.ref, sig: pair.sig, chosen: 'fake', key: 'session-1-0' });
+    expect((await json('/api/realism/summary?ids=run-bicyclegan-s0')).rates[0].n).toBe(before.n + 1);
+    // Refs that were never served are refused.
+    expect((await post('/api/realism/judgments', { runId: 'run-bicyclegan-s0', realRef: 'a', fakeRef: 'b', sig: pair.sig, chosen: 'fake' })).status).toBe(400);
   });
 
   it('validates judgments and refuses cross-site or non-JSON writes', async () => {

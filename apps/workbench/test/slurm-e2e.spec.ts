@@ -187,7 +187,7 @@ describe('launcher=slurm end to end', () => {
           expect((r.config.serve as { token: string }).token).toBe(''); // the token never lands in the database
         }
         const jobLog = readFileSync(join(done.sweepDir!, 'jobs', readdirSync(join(done.sweepDir!, 'jobs')).find((f) => f.startsWith('001-'))!), 'utf8');
-        expect(jobLog).toContain('SIGTERM from Slurm');
+        expect(jobLog).toContain('the run stopped on SIGTERM (Slurm cancel, preemption or time limit)');
 
         // `sweep status` merges the database with Slurm (no slurmdbd here: scontrol fallback, said so).
         const status = await workbench(['sweep', 'status', sweepId, `tracking.db=${db}`]);

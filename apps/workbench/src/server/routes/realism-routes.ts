@@ -2,7 +2,7 @@
 // the same input A with a random z; the browser flashes them for 1 s and posts which one the
 // participant took for real. Fooling rate = fraction of answers that picked the fake.
 import express, { type Router } from 'express';
-import { randomInt } from 'node:crypto';
+import { createHmac, randomBytes, randomInt } from 'node:crypto';
 import { badRequest } from '../http-error.js';
 import type { GeneratorService } from '../generator-service.js';
 import { list } from '../query-params.js';
@@ -36,6 +36,10 @@ const optStr = (v: unknown, name: string, max = 200): string | null => {
 export function realismRouter(ctx: ServerContext, service: GeneratorService): Router {
   const r = express.Router();
   const { store } = ctx;
+  // Pairs are signed when served, and only signed pairs can be judged: answers are about images
+  // this server really showed (the key lives as long as the server process).
+  const key = randomBytes(32);
+  const sign = (runId: string, realRef: string, fakeRef: string) => createHmac('sha256', key).update(`${runId}\u0000${realRef}\u0000${fakeRef}`).digest('base64url');
 
   r.get('/summary', (req, res) => {
     const ids = list(req.query, 'ids');
@@ -52,11 +56,9 @@ export function realismRouter(ctx: ServerContext, service: GeneratorService): Ro
     const index = randomInt(0, info.inputs!);
     const z = gaussian(info.nz!);
     const [real, [fake]] = await Promise.all([service.inputImage(run, dir, index, 'B'), service.generate(run, dir, index, [z])]);
-    res.json({
-      runId: run.id,
-      real: { ref: `test:${index}:B`, url: pngDataUrl(real) },
-      fake: { ref: `G@${info.checkpointStep}:test:${index}:z=${z.map((v) => v.toFixed(4)).join(',')}`, url: pngDataUrl(fake) },
-    });
+    const realRef = `test:${index}:B`;
+    const fakeRef = `G@${info.checkpointStep}:test:${index}:z=${z.map((v) => v.toFixed(4)).join(',')}`;
+    res.json({ runId: run.id, real: { ref: realRef, url: pngDataUrl(real) }, fake: { ref: fakeRef, url: pngDataUrl(fake) }, sig: sign(run.id, realRef, fakeRef) });
   });
 
   r.post('/judgments', express.json({ limit: '16kb' }), (req, res) => {
@@ -68,6 +70,7 @@ export function realismRouter(ctx: ServerContext, service: GeneratorService): Ro
     const realRef = optStr(b.realRef, 'realRef', 2000);
     const fakeRef = optStr(b.fakeRef, 'fakeRef', 2000);
     if (!realRef || !fakeRef) throw badRequest('realRef and fakeRef are required (from the pair)');
+    if (typeof b.sig !== 'string' || b.sig !== sign(runId, realRef, fakeRef)) throw badRequest('unknown pair: judge a pair served by GET /api/realism/<run>/pair (with its sig) on this server');
     if (b.realSide !== undefined && b.realSide !== null && b.realSide !== 'left' && b.realSide !== 'right') throw badRequest('realSide must be left or right');
     const id = store.addJudgment({
       runId,

@@ -75,7 +75,7 @@ export async function render(main, params, ctx) {
         await api('/api/realism/judgments', {
           method: 'POST',
           body: {
-            runId, realRef: pair.real.ref, fakeRef: pair.fake.ref, chosen, shownMs,
+            runId, realRef: pair.real.ref, fakeRef: pair.fake.ref, sig: pair.sig, chosen, shownMs,
             responseMs: Math.round(performance.now() - shownAt - shownMs), realSide: realLeft ? 'left' : 'right',
             participant: participant.value.trim() || null, session, key: `${session}-${t}`,
           },
