@@ -1,6 +1,6 @@
 // The dashboard server: security middleware, the JSON API under /api, the browser UI on top.
 // `createServer` builds the express app around an open store (tests and `startServer` use it).
-import express, { type Express, type Router } from 'express';
+import express, { type Express } from 'express';
 import path from 'node:path';
 import type { TrackingStore } from '@workbench/tracking';
 import { errorHandler, notFound } from './http-error.js';
@@ -27,8 +27,6 @@ export interface CreateServerOptions {
   runsRoot?: string;
   /** Runs G/E for the explorer and the realism study (default: the checkpoint-backed service). */
   generator?: GeneratorService;
-  /** Extra API routers mounted under /api (e.g. remote-tracking ingest). */
-  apiRouters?: Array<{ path: string; router: Router }>;
   /** Live-update poll interval (ms). */
   pollMs?: number;
   log?: (msg: string) => void;
@@ -72,7 +70,6 @@ export function createServer(opts: CreateServerOptions): DashboardApp {
   api.use('/explorer', explorerRouter(context, generator));
   api.use('/realism', realismRouter(context, generator));
   api.use('/ingest', ingestRouter(context, opts.token)); // remote tracking (issue 8): jobs POST records here
-  for (const extra of opts.apiRouters ?? []) api.use(extra.path, extra.router);
   api.use((req) => {
     throw notFound(`no API route ${req.method} ${req.originalUrl.split('?')[0]}`);
   });
