@@ -94,15 +94,17 @@ interface Im2colGeometry {
 function fillTransposedIm2col(heap: Float32Array, xAt: number, colsAt: number, g: Im2colGeometry): void {
   const { H, W, Ci, Ho, Wo, KH, KW, SH, SW, padT, padL, p0, pc } = g;
   const pixelsPerImage = Ho * Wo;
+  const n0 = Math.floor(p0 / pixelsPerImage);
+  const oh0 = Math.floor((p0 - n0 * pixelsPerImage) / Wo);
+  const ow0 = p0 - n0 * pixelsPerImage - oh0 * Wo;
   for (let kh = 0; kh < KH; kh++) {
     for (let kw = 0; kw < KW; kw++) {
       const rowAt = colsAt + (kh * KW + kw) * Ci * pc;
+      // Walk the pixels (n, oh, ow) of this chunk in order, without divisions.
+      let n = n0;
+      let oh = oh0;
+      let ow = ow0;
       for (let j = 0; j < pc; j++) {
-        const p = p0 + j;
-        const n = Math.floor(p / pixelsPerImage);
-        const r = p - n * pixelsPerImage;
-        const oh = Math.floor(r / Wo);
-        const ow = r - oh * Wo;
         const ih = oh * SH - padT + kh;
         const iw = ow * SW - padL + kw;
         let d = rowAt + j;
@@ -111,6 +113,13 @@ function fillTransposedIm2col(heap: Float32Array, xAt: number, colsAt: number, g
         } else {
           const s = xAt + ((n * H + ih) * W + iw) * Ci;
           for (let c = 0; c < Ci; c++, d += pc) heap[d] = heap[s + c];
+        }
+        if (++ow === Wo) {
+          ow = 0;
+          if (++oh === Ho) {
+            oh = 0;
+            n++;
+          }
         }
       }
     }

@@ -74,10 +74,11 @@ function main(): number {
   const results: BenchResult[] = [];
   const unavailable = new Set<string>();
 
+  // Thread variants of one configuration run back to back, so they share the machine's load.
   for (const backend of backends) {
-    for (const threads of backend === 'wasm' ? threadsList : [undefined]) {
-      for (const res of resList) {
-        for (const ngf of ngfList) {
+    for (const res of resList) {
+      for (const ngf of ngfList) {
+        for (const threads of backend === 'wasm' ? threadsList : [undefined]) {
           const row: BenchResult = { backend, res, ngf, batch, status: 'skipped', details: {}, threads };
           if (unavailable.has(backend)) continue;
           // Estimate from FLOPs alone, without building the net's variables.
@@ -90,7 +91,7 @@ function main(): number {
             results.push(row);
             continue;
           }
-          process.stdout.write(`${backend}${threads ? ` ×${threads} threads` : ''} ${res}px ngf ${ngf}: `);
+          process.stdout.write(`${backend}${threads !== undefined ? ` (WORKBENCH_WASM_THREADS=${threads})` : ''} ${res}px ngf ${ngf}: `);
           const r = runChild(root, backend, res, ngf, batch, steps, warmup, threads);
           r.threads = threads;
           if (r.status === 'failed' && /not installed|cannot start|did not initialise|failed to/.test(r.note ?? '')) {
