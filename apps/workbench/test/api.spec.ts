@@ -11,6 +11,7 @@ import { startTestDashboard, type TestDashboard } from './support/test-server.js
 import { XSS_NAME } from './support/seed-dashboard.js';
 
 let t: TestDashboard;
+const store = () => t.seeded.store;
 const get = (p: string, init?: RequestInit) => fetch(`${t.url}${p}`, init);
 const json = async (p: string) => {
   const res = await get(p);
@@ -70,6 +71,25 @@ describe('runs', () => {
     expect(lasts).toEqual([...lasts].sort((a: number, b: number) => a - b));
     const byNz = await json('/api/runs?sort=config:model.nz&order=desc&limit=1');
     expect(byNz.items[0].id).toBe('run-live');
+  });
+
+  it('exports the matching runs as CSV with every config key, metric and eval, formulas defused', async () => {
+    const res = await get('/api/runs?sweep=sweep-quick&format=csv&sort=name&order=asc');
+    expect(res.headers.get('content-disposition')).toMatch(/attachment; filename="runs.csv"/);
+    const lines = (await res.text()).trim().split('\n');
+    expect(lines).toHaveLength(5);
+    const head = lines[0].split(',');
+    expect(head.slice(0, 4)).toEqual(['id', 'name', 'method', 'status']);
+    expect(head).toEqual(expect.arrayContaining(['model.nz', 'train.lr', 'loss_D (last)', 'diversity_lpips_v0.0']));
+    const row = Object.fromEntries(head.map((h, i) => [h, lines[1].split(',')[i]]));
+    expect(row.id).toBe('run-bicyclegan-s0');
+    expect(Number(row['diversity_lpips_v0.0'])).toBeCloseTo(0.112, 9);
+    const xss = await (await get('/api/runs?ids=run-xss&format=csv')).text();
+    expect(xss).toContain('<img src=x onerror=window.__xss=1>'); // CSV is data; no formula prefix needed
+    store().renameRun('run-xss', '=HYPERLINK("http://evil")');
+    const formula = await (await get('/api/runs?ids=run-xss&format=csv')).text();
+    expect(formula.split('\n')[1]).toContain(`"'=HYPERLINK(""http://evil"")"`);
+    store().renameRun('run-xss', XSS_NAME);
   });
 
   it('refuses bad queries with a 400 that names the problem', async () => {

@@ -137,7 +137,9 @@ describe('launcher=slurm end to end', () => {
         const first = await sweepRun;
         expect(first.code, first.out).toBe(1); // not all finished: job 1 was killed
         const afterFirst = store.getSweep(sweepId)!;
-        expect(afterFirst.jobs.map((j) => j.runStatus ?? j.status)).toEqual(['finished', 'killed', 'finished']);
+        const diag = () => `${first.out}\n${JSON.stringify(store.getSweep(sweepId)?.jobs, null, 1)}`;
+        expect(afterFirst.jobs.map((j) => j.runStatus ?? j.status), diag()).toEqual(['finished', 'killed', 'finished']);
+        expect(afterFirst.jobs.every((j) => j.runId !== null), diag()).toBe(true);
         const killed = store.getRun(run1.id)!;
         expect(killed.status).toBe('killed');
         expect(killed.exitReason).toMatch(/^SIGTERM at step \d+/);
@@ -148,7 +150,7 @@ describe('launcher=slurm end to end', () => {
         const resumed = await workbench(['sweep', 'resume', sweepId, `tracking.db=${db}`]);
         expect(resumed.code, resumed.out).toBe(0);
         const done = store.getSweep(sweepId)!;
-        expect(done.jobs.map((j) => j.runStatus)).toEqual(['finished', 'finished', 'finished']);
+        expect(done.jobs.map((j) => j.runStatus), `${diag()}\n${resumed.out}`).toEqual(['finished', 'finished', 'finished']);
         expect(done.jobs.map((j) => j.status)).toEqual(['finished', 'finished', 'finished']);
 
         // Slurm ids per job: jobs 0 and 2 from the first array, job 1 from the resume array.

@@ -8,6 +8,7 @@ import { int, list, parseRunFilter, parseRunQuery, str } from '../query-params.j
 import { runFolder } from '../run-folder.js';
 import { finiteOrNull, groupView, pageColumns, summarizeRuns } from '../run-views.js';
 import { fileUrl, listCheckpoints, tailLog } from '../run-files.js';
+import { runsCsv } from '../runs-csv.js';
 import { relativeToRun, resolveInside } from '../safe-path.js';
 import type { ServerContext } from '../server-context.js';
 
@@ -45,6 +46,14 @@ export function runsRouter(ctx: ServerContext): Router {
     if (picked) columns.config = picked;
     const sortKey = q.sort && typeof q.sort === 'object' && 'config' in q.sort ? q.sort.config : undefined;
     if (sortKey && !columns.config.includes(sortKey)) columns.config.unshift(sortKey);
+    if (str(req.query, 'format') === 'csv') {
+      // Every column the page could show, for the rows of this page (use limit up to 1000).
+      const all = { config: [...new Set([...columns.config, ...columns.available.config])], metrics: columns.available.metrics, evals: columns.available.evals };
+      res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+      res.setHeader('Content-Disposition', 'attachment; filename="runs.csv"');
+      res.send(runsCsv(items, all));
+      return;
+    }
     // Send only the config values the table shows (full configs are on the run page).
     const shown = new Set([...columns.config, ...Object.keys(q.config ?? {})]);
     for (const it of items) it.config = Object.fromEntries(Object.entries(it.config).filter(([k]) => shown.has(k)));

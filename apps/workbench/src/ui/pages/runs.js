@@ -92,6 +92,7 @@ export async function render(main, params, ctx) {
     });
     return chip;
   });
+  const csvLink = h('a', { class: 'btn', id: 'export-csv', title: 'the matching runs (up to 1000) with every config key, metric and eval result' }, 'Export CSV');
   const colsPanel = h('div', { class: 'card col-panel', hidden: true });
   const colsBtn = h('button', { class: 'btn', type: 'button', onclick: () => { colsPanel.hidden = !colsPanel.hidden; } }, 'Columns ▾');
   const groupBox = h('input', { type: 'checkbox', checked: state.group, id: 'group-toggle' });
@@ -103,7 +104,7 @@ export async function render(main, params, ctx) {
     h('div', { class: 'toolbar' }, search, methodSel, ...statusChips),
     h('div', { class: 'toolbar' }, cfgInput, cfgList, h('button', { class: 'btn small', type: 'button', onclick: addCfg }, 'add filter'), cfgChips,
       h('label', { class: 'chip' }, groupBox, ' group by config (ignoring seed)'), compareBtn,
-      h('span', { class: 'col-anchor' }, colsBtn, colsPanel)),
+      h('span', { class: 'col-anchor' }, colsBtn, colsPanel), csvLink),
     tableHost,
   );
 
@@ -139,6 +140,8 @@ export async function render(main, params, ctx) {
   async function refresh() {
     pushState();
     renderCfgChips();
+    csvLink.href = url('/api/runs', { ...query(), offset: 0, limit: 1000, format: 'csv' });
+    csvLink.hidden = state.group;
     const path = state.group ? '/api/runs/groups' : '/api/runs';
     let data;
     try {
