@@ -92,15 +92,30 @@ export async function saveCheckpoint(
   return final;
 }
 
-/** The newest complete checkpoint folder of a run, or undefined. */
-export function latestCheckpoint(runDir: string): string | undefined {
+/** A complete checkpoint folder (one with a state.json) and the step it holds. */
+export interface CheckpointRef {
+  dir: string;
+  step: number;
+}
+
+/** The newest complete checkpoint of a run folder, or undefined (the one place the layout is read). */
+export function latestCheckpoint(runDir: string): CheckpointRef | undefined {
   const root = join(runDir, 'checkpoints');
   if (!existsSync(root)) return undefined;
   const steps = readdirSync(root)
     .filter((d) => /^step-\d{7,}$/.test(d) && existsSync(join(root, d, 'state.json')))
-    .sort((a, b) => Number(a.slice(5)) - Number(b.slice(5)));
-  const last = steps.at(-1);
-  return last === undefined ? undefined : join(root, last);
+    .map((d) => ({ dir: join(root, d), step: Number(d.slice('step-'.length)) }))
+    .sort((a, b) => a.step - b.step);
+  return steps.at(-1);
+}
+
+/** The state.json of a checkpoint folder, format-checked. */
+export function readCheckpointState(dir: string): CheckpointState {
+  const statePath = join(dir, 'state.json');
+  if (!existsSync(statePath)) throw new CheckpointError(`${dir} is not a checkpoint (no state.json)`);
+  const state = JSON.parse(readFileSync(statePath, 'utf8')) as CheckpointState;
+  if (state.format !== CHECKPOINT_FORMAT) throw new CheckpointError(`${statePath}: unknown checkpoint format '${String(state.format)}'`);
+  return state;
 }
 
 function loadInto(owner: ParamOwner, dict: StateDict, what: string): void {
@@ -122,10 +137,7 @@ export function loadCheckpoint(
   nets: Partial<Record<NetName, ParamOwner>>,
   optimizers: Partial<Record<NetName, Adam>>,
 ): CheckpointState {
-  const statePath = join(dir, 'state.json');
-  if (!existsSync(statePath)) throw new CheckpointError(`${dir} is not a checkpoint (no state.json)`);
-  const state = JSON.parse(readFileSync(statePath, 'utf8')) as CheckpointState;
-  if (state.format !== CHECKPOINT_FORMAT) throw new CheckpointError(`${statePath}: unknown checkpoint format '${String(state.format)}'`);
+  const state = readCheckpointState(dir);
   for (const [name, net] of Object.entries(nets) as Array<[NetName, ParamOwner | undefined]>) {
     if (net === undefined) continue;
     const file = join(dir, `${name}.safetensors`);

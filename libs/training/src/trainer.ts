@@ -212,12 +212,12 @@ export async function trainRun(input: ResolvedConfig, opts: TrainRunOptions): Pr
     let position = { epoch: 0, batch: 0 };
     const ckpt = resuming ? latestCheckpoint(runDir) : undefined;
     if (ckpt !== undefined) {
-      const st = loadCheckpoint(ckpt, trainedNets, optimizers);
+      const st = loadCheckpoint(ckpt.dir, trainedNets, optimizers);
       step = st.step;
       rng = new GaussianRng(`${config.seed}:z`, st.rng);
       position = { epoch: st.epoch, batch: st.batchInEpoch };
-      lastCheckpoint = ckpt;
-      note(`resumed from ${relative(runDir, ckpt)} (step ${step})`);
+      lastCheckpoint = ckpt.dir;
+      note(`resumed from ${relative(runDir, ckpt.dir)} (step ${step})`);
     } else if (resuming) {
       note('no checkpoint found: starting from step 0 with the run config');
     }

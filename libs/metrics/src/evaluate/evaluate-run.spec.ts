@@ -7,7 +7,8 @@ import { initBackend } from '@workbench/backend';
 import { openStore, type TrackingStore } from '@workbench/tracking';
 import { createTinyRun } from '../../test/tiny-run.js';
 import { evaluateRun } from './evaluate-run.js';
-import { finalCheckpoint, RunCheckpointError } from './run-checkpoint.js';
+import { latestCheckpoint } from '@workbench/training';
+import { RunCheckpointError } from './run-checkpoint.js';
 
 let dir: string;
 let store: TrackingStore;
@@ -26,7 +27,7 @@ describe('evaluateRun', () => {
     const run = createTinyRun(store, join(dir, 'runs'), { id: 'run-a', step: 7 });
     // An older checkpoint must be ignored.
     createTinyRun(store, join(dir, 'runs-old'), { id: 'run-old', step: 3 });
-    expect(finalCheckpoint(run.runDir!)!.step).toBe(7);
+    expect(latestCheckpoint(run.runDir!)!.step).toBe(7);
     const opts = { nInputs: 4, nSamples: 3, pairs: 'consecutive' as const, runsDir: join(dir, 'runs'), lpipsSkipped: 'test' };
     const before = tf.memory().numTensors;
     const first = await evaluateRun(store, run, opts);

@@ -1,29 +1,14 @@
-// Loading a trained run for evaluation: the newest complete checkpoint of the run folder
-// (`checkpoints/step-NNNNNNN/` with state.json, as the training library writes them) into G and,
-// where the method has one, E, built from the run's resolved config.
+// Loading a trained run for evaluation: the newest complete checkpoint of the run folder (found by
+// the training library, which owns the checkpoint layout) into G and, where the method has one, E,
+// built from the run's resolved config.
 import * as tf from '@tensorflow/tfjs';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildNetworks, loadNetwork, type Encoder, type Generator, type ModelOptions } from '@workbench/models';
+import { readCheckpointState, type CheckpointRef } from '@workbench/training';
 
 export class RunCheckpointError extends Error {
   override name = 'RunCheckpointError';
-}
-
-export interface RunCheckpoint {
-  dir: string;
-  step: number;
-}
-
-/** The newest complete checkpoint of a run folder (a folder is complete once state.json exists). */
-export function finalCheckpoint(runDir: string): RunCheckpoint | undefined {
-  const root = join(runDir, 'checkpoints');
-  if (!existsSync(root)) return undefined;
-  const steps = readdirSync(root)
-    .filter((d) => /^step-\d{7,}$/.test(d) && existsSync(join(root, d, 'state.json')))
-    .map((d) => ({ dir: join(root, d), step: Number(d.slice('step-'.length)) }))
-    .sort((a, b) => a.step - b.step);
-  return steps.at(-1);
 }
 
 /** The config sections the networks are built from (a run's resolved config has them all). */
@@ -41,11 +26,11 @@ export interface LoadedRunModel {
 }
 
 /** Builds G (and E) from `config` and loads the weights of checkpoint `ckpt`. */
-export function loadRunModel(config: RunModelConfig, ckpt: RunCheckpoint): LoadedRunModel {
+export function loadRunModel(config: RunModelConfig, ckpt: CheckpointRef): LoadedRunModel {
   const gPath = join(ckpt.dir, 'G.safetensors');
   const ePath = join(ckpt.dir, 'E.safetensors');
   if (!existsSync(gPath)) throw new RunCheckpointError(`checkpoint ${ckpt.dir} has no G.safetensors`);
-  const state = JSON.parse(readFileSync(join(ckpt.dir, 'state.json'), 'utf8')) as { step?: number };
+  const state = readCheckpointState(ckpt.dir);
   // Inside tidy: the factory's init leaves intermediate tensors behind (variables survive tidy).
   let built: ReturnType<typeof buildNetworks> | undefined;
   tf.tidy(() => {
