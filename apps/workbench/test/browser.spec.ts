@@ -133,6 +133,9 @@ describe('run page', () => {
     expect(maxX).toBeCloseTo(400 / 60, 6);
     await page.locator('#curves .chart-controls select').first().selectOption('step');
     await shot('run');
+    await page.evaluate(() => document.querySelector('#images')!.scrollIntoView({ block: 'start' }));
+    await page.evaluate(() => window.scrollBy(0, -100)); // keep the section title below the sticky bar
+    await shot('run-images');
   });
 
   it('edits the run name and tags in place; HTML in them stays text', async () => {
