@@ -32,6 +32,7 @@ export async function render(main, params, ctx) {
           h('div', { class: 'mono small' }, j.overrides.join(' ')),
           j.runId ? h('a', { href: `#/run/${encodeURIComponent(j.runId)}`, class: 'small' }, 'run ›') : h('span', { class: 'muted small' }, 'no run yet'),
           j.attempts > 1 ? h('span', { class: 'muted small' }, ` · ${j.attempts} attempts`) : null,
+          j.slurmJobId ? h('div', { class: 'muted small mono' }, `slurm ${j.slurmJobId}${j.slurmArrayTaskId !== null && j.slurmArrayTaskId !== undefined ? `_${j.slurmArrayTaskId}` : ''}`) : null,
           j.exitReason ? h('div', { class: 'reason' }, j.exitReason) : null);
       })));
   }
