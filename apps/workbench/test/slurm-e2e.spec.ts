@@ -137,7 +137,12 @@ describe('launcher=slurm end to end', () => {
         const first = await sweepRun;
         expect(first.code, first.out).toBe(1); // not all finished: job 1 was killed
         const afterFirst = store.getSweep(sweepId)!;
-        const diag = () => `${first.out}\n${JSON.stringify(store.getSweep(sweepId)?.jobs, null, 1)}`;
+        const diag = () => {
+          const sweep = store.getSweep(sweepId)!;
+          const jobsDir = join(sweep.sweepDir!, 'jobs');
+          const logs = readdirSync(jobsDir).map((f) => `--- ${f}\n${readFileSync(join(jobsDir, f), 'utf8').slice(-1500)}`);
+          return [first.out, JSON.stringify(sweep.jobs, null, 1), JSON.stringify(store.listRuns({ sweepId }).runs.map((r) => [r.id, r.jobId, r.status])), ...logs].join('\n');
+        };
         expect(afterFirst.jobs.map((j) => j.runStatus ?? j.status), diag()).toEqual(['finished', 'killed', 'finished']);
         expect(afterFirst.jobs.every((j) => j.runId !== null), diag()).toBe(true);
         const killed = store.getRun(run1.id)!;

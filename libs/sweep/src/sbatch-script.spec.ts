@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { arraySpec, buildSbatchScript, shellQuote, type SlurmOptions } from './sbatch-script.js';
+import { arraySpec, buildSbatchScript, shellQuote, slurmTimeSeconds, type SlurmOptions } from './sbatch-script.js';
 import { mergeStatus } from './slurm-launcher.js';
 
 const base: SlurmOptions = { partition: '', time: '', cpus_per_task: 1, gpus_per_task: 0, mem: '', max_parallel: 0, extra: [] };
@@ -51,6 +51,12 @@ describe('sbatch script', () => {
     }
     const plain = buildSbatchScript({ sweepId: 's', tasks: [{ index: 0, argv: ['x'], logPath: '/l' }], cwd: '/', slurmDir: '/s', options: base });
     expect(plain).not.toMatch(/#SBATCH --(time|signal|mem|partition|gpus)/);
+    // a short limit gets a proportionally short warning (never one that fires at the start)
+    const short = (time: string) => buildSbatchScript({ sweepId: 's', tasks: [{ index: 0, argv: ['x'], logPath: '/l' }], cwd: '/', slurmDir: '/s', options: { ...base, time } });
+    expect(short('10')).toContain('#SBATCH --signal=B:USR1@60');
+    expect(short('0:30')).not.toContain('#SBATCH --signal');
+    expect([slurmTimeSeconds('90'), slurmTimeSeconds('1:30'), slurmTimeSeconds('04:00:00'), slurmTimeSeconds('2-12'), slurmTimeSeconds('1-0:30')]).toEqual([5400, 90, 14400, 216000, 88200]);
+    expect(slurmTimeSeconds('soon')).toBeNull();
   });
 
   function runTask(taskId: number, command: string[], onStart?: (pid: number) => void): Promise<{ code: number | null; exit: string | null; log: string }> {
@@ -85,7 +91,7 @@ describe('sbatch script', () => {
     });
     expect(r.exit).toBe('143');
     expect(r.code).toBe(143);
-    expect(r.log).toContain('SIGTERM from Slurm');
+    expect(r.log).toContain('the run stopped on SIGTERM');
     expect(r.log).toContain('checkpointed');
   });
 

@@ -4,7 +4,7 @@
 //
 // Each task runs the trainer in the background under a small bash supervisor:
 // - Slurm sends SIGTERM to every process of a job that is cancelled, preempted or out of time:
-//   the trainer checkpoints and exits 143 (run `killed`); the shell only waits for it;
+//   the trainer checkpoints and exits 143 (run `killed`); the shell ignores it and waits;
 // - with a time limit, `--signal=B:USR1@<grace>` warns the shell <grace> s before the limit and
 //   the shell passes SIGTERM on, so the checkpoint happens before Slurm's hard kill;
 // - the shell writes the trainer's exit code to `slurm/exit/<array>_<task>`: the launcher reads
@@ -49,6 +49,23 @@ export function arraySpec(indices: readonly number[], maxParallel = 0): string {
   return parts.join(',') + (maxParallel > 0 ? `%${maxParallel}` : '');
 }
 
+/** Seconds of a Slurm time limit (`M`, `M:S`, `H:M:S`, `D-H`, `D-H:M`, `D-H:M:S`); null if unparsable. */
+export function slurmTimeSeconds(time: string): number | null {
+  const m = /^(?:(\d+)-)?(\d+)(?::(\d+))?(?::(\d+))?$/.exec(time.trim());
+  if (!m) return null;
+  const [days, a, b, c] = [m[1], m[2], m[3], m[4]].map((x) => (x === undefined ? undefined : Number(x)));
+  if (days !== undefined) return days * 86400 + a! * 3600 + (b ?? 0) * 60 + (c ?? 0); // D-H[:M[:S]]
+  if (c !== undefined) return a! * 3600 + b! * 60 + c; // H:M:S
+  if (b !== undefined) return a! * 60 + b; // M:S
+  return a! * 60; // M
+}
+
+/** The checkpoint warning before the time limit: the grace asked for, at most a tenth of the limit. */
+function warningSeconds(time: string, grace: number): number {
+  const limit = slurmTimeSeconds(time);
+  return limit === null ? grace : Math.min(grace, Math.floor(limit / 10));
+}
+
 /** The job name of a sweep's arrays (squeue -n finds its tasks). */
 export const slurmJobName = (sweepId: string): string => `wb-${sweepId}`;
 
@@ -67,7 +84,8 @@ export function buildSbatchScript(input: SbatchScriptInput): string {
     `--cpus-per-task=${o.cpus_per_task}`,
     ...(o.gpus_per_task > 0 ? [`--gpus-per-task=${o.gpus_per_task}`] : []),
     ...(o.partition ? [`--partition=${o.partition}`] : []),
-    ...(o.time ? [`--time=${o.time}`, `--signal=B:USR1@${grace}`] : []),
+    ...(o.time ? [`--time=${o.time}`] : []),
+    ...(o.time && warningSeconds(o.time, grace) >= 5 ? [`--signal=B:USR1@${warningSeconds(o.time, grace)}`] : []),
     ...(o.mem ? [`--mem=${o.mem}`] : []),
   ].map((d) => `#SBATCH ${d}`);
   const extra = o.extra.map((line) => {
@@ -93,26 +111,29 @@ exit_file=${q(exitDir)}/"\${SLURM_ARRAY_JOB_ID}_\${SLURM_ARRAY_TASK_ID}"
 mkdir -p "$(dirname "$log")" ${q(exitDir)}
 echo "# $(date -Is) slurm job \${SLURM_ARRAY_JOB_ID}_\${SLURM_ARRAY_TASK_ID} (job id \${SLURM_JOB_ID}) on $(hostname)" >>"$log"
 
-# Cancelled, preempted or out of time: Slurm sends SIGTERM to every process of the job; the
-# trainer checkpoints and exits 143. This shell stays alive to record the exit code.
-trap 'echo "# $(date -Is) SIGTERM from Slurm: the run checkpoints and stops" >>"$log"' TERM
-# --signal=B:USR1@N (set with launcher.time): the time limit is N s away; stop the run cleanly now.
-trap 'echo "# $(date -Is) time limit near: asking the run to checkpoint and stop" >>"$log"; kill -TERM "$pid" 2>/dev/null' USR1
-
 "\${cmd[@]}" >>"$log" 2>&1 &
 pid=$!
+# Cancelled, preempted or out of time: Slurm sends SIGTERM to every process of the job; the run
+# checkpoints and exits 143. This shell ignores it (set after the start, so the run does not
+# inherit the ignore) and stays to record the exit code.
+trap '' TERM
+# --signal=B:USR1@N (set with launcher.time): the time limit is N s away; stop the run cleanly now.
+trap 'warned=1; echo "# $(date -Is) time limit near: asking the run to checkpoint and stop" >>"$log"; kill -TERM "$pid" 2>/dev/null' USR1
 while :; do
   wait "$pid"
   rc=$?
-  if ! kill -0 "$pid" 2>/dev/null; then
-    # wait may have returned early for a trapped signal: collect the real exit status if any
-    wait "$pid" 2>/dev/null
-    late=$?
-    [ "$late" -ne 127 ] && rc=$late
-    break
-  fi
+  kill -0 "$pid" 2>/dev/null || break # else wait returned early for the USR1 trap: keep waiting
 done
-echo "$rc" >"$exit_file"
+if [ "\${warned:-0}" = 1 ] && [ "$rc" -eq 138 ]; then
+  # the run ended while the USR1 trap ran: collect its own status (it got SIGTERM from us)
+  wait "$pid" 2>/dev/null
+  late=$?
+  if [ "$late" -ge 0 ] && [ "$late" -le 255 ] && [ "$late" -ne 127 ]; then rc=$late; else rc=143; fi
+fi
+if [ "$rc" -eq 143 ]; then
+  echo "# $(date -Is) the run stopped on SIGTERM (Slurm cancel, preemption or time limit); 'workbench sweep resume' continues it from its checkpoint" >>"$log"
+fi
+echo "$rc" >"$exit_file.tmp" && mv -f "$exit_file.tmp" "$exit_file" # atomic: never read half-written
 exit "$rc"
 `;
 }

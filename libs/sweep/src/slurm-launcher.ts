@@ -173,9 +173,12 @@ export class SlurmLauncher implements Launcher {
             hooks.onStart?.(st.job, {});
           }
           if (existsSync(exitFile)) {
-            const code = Number(readFileSync(exitFile, 'utf8').trim());
-            end(st, { exitCode: Number.isInteger(code) ? code : 1, signal: null, stopped: stopRequested });
-            continue;
+            const text = readFileSync(exitFile, 'utf8').trim();
+            const code = Number(text);
+            if (text !== '' && Number.isInteger(code)) {
+              end(st, { exitCode: code, signal: null, stopped: stopRequested });
+              continue;
+            }
           }
           if (tasks === null) continue;
           const over = task === undefined || TERMINAL_STATES.has(task.state);
