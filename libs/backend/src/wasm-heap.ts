@@ -11,7 +11,12 @@ export type WasmBackend = BackendWasm;
 /** The module's whole float32 heap. Re-acquire after any allocation: growth replaces the buffer. */
 export function heapF32(backend: WasmBackend): Float32Array {
   // Emscripten puts HEAPF32 on the module; tfjs's .d.ts only declares it for the threaded build.
-  return (backend.wasm as unknown as { HEAPF32: Float32Array }).HEAPF32;
+  const m = backend.wasm as unknown as { HEAPF32: Float32Array; wasmMemory?: WebAssembly.Memory };
+  // In the threaded build the heap can grow from a pool thread, and the main thread's views are
+  // only refreshed lazily: compare against the memory's current buffer.
+  const current = m.wasmMemory?.buffer;
+  if (current !== undefined && m.HEAPF32.buffer !== current) return new Float32Array(current);
+  return m.HEAPF32;
 }
 
 /** Index of a tensor's first float in `backend.wasm.HEAPF32`. */
