@@ -118,6 +118,19 @@ describe('runs', () => {
     expect(bic.metrics.loss_D.n).toBe(2);
   });
 
+  it('sorts groups by size or by the mean of a metric or eval', async () => {
+    const byLpips = await json('/api/runs/groups?sweep=sweep-quick&sort=eval:diversity_lpips_v0.0&order=desc');
+    expect(byLpips.items.map((g: { method: string }) => g.method)).toEqual(['bicyclegan', 'cvae_gan']);
+    const asc = await json('/api/runs/groups?sweep=sweep-quick&sort=eval:diversity_lpips_v0.0&order=asc');
+    expect(asc.items.map((g: { method: string }) => g.method)).toEqual(['cvae_gan', 'bicyclegan']);
+    const byLoss = await json('/api/runs/groups?sort=metric:loss_D&order=asc');
+    const means = byLoss.items.map((g: { metrics: { loss_D?: { mean: number } } }) => g.metrics.loss_D?.mean ?? Infinity);
+    expect(means).toEqual([...means].sort((a: number, b: number) => a - b)); // groups without loss_D last
+    const bySize = await json('/api/runs/groups?sort=n&order=desc');
+    expect(bySize.items[0].n).toBe(2);
+    expect((await get('/api/runs/groups?sort=name')).status).toBe(400);
+  });
+
   it('returns one run with evals, fooling rate and checkpoints', async () => {
     const d = await json('/api/runs/run-bicyclegan-s0');
     expect(d.run.command).toContain('npx workbench train');

@@ -8,8 +8,12 @@ export interface GroupPageEntry {
   members: RunRow[]; // newest first
 }
 
-/** All groups matching the filter (newest activity first) and the requested page of them. */
-export function groupPage(store: TrackingStore, filter: RunFilter, offset: number, limit: number): { total: number; page: GroupPageEntry[] } {
+/** How groups are ordered: newest run first (default), group size, or a metric's / eval's mean. */
+export type GroupSort = { by: 'newest' } | { by: 'n' } | { by: 'metric' | 'eval'; key: string };
+
+/** All groups matching the filter, sorted, and the requested page of them. Sorting by a mean
+ *  reads one value per member run (an index lookup each); groups without it sort last. */
+export function groupPage(store: TrackingStore, filter: RunFilter, offset: number, limit: number, sort: GroupSort = { by: 'newest' }, order: 'asc' | 'desc' = 'desc'): { total: number; page: GroupPageEntry[] } {
   const { runs } = store.listRuns({ ...filter, sort: 'createdAt', order: 'desc', includeConfig: false });
   const groups = new Map<string, RunRow[]>();
   for (const r of runs) {
@@ -17,7 +21,22 @@ export function groupPage(store: TrackingStore, filter: RunFilter, offset: numbe
     if (list) list.push(r);
     else groups.set(r.groupKey, [r]);
   }
-  const all = [...groups.entries()].map(([groupKey, members]) => ({ groupKey, members }));
+  let all = [...groups.entries()].map(([groupKey, members]) => ({ groupKey, members }));
+  const dir = order === 'asc' ? 1 : -1;
+  if (sort.by === 'n') all.sort((a, b) => dir * (a.members.length - b.members.length));
+  else if (sort.by === 'newest' && order === 'asc') all = all.reverse();
+  else if (sort.by === 'metric' || sort.by === 'eval') {
+    const ids = runs.map((r) => r.id);
+    const values = sort.by === 'metric' ? lastValues(store, ids, [sort.key]) : evalValues(store, ids);
+    const mean = new Map(all.map((g) => [g.groupKey, groupStats(g.members, [sort.key], values)[sort.key]?.mean]));
+    all.sort((a, b) => {
+      const x = mean.get(a.groupKey);
+      const y = mean.get(b.groupKey);
+      if (x === undefined || !Number.isFinite(x)) return y === undefined || !Number.isFinite(y) ? 0 : 1;
+      if (y === undefined || !Number.isFinite(y)) return -1;
+      return dir * (x - y);
+    });
+  }
   return { total: all.length, page: all.slice(offset, offset + limit) };
 }
 

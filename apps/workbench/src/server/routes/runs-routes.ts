@@ -2,7 +2,7 @@
 // detail, its metric series, image grids, checkpoints and files.
 import express, { type Router } from 'express';
 import type { RunRow } from '@workbench/tracking';
-import { evalValues, groupPage, groupStats, lastValues } from '../group-stats.js';
+import { evalValues, groupPage, groupStats, lastValues, type GroupSort } from '../group-stats.js';
 import { badRequest, notFound } from '../http-error.js';
 import { int, list, parseRunFilter, parseRunQuery, str } from '../query-params.js';
 import { runFolder } from '../run-folder.js';
@@ -24,6 +24,15 @@ export function getRunOr404(ctx: ServerContext, id: string): RunRow {
 function facets(ctx: ServerContext, pageConfigKeys: string[]): { methods: string[]; configKeys: string[] } {
   const methods = ctx.store.db.prepare('SELECT DISTINCT method FROM runs ORDER BY method').pluck().all() as string[];
   return { methods, configKeys: pageConfigKeys };
+}
+
+/** Groups sort by `createdAt` (newest run, default), `n`, `metric:<key>` or `eval:<metric>` (means). */
+function parseGroupSort(text: string | undefined): GroupSort {
+  if (!text || text === 'createdAt') return { by: 'newest' };
+  if (text === 'n') return { by: 'n' };
+  if (text.startsWith('metric:')) return { by: 'metric', key: text.slice('metric:'.length).replace(/:(last|min|max)$/, '') };
+  if (text.startsWith('eval:')) return { by: 'eval', key: text.slice('eval:'.length) };
+  throw badRequest(`groups sort by createdAt, n, metric:<key> or eval:<metric>, not "${text}"`);
 }
 
 export function runsRouter(ctx: ServerContext): Router {
@@ -64,7 +73,7 @@ export function runsRouter(ctx: ServerContext): Router {
     const filter = parseRunFilter(req.query);
     const limit = int(req.query, 'limit', 50, 1, 1000);
     const offset = int(req.query, 'offset', 0, 0, Number.MAX_SAFE_INTEGER);
-    const { total, page } = groupPage(store, filter, offset, limit);
+    const { total, page } = groupPage(store, filter, offset, limit, parseGroupSort(str(req.query, 'sort')), str(req.query, 'order') === 'asc' ? 'asc' : 'desc');
     // One representative per group (its newest run) decides the columns and shows the config.
     const reps = page.length ? store.listRuns({ ids: page.map((g) => g.members[0].id) }).runs : [];
     const repById = new Map(reps.map((x) => [x.id, x]));

@@ -96,7 +96,15 @@ export async function render(main, params, ctx) {
   const colsPanel = h('div', { class: 'card col-panel', hidden: true });
   const colsBtn = h('button', { class: 'btn', type: 'button', onclick: () => { colsPanel.hidden = !colsPanel.hidden; } }, 'Columns ▾');
   const groupBox = h('input', { type: 'checkbox', checked: state.group, id: 'group-toggle' });
-  groupBox.addEventListener('change', () => { state.group = groupBox.checked; state.offset = 0; refresh(); });
+  groupBox.addEventListener('change', () => {
+    state.group = groupBox.checked;
+    state.offset = 0;
+    // Each mode has its own sort keys; fall back to newest first when the current one has no meaning there.
+    const okInGroups = state.sort === 'createdAt' || state.sort === 'n' || state.sort.startsWith('metric:') || state.sort.startsWith('eval:');
+    const okInRuns = !state.sort.startsWith('eval:') && state.sort !== 'n';
+    if (state.group ? !okInGroups : !okInRuns) { state.sort = 'createdAt'; state.order = 'desc'; }
+    refresh();
+  });
 
   mount(
     main,
@@ -229,7 +237,8 @@ export async function render(main, params, ctx) {
         });
         return h('tr', { dataset: { runId: r.id } },
           h('td', null, box),
-          h('td', null, statusBadge(r.status, r.exitReason)),
+          h('td', null, statusBadge(r.status, r.exitReason),
+            r.status === 'running' ? h('span', { class: 'sub', title: 'time since the last heartbeat: a run silent for longer than the stale threshold becomes crashed' }, `♥ ${fmtDuration(Math.max(0, Date.now() - r.heartbeatAt))} ago`) : null),
           h('td', { class: 'name-cell' }, h('a', { href: `#/run/${encodeURIComponent(r.id)}`, class: 'run-name', title: r.name }, r.name || r.id),
             h('span', { class: 'sub mono' }, r.id, ' ', r.tags.map((t) => h('span', { class: 'tag', title: t }, t))),
             r.exitReason && r.status !== 'finished' ? h('span', { class: 'reason', title: r.exitReason }, r.exitReason) : null),
@@ -251,10 +260,10 @@ export async function render(main, params, ctx) {
     if (!data.items.length) return notice('No runs match these filters.');
     return h('div', { style: { overflowX: 'auto' } }, h('table', { class: 'data groups' },
       h('thead', null, h('tr', null,
-        h('th', null, ''), h('th', null, 'method'), h('th', { class: 'num' }, 'n'), h('th', null, 'statuses'),
+        h('th', null, ''), h('th', null, 'method'), sortHeader('n', 'n', 'num'), h('th', null, 'statuses'),
         cfgCols.map((k) => h('th', null, k)),
-        metricCols.map((k) => h('th', { class: 'num', title: 'mean ± std (n) of the last value' }, breakable(k))),
-        evalCols.map((k) => h('th', { class: 'num', title: 'mean ± std (n)' }, breakable(k))),
+        metricCols.map((k) => sortHeader(k, `metric:${k}`, 'num')),
+        evalCols.map((k) => sortHeader(k, `eval:${k}`, 'num')),
         h('th', null, 'seeds'),
       )),
       h('tbody', null, data.items.map((g) => {
