@@ -153,3 +153,33 @@ describe('wasm training kernels vs the cpu backend', () => {
     expect(tf.backend().numDataIds()).toBe(buffers);
   });
 });
+
+describe('wasm UnsortedSegmentSum (the gather gradient) vs the cpu backend', () => {
+  it('gives cpu gradients through tf.gather on axis 0 and 1, with repeated indices', async () => {
+    const xData = randomArray(5 * 4 * 3, 21);
+    const grads = () =>
+      tf.tidy(() => {
+        const x = tf.tensor3d(xData, [5, 4, 3]);
+        const f = (t: tf.Tensor) =>
+          tf.gather(t, tf.tensor1d([4, 0, 4, 2], 'int32'), 0).square().sum()
+            .add(tf.gather(t, tf.tensor1d([3, 3, 1], 'int32'), 1).mul(2).sum()) as tf.Scalar;
+        return tf.grad(f)(x).dataSync() as Float32Array;
+      });
+    const wasm = await onBackend('wasm', grads);
+    const cpu = await onBackend('cpu', grads);
+    expect(maxAbs(cpu)).toBeGreaterThan(1);
+    expect(maxAbsDiff(wasm, cpu)).toBeLessThanOrEqual(TOL);
+  });
+
+  it('sums int32 rows and drops ids outside [0, numSegments) like cpu', async () => {
+    const run = () =>
+      tf.tidy(() =>
+        Array.from(
+          tf.unsortedSegmentSum(tf.tensor2d([1, 2, 3, 4, 5, 6, 7, 8], [4, 2], 'int32'), tf.tensor1d([2, -1, 2, 5], 'int32'), 3).dataSync(),
+        ),
+      );
+    const wasm = await onBackend('wasm', run);
+    expect(wasm).toEqual([0, 0, 0, 0, 6, 8]);
+    expect(wasm).toEqual(await onBackend('cpu', run));
+  });
+});

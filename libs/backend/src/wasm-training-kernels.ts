@@ -1,9 +1,11 @@
-// Registers the wasm kernels training needs: the missing Conv2DBackpropFilter and a fast
-// Conv2DBackpropInput (which also runs every conv2dTranspose forward).
+// Registers the wasm kernels training needs: the missing Conv2DBackpropFilter, a fast
+// Conv2DBackpropInput (which also runs every conv2dTranspose forward) and the missing
+// UnsortedSegmentSum (the gradient of tf.gather).
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm'; // registers the stock wasm kernels we build on
 import { conv2dBackpropFilterWasm } from './conv2d-backprop-filter-wasm.js';
 import { makeConv2dBackpropInputWasm } from './conv2d-backprop-input-wasm.js';
+import { unsortedSegmentSumWasm } from './unsorted-segment-sum-wasm.js';
 import { onBackendSetup } from './select-backend.js';
 import { wasmBinaryInUse } from './wasm-threads.js';
 
@@ -21,6 +23,13 @@ export function registerWasmTrainingKernels(): string[] {
       kernelFunc: conv2dBackpropFilterWasm as unknown as tf.KernelFunc,
     });
   }
+  if (tf.getKernel('UnsortedSegmentSum', 'wasm') === undefined) {
+    tf.registerKernel({
+      kernelName: 'UnsortedSegmentSum',
+      backendName: 'wasm',
+      kernelFunc: unsortedSegmentSumWasm as unknown as tf.KernelFunc,
+    });
+  }
   if (stockBackpropInput === undefined) {
     const stock = tf.getKernel('Conv2DBackpropInput', 'wasm');
     if (stock === undefined) throw new Error("the wasm backend has no stock 'Conv2DBackpropInput' kernel: import '@tensorflow/tfjs-backend-wasm' first");
@@ -35,7 +44,11 @@ export function registerWasmTrainingKernels(): string[] {
       kernelFunc: makeConv2dBackpropInputWasm(stockFn) as unknown as tf.KernelFunc,
     });
   }
-  return ['Conv2DBackpropFilter (im2col + XNNPACK GEMM)', 'Conv2DBackpropInput (sub-pixel XNNPACK convs)'];
+  return [
+    'Conv2DBackpropFilter (im2col + XNNPACK GEMM)',
+    'Conv2DBackpropInput (sub-pixel XNNPACK convs)',
+    'UnsortedSegmentSum (gather gradient)',
+  ];
 }
 
 /** Restores the stock Conv2DBackpropInput (benchmarks and tests compare against it). */
