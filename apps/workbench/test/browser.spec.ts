@@ -20,7 +20,7 @@ const pageErrors: string[] = [];
 
 async function open(hash: string, ready: string): Promise<void> {
   await page.goto(`${t.url}/${hash}`);
-  await page.waitForSelector(`body[data-ready="${ready}"]`, { timeout: 20_000 });
+  await page.waitForSelector(`body[data-ready="${ready}"]`, { timeout: 60_000 });
 }
 
 async function shot(name: string): Promise<void> {

@@ -20,7 +20,7 @@ describe('workbench serve', () => {
     try {
       const url = await new Promise<string>((resolve, reject) => {
         let out = '';
-        const timer = setTimeout(() => reject(new Error(`no URL printed: ${out}`)), 60_000);
+        const timer = setTimeout(() => reject(new Error(`no URL printed: ${out}`)), 110_000);
         child.stdout.on('data', (d) => {
           out += d;
           const m = /workbench dashboard: (http:\/\/127\.0\.0\.1:\d+)\//.exec(out);
