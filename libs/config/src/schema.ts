@@ -1,12 +1,26 @@
 // The one config schema (convict): every key the workbench reads, with its format, default, doc
 // and env var. docs/ARCHITECTURE.md "Config keys" is the human-readable copy of this file.
+//
+// One source for every allowed value: the `data.*`, `model.*` and `gan_mode` values (and the
+// data/model defaults) come from the libraries below config that implement them, through their
+// tfjs-free entry points; the method names and `eval.*` values are defined here, and the
+// libraries above config (training, metrics, which import config) take them from here.
 import convict from 'convict';
+import { DATA_DEFAULTS, DATASETS, DIRECTIONS, PREPROCESS_MODES, type DataConfig } from '@workbench/data/config';
+import { GAN_MODES, type GanMode } from '@workbench/losses/gan-modes';
+import { DEFAULT_MODEL_OPTIONS, ENCODERS, NORMS, UPSAMPLES, WHERE_ADD, type ModelOptions } from '@workbench/models/options';
 
 export const METHODS = ['bicyclegan', 'cvae_gan', 'cvae_gan_pp', 'clr_gan', 'cae_gan', 'pix2pix_noise'] as const;
+/** Which samples of one input the diversity protocol compares (`eval.pairs`). */
+export const PAIR_MODES = ['consecutive', 'all'] as const;
+/** LPIPS linear-weight versions (`eval.lpips_version`): 0.0 as BicycleGAN reports, 0.1 the `lpips` default. */
+export const LPIPS_VERSIONS = ['0.0', '0.1'] as const;
 export const BACKENDS = ['auto', 'node-gpu', 'node', 'wasm', 'cpu'] as const;
 export const LAUNCHERS = ['local', 'slurm'] as const;
 
 export type Method = (typeof METHODS)[number];
+export type PairMode = (typeof PAIR_MODES)[number];
+export type LpipsVersion = (typeof LPIPS_VERSIONS)[number];
 export type BackendChoice = (typeof BACKENDS)[number];
 export type LauncherType = (typeof LAUNCHERS)[number];
 
@@ -63,6 +77,9 @@ type SchemaNode = { [key: string]: SchemaNode | Leaf };
 const e = <T extends readonly string[]>(values: T, def: T[number], doc: string): Leaf => ({ doc, format: values, default: def });
 const leaf = (format: string, def: unknown, doc: string, env?: string): Leaf => (env ? { doc, format, default: def, env } : { doc, format, default: def });
 
+const D = DATA_DEFAULTS;
+const M = DEFAULT_MODEL_OPTIONS;
+
 /** The schema tree. Leaves are convict entries; the defaults are the official BicycleGAN settings. */
 export const SCHEMA = {
   name: leaf('string', '', 'run name; empty = derived from the experiment and overrides'),
@@ -71,36 +88,36 @@ export const SCHEMA = {
   backend: { ...e(BACKENDS, 'auto', 'TensorFlow.js backend; auto = best available'), env: 'WORKBENCH_BACKEND' },
   resume: leaf('string', '', 'run id to continue from its latest checkpoint'),
   data: {
-    dataset: e(['shapes', 'aligned'] as const, 'shapes', 'built-in synthetic shapes, or an aligned A|B image folder'),
-    root: leaf('string', '', 'folder of an aligned dataset (holding train/ and val/ or test/)'),
-    direction: e(['AtoB', 'BtoA'] as const, 'AtoB', 'translation direction'),
-    load_size: leaf('positive-int', 286, 'images are resized to this size before cropping'),
-    crop_size: leaf('positive-int', 256, 'training crop size (the network resolution)'),
-    preprocess: e(['resize_and_crop', 'crop', 'scale_width', 'none'] as const, 'resize_and_crop', 'preprocessing of aligned images'),
-    no_flip: leaf('bool', false, 'disable random horizontal flips'),
-    input_nc: leaf('channels', 3, 'channels of A'),
-    output_nc: leaf('channels', 3, 'channels of B'),
-    train_size: leaf('positive-int', 2000, 'shapes: number of training pairs'),
-    test_size: leaf('positive-int', 200, 'shapes: number of test pairs'),
-    num_modes: leaf('positive-int', 6, 'shapes: K palette modes of B for a given A'),
-    max_shapes: leaf('positive-int', 3, 'shapes: shapes per image'),
-    background_modes: leaf('positive-int', 1, 'shapes: background colour modes (1 = fixed background)'),
-    seed: leaf('int', 1234, 'shapes: dataset generation seed (separate from the run seed)'),
+    dataset: e(DATASETS, D.dataset, 'built-in synthetic shapes, or an aligned A|B image folder'),
+    root: leaf('string', D.root, 'folder of an aligned dataset (holding train/ and val/ or test/)'),
+    direction: e(DIRECTIONS, D.direction, 'translation direction'),
+    load_size: leaf('positive-int', D.load_size, 'images are resized to this size before cropping'),
+    crop_size: leaf('positive-int', D.crop_size, 'training crop size (the network resolution)'),
+    preprocess: e(PREPROCESS_MODES, D.preprocess, 'preprocessing of aligned images'),
+    no_flip: leaf('bool', D.no_flip, 'disable random horizontal flips'),
+    input_nc: leaf('channels', D.input_nc, 'channels of A'),
+    output_nc: leaf('channels', D.output_nc, 'channels of B'),
+    train_size: leaf('positive-int', D.train_size, 'shapes: number of training pairs'),
+    test_size: leaf('positive-int', D.test_size, 'shapes: number of test pairs'),
+    num_modes: leaf('positive-int', D.num_modes, 'shapes: K palette modes of B for a given A'),
+    max_shapes: leaf('positive-int', D.max_shapes, 'shapes: shapes per image'),
+    background_modes: leaf('positive-int', D.background_modes, 'shapes: background colour modes (1 = fixed background)'),
+    seed: leaf('int', D.seed, 'shapes: dataset generation seed (separate from the run seed)'),
   },
   model: {
-    encoder: e(['resnet', 'cnn'] as const, 'resnet', 'encoder E architecture (resnet_256 / conv_256 in the official code)'),
-    where_add: e(['input', 'all'] as const, 'all', 'inject z at the input only or into every G down layer'),
-    nz: leaf('positive-int', 8, 'latent code length |z|'),
-    ngf: leaf('positive-int', 64, 'G width (filters of the first layer)'),
-    ndf: leaf('positive-int', 64, 'D width'),
-    nef: leaf('positive-int', 64, 'E width'),
-    norm: e(['instance', 'batch', 'none'] as const, 'instance', 'normalisation layer'),
-    upsample: e(['basic', 'bilinear'] as const, 'basic', 'G upsampling: transposed conv, or bilinear + conv'),
-    use_dropout: leaf('bool', true, 'dropout in G (every official script passes --use_dropout)'),
-    num_Ds: leaf('positive-int', 2, 'scales per multi-scale discriminator'),
-    conditional_D: leaf('bool', false, 'D sees concat(A, B) instead of B only'),
-    gan_mode: e(['lsgan', 'vanilla'] as const, 'lsgan', 'GAN objective'),
-    init_gain: leaf('non-negative', 0.02, 'xavier normal init gain'),
+    encoder: e(ENCODERS, M.encoder, 'encoder E architecture (resnet_256 / conv_256 in the official code)'),
+    where_add: e(WHERE_ADD, M.where_add, 'inject z at the input only or into every G down layer'),
+    nz: leaf('positive-int', M.nz, 'latent code length |z|'),
+    ngf: leaf('positive-int', M.ngf, 'G width (filters of the first layer)'),
+    ndf: leaf('positive-int', M.ndf, 'D width'),
+    nef: leaf('positive-int', M.nef, 'E width'),
+    norm: e(NORMS, M.norm, 'normalisation layer'),
+    upsample: e(UPSAMPLES, M.upsample, 'G upsampling: transposed conv, or bilinear + conv'),
+    use_dropout: leaf('bool', M.use_dropout, 'dropout in G (every official script passes --use_dropout)'),
+    num_Ds: leaf('positive-int', M.num_Ds, 'scales per multi-scale discriminator'),
+    conditional_D: leaf('bool', M.conditional_D, 'D sees concat(A, B) instead of B only'),
+    gan_mode: e(GAN_MODES, 'lsgan', 'GAN objective'),
+    init_gain: leaf('non-negative', M.init_gain, 'xavier normal init gain'),
   },
   loss: {
     lambda_L1: leaf('non-negative', 10, 'weight of the image L1 loss'),
@@ -126,8 +143,8 @@ export const SCHEMA = {
   eval: {
     n_inputs: leaf('positive-int', 100, 'inputs for the diversity protocol'),
     n_samples: leaf('positive-int', 20, 'random-z samples per input'),
-    pairs: e(['consecutive', 'all'] as const, 'consecutive', 'LPIPS pairs among the samples of one input'),
-    lpips_version: e(['0.0', '0.1'] as const, '0.0', 'LPIPS linear weights version (the paper used 0.0)'),
+    pairs: e(PAIR_MODES, 'consecutive', 'LPIPS pairs among the samples of one input'),
+    lpips_version: e(LPIPS_VERSIONS, '0.0', 'LPIPS linear weights version (the paper used 0.0)'),
     lpips_dir: leaf('string', '~/.cache/bicyclegan-workbench/lpips', 'folder of converted LPIPS weights', 'WORKBENCH_LPIPS_DIR'),
   },
   tracking: {
@@ -165,38 +182,9 @@ export interface ResolvedConfig {
   method: Method;
   backend: BackendChoice;
   resume: string;
-  data: {
-    dataset: 'shapes' | 'aligned';
-    root: string;
-    direction: 'AtoB' | 'BtoA';
-    load_size: number;
-    crop_size: number;
-    preprocess: 'resize_and_crop' | 'crop' | 'scale_width' | 'none';
-    no_flip: boolean;
-    input_nc: 1 | 3;
-    output_nc: 1 | 3;
-    train_size: number;
-    test_size: number;
-    num_modes: number;
-    max_shapes: number;
-    background_modes: number;
-    seed: number;
-  };
-  model: {
-    encoder: 'resnet' | 'cnn';
-    where_add: 'input' | 'all';
-    nz: number;
-    ngf: number;
-    ndf: number;
-    nef: number;
-    norm: 'instance' | 'batch' | 'none';
-    upsample: 'basic' | 'bilinear';
-    use_dropout: boolean;
-    num_Ds: number;
-    conditional_D: boolean;
-    gan_mode: 'lsgan' | 'vanilla';
-    init_gain: number;
-  };
+  data: DataConfig;
+  /** ModelOptions without the sizes the networks take from `data`, plus the GAN objective. */
+  model: Omit<ModelOptions, 'cropSize' | 'inputNc' | 'outputNc' | 'init_gain'> & { gan_mode: GanMode; init_gain: number };
   loss: { lambda_L1: number; lambda_kl: number; lambda_z: number; lambda_GAN: number; lambda_GAN2: number };
   train: {
     batch_size: number;
@@ -212,7 +200,7 @@ export interface ResolvedConfig {
     num_samples: number;
     runs_dir: string;
   };
-  eval: { n_inputs: number; n_samples: number; pairs: 'consecutive' | 'all'; lpips_version: '0.0' | '0.1'; lpips_dir: string };
+  eval: { n_inputs: number; n_samples: number; pairs: PairMode; lpips_version: LpipsVersion; lpips_dir: string };
   tracking: { db: string; uri: string };
   serve: { host: string; port: number; token: string };
   sweep: { seeds: number; params: Record<string, unknown>; id: string; job: string };

@@ -1,5 +1,7 @@
-// The `data.*` config keys this library reads (names as in docs/ARCHITECTURE.md), their
-// defaults, and the checks that turn a bad value into a one-line DataError.
+// The `data.*` config keys this library reads (names as in docs/ARCHITECTURE.md), their allowed
+// values and defaults, and the checks that turn a bad value into a one-line DataError. Free of
+// tfjs and sharp, so the config schema takes its allowed values and defaults from here
+// (`@workbench/data/config`) instead of repeating them.
 import { DataError } from './data-error.js';
 import { MAX_BACKGROUND_MODES, MAX_MODES } from './palette.js';
 import { MAX_SHAPES } from './shapes-layout.js';
@@ -7,14 +9,18 @@ import { MAX_SHAPES } from './shapes-layout.js';
 export const SPLITS = ['train', 'val', 'test'] as const;
 export type Split = (typeof SPLITS)[number];
 
+export const DATASETS = ['shapes', 'aligned'] as const;
+export const DIRECTIONS = ['AtoB', 'BtoA'] as const;
 export const PREPROCESS_MODES = ['resize_and_crop', 'crop', 'scale_width', 'scale_width_and_crop', 'none'] as const;
+export type DatasetKind = (typeof DATASETS)[number];
+export type Direction = (typeof DIRECTIONS)[number];
 export type Preprocess = (typeof PREPROCESS_MODES)[number];
 
 export interface DataConfig {
   /** `shapes` (built in) or `aligned` (pix2pix A|B folders under `root`). */
-  dataset: 'shapes' | 'aligned';
+  dataset: DatasetKind;
   root: string;
-  direction: 'AtoB' | 'BtoA';
+  direction: Direction;
   load_size: number;
   crop_size: number;
   preprocess: Preprocess;
@@ -62,8 +68,8 @@ function intIn(key: string, value: unknown, lo: number, hi: number): number {
 /** Fill in defaults and check every key; unknown keys are ignored (they belong to other libs). */
 export function resolveDataConfig(partial: Partial<DataConfig> = {}): DataConfig {
   const c = { ...DATA_DEFAULTS, ...partial } as DataConfig;
-  oneOf('dataset', c.dataset, ['shapes', 'aligned'] as const);
-  oneOf('direction', c.direction, ['AtoB', 'BtoA'] as const);
+  oneOf('dataset', c.dataset, DATASETS);
+  oneOf('direction', c.direction, DIRECTIONS);
   oneOf('preprocess', c.preprocess, PREPROCESS_MODES);
   if (typeof c.no_flip !== 'boolean') throw new DataError(`data.no_flip=${String(c.no_flip)} is not valid: use true or false`);
   if (c.input_nc !== 1 && c.input_nc !== 3) throw new DataError(`data.input_nc=${String(c.input_nc)} is not valid: use 1 (grayscale) or 3 (RGB)`);

@@ -1,7 +1,6 @@
 // The official GANLoss (models/networks.py) over a multi-scale discriminator.
 import * as tf from '@tensorflow/tfjs';
-
-export type GanMode = 'lsgan' | 'vanilla';
+import { GAN_MODES, type GanMode } from './gan-modes.js';
 
 /**
  * One scalar per scale against a constant target (1 for real, 0 for fake), before any lambda:
@@ -10,7 +9,7 @@ export type GanMode = 'lsgan' | 'vanilla';
  * preds: one raw map per scale, [N,h_s,w_s,1].
  */
 export function ganLossPerScale(preds: tf.Tensor[], targetIsReal: boolean, mode: GanMode): tf.Scalar[] {
-  if (mode !== 'lsgan' && mode !== 'vanilla') throw new Error(`unknown gan_mode '${String(mode)}': use lsgan or vanilla`);
+  if (!GAN_MODES.includes(mode)) throw new Error(`unknown gan_mode '${String(mode)}': use lsgan or vanilla`);
   if (preds.length === 0) throw new Error('ganLoss needs at least one discriminator output');
   const t = targetIsReal ? 1 : 0;
   return preds.map((p) =>

@@ -2,7 +2,8 @@
 // and sees the image downsampled i times by AvgPool2d(3, s2, p1, count_include_pad=False).
 // Keys: `model_<i>.<slot>` (`model.<slot>` when num_Ds = 1, as the official single-scale branch).
 import * as tf from '@tensorflow/tfjs';
-import { Conv2d, EVAL, Norm2d, type NormKind, type RunContext } from './layers.js';
+import { Conv2d, EVAL, Norm2d, type RunContext } from './layers.js';
+import type { NormKind } from './model-options.js';
 import { Network } from './network.js';
 import { avgPool3s2p1ExcludePad, lrelu } from './ops.js';
 import type { ParamStore } from './param-store.js';

@@ -2,7 +2,8 @@
 // logvar). Keys: E_ResNet registers `fc`, `fcVar` before `conv` (so its state_dict starts with
 // `fc.0.*`); E_NLayers registers `conv` first.
 import * as tf from '@tensorflow/tfjs';
-import { Conv2d, EVAL, Linear, Norm2d, type NormKind, type RunContext } from './layers.js';
+import { Conv2d, EVAL, Linear, Norm2d, type RunContext } from './layers.js';
+import type { NormKind } from './model-options.js';
 import { Network } from './network.js';
 import { lrelu } from './ops.js';
 import type { ParamStore } from './param-store.js';

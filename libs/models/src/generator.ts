@@ -4,7 +4,8 @@
 //   add_input: nn.Sequential nesting, `model.model.0` (outer down conv), `model.model.1.model.1`, ...
 //   add_all:   `model.down.0`, `model.up.1`, `model.submodule.down.1`, ...
 import * as tf from '@tensorflow/tfjs';
-import { Conv2d, dropout, EVAL, Norm2d, UpsampleLayer, type NormKind, type RunContext, type UpsampleKind } from './layers.js';
+import { Conv2d, dropout, EVAL, Norm2d, UpsampleLayer, type RunContext } from './layers.js';
+import type { NormKind, UpsampleKind } from './model-options.js';
 import { Network } from './network.js';
 import { lrelu, tileZ } from './ops.js';
 import type { ParamStore } from './param-store.js';

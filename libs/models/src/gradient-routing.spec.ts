@@ -6,7 +6,8 @@ import { initBackend } from '@workbench/backend';
 import { ganLoss, klLoss, l1Loss, latentL1Loss } from '@workbench/losses';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Network } from './network.js';
-import { buildNetworks, DEFAULT_MODEL_OPTIONS, type Networks } from './registry.js';
+import { DEFAULT_MODEL_OPTIONS } from './model-options.js';
+import { buildNetworks, type Networks } from './registry.js';
 
 let nets: Networks;
 let A: tf.Tensor4D;

@@ -2,7 +2,7 @@
 // what the files determine (nz, where_add, encoder, widths, crop size, norm=batch, num_Ds, ...).
 import type { StateDict } from '@workbench/torch-io';
 import { guessStateDict } from './official-import.js';
-import type { ModelOptions } from './registry.js';
+import type { ModelOptions } from './model-options.js';
 
 export interface OfficialDicts {
   G?: StateDict;

@@ -2,10 +2,8 @@
 // at construction, and reads them at apply time. Weights are stored in tfjs layouts.
 import * as tf from '@tensorflow/tfjs';
 import { blockGradient, instanceNorm, reflectionPad1, upsampleBilinear2x } from './ops.js';
+import type { NormKind, UpsampleKind } from './model-options.js';
 import type { ParamStore } from './param-store.js';
-
-export type NormKind = 'instance' | 'batch' | 'none';
-export type UpsampleKind = 'basic' | 'bilinear';
 
 /** Per-call switches shared by all layers of a forward pass. */
 export interface RunContext {

@@ -3,7 +3,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '@workbench/backend';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildNetworks, DEFAULT_MODEL_OPTIONS, ModelOptionsError, outputShapes, type ModelOptions } from './registry.js';
+import { DEFAULT_MODEL_OPTIONS, type ModelOptions } from './model-options.js';
+import { buildNetworks, ModelOptionsError, outputShapes } from './registry.js';
 
 const tiny: ModelOptions = { ...DEFAULT_MODEL_OPTIONS, ngf: 4, nef: 4, ndf: 4, nz: 3 };
 

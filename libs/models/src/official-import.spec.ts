@@ -9,7 +9,8 @@ import { loadNetwork, networkStateDict, saveNetwork, toOfficialStateDict } from 
 import { transpose } from './layout.js';
 import type { Network } from './network.js';
 import { guessStateDict, importOfficial, OfficialImportError } from './official-import.js';
-import { buildNetworks, type ModelOptions } from './registry.js';
+import type { ModelOptions } from './model-options.js';
+import { buildNetworks } from './registry.js';
 
 const opts = (config: string): ModelOptions => fixtureModelOptions(readForward(config).options);
 const built: Network[] = [];

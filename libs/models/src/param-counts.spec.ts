@@ -1,7 +1,8 @@
 // Parameter counts against the official table (bicyclegan-official.md §3.6), counted from the
 // recorded shapes without allocating the networks (24 full-size configurations).
 import { describe, expect, it } from 'vitest';
-import { countParameters, DEFAULT_MODEL_OPTIONS, type ModelOptions } from './registry.js';
+import { DEFAULT_MODEL_OPTIONS, type ModelOptions } from './model-options.js';
+import { countParameters } from './registry.js';
 
 // [crop, encoder, where_add, nz, G, E, D (= D2)] from the official define_G/E/D, num_Ds 2.
 const OFFICIAL: Array<[number, 'resnet' | 'cnn', 'input' | 'all', number, number, number, number]> = [

@@ -3,46 +3,8 @@
 import { Discriminator, type DiscriminatorOptions } from './discriminator.js';
 import { Encoder, type EncoderOptions } from './encoder.js';
 import { Generator, type GeneratorOptions } from './generator.js';
-import type { NormKind, UpsampleKind } from './layers.js';
+import { ENCODERS, NORMS, UPSAMPLES, WHERE_ADD, type ModelOptions } from './model-options.js';
 import { ParamStore } from './param-store.js';
-
-/** `config.model` (snake_case as in the config schema) plus the data sizes. */
-export interface ModelOptions {
-  encoder: 'resnet' | 'cnn';
-  where_add: 'input' | 'all';
-  nz: number;
-  ngf: number;
-  ndf: number;
-  nef: number;
-  norm: NormKind;
-  upsample: UpsampleKind;
-  use_dropout: boolean;
-  num_Ds: number;
-  conditional_D: boolean;
-  /** xavier normal gain (default 0.02). */
-  init_gain?: number;
-  cropSize: number;
-  inputNc: number;
-  outputNc: number;
-}
-
-export const DEFAULT_MODEL_OPTIONS: ModelOptions = {
-  encoder: 'resnet',
-  where_add: 'all',
-  nz: 8,
-  ngf: 64,
-  ndf: 64,
-  nef: 64,
-  norm: 'instance',
-  upsample: 'basic',
-  use_dropout: true,
-  num_Ds: 2,
-  conditional_D: false,
-  init_gain: 0.02,
-  cropSize: 256,
-  inputNc: 3,
-  outputNc: 3,
-};
 
 export class ModelOptionsError extends Error {
   override name = 'ModelOptionsError';
@@ -64,10 +26,10 @@ function positiveInt(key: string, value: unknown, min = 1): number {
 
 /** Checks every option; returns the derived per-network options. */
 export function resolveModelOptions(opts: ModelOptions): { G: GeneratorOptions; E: EncoderOptions; D: DiscriminatorOptions } {
-  const encoder = oneOf('model.encoder', opts.encoder, ['resnet', 'cnn'] as const);
-  const whereAdd = oneOf('model.where_add', opts.where_add, ['input', 'all'] as const);
-  const norm = oneOf('model.norm', opts.norm, ['instance', 'batch', 'none'] as const);
-  const upsample = oneOf('model.upsample', opts.upsample, ['basic', 'bilinear'] as const);
+  const encoder = oneOf('model.encoder', opts.encoder, ENCODERS);
+  const whereAdd = oneOf('model.where_add', opts.where_add, WHERE_ADD);
+  const norm = oneOf('model.norm', opts.norm, NORMS);
+  const upsample = oneOf('model.upsample', opts.upsample, UPSAMPLES);
   const nz = positiveInt('model.nz', opts.nz);
   const ngf = positiveInt('model.ngf', opts.ngf);
   const ndf = positiveInt('model.ndf', opts.ndf);

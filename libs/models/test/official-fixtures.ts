@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ModelOptions } from '../src/registry.js';
+import type { ModelOptions } from '../src/model-options.js';
 
 export const FIXTURES = fileURLToPath(new URL('../../../fixtures/official/', import.meta.url));
 export const FIXTURE_CONFIGS = ['input_resnet_nz8', 'input_conv_nz8', 'all_resnet_nz8', 'all_conv_nz8', 'all_resnet_nz2'] as const;

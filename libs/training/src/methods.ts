@@ -8,9 +8,10 @@
 // With both branches on, the batch is split as in the official code: the encoded branch uses
 // (A1, B1), the random branch generates from A1 as well, and its discriminator's real pair is
 // (A2, B2). With one branch, that branch uses the whole batch (nothing to split it with).
+import { METHODS as METHOD_NAMES, type Method as MethodName } from '@workbench/config';
 
-export const METHOD_NAMES = ['bicyclegan', 'cvae_gan', 'cvae_gan_pp', 'clr_gan', 'cae_gan', 'pix2pix_noise'] as const;
-export type MethodName = (typeof METHOD_NAMES)[number];
+/** The method names (config key `method`; the schema's list, one spec per name below). */
+export { METHOD_NAMES, type MethodName };
 
 /** Loss keys as logged (the official names where the official code has the term). */
 export type LossKey = 'G_GAN' | 'G_GAN2' | 'G_L1' | 'kl' | 'z_L1' | 'D' | 'D2';

@@ -1,7 +1,8 @@
 // Which samples of one input are compared by the diversity protocol.
+import type { PairMode } from '@workbench/config';
 
-export const PAIR_MODES = ['consecutive', 'all'] as const;
-export type PairMode = (typeof PAIR_MODES)[number];
+/** `eval.pairs` values (the config schema's list). */
+export { PAIR_MODES, type PairMode } from '@workbench/config';
 
 /**
  * Index pairs among M samples: `consecutive` = (0,1), (1,2), …, (M-2,M-1), the paper's M-1 pairs

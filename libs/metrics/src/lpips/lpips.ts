@@ -9,9 +9,10 @@
 // Features are computed once per image (`features`) so the diversity protocol can compare M
 // samples pairwise without re-running the trunk.
 import * as tf from '@tensorflow/tfjs';
+import type { LpipsVersion } from '@workbench/config';
 
-export const LPIPS_VERSIONS = ['0.0', '0.1'] as const;
-export type LpipsVersion = (typeof LPIPS_VERSIONS)[number];
+/** `eval.lpips_version` values (the config schema's list). */
+export { LPIPS_VERSIONS, type LpipsVersion } from '@workbench/config';
 
 /** The five conv layers of torchvision's `alexnet().features` (key prefix, stride, padding). */
 export const ALEXNET_CONVS = [
