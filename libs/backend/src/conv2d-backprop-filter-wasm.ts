@@ -8,7 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { allocate, heapF32, heapIndex, release, runWasmKernel, type WasmBackend } from './wasm-heap.js';
 
-/** Upper bound on the im2col buffer (floats, 64 MiB); larger problems are split over output pixels. */
+/** Upper bound on the im2col buffer (floats, 64 MiB); larger problems are split over output rows. */
 let maxIm2colFloats = 16 * 1024 * 1024;
 
 /** Changes the im2col chunk bound (tests use a tiny one to exercise chunking); returns the old one. */
@@ -52,12 +52,14 @@ export function conv2dBackpropFilterWasm(args: {
   const padT = info.padInfo.top;
   const padL = info.padInfo.left;
   const K = KH * KW * Ci;
-  const P = N * Ho * Wo;
 
   const out = allocate(backend, [KH, KW, Ci, Co]); // [kh,kw,Ci,Co]
-  const chunk = Math.max(1, Math.min(P, Math.floor(maxIm2colFloats / K)));
-  for (let p0 = 0; p0 < P; p0 += chunk) {
-    const pc = Math.min(chunk, P - p0);
+  // Chunks are whole output rows (n, oh), so the fill can run along ow.
+  const rowsPerChunk = Math.max(1, Math.floor(maxIm2colFloats / (K * Wo)));
+  for (let r0 = 0; r0 < N * Ho; r0 += rowsPerChunk) {
+    const rows = Math.min(rowsPerChunk, N * Ho - r0);
+    const p0 = r0 * Wo;
+    const pc = rows * Wo;
     const cols = allocate(backend, [1, K, pc]); // [1,K,pc] transposed im2col
     // dy's rows are copied into a temporary: XNNPACK caches its packed weights by tensor id, and
     // the caller's dy must not be pinned to this [pc,Co] interpretation.
@@ -66,13 +68,13 @@ export function conv2dBackpropFilterWasm(args: {
     const dyAt = heapIndex(backend, dy);
     heap.copyWithin(heapIndex(backend, dyPart), dyAt + p0 * Co, dyAt + (p0 + pc) * Co);
     fillTransposedIm2col(heap, heapIndex(backend, x), heapIndex(backend, cols), {
-      H, W, Ci, Ho, Wo, KH, KW, SH, SW, padT, padL, p0, pc,
+      H, W, Ci, Ho, Wo, KH, KW, SH, SW, padT, padL, r0, rows,
     });
     const prod = runWasmKernel(backend, 'BatchMatMul', { a: cols, b: dyPart }, { transposeA: false, transposeB: false });
     const h = heapF32(backend);
     const src = heapIndex(backend, prod);
     const dst = heapIndex(backend, out);
-    if (p0 === 0) h.copyWithin(dst, src, src + K * Co);
+    if (r0 === 0) h.copyWithin(dst, src, src + K * Co);
     else for (let i = 0; i < K * Co; i++) h[dst + i] += h[src + i];
     release(backend, cols, dyPart, prod);
   }
@@ -82,44 +84,40 @@ export function conv2dBackpropFilterWasm(args: {
 interface Im2colGeometry {
   H: number; W: number; Ci: number; Ho: number; Wo: number;
   KH: number; KW: number; SH: number; SW: number; padT: number; padL: number;
-  /** First output pixel (flat n·Ho·Wo index) and how many pixels this chunk holds. */
-  p0: number; pc: number;
+  /** First output row (flat n·Ho + oh) of this chunk and how many rows it holds. */
+  r0: number; rows: number;
 }
 
 /**
  * cols[(kh·KW+kw)·Ci+ci, p−p0] = x[n, oh·SH−padT+kh, ow·SW−padL+kw, ci] (0 outside the image)
- * for the output pixels p = (n,oh,ow) in [p0, p0+pc). For a fixed tap, consecutive pixels write
- * neighbouring columns of Ci rows, so the write set stays in cache.
+ * for the output pixels p = (n,oh,ow) of rows [r0, r0+rows). Written along ow, so each cols row
+ * gets contiguous stores; the ow range that stays inside the image is computed once per tap.
  */
 function fillTransposedIm2col(heap: Float32Array, xAt: number, colsAt: number, g: Im2colGeometry): void {
-  const { H, W, Ci, Ho, Wo, KH, KW, SH, SW, padT, padL, p0, pc } = g;
-  const pixelsPerImage = Ho * Wo;
-  const n0 = Math.floor(p0 / pixelsPerImage);
-  const oh0 = Math.floor((p0 - n0 * pixelsPerImage) / Wo);
-  const ow0 = p0 - n0 * pixelsPerImage - oh0 * Wo;
+  const { H, W, Ci, Ho, Wo, KH, KW, SH, SW, padT, padL, r0, rows } = g;
+  const pc = rows * Wo;
   for (let kh = 0; kh < KH; kh++) {
     for (let kw = 0; kw < KW; kw++) {
       const rowAt = colsAt + (kh * KW + kw) * Ci * pc;
-      // Walk the pixels (n, oh, ow) of this chunk in order, without divisions.
-      let n = n0;
-      let oh = oh0;
-      let ow = ow0;
-      for (let j = 0; j < pc; j++) {
-        const ih = oh * SH - padT + kh;
-        const iw = ow * SW - padL + kw;
-        let d = rowAt + j;
-        if (ih < 0 || ih >= H || iw < 0 || iw >= W) {
-          for (let c = 0; c < Ci; c++, d += pc) heap[d] = 0;
-        } else {
-          const s = xAt + ((n * H + ih) * W + iw) * Ci;
-          for (let c = 0; c < Ci; c++, d += pc) heap[d] = heap[s + c];
+      // iw = ow·SW − padL + kw is inside [0, W) for ow in [owLo, owHi).
+      const owLo = Math.min(Wo, Math.max(0, Math.ceil((padL - kw) / SW)));
+      const owHi = Math.max(owLo, Math.min(Wo, Math.floor((W - 1 + padL - kw) / SW) + 1));
+      const xStep = SW * Ci;
+      for (let r = r0; r < r0 + rows; r++) {
+        const n = Math.floor(r / Ho);
+        const ih = (r - n * Ho) * SH - padT + kh;
+        const j0 = (r - r0) * Wo;
+        if (ih < 0 || ih >= H) {
+          for (let c = 0; c < Ci; c++) heap.fill(0, rowAt + c * pc + j0, rowAt + c * pc + j0 + Wo);
+          continue;
         }
-        if (++ow === Wo) {
-          ow = 0;
-          if (++oh === Ho) {
-            oh = 0;
-            n++;
-          }
+        const lineAt = xAt + (n * H + ih) * W * Ci + (owLo * SW - padL + kw) * Ci;
+        for (let c = 0; c < Ci; c++) {
+          const d = rowAt + c * pc + j0;
+          for (let ow = 0; ow < owLo; ow++) heap[d + ow] = 0;
+          let src = lineAt + c;
+          for (let ow = owLo; ow < owHi; ow++, src += xStep) heap[d + ow] = heap[src];
+          for (let ow = owHi; ow < Wo; ow++) heap[d + ow] = 0;
         }
       }
     }

@@ -131,7 +131,7 @@ describe('wasm training kernels vs the cpu backend', () => {
   it('splits a large im2col into chunks without changing the result', async () => {
     const c: ConvCase = { batch: 4, size: [12, 12], kernel: 3, stride: 1, pad: 'same', inC: 6, outC: 5 };
     const whole = await compareCase(c, 5);
-    const old = setMaxIm2colFloats(3 * 3 * 6 * 50); // 50 pixels per chunk: 12 chunks, the last partial
+    const old = setMaxIm2colFloats(3 * 3 * 6 * 12 * 5); // 5 rows of 12 px per chunk: 10 chunks, the last partial
     try {
       const chunked = await compareCase(c, 5);
       expect(chunked.dwErr).toBeLessThanOrEqual(TOL);
