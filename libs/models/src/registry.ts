@@ -113,8 +113,8 @@ export function outputShapes(opts: ModelOptions, batch = 1): { G: number[]; E: {
 
 /** The slice of a resolved workbench config the networks depend on (structural, no config import). */
 export interface ModelConfigSlice {
-  model: Omit<ModelOptions, 'cropSize' | 'inputNc' | 'outputNc'> & Record<string, unknown>;
-  data: { crop_size: number; input_nc: number; output_nc: number } & Record<string, unknown>;
+  model: Omit<ModelOptions, 'cropSize' | 'inputNc' | 'outputNc'>;
+  data: { crop_size: number; input_nc: number; output_nc: number };
 }
 
 /** ModelOptions from a resolved config: `config.model` plus data.crop_size / input_nc / output_nc. */

@@ -1,20 +1,12 @@
 // Networks and optimizers for a method, from the resolved config.
-import { buildNetworks, type ModelOptions } from '@workbench/models';
+import { buildNetworks, modelOptionsFromConfig, type ModelConfigSlice } from '@workbench/models';
 import { Adam } from './adam.js';
 import type { MethodSpec, NetName } from './methods.js';
 import type { TrainNetworks } from './networks.js';
 
-export interface ModelConfig {
-  model: Omit<ModelOptions, 'cropSize' | 'inputNc' | 'outputNc'>;
-  data: { crop_size: number; input_nc: number; output_nc: number };
-}
-
 /** G, D always; E and D2 only where the method uses them (official: D2 only with lambda_GAN2 > 0). */
-export function buildMethodNetworks(spec: MethodSpec, cfg: ModelConfig, seed: number): TrainNetworks & { dispose(): void } {
-  const nets = buildNetworks(
-    { ...cfg.model, cropSize: cfg.data.crop_size, inputNc: cfg.data.input_nc, outputNc: cfg.data.output_nc },
-    { seed, withE: spec.networks.includes('E'), withD2: spec.networks.includes('D2') },
-  );
+export function buildMethodNetworks(spec: MethodSpec, cfg: ModelConfigSlice, seed: number): TrainNetworks & { dispose(): void } {
+  const nets = buildNetworks(modelOptionsFromConfig(cfg), { seed, withE: spec.networks.includes('E'), withD2: spec.networks.includes('D2') });
   return {
     ...nets,
     dispose: () => {

@@ -8,7 +8,7 @@
 //   npx workbench import-official ~/BicycleGAN/checkpoints/facades_bicycle_gan --out imported/facades
 import type { Command } from 'commander';
 import { initBackend } from '@workbench/backend';
-import { ConfigError, composeConfig } from '@workbench/config';
+import { composeConfig } from '@workbench/config';
 import {
   buildNetworks,
   CheckpointError,
@@ -18,7 +18,6 @@ import {
   modelOptionsFromConfig,
   OfficialImportError,
   saveNetwork,
-  type ModelConfigSlice,
   type ModelOptions,
   type Network,
   type OfficialDicts,
@@ -27,6 +26,7 @@ import { readPth, readSafetensors, TorchIoError, type StateDict } from '@workben
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { UserError } from '../user-error.js';
+import { withConfigErrors } from './config.js';
 
 type NetName = 'G' | 'E' | 'D' | 'D2';
 const NET_NAMES: readonly NetName[] = ['G', 'E', 'D', 'D2'];
@@ -124,17 +124,9 @@ export function importOfficialCheckpoint(args: readonly string[], opts: { out?: 
     }
   }
 
-  let config: Record<string, unknown>;
-  let origin: Record<string, string>;
-  try {
-    const composed = composeConfig({ overrides });
-    config = composed.config as unknown as Record<string, unknown>;
-    origin = composed.sources.keys;
-  } catch (err) {
-    if (err instanceof ConfigError) throw new UserError(err.message);
-    throw err;
-  }
-  const model = modelOptionsFromConfig(config as unknown as ModelConfigSlice);
+  const { config, sources } = withConfigErrors(() => composeConfig({ overrides }));
+  const origin = sources.keys;
+  const model = modelOptionsFromConfig(config);
   const inferred = inferModelOptions(dicts);
   for (const [field, value] of Object.entries(inferred) as Array<[keyof ModelOptions, never]>) {
     const key = CONFIG_KEY[field];
@@ -179,7 +171,7 @@ export function importOfficialCheckpoint(args: readonly string[], opts: { out?: 
       }
       imported.push({ net: kind, source: resolve(path), tensors: tensors.size, params: net.numParams(), file });
     }
-    const resolved = structuredClone(config) as { model: Record<string, unknown>; data: Record<string, unknown> };
+    const resolved = structuredClone(config) as unknown as { model: Record<string, unknown>; data: Record<string, unknown> };
     for (const [field, key] of Object.entries(CONFIG_KEY)) {
       const [section, name] = key.split('.');
       (section === 'model' ? resolved.model : resolved.data)[name] = model[field as keyof ModelOptions];

@@ -13,7 +13,6 @@ import {
   ModelOptionsError,
   modelOptionsFromConfig,
   outputShapes,
-  type ModelConfigSlice,
   type ModelOptions,
 } from '@workbench/models';
 import { METHODS, type MethodName } from '@workbench/training';
@@ -128,7 +127,7 @@ export function registerInspect(program: Command): void {
       let method: string;
       try {
         const { config } = composeConfig({ overrides });
-        model = modelOptionsFromConfig(config as unknown as ModelConfigSlice);
+        model = modelOptionsFromConfig(config);
         backendChoice = String(config.backend);
         method = String(config.method);
         countParameters(model); // validates the options before the backend starts

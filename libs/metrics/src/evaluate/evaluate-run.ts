@@ -4,12 +4,13 @@
 import { join, relative, resolve } from 'node:path';
 import { createDataset, type DataConfig } from '@workbench/data';
 import type { EvalResultInput, RunRow, TrackingStore } from '@workbench/tracking';
+import type { ModelConfigSlice } from '@workbench/models';
 import { latestCheckpoint } from '@workbench/training';
 import type { PairMode } from '../diversity/sample-pairs.js';
 import type { Lpips } from '../lpips/lpips.js';
 import { evalReportRows } from './eval-results.js';
 import { evaluateModel, type EvalPhase, type EvalReport } from './evaluate-model.js';
-import { loadRunModel, RunCheckpointError, type RunModelConfig } from './run-checkpoint.js';
+import { loadRunModel, RunCheckpointError } from './run-checkpoint.js';
 
 export interface EvaluateRunOptions {
   nInputs: number;
@@ -46,7 +47,7 @@ export async function evaluateRun(store: TrackingStore, run: RunRow, opts: Evalu
   const dir = runFolder(run, opts.runsDir);
   const ckpt = latestCheckpoint(dir);
   if (!ckpt) throw new RunCheckpointError(`run ${run.id} has no checkpoint in ${dir}/checkpoints (status ${run.status}); train it first`);
-  const cfg = run.config as unknown as RunModelConfig & { data: DataConfig };
+  const cfg = run.config as unknown as ModelConfigSlice & { data: DataConfig };
   if (!cfg.model || !cfg.data) throw new RunCheckpointError(`run ${run.id} has no model/data config in the tracking store`);
   const model = loadRunModel(cfg, ckpt);
   const dataset = await createDataset(cfg.data, 'test');

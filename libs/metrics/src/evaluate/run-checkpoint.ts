@@ -4,17 +4,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildNetworks, loadNetwork, type Encoder, type Generator, type ModelOptions } from '@workbench/models';
+import { buildNetworks, loadNetwork, modelOptionsFromConfig, type Encoder, type Generator, type ModelConfigSlice } from '@workbench/models';
 import { readCheckpointState, type CheckpointRef } from '@workbench/training';
 
 export class RunCheckpointError extends Error {
   override name = 'RunCheckpointError';
-}
-
-/** The config sections the networks are built from (a run's resolved config has them all). */
-export interface RunModelConfig {
-  model: Omit<ModelOptions, 'cropSize' | 'inputNc' | 'outputNc'>;
-  data: { crop_size: number; input_nc: number; output_nc: number };
 }
 
 export interface LoadedRunModel {
@@ -26,7 +20,7 @@ export interface LoadedRunModel {
 }
 
 /** Builds G (and E) from `config` and loads the weights of checkpoint `ckpt`. */
-export function loadRunModel(config: RunModelConfig, ckpt: CheckpointRef): LoadedRunModel {
+export function loadRunModel(config: ModelConfigSlice, ckpt: CheckpointRef): LoadedRunModel {
   const gPath = join(ckpt.dir, 'G.safetensors');
   const ePath = join(ckpt.dir, 'E.safetensors');
   if (!existsSync(gPath)) throw new RunCheckpointError(`checkpoint ${ckpt.dir} has no G.safetensors`);
@@ -34,10 +28,7 @@ export function loadRunModel(config: RunModelConfig, ckpt: CheckpointRef): Loade
   // Inside tidy: the factory's init leaves intermediate tensors behind (variables survive tidy).
   let built: ReturnType<typeof buildNetworks> | undefined;
   tf.tidy(() => {
-    built = buildNetworks(
-      { ...config.model, cropSize: config.data.crop_size, inputNc: config.data.input_nc, outputNc: config.data.output_nc },
-      { withE: existsSync(ePath), withD2: false },
-    );
+    built = buildNetworks(modelOptionsFromConfig(config), { withE: existsSync(ePath), withD2: false });
   });
   const nets = built!;
   // D is built by the factory but not needed for evaluation.
