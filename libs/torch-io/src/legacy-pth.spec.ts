@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isLegacyPth, LegacyPthError, readLegacyPth } from './legacy-pth.js';
+import { readPth } from './read-pth.js';
 
 const lpipsDir = fileURLToPath(new URL('../../../fixtures/lpips/', import.meta.url));
 
@@ -38,5 +41,19 @@ describe('readLegacyPth (pickle-stream .pth)', () => {
     expect(() => readLegacyPth(zip)).toThrow(/not a legacy \.pth file.*readPth/);
     const full = readFileSync(`${lpipsDir}lin_v0.1_alex.pth`);
     expect(() => readLegacyPth(full.subarray(0, full.length - 100))).toThrow(LegacyPthError);
+  });
+
+  it('readPth reads legacy files too and names the file when one is damaged', () => {
+    const full = readFileSync(`${lpipsDir}lin_v0.1_alex.pth`);
+    expect([...readPth(`${lpipsDir}lin_v0.1_alex.pth`).keys()]).toEqual([...readLegacyPth(full).keys()]);
+    const dir = mkdtempSync(join(tmpdir(), 'legacy-pth-'));
+    try {
+      const cut = join(dir, 'cut.pth');
+      writeFileSync(cut, full.subarray(0, full.length - 100));
+      expect(() => readPth(cut)).toThrow(LegacyPthError);
+      expect(() => readPth(cut)).toThrow(/cut\.pth: legacy \.pth is truncated/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
