@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { CheckpointError } from '@workbench/models';
 import { readSafetensors, writeSafetensors, type StateDict } from '@workbench/torch-io';
 import type { Adam } from './adam.js';
 import type { NetName } from './methods.js';
@@ -31,9 +32,8 @@ export interface CheckpointState {
   savedAt: string;
 }
 
-export class CheckpointError extends Error {
-  override name = 'CheckpointError';
-}
+/** The models library's error for checkpoint files that do not fit: one class for both libraries. */
+export { CheckpointError };
 
 export function checkpointDirName(step: number): string {
   return `step-${String(step).padStart(7, '0')}`;

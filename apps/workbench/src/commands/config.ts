@@ -12,16 +12,11 @@ import {
   schemaHelp,
 } from '@workbench/config';
 import { join } from 'node:path';
-import { UserError } from '../user-error.js';
+import { UserError, withUserErrors } from '../user-error.js';
 
 /** Run `fn`, turning config mistakes into one-line CLI errors. */
 export function withConfigErrors<T>(fn: () => T): T {
-  try {
-    return fn();
-  } catch (err) {
-    if (err instanceof ConfigError) throw new UserError(err.message);
-    throw err;
-  }
+  return withUserErrors([ConfigError], fn);
 }
 
 export function registerConfig(program: Command): void {

@@ -40,4 +40,14 @@ describe('workbench data', () => {
     expect(err?.code).toBe(2);
     expect(err?.stderr.trim()).toBe(`workbench: data.root ${missing} does not exist or is not a folder: pass data.root=<folder containing train/ and test/>`);
   });
+
+  it('info on an aligned preset without data.root fails once, not once per split', async () => {
+    const err = await workbench('data', 'info', 'data=facades').then(
+      () => undefined,
+      (e: { code: number; stdout: string; stderr: string }) => e,
+    );
+    expect(err?.code).toBe(2);
+    expect(err?.stdout).toBe('');
+    expect(err?.stderr.trim()).toBe('workbench: data.root is not set: pass data.root=<folder with train/ and test/ of A|B images>');
+  });
 });

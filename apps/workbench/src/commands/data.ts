@@ -5,7 +5,7 @@
 //   npx workbench data preview data=facades data.root=/path/to/facades --out /tmp/facades.png
 //   npx workbench data export shapes --out /tmp/shapes-aligned data.crop_size=64
 import type { Command } from 'commander';
-import { ConfigError, composeConfig } from '@workbench/config';
+import { composeConfig } from '@workbench/config';
 import {
   DataError,
   EpochBatches,
@@ -21,28 +21,18 @@ import {
   type Split,
 } from '@workbench/data';
 import { basename, resolve } from 'node:path';
-import { UserError } from '../user-error.js';
+import { UserError, withUserErrors } from '../user-error.js';
+import { withConfigErrors } from './config.js';
 
 /** Run `fn`, turning data mistakes into one-line CLI errors. */
-async function withDataErrors<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    if (err instanceof DataError) throw new UserError(err.message);
-    throw err;
-  }
+function withDataErrors<T>(fn: () => Promise<T>): Promise<T> {
+  return withUserErrors([DataError], fn);
 }
 
 /** The `data` section and the run seed for some overrides (`data=<preset>`, `data.key=value`). */
 function resolveData(overrides: readonly string[]): { data: DataConfig; seed: number } {
-  let config;
-  try {
-    config = composeConfig({ overrides }).config;
-  } catch (err) {
-    if (err instanceof ConfigError) throw new UserError(err.message);
-    throw err;
-  }
-  return { data: config.data as DataConfig, seed: config.seed as number };
+  const { config } = withConfigErrors(() => composeConfig({ overrides }));
+  return { data: config.data, seed: config.seed };
 }
 
 function parseSplit(s: string): Split {
@@ -141,17 +131,23 @@ async function exportCommand(dataset: string, overrides: string[], opts: { out: 
 async function info(overrides: string[]): Promise<void> {
   const { data } = resolveData(overrides);
   await withDataErrors(async () => {
+    const missing: Array<{ split: Split; err: DataError }> = [];
+    let opened = 0;
     for (const split of SPLITS) {
       try {
         const ds = await createDataset(data, split);
         console.log(describeDataset(ds, data));
         ds.dispose();
+        opened++;
       } catch (err) {
-        // A missing val/ or test/ is normal for aligned datasets; say so and go on.
-        if (err instanceof DataError && data.dataset === 'aligned') console.log(`${split}: ${err.message}`);
+        // A missing val/ or test/ is normal for aligned datasets: say so and go on.
+        if (err instanceof DataError && data.dataset === 'aligned') missing.push({ split, err });
         else throw err;
       }
     }
+    // No split at all (data.root unset or wrong): one error, not the same line per split.
+    if (opened === 0 && missing.length > 0) throw missing[0].err;
+    for (const { split, err } of missing) console.log(`${split}: ${err.message}`);
   });
 }
 

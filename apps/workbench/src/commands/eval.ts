@@ -8,7 +8,7 @@
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { initBackend, BackendError } from '@workbench/backend';
-import { composeConfig, ConfigError, type ResolvedConfig } from '@workbench/config';
+import { composeConfig, ConfigError } from '@workbench/config';
 import { DataError } from '@workbench/data';
 import {
   evaluateRun,
@@ -24,7 +24,8 @@ import {
 } from '@workbench/metrics';
 import { CheckpointError } from '@workbench/models';
 import { openStore, type RunRow, type TrackingStore } from '@workbench/tracking';
-import { UserError } from '../user-error.js';
+import { UserError, withUserErrors } from '../user-error.js';
+import { withConfigErrors } from './config.js';
 
 function fmt(s: MeanSe | undefined, digits = 4): string {
   return s ? `${s.mean.toFixed(digits)} ± ${s.se.toFixed(digits)}` : '–';
@@ -69,23 +70,12 @@ export function registerEval(program: Command): void {
     .option('--unfinished', 'in a sweep, also evaluate runs that are not finished (their newest checkpoint)')
     .option('--json', 'print the full reports as JSON')
     .action(async (id: string, overrides: string[], opts: { seed: string; gridRows: string; grid: boolean; json?: boolean; unfinished?: boolean }) => {
-      let config: ResolvedConfig;
-      try {
-        config = composeConfig({ overrides }).config;
-      } catch (err) {
-        if (err instanceof ConfigError) throw new UserError(err.message);
-        throw err;
-      }
+      const { config } = withConfigErrors(() => composeConfig({ overrides }));
       const seed = Number(opts.seed);
       const gridRows = Number(opts.gridRows);
       if (!Number.isInteger(seed) || seed < 0) throw new UserError(`--seed ${opts.seed} is not valid: use an integer >= 0`);
       if (!Number.isInteger(gridRows) || gridRows < 1) throw new UserError(`--grid-rows ${opts.gridRows} is not valid: use an integer >= 1`);
-      try {
-        await initBackend({ force: config.backend });
-      } catch (err) {
-        if (err instanceof BackendError) throw new UserError(err.message);
-        throw err;
-      }
+      await withUserErrors([BackendError], () => initBackend({ force: config.backend }));
 
       const store = openStore(config.tracking.db);
       try {

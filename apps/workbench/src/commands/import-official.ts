@@ -25,7 +25,7 @@ import {
 import { readPth, readSafetensors, TorchIoError, type StateDict } from '@workbench/torch-io';
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { UserError } from '../user-error.js';
+import { UserError, withUserErrors } from '../user-error.js';
 import { withConfigErrors } from './config.js';
 
 type NetName = 'G' | 'E' | 'D' | 'D2';
@@ -116,12 +116,7 @@ export function importOfficialCheckpoint(args: readonly string[], opts: { out?: 
 
   const dicts: OfficialDicts = {};
   for (const [kind, path] of files) {
-    try {
-      dicts[kind] = readPth(path);
-    } catch (err) {
-      if (err instanceof TorchIoError) throw new UserError(err.message);
-      throw err;
-    }
+    dicts[kind] = withUserErrors([TorchIoError], () => readPth(path));
   }
 
   const { config, sources } = withConfigErrors(() => composeConfig({ overrides }));
@@ -138,25 +133,14 @@ export function importOfficialCheckpoint(args: readonly string[], opts: { out?: 
   }
 
   const out = resolve(opts.out ?? join('imported', basename(resolve(paths[0])).replace(/\.pth$/, '')));
-  let nets;
-  try {
-    nets = buildNetworks(model, { seed: 0, withD2: files.has('D2'), withE: files.has('E') });
-  } catch (err) {
-    if (err instanceof ModelOptionsError) throw new UserError(err.message);
-    throw err;
-  }
+  const nets = withUserErrors([ModelOptionsError], () => buildNetworks(model, { seed: 0, withD2: files.has('D2'), withE: files.has('E') }));
   const imported: ImportResult['imported'] = [];
   try {
     mkdirSync(out, { recursive: true });
     for (const [kind, path] of files) {
       const net = nets[kind] as Network;
       const sd = dicts[kind] as StateDict;
-      try {
-        importOfficial(net, sd, path);
-      } catch (err) {
-        if (err instanceof OfficialImportError) throw new UserError(err.message);
-        throw err;
-      }
+      withUserErrors([OfficialImportError], () => importOfficial(net, sd, path));
       const file = join(out, `${kind}.safetensors`);
       saveNetwork(net, file, { source: resolve(path), model: JSON.stringify(model) });
       // Read back what was written and compare with the source, tensor by tensor (layout-free sums).

@@ -6,7 +6,7 @@
 import type { Command } from 'commander';
 import * as tf from '@tensorflow/tfjs';
 import { BackendError, initBackend, parseBackendChoice } from '@workbench/backend';
-import { ConfigError, composeConfig } from '@workbench/config';
+import { composeConfig } from '@workbench/config';
 import {
   buildNetworks,
   countParameters,
@@ -16,7 +16,8 @@ import {
   type ModelOptions,
 } from '@workbench/models';
 import { METHODS, type MethodName } from '@workbench/training';
-import { UserError } from '../user-error.js';
+import { withUserErrors } from '../user-error.js';
+import { withConfigErrors } from './config.js';
 
 type NetName = 'G' | 'E' | 'D' | 'D2';
 
@@ -122,26 +123,12 @@ export function registerInspect(program: Command): void {
     .option('--json', 'print as JSON')
     .option('--run', 'also build the networks and run one forward pass (checks the shapes, times it)')
     .action(async (overrides: string[], opts: { json?: boolean; run?: boolean }) => {
-      let model: ModelOptions;
-      let backendChoice: string;
-      let method: string;
-      try {
-        const { config } = composeConfig({ overrides });
-        model = modelOptionsFromConfig(config);
-        backendChoice = String(config.backend);
-        method = String(config.method);
-        countParameters(model); // validates the options before the backend starts
-      } catch (err) {
-        if (err instanceof ConfigError || err instanceof ModelOptionsError) throw new UserError(err.message);
-        throw err;
-      }
-      let backend: string;
-      try {
-        backend = (await initBackend({ force: parseBackendChoice(backendChoice) })).name;
-      } catch (err) {
-        if (err instanceof BackendError) throw new UserError(err.message);
-        throw err;
-      }
+      const { config } = withConfigErrors(() => composeConfig({ overrides }));
+      const model = modelOptionsFromConfig(config);
+      withUserErrors([ModelOptionsError], () => countParameters(model)); // validates the options before the backend starts
+      const backendChoice = config.backend;
+      const method = config.method;
+      const backend = (await withUserErrors([BackendError], () => initBackend({ force: parseBackendChoice(backendChoice) }))).name;
       const report = inspectModel(model, backend, method);
       if (opts.run) report.run = runOnce(model);
       console.log(opts.json ? JSON.stringify(report, null, 2) : formatInspect(report));

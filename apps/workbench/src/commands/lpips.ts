@@ -6,9 +6,9 @@
 //   npx workbench lpips distance a.png b.png eval.lpips_version=0.1
 import type { Command } from 'commander';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend } from '@workbench/backend';
-import { composeConfig, ConfigError, type ResolvedConfig } from '@workbench/config';
-import { readImage } from '@workbench/data';
+import { BackendError, initBackend } from '@workbench/backend';
+import { composeConfig, type ResolvedConfig } from '@workbench/config';
+import { DataError, readImage } from '@workbench/data';
 import {
   importLpipsWeights,
   loadLpips,
@@ -20,23 +20,16 @@ import {
   resolveLpipsDir,
 } from '@workbench/metrics';
 import { TorchIoError } from '@workbench/torch-io';
-import { UserError } from '../user-error.js';
+import { UserError, withUserErrors } from '../user-error.js';
+import { withConfigErrors } from './config.js';
 
 function lpipsSettings(overrides: readonly string[]): { dir: string; version: string; backend: ResolvedConfig['backend'] } {
-  try {
-    const { config } = composeConfig({ overrides });
-    return { dir: resolveLpipsDir(config.eval.lpips_dir), version: config.eval.lpips_version, backend: config.backend };
-  } catch (err) {
-    if (err instanceof ConfigError) throw new UserError(err.message);
-    throw err;
-  }
+  const { config } = withConfigErrors(() => composeConfig({ overrides }));
+  return { dir: resolveLpipsDir(config.eval.lpips_dir), version: config.eval.lpips_version, backend: config.backend };
 }
 
 /** Weight-file problems are user mistakes: one line, no stack. */
-function asUserError(err: unknown): never {
-  if (err instanceof LpipsWeightsError || err instanceof LpipsWeightsMissingError || err instanceof TorchIoError) throw new UserError(err.message);
-  throw err;
-}
+const WEIGHT_ERRORS = [LpipsWeightsError, LpipsWeightsMissingError, TorchIoError];
 
 export function registerLpips(program: Command): void {
   const lpips = program.command('lpips').description('LPIPS (AlexNet-lin) weights: import them once, check them, compare two images');
@@ -54,13 +47,10 @@ export function registerLpips(program: Command): void {
       const dir = opts.dir ? resolveLpipsDir(opts.dir) : settings.dir;
       // commander camel-cases '--lin-v0.0' to 'linV0.0'; accept both spellings.
       const o = opts as Record<string, string | undefined>;
-      await initBackend({ force: settings.backend }); // only a transpose per tensor
-      let written: string[];
-      try {
-        written = importLpipsWeights({ alexnet: opts.alexnet, linV00: o['linV0.0'] ?? o['lin-v0.0'], linV01: o['linV0.1'] ?? o['lin-v0.1'], dir });
-      } catch (err) {
-        asUserError(err);
-      }
+      await withUserErrors([BackendError], () => initBackend({ force: settings.backend })); // only a transpose per tensor
+      const written = withUserErrors(WEIGHT_ERRORS, () =>
+        importLpipsWeights({ alexnet: opts.alexnet, linV00: o['linV0.0'] ?? o['lin-v0.0'], linV01: o['linV0.1'] ?? o['lin-v0.1'], dir }),
+      );
       for (const w of written) console.log(`wrote ${w}`);
       if (lpipsWeightSources('0.0', dir).alexnet) console.log(`LPIPS ready in ${dir} (versions ${LPIPS_VERSIONS.join(', ')}); workbench eval will use it.`);
       else console.log(`LPIPS still needs its AlexNet trunk: workbench lpips import --alexnet <alexnet-owt-7be5be79.pth>`);
@@ -90,14 +80,9 @@ export function registerLpips(program: Command): void {
     .argument('[overrides...]', 'eval.lpips_version=0.0|0.1, backend=...')
     .action(async (image0: string, image1: string, overrides: string[]) => {
       const s = lpipsSettings(overrides);
-      await initBackend({ force: s.backend });
-      let net;
-      try {
-        net = loadLpips(parseLpipsVersion(s.version), s.dir);
-      } catch (err) {
-        asUserError(err);
-      }
-      const [a, b] = await Promise.all([readImage(image0, 3), readImage(image1, 3)]);
+      await withUserErrors([BackendError], () => initBackend({ force: s.backend }));
+      const net = withUserErrors(WEIGHT_ERRORS, () => loadLpips(parseLpipsVersion(s.version), s.dir));
+      const [a, b] = await withUserErrors([DataError], () => Promise.all([readImage(image0, 3), readImage(image1, 3)]));
       if (a.width !== b.width || a.height !== b.height) {
         throw new UserError(`images differ in size (${a.width}×${a.height} vs ${b.width}×${b.height}): resize one first`);
       }

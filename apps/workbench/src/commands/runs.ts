@@ -5,9 +5,10 @@
 //   npx workbench runs --status failed,crashed --method bicyclegan
 //   npx workbench runs --sweep sweep-20261128-084040-c6560f6c --json
 import type { Command } from 'commander';
-import { composeConfig, ConfigError } from '@workbench/config';
+import { composeConfig } from '@workbench/config';
 import { openStore, RUN_STATUSES, type RunRow, type RunStatus } from '@workbench/tracking';
 import { UserError } from '../user-error.js';
+import { withConfigErrors } from './config.js';
 
 interface RunsOptions {
   status?: string;
@@ -69,14 +70,8 @@ export function registerRuns(program: Command): void {
     .option('-n, --limit <n>', 'how many', parseLimit, 50)
     .option('--json', 'print the runs as JSON (with their resolved configs)')
     .action((overrides: string[], opts: RunsOptions) => {
-      let db: string;
-      try {
-        db = composeConfig({ overrides }).config.tracking.db;
-      } catch (err) {
-        if (err instanceof ConfigError) throw new UserError(err.message);
-        throw err;
-      }
-      const store = openStore(db);
+      const { config } = withConfigErrors(() => composeConfig({ overrides }));
+      const store = openStore(config.tracking.db);
       try {
         const { runs, total } = store.listRuns({
           status: parseStatuses(opts.status),

@@ -10,11 +10,12 @@
 // (`--fresh` starts a new sweep).
 import type { Command } from 'commander';
 import { spawn } from 'node:child_process';
-import { composeConfig, ConfigError } from '@workbench/config';
+import { composeConfig } from '@workbench/config';
 import { formatTables, paperTables, parseLpipsVersion } from '@workbench/metrics';
 import { WORKBENCH_BIN } from '@workbench/sweep';
 import { openStore, type SweepRow, type TrackingStore } from '@workbench/tracking';
 import { UserError } from '../user-error.js';
+import { withConfigErrors } from './config.js';
 import { serveDashboard, serveSettings } from './serve.js';
 import { runMultirunSweep } from './sweep.js';
 
@@ -79,13 +80,7 @@ export function registerStart(program: Command): void {
     .option('--no-serve', 'stop after the tables instead of serving the dashboard')
     .option('-j, --jobs <n>', 'parallel training jobs (default: what the cores allow)', (v) => Number(v))
     .action(async (overrides: string[], opts: StartOptions) => {
-      let config;
-      try {
-        config = composeConfig({ overrides }).config;
-      } catch (err) {
-        if (err instanceof ConfigError) throw new UserError(err.message);
-        throw err;
-      }
+      const { config } = withConfigErrors(() => composeConfig({ overrides }));
       const store = openStore(config.tracking.db);
       let sweepId: string;
       try {

@@ -5,10 +5,11 @@
 //   npx workbench table sw-20261128-quick --format latex > tables.tex
 import type { Command } from 'commander';
 import { writeFileSync } from 'node:fs';
-import { composeConfig, ConfigError } from '@workbench/config';
+import { composeConfig } from '@workbench/config';
 import { formatTables, paperTables, parseLpipsVersion, parseTableFormat, UnknownSweepError } from '@workbench/metrics';
 import { openStore } from '@workbench/tracking';
 import { UserError } from '../user-error.js';
+import { withConfigErrors } from './config.js';
 
 export function registerTable(program: Command): void {
   program
@@ -20,13 +21,7 @@ export function registerTable(program: Command): void {
     .option('--all', 'every table that has data, not only those whose factor varies in the sweep')
     .option('--out <file>', 'write to a file instead of stdout')
     .action((sweepId: string, overrides: string[], opts: { format: string; all?: boolean; out?: string }) => {
-      let config;
-      try {
-        config = composeConfig({ overrides }).config;
-      } catch (err) {
-        if (err instanceof ConfigError) throw new UserError(err.message);
-        throw err;
-      }
+      const { config } = withConfigErrors(() => composeConfig({ overrides }));
       let format;
       try {
         format = parseTableFormat(opts.format);

@@ -14,7 +14,7 @@ import { RemoteTrackingError } from '@workbench/remote-tracking';
 import { DataError } from '@workbench/data';
 import { ModelOptionsError } from '@workbench/models';
 import { CheckpointError, TrainError, trainRun } from '@workbench/training';
-import { UserError } from '../user-error.js';
+import { toUserError, UserError, withUserErrors } from '../user-error.js';
 import { withConfigErrors } from './config.js';
 import { runMultirun } from './sweep.js';
 import { openTrackingSink } from './tracking-sink.js';
@@ -70,15 +70,9 @@ export function registerTrain(program: Command): void {
       }
       if (!['auto', 'bar', 'lines', 'none'].includes(opts.progress)) throw new UserError(`--progress ${opts.progress}: use auto, bar, lines or none`);
 
-      let backendName: string;
-      try {
-        const info = await initBackend({ force: config.backend });
-        backendName = info.name;
-        console.log(describeBackend(info).split('\n')[0]);
-      } catch (err) {
-        if (err instanceof BackendError) throw new UserError(err.message);
-        throw err;
-      }
+      const info = await withUserErrors([BackendError], () => initBackend({ force: config.backend }));
+      const backendName = info.name;
+      console.log(describeBackend(info).split('\n')[0]);
       const store = openTrackingSink(config); // tracking.uri set: a workbench server over HTTP, else SQLite
       try {
         const result = await trainRun(config, {
@@ -92,9 +86,7 @@ export function registerTrain(program: Command): void {
             console.log(`run dir: ${runDir}`);
           },
         }).catch((err: unknown) => {
-          const userMistake = [TrainError, TrackingInputError, CheckpointError, RemoteTrackingError, DataError, ModelOptionsError].some((cls) => err instanceof cls);
-          if (userMistake) throw new UserError((err as Error).message);
-          throw err;
+          throw toUserError(err, [TrainError, TrackingInputError, CheckpointError, RemoteTrackingError, DataError, ModelOptionsError]);
         });
         console.log(`run ${result.runId} ${result.status}${result.reason ? `: ${result.reason}` : ''}`);
         console.log(`steps: ${result.step}/${result.totalSteps}, ${result.itPerSec.toFixed(2)} it/s, tracking: ${store.path}`);
