@@ -237,13 +237,6 @@ export function schemaEntries(): SchemaEntry[] {
   return out;
 }
 
-/** Namespaces (`data`, `model`, ...): keys that hold other keys. */
-export function schemaNamespaces(): string[] {
-  return Object.entries(SCHEMA as SchemaNode)
-    .filter(([, n]) => !isLeaf(n))
-    .map(([k]) => k);
-}
-
 /** A convict instance of the schema (env vars on, command-line args off: we parse overrides). */
 export function createConvict(env: NodeJS.ProcessEnv = process.env): convict.Config<ResolvedConfig> {
   registerFormats();

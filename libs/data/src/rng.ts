@@ -16,12 +16,6 @@ function splitmix32(x: number): number {
   return (z ^ (z >>> 16)) >>> 0;
 }
 
-/** 32-bit FNV-1a over a byte array (also used to fingerprint images). */
-export function fnv1a32(bytes: Uint8Array, h = 0x811c9dc5): number {
-  for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i], 0x01000193);
-  return h >>> 0;
-}
-
 /**
  * Hash a tuple of integers and strings into a 32-bit seed. Integers may be up to 2^53 and
  * negative; strings are hashed as UTF-16 code units.

@@ -42,7 +42,7 @@ export function isRebuiltTensor(v: unknown): v is RebuiltTensor {
 }
 
 /** pickleparser returns small ints as numbers, large ones possibly as bigint. */
-export function toInt(v: unknown): number {
+function toInt(v: unknown): number {
   return typeof v === 'bigint' ? Number(v) : (v as number);
 }
 
