@@ -6,9 +6,9 @@ import { createHash } from 'node:crypto';
 import type { ResolvedConfig } from './schema.js';
 
 /**
- * Keys (or whole namespaces) that do not change what a run computes. Same list and same hash
- * as `@workbench/tracking`'s `GROUP_KEY_IGNORED`/`groupKey` (which the store applies when a run is
- * created), plus `sweep` (the sweep id and job id differ per job and must not split seed groups).
+ * Keys (or whole namespaces) that do not change what a run computes, `sweep` included (the sweep
+ * id and job id differ per job and must not split seed groups). `@workbench/tracking` hashes runs
+ * with this list and `hashConfig` when it creates them.
  */
 export const BOOKKEEPING_KEYS = ['name', 'resume', 'backend', 'tracking', 'serve', 'launcher', 'sweep', 'train.runs_dir', 'eval.lpips_dir'] as const;
 
@@ -26,7 +26,11 @@ function canonical(value: unknown, path: string, skip: readonly string[]): unkno
   return value;
 }
 
-function hashOf(config: ResolvedConfig, skip: readonly string[]): string {
+/**
+ * 16 hex chars of sha256 over the config as JSON with keys sorted at every level, the dotted
+ * `skip` keys (whole subtrees) and undefined values left out.
+ */
+export function hashConfig(config: object, skip: readonly string[]): string {
   return createHash('sha256')
     .update(JSON.stringify(canonical(config, '', skip)))
     .digest('hex')
@@ -35,10 +39,10 @@ function hashOf(config: ResolvedConfig, skip: readonly string[]): string {
 
 /** 16 hex chars; equal for configs that compute the same thing (seed included). */
 export function configHash(config: ResolvedConfig): string {
-  return hashOf(config, BOOKKEEPING_KEYS);
+  return hashConfig(config, BOOKKEEPING_KEYS);
 }
 
 /** 16 hex chars; equal for configs that differ only by `seed` (and bookkeeping). */
 export function groupKey(config: ResolvedConfig): string {
-  return hashOf(config, [...BOOKKEEPING_KEYS, 'seed']);
+  return hashConfig(config, [...BOOKKEEPING_KEYS, 'seed']);
 }

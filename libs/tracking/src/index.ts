@@ -21,7 +21,7 @@ export { toWireNumber, fromWireNumber, type WireNumber } from './wire-number.js'
 export { RunTracker, localSink, type RecordSink, type RunTrackerOptions } from './run-tracker.js';
 export { appendSpool, readSpool, spoolSink, type SpoolContents } from './spool.js';
 export { wilsonInterval, zForConfidence } from './wilson.js';
-export { configHash, groupKey, canonicalJson, GROUP_KEY_IGNORED, BOOKKEEPING_KEYS } from './config-hash.js';
+export { configHash, groupKey, GROUP_KEY_IGNORED, BOOKKEEPING_KEYS } from './config-hash.js';
 export { newRunId, newSweepId } from './ids.js';
 export { MIGRATIONS, SCHEMA_VERSION, type Migration } from './migrations.js';
 export { TrackingSchemaError, TrackingInputError } from './errors.js';
