@@ -31,8 +31,9 @@ export interface BenchResult {
 /** 'simd', 'threaded-simd ×2' for wasm; empty for other backends. */
 function binaryLabel(r: BenchResult): string {
   const binary = r.details['wasm binary'];
+  const stock = r.details['Conv2DBackpropInput'] === 'stock tfjs kernel' ? ', stock BackpropInput' : '';
   if (binary === undefined) return r.threads !== undefined && r.threads !== '0' ? `threads ${r.threads}` : '';
-  return binary === 'threaded-simd' ? `${binary} ×${r.details['wasm threads']}` : String(binary);
+  return (binary === 'threaded-simd' ? `${binary} ×${r.details['wasm threads']}` : String(binary)) + stock;
 }
 
 export function formatTable(rows: BenchResult[]): string {

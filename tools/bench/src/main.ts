@@ -1,6 +1,7 @@
 // `npm run bench -- [--res 64,128,256] [--ngf 16,32,64] [--backends wasm,cpu] [--steps N]
 //                   [--batch 2] [--threads 0,2] [--max-seconds 60] [--json out.json]`
 // --threads runs wasm once per value of WORKBENCH_WASM_THREADS (0 = the single-threaded binary).
+// --stock-backprop-input runs wasm with tfjs's own Conv2DBackpropInput (A/B of our kernel).
 //
 // Times one pix2pix training step (U-Net G + 3-layer PatchGAN, forward + backward + Adam) per
 // backend × resolution × base width, each configuration in its own process.
@@ -14,7 +15,8 @@ import { forwardFlops } from './pix2pix-net.js';
 import { formatTable, type BenchResult } from './bench-result.js';
 
 const USAGE = `usage: npm run bench -- [--res 64,128,256] [--ngf 16,32,64] [--backends node-gpu,node,wasm,cpu]
-                      [--steps 5] [--warmup 1] [--batch 2] [--threads 0,2] [--max-seconds 60] [--all] [--json out.json]`;
+                      [--steps 5] [--warmup 1] [--batch 2] [--threads 0,2] [--max-seconds 60] [--all]
+                      [--stock-backprop-input] [--json out.json]`;
 
 /** Rough sustained conv speed per backend (GFLOP/s) to skip configurations that would take forever. */
 const EXPECTED_GFLOPS: Record<string, number> = { 'node-gpu': 200, node: 20, wasm: 4, cpu: 0.015 };
@@ -47,6 +49,7 @@ function main(): number {
         threads: { type: 'string' },
         'max-seconds': { type: 'string', default: '60' },
         all: { type: 'boolean', default: false },
+        'stock-backprop-input': { type: 'boolean', default: false },
         json: { type: 'string' },
         help: { type: 'boolean', default: false },
       },
@@ -92,7 +95,7 @@ function main(): number {
             continue;
           }
           process.stdout.write(`${backend}${threads !== undefined ? ` (WORKBENCH_WASM_THREADS=${threads})` : ''} ${res}px ngf ${ngf}: `);
-          const r = runChild(root, backend, res, ngf, batch, steps, warmup, threads);
+          const r = runChild(root, backend, res, ngf, batch, steps, warmup, threads, args['stock-backprop-input']);
           r.threads = threads;
           if (r.status === 'failed' && /not installed|cannot start|did not initialise|failed to/.test(r.note ?? '')) {
             console.log(`unavailable (${r.note})`);
@@ -137,6 +140,7 @@ function runChild(
   steps: number,
   warmup: number,
   threads: string | undefined,
+  stockBackpropInput: boolean,
 ): BenchResult {
   const env = { ...process.env };
   if (threads !== undefined) env['WORKBENCH_WASM_THREADS'] = threads;
@@ -146,6 +150,7 @@ function runChild(
       resolve(root, 'bin/run-ts.js'),
       resolve(root, 'tools/bench/src/run-config.ts'),
       `--backend=${backend}`, `--res=${res}`, `--ngf=${ngf}`, `--batch=${batch}`, `--steps=${steps}`, `--warmup=${warmup}`,
+      ...(stockBackpropInput ? ['--stock-backprop-input'] : []),
     ],
     { cwd: root, env, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 },
   );

@@ -4,7 +4,7 @@
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend, parseBackendChoice } from '@workbench/backend';
+import { initBackend, parseBackendChoice, unregisterFastBackpropInput } from '@workbench/backend';
 import { makeStepRunner } from './training-step.js';
 import type { BenchResult } from './bench-result.js';
 
@@ -16,6 +16,7 @@ const { values } = parseArgs({
     batch: { type: 'string', default: '2' },
     steps: { type: 'string', default: '5' },
     warmup: { type: 'string', default: '1' },
+    'stock-backprop-input': { type: 'boolean', default: false },
   },
 });
 
@@ -35,6 +36,10 @@ const base: BenchResult = { backend: String(values.backend), res, ngf, batch, st
 try {
   const info = await initBackend({ force: parseBackendChoice(values.backend) });
   base.details = info.details;
+  if (values['stock-backprop-input'] && info.name === 'wasm') {
+    unregisterFastBackpropInput();
+    base.details = { ...info.details, 'Conv2DBackpropInput': 'stock tfjs kernel' };
+  }
   const runner = makeStepRunner(res, ngf, batch);
   for (let i = 0; i < warmup; i++) runner.step();
   const times: number[] = [];
