@@ -2,8 +2,10 @@
 // slurmctld and slurmd as root, state in a temp folder), with the jobs reporting to a real
 // `workbench serve` over HTTP (tracking.uri + token), exactly as on a cluster:
 //   a 3-job sweep = one job array (throttle %2) -> one job is cancelled by Slurm while running
-//   (SIGTERM: it checkpoints, ends `killed`) -> `sweep resume` submits an array of just that
-//   index, which continues from the checkpoint -> every job finished, every metric step once.
+//   (SIGTERM: it checkpoints, ends `killed`), another is preempted-and-requeued by Slurm (its
+//   next attempt continues the same run from its checkpoint) -> `sweep resume` submits an array
+//   of just the cancelled index, which continues from the checkpoint -> every job finished,
+//   every metric step exactly once.
 // Skips (with the reason printed) only where Slurm is not installed or we are not root; CI
 // (.ci/run) installs slurm-wlm and munge and runs as root.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -77,6 +79,7 @@ beforeAll(async () => {
     SLURM_CONF: join(clusterDir, 'slurm.conf'),
     WORKBENCH_TOKEN: TOKEN, // jobs get the token from the environment (sbatch exports it), never from the script
     WORKBENCH_SLURM_POLL_MS: '1000',
+    WORKBENCH_SLURM_DEBUG: '1', // the launcher's view of every poll, in the runner output (shown on failure)
     WORKBENCH_BACKEND: 'wasm',
   };
   server = await startServeProcess({ db: join(dir, 'wb.db'), token: TOKEN, env });
@@ -97,7 +100,7 @@ afterAll(async () => {
 
 describe('launcher=slurm end to end', () => {
   it.skipIf(skipReason !== null)(
-    'a 3-job sweep runs as one job array reporting over HTTP; a job cancelled by Slurm checkpoints, resume continues it; all finished',
+    'a 3-job sweep runs as one job array reporting over HTTP; cancelled and requeued jobs checkpoint and continue; all finished',
     async () => {
       const db = join(dir, 'wb.db');
       const runsDir = join(dir, 'runs');
@@ -134,6 +137,25 @@ describe('launcher=slurm end to end', () => {
         const cancel = await workbench(['sweep', 'cancel', sweepId, '--job', '1', `tracking.db=${db}`]);
         expect(cancel.out).toContain(`cancelled ${job1.slurmJobId}_1`);
 
+        // Preempt job 0 the way PreemptMode=REQUEUE does: Slurm SIGTERMs it and queues it again;
+        // the next attempt continues the same run from its checkpoint (no resume needed).
+        const arr = job1.slurmJobId!;
+        const run0 = await waitFor('job 0 checkpointed', () => {
+          const r = store.listRuns({ sweepId }).runs.find((x) => x.jobId === store.getSweep(sweepId)!.jobs[0].jobId);
+          return r && store.listArtifacts(r.id, { kind: 'checkpoint' }).length > 0 ? r : undefined;
+        });
+        await run('scontrol', ['requeue', `${arr}_0`], { env });
+        for (const deadline = Date.now() + 60_000; ; ) {
+          const state = (await run('squeue', ['-h', '-j', `${arr}_0`, '-o', '%T'], { env })).stdout.trim();
+          if (state === 'PENDING') break;
+          if (Date.now() > deadline) throw new Error(`job 0 did not go back to PENDING after requeue (${state})`);
+          await new Promise((r) => setTimeout(r, 250));
+        }
+        // Slurm delays requeued jobs (BeginTime); start it now, but only once slurmd has cleaned up
+        // the killed attempt (a relaunch of the same job id in the same second fails to start).
+        await new Promise((r) => setTimeout(r, 3000));
+        await run('scontrol', ['update', `jobid=${arr}_0`, 'StartTime=now'], { env });
+
         const first = await sweepRun;
         expect(first.code, first.out).toBe(1); // not all finished: job 1 was killed
         const afterFirst = store.getSweep(sweepId)!;
@@ -141,7 +163,15 @@ describe('launcher=slurm end to end', () => {
           const sweep = store.getSweep(sweepId)!;
           const jobsDir = join(sweep.sweepDir!, 'jobs');
           const logs = readdirSync(jobsDir).map((f) => `--- ${f}\n${readFileSync(join(jobsDir, f), 'utf8').slice(-1500)}`);
-          return [first.out, JSON.stringify(sweep.jobs, null, 1), JSON.stringify(store.listRuns({ sweepId }).runs.map((r) => [r.id, r.jobId, r.status])), ...logs].join('\n');
+          const slurmDir = join(sweep.sweepDir!, 'slurm');
+          const outs = readdirSync(slurmDir).filter((f) => f.endsWith('.out')).map((f) => `--- ${f}\n${readFileSync(join(slurmDir, f), 'utf8').slice(-800)}`);
+          let ctl = '';
+          try {
+            ctl = execFileSync('scontrol', ['show', 'job', '-o'], { env, encoding: 'utf8' }) + readFileSync(join(clusterDir, 'log', 'slurmd.log'), 'utf8').slice(-3000);
+          } catch (err) {
+            ctl = String(err);
+          }
+          return [first.out, JSON.stringify(sweep.jobs, null, 1), JSON.stringify(store.listRuns({ sweepId }).runs.map((r) => [r.id, r.jobId, r.status])), ...logs, ...outs, ctl].join('\n');
         };
         expect(afterFirst.jobs.map((j) => j.runStatus ?? j.status), diag()).toEqual(['finished', 'killed', 'finished']);
         expect(afterFirst.jobs.every((j) => j.runId !== null), diag()).toBe(true);
@@ -178,6 +208,14 @@ describe('launcher=slurm end to end', () => {
         const script2 = readFileSync(join(slurmDir, 'array-2.sbatch'), 'utf8');
         expect(script2).toContain('#SBATCH --array=1%2');
         expect(script2).toContain(`resume=${run1.id}`);
+
+        // Run 0 (requeued): the same run continued by Slurm's second attempt, from its checkpoint.
+        expect(j0.runId).toBe(run0.id);
+        const final0 = store.getRun(run0.id)!;
+        expect(final0.resumes).toBe(1);
+        expect(readFileSync(join(final0.runDir!, 'train.log'), 'utf8')).toMatch(/killed: SIGTERM at step \d+[\s\S]*resumed from checkpoints\/step-\d+ \(step \d+\)/);
+        const jobLog0 = readFileSync(join(done.sweepDir!, 'jobs', readdirSync(join(done.sweepDir!, 'jobs')).find((f) => f.startsWith('000-'))!), 'utf8');
+        expect(jobLog0).toContain(`requeued by Slurm: continuing run ${run0.id}`);
 
         // Run 1: resumed once from the checkpoint of the step it was killed at; no step missing or twice.
         const final1 = store.getRun(run1.id)!;

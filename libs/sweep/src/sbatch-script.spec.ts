@@ -3,7 +3,7 @@
 // right job, records the exit code, survives Slurm's SIGTERM to record 143, and turns the
 // time-limit warning (USR1) into SIGTERM for the run.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -59,16 +59,17 @@ describe('sbatch script', () => {
     expect(slurmTimeSeconds('soon')).toBeNull();
   });
 
-  function runTask(taskId: number, command: string[], onStart?: (pid: number) => void): Promise<{ code: number | null; exit: string | null; log: string }> {
+  function runTask(taskId: number, command: string[], onStart?: (pid: number) => void, restart = 0): Promise<{ code: number | null; exit: string | null; log: string }> {
     const slurmDir = join(dir, 'slurm');
     const tasks = [0, 1].map((index) => ({ index, argv: index === taskId ? command : ['false'], logPath: join(dir, 'jobs', `${index}.log`) }));
     const path = join(dir, 'array.sbatch');
     writeFileSync(path, buildSbatchScript({ sweepId: 's', tasks, cwd: dir, slurmDir, options: base }));
     return new Promise((resolve) => {
-      const child = spawn('bash', [path], { env: { ...process.env, SLURM_ARRAY_TASK_ID: String(taskId), SLURM_ARRAY_JOB_ID: '77', SLURM_JOB_ID: '78' }, stdio: 'ignore' });
+      const env = { ...process.env, SLURM_ARRAY_TASK_ID: String(taskId), SLURM_ARRAY_JOB_ID: '77', SLURM_JOB_ID: '78', SLURM_RESTART_COUNT: String(restart) };
+      const child = spawn('bash', [path], { env, stdio: 'ignore' });
       if (onStart) setTimeout(() => onStart(child.pid!), 700);
       child.on('close', (code) => {
-        const exitFile = join(slurmDir, 'exit', `77_${taskId}`);
+        const exitFile = join(slurmDir, 'exit', `77_${taskId}.${restart}`);
         resolve({ code, exit: existsSync(exitFile) ? readFileSync(exitFile, 'utf8').trim() : null, log: readFileSync(join(dir, 'jobs', `${taskId}.log`), 'utf8') });
       });
     });
@@ -78,7 +79,7 @@ describe('sbatch script', () => {
     const r = await runTask(1, ['sh', '-c', 'echo "hello from task 1"; exit 3']);
     expect(r.code).toBe(3);
     expect(r.exit).toBe('3');
-    expect(r.log).toContain('slurm job 77_1 (job id 78)');
+    expect(r.log).toContain('slurm job 77_1 (job id 78, restart 0)');
     expect(r.log).toContain('hello from task 1');
   });
 
@@ -101,6 +102,16 @@ describe('sbatch script', () => {
     expect(r.exit).toBe('143');
     expect(r.log).toContain('time limit near');
     expect(r.log).toContain('checkpointed');
+  });
+
+  it('a task requeued by Slurm continues the run its previous attempt started', async () => {
+    mkdirSync(join(dir, 'jobs'), { recursive: true });
+    // what the first attempt printed (the trainer's start line), then it was preempted
+    writeFileSync(join(dir, 'jobs', '0.log'), 'run 20261128-084616-6ef4e443\nrun 20261128-084616-6ef4e443 killed: SIGTERM at step 12\n');
+    const r = await runTask(0, ['sh', '-c', 'echo "args: $*"', 'train', 'model.nz=8'], undefined, 1);
+    expect(r.exit).toBe('0');
+    expect(r.log).toContain('requeued by Slurm: continuing run 20261128-084616-6ef4e443');
+    expect(r.log).toContain('args: model.nz=8 resume=20261128-084616-6ef4e443');
   });
 
   it('merges database and Slurm states', () => {

@@ -7,8 +7,10 @@
 //   the trainer checkpoints and exits 143 (run `killed`); the shell ignores it and waits;
 // - with a time limit, `--signal=B:USR1@<grace>` warns the shell <grace> s before the limit and
 //   the shell passes SIGTERM on, so the checkpoint happens before Slurm's hard kill;
-// - the shell writes the trainer's exit code to `slurm/exit/<array>_<task>`: the launcher reads
-//   it even where `sacct` is unavailable (no slurmdbd) or the job left Slurm's memory.
+// - the shell writes the trainer's exit code to `slurm/exit/<array>_<task>.<restart>`: the
+//   launcher reads it even where `sacct` is unavailable (no slurmdbd) or the job left Slurm's memory;
+// - a task Slurm requeues (preemption in REQUEUE mode, node failure) continues the run its
+//   previous attempt started (`resume=<run id>`, found in the job log) instead of starting over.
 import type { ResolvedConfig } from '@workbench/config';
 
 export type SlurmOptions = Pick<ResolvedConfig['launcher'], 'partition' | 'time' | 'cpus_per_task' | 'gpus_per_task' | 'mem' | 'max_parallel' | 'extra'>;
@@ -107,9 +109,19 @@ ${cases.join('\n')}
     echo "workbench: no sweep job with index $SLURM_ARRAY_TASK_ID in this script" >&2
     exit 2 ;;
 esac
-exit_file=${q(exitDir)}/"\${SLURM_ARRAY_JOB_ID}_\${SLURM_ARRAY_TASK_ID}"
+restart=\${SLURM_RESTART_COUNT:-0}
+exit_file=${q(exitDir)}/"\${SLURM_ARRAY_JOB_ID}_\${SLURM_ARRAY_TASK_ID}.$restart"
 mkdir -p "$(dirname "$log")" ${q(exitDir)}
-echo "# $(date -Is) slurm job \${SLURM_ARRAY_JOB_ID}_\${SLURM_ARRAY_TASK_ID} (job id \${SLURM_JOB_ID}) on $(hostname)" >>"$log"
+echo "# $(date -Is) slurm job \${SLURM_ARRAY_JOB_ID}_\${SLURM_ARRAY_TASK_ID} (job id \${SLURM_JOB_ID}, restart $restart) on $(hostname)" >>"$log"
+# Requeued by Slurm (preemption with PreemptMode=REQUEUE, node failure, scontrol requeue): continue
+# the run the previous attempt started (its "run <id>" / "resuming <id>" line) from its checkpoint.
+if [ "$restart" -gt 0 ]; then
+  prev=$(grep -aoE '^(run|resuming) [0-9]{8}-[0-9]{6}-[0-9a-f]+$' "$log" 2>/dev/null | tail -n 1 | cut -d' ' -f2)
+  if [ -n "$prev" ]; then
+    echo "# requeued by Slurm: continuing run $prev from its last checkpoint" >>"$log"
+    cmd+=("resume=$prev")
+  fi
+fi
 
 "\${cmd[@]}" >>"$log" 2>&1 &
 pid=$!

@@ -68,8 +68,9 @@ function parseSqueue(out: string): SlurmTask[] {
   for (const line of out.split('\n')) {
     const [arrayJobId, task, jobId, state, reason] = line.trim().split('|');
     if (!arrayJobId || task === undefined) continue;
-    const taskId = Number(task);
-    if (!Number.isInteger(taskId)) continue; // not an array task
+    const m = /^\d+/.exec(task.trim()); // `2`, or `2%2` on some versions
+    if (!m) continue; // not an array task (N/A)
+    const taskId = Number(m[0]);
     tasks.push({ arrayJobId, taskId, jobId, state, ...(reason && reason !== 'None' ? { reason } : {}) });
   }
   return tasks;

@@ -36,6 +36,18 @@ export interface SlurmLauncherOptions extends SlurmOptions {
 /** `<sweep dir>/jobs/NNN-<id>.log` -> `<sweep dir>/slurm`. */
 const slurmDirOf = (job: JobSpec): string => join(dirname(dirname(job.logPath)), 'slurm');
 
+/** The exit-code file of a task's latest attempt (`<array>_<task>.<restart>`), or null. */
+function latestExitFile(exitDir: string, prefix: string): string | null {
+  let best: { restart: number; name: string } | null = null;
+  for (const name of existsSync(exitDir) ? readdirSync(exitDir) : []) {
+    const m = /^(.+)\.(\d+)$/.exec(name);
+    if (!m || m[1] !== prefix) continue;
+    const restart = Number(m[2]);
+    if (!best || restart > best.restart) best = { restart, name };
+  }
+  return best ? join(exitDir, best.name) : null;
+}
+
 /** What a finished task means for the runner when its exit-code file is missing. */
 function outcomeFromState(state: string | undefined, exitCode: number | undefined, stopped: boolean): Pick<JobOutcome, 'exitCode' | 'signal' | 'stopped'> {
   switch (state) {
@@ -124,6 +136,8 @@ export class SlurmLauncher implements Launcher {
     for (const job of jobs) hooks.onSubmit?.(job, { slurmJobId: arrayId, slurmArrayTaskId: job.index });
 
     const exitDir = join(slurmDirOf(jobs[0]), 'exit');
+    // WORKBENCH_SLURM_DEBUG=1: what the launcher sees at every poll, on stderr.
+    const debug = process.env.WORKBENCH_SLURM_DEBUG ? (msg: string) => process.stderr.write(`slurm-launcher: ${msg}\n`) : null;
     const states = new Map<number, TaskState>(jobs.map((job) => [job.index, { job, started: false, startedAt: 0, overPolls: 0, done: false }]));
     let stopRequested = false;
     let wake: (() => void) | null = null;
@@ -144,6 +158,7 @@ export class SlurmLauncher implements Launcher {
 
     const end = (st: TaskState, outcome: Omit<JobOutcome, 'startedAt' | 'endedAt'>) => {
       st.done = true;
+      if (debug) debug(`task ${st.job.index} ended: ${JSON.stringify(outcome)}`);
       if (!st.started) {
         // Cancelled before it ever ran: not an attempt; the runner leaves it `pending`.
         if (outcome.stopped && outcome.exitCode === null) return;
@@ -163,31 +178,34 @@ export class SlurmLauncher implements Launcher {
           tasks = null; // controller busy or restarting: ask again next time
         }
         const byTask = new Map((tasks ?? []).map((t) => [t.taskId, t]));
+        if (debug) debug(`squeue ${arrayId}: ${tasks === null ? 'failed' : tasks.map((t) => `${t.taskId}:${t.state}`).join(' ')}`);
         for (const st of states.values()) {
           if (st.done) continue;
-          const exitFile = join(exitDir, `${arrayId}_${st.job.index}`);
+          const exitFile = latestExitFile(exitDir, `${arrayId}_${st.job.index}`);
           const task = byTask.get(st.job.index);
-          if (!st.started && (existsSync(exitFile) || (task && (ACTIVE_STATES.has(task.state) || (TERMINAL_STATES.has(task.state) && task.state !== 'CANCELLED'))))) {
+          if (!st.started && (exitFile !== null || (task && (ACTIVE_STATES.has(task.state) || (TERMINAL_STATES.has(task.state) && task.state !== 'CANCELLED'))))) {
             st.started = true;
             st.startedAt = Date.now();
             hooks.onStart?.(st.job, {});
           }
-          if (existsSync(exitFile)) {
-            const text = readFileSync(exitFile, 'utf8').trim();
-            const code = Number(text);
-            if (text !== '' && Number.isInteger(code)) {
-              end(st, { exitCode: code, signal: null, stopped: stopRequested });
-              continue;
-            }
-          }
-          if (tasks === null) continue;
+          if (tasks === null) continue; // squeue failed (controller busy): ask again next time
+          // Over = ended in Slurm (a requeued task goes RUNNING -> COMPLETING -> PENDING: not over).
           const over = task === undefined || TERMINAL_STATES.has(task.state);
           if (!over) {
             st.overPolls = 0;
             continue;
           }
+          st.overPolls++;
+          // A task missing from squeue can be a hiccup (e.g. mid-requeue): confirm over 3 polls.
+          if (task === undefined && st.overPolls < 3) continue;
+          if (exitFile) {
+            const text = readFileSync(exitFile, 'utf8').trim();
+            const code = Number(text);
+            end(st, { exitCode: text !== '' && Number.isInteger(code) ? code : 1, signal: null, stopped: stopRequested });
+            continue;
+          }
           // Over without an exit file: give the file a poll to appear, then trust Slurm's state.
-          if (++st.overPolls < 2) continue;
+          if (st.overPolls < 2) continue;
           if (task?.state === 'CANCELLED' && !st.started) {
             end(st, { exitCode: null, signal: 'SIGTERM', stopped: true });
             continue;
