@@ -23,6 +23,7 @@ import {
   type MeanSe,
 } from '@workbench/metrics';
 import { CheckpointError } from '@workbench/models';
+import { TorchIoError } from '@workbench/torch-io';
 import { openStore, type RunRow, type TrackingStore } from '@workbench/tracking';
 import { UserError, withUserErrors } from '../user-error.js';
 import { withConfigErrors } from './config.js';
@@ -55,7 +56,7 @@ function targetRuns(store: TrackingStore, id: string, dbPath: string): { runs: R
 }
 
 function isUserMistake(err: unknown): err is Error {
-  return [RunCheckpointError, CheckpointError, DataError, LpipsWeightsError, ConfigError, BackendError].some((c) => err instanceof c);
+  return [RunCheckpointError, CheckpointError, TorchIoError, DataError, LpipsWeightsError, ConfigError, BackendError].some((c) => err instanceof c);
 }
 
 export function registerEval(program: Command): void {

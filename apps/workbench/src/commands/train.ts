@@ -13,6 +13,7 @@ import { TrackingInputError } from '@workbench/tracking';
 import { RemoteTrackingError } from '@workbench/remote-tracking';
 import { DataError } from '@workbench/data';
 import { ModelOptionsError } from '@workbench/models';
+import { TorchIoError } from '@workbench/torch-io';
 import { CheckpointError, TrainError, trainRun } from '@workbench/training';
 import { toUserError, UserError, withUserErrors } from '../user-error.js';
 import { withConfigErrors } from './config.js';
@@ -86,7 +87,7 @@ export function registerTrain(program: Command): void {
             console.log(`run dir: ${runDir}`);
           },
         }).catch((err: unknown) => {
-          throw toUserError(err, [TrainError, TrackingInputError, CheckpointError, RemoteTrackingError, DataError, ModelOptionsError]);
+          throw toUserError(err, [TrainError, TrackingInputError, CheckpointError, TorchIoError, RemoteTrackingError, DataError, ModelOptionsError]);
         });
         console.log(`run ${result.runId} ${result.status}${result.reason ? `: ${result.reason}` : ''}`);
         console.log(`steps: ${result.step}/${result.totalSteps}, ${result.itPerSec.toFixed(2)} it/s, tracking: ${store.path}`);
