@@ -15,7 +15,6 @@ import {
   loadLpips,
   LpipsWeightsError,
   LpipsWeightsMissingError,
-  parseLpipsVersion,
   resolveLpipsDir,
   RunCheckpointError,
   type EvaluateRunResult,
@@ -82,11 +81,10 @@ export function registerEval(program: Command): void {
       try {
         const { runs, sweep } = targetRuns(store, id, config.tracking.db);
         if (runs.length === 0) throw new UserError(`sweep '${id}' has no runs yet`);
-        const version = parseLpipsVersion(config.eval.lpips_version);
         let lpips: Lpips | undefined;
         let lpipsSkipped: string | undefined;
         try {
-          lpips = loadLpips(version, resolveLpipsDir(config.eval.lpips_dir));
+          lpips = loadLpips(config.eval.lpips_version, resolveLpipsDir(config.eval.lpips_dir));
         } catch (err) {
           if (!(err instanceof LpipsWeightsMissingError)) throw err;
           lpipsSkipped = `LPIPS skipped: ${err.message}`;

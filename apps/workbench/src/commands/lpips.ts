@@ -16,14 +16,13 @@ import {
   LpipsWeightsMissingError,
   lpipsWeightSources,
   LPIPS_VERSIONS,
-  parseLpipsVersion,
   resolveLpipsDir,
 } from '@workbench/metrics';
 import { TorchIoError } from '@workbench/torch-io';
 import { UserError, withUserErrors } from '../user-error.js';
 import { withConfigErrors } from './config.js';
 
-function lpipsSettings(overrides: readonly string[]): { dir: string; version: string; backend: ResolvedConfig['backend'] } {
+function lpipsSettings(overrides: readonly string[]): { dir: string; version: ResolvedConfig['eval']['lpips_version']; backend: ResolvedConfig['backend'] } {
   const { config } = withConfigErrors(() => composeConfig({ overrides }));
   return { dir: resolveLpipsDir(config.eval.lpips_dir), version: config.eval.lpips_version, backend: config.backend };
 }
@@ -81,7 +80,7 @@ export function registerLpips(program: Command): void {
     .action(async (image0: string, image1: string, overrides: string[]) => {
       const s = lpipsSettings(overrides);
       await withUserErrors([BackendError], () => initBackend({ force: s.backend }));
-      const net = withUserErrors(WEIGHT_ERRORS, () => loadLpips(parseLpipsVersion(s.version), s.dir));
+      const net = withUserErrors(WEIGHT_ERRORS, () => loadLpips(s.version, s.dir));
       const [a, b] = await withUserErrors([DataError], () => Promise.all([readImage(image0, 3), readImage(image1, 3)]));
       if (a.width !== b.width || a.height !== b.height) {
         throw new UserError(`images differ in size (${a.width}×${a.height} vs ${b.width}×${b.height}): resize one first`);

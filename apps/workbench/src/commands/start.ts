@@ -11,7 +11,7 @@
 import type { Command } from 'commander';
 import { spawn } from 'node:child_process';
 import { composeConfig } from '@workbench/config';
-import { formatTables, paperTables, parseLpipsVersion } from '@workbench/metrics';
+import { formatTables, paperTables } from '@workbench/metrics';
 import { WORKBENCH_BIN } from '@workbench/sweep';
 import { openStore, type SweepRow, type TrackingStore } from '@workbench/tracking';
 import { UserError } from '../user-error.js';
@@ -93,7 +93,7 @@ export function registerStart(program: Command): void {
       try {
         if (isEvaluated(evalStore, sweepId)) console.log(`\nsweep ${sweepId} is already evaluated`);
         else await runWorkbench(['eval', sweepId, ...overrides]);
-        const tables = paperTables(evalStore, sweepId, { lpipsVersion: parseLpipsVersion(config.eval.lpips_version) });
+        const tables = paperTables(evalStore, sweepId, { lpipsVersion: config.eval.lpips_version });
         console.log(`\n${formatTables(tables, 'md')}`);
       } finally {
         evalStore.close();
