@@ -91,7 +91,12 @@ afterAll(async () => {
   if (clusterDir) {
     await run('scancel', ['--full', '--signal=KILL', '--user=root'], { env }).catch(() => undefined);
     await run('scancel', ['--user=root'], { env }).catch(() => undefined);
-    await new Promise((r) => setTimeout(r, 1000));
+    // let slurmd finish the cancelled steps before it is stopped (no orphaned slurmstepd)
+    for (let i = 0; i < 40; i++) {
+      const left = await run('squeue', ['-h', '-t', 'all', '-o', '%T'], { env }).then((r) => r.stdout, () => '');
+      if (!/RUNNING|COMPLETING|PENDING/.test(left)) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
   }
   await server?.stop();
   if (clusterDir) await run(localCluster, ['stop', clusterDir], { timeout: 60_000 }).catch(() => undefined);
