@@ -105,7 +105,7 @@ afterAll(async () => {
 
 describe('launcher=slurm end to end', () => {
   it.skipIf(skipReason !== null)(
-    'a 3-job sweep runs as one job array reporting over HTTP; cancelled and requeued jobs checkpoint and continue; all finished',
+    `a 3-job sweep runs as one job array reporting over HTTP; cancelled and requeued jobs checkpoint and continue; all finished${skipReason ? ` (SKIPPED: ${skipReason})` : ''}`,
     async () => {
       const db = join(dir, 'wb.db');
       const runsDir = join(dir, 'runs');
