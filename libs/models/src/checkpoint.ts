@@ -5,7 +5,9 @@ import { readSafetensors, writeSafetensors, type StateDict } from '@workbench/to
 import { tfToTorch, torchShape } from './layout.js';
 import type { Network } from './network.js';
 
-export const CHECKPOINT_FORMAT = 'bicyclegan-workbench/v1';
+/** `format` metadata of a network file written by `saveNetwork` (a training checkpoint folder's
+ *  state.json has its own format, `@workbench/training`'s CHECKPOINT_FORMAT). */
+export const NETWORK_FILE_FORMAT = 'bicyclegan-workbench/v1';
 
 export class CheckpointError extends Error {
   override name = 'CheckpointError';
@@ -33,7 +35,7 @@ export function toOfficialStateDict(net: Network): StateDict {
 
 /** Writes `net` to `path` (safetensors, tfjs layouts); `metadata` strings are stored alongside. */
 export function saveNetwork(net: Network, path: string, metadata: Record<string, string> = {}): void {
-  writeSafetensors(path, networkStateDict(net), { format: CHECKPOINT_FORMAT, kind: net.kind, layout: 'tfjs', ...metadata });
+  writeSafetensors(path, networkStateDict(net), { format: NETWORK_FILE_FORMAT, kind: net.kind, layout: 'tfjs', ...metadata });
 }
 
 /**
