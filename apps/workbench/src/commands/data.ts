@@ -21,6 +21,7 @@ import {
   type Split,
 } from '@workbench/data';
 import { basename, resolve } from 'node:path';
+import { parseIntFlag } from '../int-flag.js';
 import { UserError, withUserErrors } from '../user-error.js';
 import { withConfigErrors } from './config.js';
 
@@ -38,12 +39,6 @@ function resolveData(overrides: readonly string[]): { data: DataConfig; seed: nu
 function parseSplit(s: string): Split {
   if (!(SPLITS as readonly string[]).includes(s)) throw new UserError(`--split ${s} is not valid: use one of ${SPLITS.join(', ')}`);
   return s as Split;
-}
-
-function parseCount(flag: string, s: string, min: number): number {
-  const n = Number(s);
-  if (!Number.isInteger(n) || n < min) throw new UserError(`${flag} ${s} is not valid: use an integer >= ${min}`);
-  return n;
 }
 
 function describeDataset(ds: PairedDataset, cfg: DataConfig): string {
@@ -66,8 +61,8 @@ async function preview(
 ): Promise<void> {
   const { data, seed } = resolveData(overrides);
   const split = parseSplit(opts.split);
-  const count = parseCount('--count', opts.count, 1);
-  const perRow = parseCount('--per-row', opts.perRow, 1);
+  const count = parseIntFlag('--count', opts.count, 1);
+  const perRow = parseIntFlag('--per-row', opts.perRow, 1);
   await withDataErrors(async () => {
     const ds = await createDataset(data, split);
     const n = Math.min(count, ds.size);
@@ -100,7 +95,7 @@ async function preview(
       });
     }
     const side = Math.max(ds.width, ds.height);
-    const scale = opts.scale === undefined ? Math.max(1, Math.floor(128 / side)) : parseCount('--scale', opts.scale, 1);
+    const scale = opts.scale === undefined ? Math.max(1, Math.floor(128 / side)) : parseIntFlag('--scale', opts.scale, 1);
     const columnLabels = Array.from({ length: Math.min(perRow, n) }, () => ['A (input)', 'B (target)']).flat();
     const title = describeDataset(ds, data) + (opts.augment || data.dataset === 'shapes' ? '' : ' (shown: centred crop, no flip)');
     const out = resolve(opts.out);

@@ -24,6 +24,7 @@ import {
 import { CheckpointError } from '@workbench/models';
 import { TorchIoError } from '@workbench/torch-io';
 import { openStore, type RunRow, type TrackingStore } from '@workbench/tracking';
+import { parseIntFlag } from '../int-flag.js';
 import { UserError, withUserErrors } from '../user-error.js';
 import { withConfigErrors } from './config.js';
 
@@ -71,10 +72,8 @@ export function registerEval(program: Command): void {
     .option('--json', 'print the full reports as JSON')
     .action(async (id: string, overrides: string[], opts: { seed: string; gridRows: string; grid: boolean; json?: boolean; unfinished?: boolean }) => {
       const { config } = withConfigErrors(() => composeConfig({ overrides }));
-      const seed = Number(opts.seed);
-      const gridRows = Number(opts.gridRows);
-      if (!Number.isInteger(seed) || seed < 0) throw new UserError(`--seed ${opts.seed} is not valid: use an integer >= 0`);
-      if (!Number.isInteger(gridRows) || gridRows < 1) throw new UserError(`--grid-rows ${opts.gridRows} is not valid: use an integer >= 1`);
+      const seed = parseIntFlag('--seed', opts.seed, 0);
+      const gridRows = parseIntFlag('--grid-rows', opts.gridRows, 1);
       await withUserErrors([BackendError], () => initBackend({ force: config.backend }));
 
       const store = openStore(config.tracking.db);

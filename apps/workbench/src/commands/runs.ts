@@ -7,6 +7,7 @@
 import type { Command } from 'commander';
 import { composeConfig } from '@workbench/config';
 import { openStore, RUN_STATUSES, type RunRow, type RunStatus } from '@workbench/tracking';
+import { intFlag } from '../int-flag.js';
 import { UserError } from '../user-error.js';
 import { withConfigErrors } from './config.js';
 
@@ -26,12 +27,6 @@ function parseStatuses(value: string | undefined): RunStatus[] | undefined {
     if (!(RUN_STATUSES as readonly string[]).includes(s)) throw new UserError(`--status ${s}: use one or more of ${RUN_STATUSES.join(', ')} (comma-separated)`);
   }
   return statuses as RunStatus[];
-}
-
-function parseLimit(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new UserError(`--limit ${value}: give a whole number >= 1`);
-  return n;
 }
 
 function formatDuration(ms: number): string {
@@ -67,7 +62,7 @@ export function registerRuns(program: Command): void {
     .option('--method <name>', 'only this method')
     .option('--sweep <id>', 'only the runs of this sweep')
     .option('--text <s>', 'substring of id, name, method, tags or notes')
-    .option('-n, --limit <n>', 'how many', parseLimit, 50)
+    .option('-n, --limit <n>', 'how many', intFlag('--limit', 1), 50)
     .option('--json', 'print the runs as JSON (with their resolved configs)')
     .action((overrides: string[], opts: RunsOptions) => {
       const { config } = withConfigErrors(() => composeConfig({ overrides }));

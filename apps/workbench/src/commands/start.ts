@@ -14,6 +14,7 @@ import { composeConfig } from '@workbench/config';
 import { formatTables, paperTables } from '@workbench/metrics';
 import { WORKBENCH_BIN } from '@workbench/sweep';
 import { openStore, type SweepRow, type TrackingStore } from '@workbench/tracking';
+import { intFlag } from '../int-flag.js';
 import { UserError } from '../user-error.js';
 import { withConfigErrors } from './config.js';
 import { serveDashboard, serveSettings } from './serve.js';
@@ -78,7 +79,7 @@ export function registerStart(program: Command): void {
     .argument('[overrides...]', 'extra overrides for every job and the server, e.g. tracking.db=quick.db serve.port=8080')
     .option('--fresh', 'train a new quick sweep even if one exists in the database')
     .option('--no-serve', 'stop after the tables instead of serving the dashboard')
-    .option('-j, --jobs <n>', 'parallel training jobs (default: what the cores allow)', (v) => Number(v))
+    .option('-j, --jobs <n>', 'parallel training jobs (default: what the cores allow)', intFlag('--jobs', 1))
     .action(async (overrides: string[], opts: StartOptions) => {
       const { config } = withConfigErrors(() => composeConfig({ overrides }));
       const store = openStore(config.tracking.db);

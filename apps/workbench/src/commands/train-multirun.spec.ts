@@ -26,4 +26,13 @@ describe('workbench train -m --dry-run', () => {
     expect(err?.code).toBe(2);
     expect(err?.stderr).toContain('--dry-run lists the jobs of a sweep: add -m');
   });
+
+  it('refuses a --jobs that is not a whole number (it used to hang the sweep and exit 13 silently)', async () => {
+    const err = await workbench('train', '-m', 'model.nz=2,8', '--jobs', 'abc', '--dry-run').then(
+      () => undefined,
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect(err?.code).toBe(2);
+    expect(err?.stderr.trim()).toBe('workbench: --jobs abc is not valid: use an integer >= 1');
+  });
 });

@@ -15,6 +15,7 @@ import { DataError } from '@workbench/data';
 import { ModelOptionsError } from '@workbench/models';
 import { TorchIoError } from '@workbench/torch-io';
 import { CheckpointError, TrainError, trainRun } from '@workbench/training';
+import { intFlag } from '../int-flag.js';
 import { toUserError, UserError, withUserErrors } from '../user-error.js';
 import { withConfigErrors } from './config.js';
 import { runMultirun } from './sweep.js';
@@ -36,7 +37,7 @@ export function registerTrain(program: Command): void {
     .option('--cfg', 'print the resolved config and exit')
     .option('--schema', 'print every config key with its default and doc, and exit')
     .option('--progress <mode>', 'auto | bar | lines | none', 'auto')
-    .option('--jobs <n>', 'multirun: parallel jobs', (v) => Number.parseInt(v, 10))
+    .option('--jobs <n>', 'multirun: parallel jobs', intFlag('--jobs', 1))
     .option('--dry-run', 'multirun: list the jobs without running them')
     .option('-v, --verbose', "multirun: echo every job's output")
     .addHelpText(
