@@ -11,7 +11,7 @@
 //
 // `paperTables(store, sweepId)` reads the tracking store; `buildPaperTables(input)` is the pure
 // part (the dashboard can feed it rows it already has). Format with `formatTables`.
-import { GROUP_KEY_IGNORED, meanStd, type EvalResultRow, type FoolingRate, type MeanStd, type RunRow, type TrackingStore } from '@workbench/tracking';
+import { flattenConfig, GROUP_KEY_IGNORED, meanStd, type EvalResultRow, type FoolingRate, type MeanStd, type RunRow, type TrackingStore } from '@workbench/tracking';
 import { EVAL_METRICS } from '../evaluate/eval-results.js';
 
 export type PaperTableId = 'encoder_injection' | 'latent_size' | 'methods';
@@ -120,16 +120,7 @@ const TABLES: Array<{ id: PaperTableId; title: string; keys: string[] }> = [
 ];
 
 /** Keys that never distinguish rows: bookkeeping, where things are stored, evaluation options. */
-const NOT_A_FACTOR = [...GROUP_KEY_IGNORED, 'eval', 'sweep', 'train.log_every', 'train.display_every', 'train.checkpoint_every', 'train.num_samples'];
-
-function flatten(obj: Record<string, unknown>, prefix = '', out: Record<string, unknown> = {}): Record<string, unknown> {
-  for (const [k, v] of Object.entries(obj)) {
-    const key = prefix ? `${prefix}.${k}` : k;
-    if (v && typeof v === 'object' && !Array.isArray(v)) flatten(v as Record<string, unknown>, key, out);
-    else out[key] = v;
-  }
-  return out;
-}
+const NOT_A_FACTOR = [...GROUP_KEY_IGNORED, 'eval', 'train.log_every', 'train.display_every', 'train.checkpoint_every', 'train.num_samples'];
 
 function isFactor(key: string): boolean {
   return !NOT_A_FACTOR.some((p) => key === p || key.startsWith(`${p}.`));
@@ -165,7 +156,7 @@ function groupRuns(runs: RunRow[]): Group[] {
     list.push(r);
     byKey.set(r.groupKey, list);
   }
-  return [...byKey.entries()].map(([key, rs]) => ({ key, runs: rs, flat: { ...flatten(rs[0].config), method: rs[0].method } }));
+  return [...byKey.entries()].map(([key, rs]) => ({ key, runs: rs, flat: { ...flattenConfig(rs[0].config), method: rs[0].method } }));
 }
 
 function variedKeys(groups: Group[]): string[] {
