@@ -60,7 +60,8 @@ export function readConfigFile(path: string, shown: string = path): ConfigFile {
   try {
     doc = path.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
   } catch (err) {
-    const msg = err instanceof YAMLParseError ? err.message.split('\n')[0] : (err as Error).message;
+    // The yaml message's first line ends with ':' before a code excerpt: keep the line, drop the colon.
+    const msg = err instanceof YAMLParseError ? err.message.split('\n')[0].replace(/:$/, '') : (err as Error).message;
     throw new ConfigError(`${shown}: not valid ${path.endsWith('.json') ? 'JSON' : 'YAML'}: ${msg}`);
   }
   if (doc === null || doc === undefined) doc = {};
