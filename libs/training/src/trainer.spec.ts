@@ -5,9 +5,10 @@ import * as tf from '@tensorflow/tfjs';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { initBackend } from '@workbench/backend';
 import { composeConfig, type ResolvedConfig } from '@workbench/config';
+import { ShapesDataset } from '@workbench/data';
 import { openStore, type TrackingStore } from '@workbench/tracking';
 import { trainRun } from './trainer.js';
 
@@ -170,5 +171,19 @@ describe('trainRun', () => {
     for (const key of ['G_L1', 'G_GAN2', 'z_L1']) {
       expect(series(killed.runId, key).map((p) => p.value)).toEqual(series(straight.runId, key).map((p) => p.value));
     }
+  });
+
+  it('releases the datasets it opened when the networks cannot be built (nothing recorded)', async () => {
+    // 48 px passes the data checks but not the U-Net's power-of-two rule (ModelOptionsError).
+    const cfg = config('data.crop_size=48', 'data.load_size=48');
+    const dispose = vi.spyOn(ShapesDataset.prototype, 'dispose');
+    const runsBefore = store.listRuns({}).total;
+    try {
+      await expect(trainRun(cfg, { store, progress: 'none', handleSignals: false })).rejects.toThrow(/power of two/);
+      expect(dispose).toHaveBeenCalledTimes(2); // the train split and the display split
+    } finally {
+      dispose.mockRestore();
+    }
+    expect(store.listRuns({}).total).toBe(runsBefore);
   });
 });

@@ -129,16 +129,29 @@ export async function trainRun(input: ResolvedConfig, opts: TrainRunOptions): Pr
   // What a bad config can break happens before the run is recorded: a wrong data.root or an
   // impossible crop size is a user error, not a failed run.
   const dataset = await createDataset(config.data, 'train');
-  const probe = new EpochBatches(dataset, { batchSize: t.batch_size, seed: config.seed });
-  const perEpoch = probe.batchesPerEpoch;
-  probe.close();
-  const displaySet = await openDisplaySet(config);
-  const nets = buildMethodNetworks(spec, { model: config.model, data: config.data }, config.seed);
-  const optimizers = buildOptimizers(nets, t);
-  const disposables: Array<{ dispose(): void }> = [nets, ...Object.values(optimizers)];
+  // Released on every exit path, including a failure while the rest is being built.
+  const disposables: Array<{ dispose(): void }> = [dataset];
   const disposeAll = (): void => {
     for (const d of disposables) d.dispose();
   };
+  let perEpoch: number;
+  let displaySet: PairedDataset;
+  let nets: ReturnType<typeof buildMethodNetworks>;
+  let optimizers: ReturnType<typeof buildOptimizers>;
+  try {
+    const probe = new EpochBatches(dataset, { batchSize: t.batch_size, seed: config.seed });
+    perEpoch = probe.batchesPerEpoch;
+    probe.close();
+    displaySet = await openDisplaySet(config);
+    disposables.push(displaySet);
+    nets = buildMethodNetworks(spec, { model: config.model, data: config.data }, config.seed);
+    disposables.push(nets);
+    optimizers = buildOptimizers(nets, t);
+    disposables.push(...Object.values(optimizers));
+  } catch (err) {
+    disposeAll();
+    throw err;
+  }
   const logFile = join(runDir, 'train.log');
   const note = (line: string): void => appendFileSync(logFile, `${new Date().toISOString()} ${line}\n`);
   try {
@@ -222,6 +235,7 @@ export async function trainRun(input: ResolvedConfig, opts: TrainRunOptions): Pr
       note('no checkpoint found: starting from step 0 with the run config');
     }
     const batches = new EpochBatches(dataset, { batchSize: t.batch_size, seed: config.seed, start: position });
+    disposables.push({ dispose: () => batches.close() }); // prefetched samples
 
     // Fixed display inputs and z for the image grids.
     const nDisplay = Math.min(4, displaySet.size);
