@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '@workbench/backend';
+import { DataError } from '@workbench/data';
 import { openStore, type TrackingStore } from '@workbench/tracking';
 import { createTinyRun } from '../../test/tiny-run.js';
 import { evaluateRun } from './evaluate-run.js';
@@ -53,5 +54,15 @@ describe('evaluateRun', () => {
     const run = store.createRun({ id: 'run-empty', method: 'bicyclegan', config: { seed: 0 }, runDir: join(dir, 'nowhere') });
     await expect(evaluateRun(store, run, { nInputs: 2, nSamples: 2, pairs: 'consecutive', runsDir: dir })).rejects.toThrow(RunCheckpointError);
     await expect(evaluateRun(store, run, { nInputs: 2, nSamples: 2, pairs: 'consecutive', runsDir: dir })).rejects.toThrow(/run run-empty has no checkpoint in .*train it first/);
+  });
+
+  it('releases the loaded networks when the test split cannot be opened', async () => {
+    const good = createTinyRun(store, join(dir, 'runs-moved'), { id: 'run-moved', step: 2 });
+    // The same checkpoint, but its data now points at a folder that is gone.
+    const config = { ...(good.config as Record<string, unknown>), data: { ...(good.config.data as Record<string, unknown>), dataset: 'aligned', root: join(dir, 'gone') } };
+    const run = store.createRun({ id: 'run-moved-data', method: 'bicyclegan', config, runDir: good.runDir! });
+    const before = tf.memory().numTensors;
+    await expect(evaluateRun(store, run, { nInputs: 2, nSamples: 2, pairs: 'consecutive', runsDir: dir })).rejects.toThrow(DataError);
+    expect(tf.memory().numTensors).toBe(before);
   });
 });

@@ -2,7 +2,7 @@
 // Idempotent: eval results are upserted per (run, metric) and the grid artifact per
 // (run, kind, step, path), so a rerun replaces rows and never duplicates them.
 import { join, relative, resolve } from 'node:path';
-import { createDataset, type DataConfig } from '@workbench/data';
+import { createDataset, type DataConfig, type PairedDataset } from '@workbench/data';
 import type { EvalResultInput, RunRow, TrackingStore } from '@workbench/tracking';
 import type { ModelConfigSlice } from '@workbench/models';
 import { latestCheckpoint } from '@workbench/training';
@@ -50,7 +50,13 @@ export async function evaluateRun(store: TrackingStore, run: RunRow, opts: Evalu
   const cfg = run.config as unknown as ModelConfigSlice & { data: DataConfig };
   if (!cfg.model || !cfg.data) throw new RunCheckpointError(`run ${run.id} has no model/data config in the tracking store`);
   const model = loadRunModel(cfg, ckpt);
-  const dataset = await createDataset(cfg.data, 'test');
+  let dataset: PairedDataset;
+  try {
+    dataset = await createDataset(cfg.data, 'test');
+  } catch (err) {
+    model.dispose(); // a sweep evaluation skips this run and goes on: do not keep its networks
+    throw err;
+  }
   try {
     const stepName = `eval-step-${String(model.step).padStart(7, '0')}.png`;
     const gridPath = opts.grid === false ? undefined : join(dir, 'images', stepName);
