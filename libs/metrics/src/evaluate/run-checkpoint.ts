@@ -1,7 +1,6 @@
 // Loading a trained run for evaluation: the newest complete checkpoint of the run folder (found by
 // the training library, which owns the checkpoint layout) into G and, where the method has one, E,
 // built from the run's resolved config.
-import * as tf from '@tensorflow/tfjs';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildNetworks, loadNetwork, modelOptionsFromConfig, type Encoder, type Generator, type ModelConfigSlice } from '@workbench/models';
@@ -25,12 +24,7 @@ export function loadRunModel(config: ModelConfigSlice, ckpt: CheckpointRef): Loa
   const ePath = join(ckpt.dir, 'E.safetensors');
   if (!existsSync(gPath)) throw new RunCheckpointError(`checkpoint ${ckpt.dir} has no G.safetensors`);
   const state = readCheckpointState(ckpt.dir);
-  // Inside tidy: the factory's init leaves intermediate tensors behind (variables survive tidy).
-  let built: ReturnType<typeof buildNetworks> | undefined;
-  tf.tidy(() => {
-    built = buildNetworks(modelOptionsFromConfig(config), { withE: existsSync(ePath), withD2: false });
-  });
-  const nets = built!;
+  const nets = buildNetworks(modelOptionsFromConfig(config), { withE: existsSync(ePath), withD2: false });
   // D is built by the factory but not needed for evaluation.
   nets.D.dispose();
   try {
