@@ -30,7 +30,19 @@ export interface PlanOptions {
 
 const sweepLevel = (c: ResolvedConfig) => JSON.stringify([c.launcher, c.tracking, c.train.runs_dir]);
 
+/** Overrides are stored with the sweep, its jobs and runs, and written into sbatch scripts:
+ *  a secret must come from the environment instead. */
+function refuseSecrets(overrides: readonly string[]): void {
+  const secret = overrides.find((o) => /^\+?serve\.token=/.test(o));
+  if (secret !== undefined) {
+    throw new SweepError(
+      "serve.token=... on a sweep's command line would be stored in the tracking database and the job scripts; pass the token as the environment variable WORKBENCH_TOKEN instead",
+    );
+  }
+}
+
 export function planSweep(overrides: readonly string[], opts: PlanOptions = {}): SweepPlan {
+  refuseSecrets(overrides);
   const { grid, jobs } = planMultirun(overrides, opts);
   if (jobs.length === 0) throw new SweepError('the sweep has no jobs (an axis with no values?)');
   const first = jobs[0].composed.config;
