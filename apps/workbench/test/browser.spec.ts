@@ -1,6 +1,10 @@
 // The UI in headless Chromium (Debian `chromium` + playwright-core) against a real server and a
-// real SQLite file. Each page is also screenshotted into docs/screenshots/ for the README.
-import { mkdirSync } from 'node:fs';
+// real SQLite file. Each page is also screenshotted: into docs/screenshots/ (the README's
+// pictures) with WORKBENCH_UPDATE_SCREENSHOTS=1, else into a temp folder so that a test run
+// leaves the work tree as it was.
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import sharp from 'sharp';
@@ -11,7 +15,9 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from './support/browser.js';
 import { XSS_NAME } from './support/seed-dashboard.js';
 import { startTestDashboard, type TestDashboard } from './support/test-server.js';
 
-const SHOTS = fileURLToPath(new URL('../../../docs/screenshots/', import.meta.url));
+const SHOTS = process.env['WORKBENCH_UPDATE_SCREENSHOTS'] === '1'
+  ? fileURLToPath(new URL('../../../docs/screenshots/', import.meta.url))
+  : `${mkdtempSync(join(tmpdir(), 'workbench-screenshots-'))}/`;
 
 let t: TestDashboard;
 let browser: Browser;
@@ -25,6 +31,7 @@ async function open(hash: string, ready: string): Promise<void> {
 
 async function shot(name: string): Promise<void> {
   await page.screenshot({ path: `${SHOTS}${name}.png` });
+  expect(await sharp(`${SHOTS}${name}.png`).metadata()).toMatchObject({ format: 'png', width: 1280, height: 800 });
 }
 
 /** Non-background pixels of a canvas: proves the chart actually drew. */
