@@ -129,6 +129,9 @@ export function composeConfig(opts: ComposeOptions = {}): ComposeResult {
       keyOverrides.push(o);
     } else if (isNamespace(o.key) && o.kind === 'delete') {
       keyOverrides.push(o);
+    } else if (isNamespace(o.key) && !experimentsDir && typeof o.value === 'string') {
+      // `data=facades` names a group option, but there are no group files to pick it from.
+      throw new ConfigError(`override '${o.raw}' selects a config group, but no experiments/ folder was found in ${cwd} or its parents: run from the workbench checkout`);
     } else if (isNamespace(o.key)) {
       throw new ConfigError(`override '${o.raw}': ${o.key} is a group of keys, not a value; set one of them, e.g. ${schemaEntries().find((e) => e.key.startsWith(`${o.key}.`))?.key}=...`);
     } else {
