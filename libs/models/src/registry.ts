@@ -69,6 +69,9 @@ export interface Networks {
   D2?: Discriminator;
 }
 
+/** The four networks by name (D2: the cLR branch's discriminator). */
+export type NetName = keyof Networks;
+
 /** Builds G, E, D, D2 for `opts`, initialised as the official init_net (xavier normal, zero bias). */
 export function buildNetworks(opts: ModelOptions, build: BuildOptions = {}): Networks {
   const r = resolveModelOptions(opts);

@@ -9,13 +9,14 @@
 // (A1, B1), the random branch generates from A1 as well, and its discriminator's real pair is
 // (A2, B2). With one branch, that branch uses the whole batch (nothing to split it with).
 import { METHODS as METHOD_NAMES, type Method as MethodName } from '@workbench/config';
+import type { NetName } from '@workbench/models';
 
 /** The method names (config key `method`; the schema's list, one spec per name below). */
 export { METHOD_NAMES, type MethodName };
 
 /** Loss keys as logged (the official names where the official code has the term). */
 export type LossKey = 'G_GAN' | 'G_GAN2' | 'G_L1' | 'kl' | 'z_L1' | 'D' | 'D2';
-export type NetName = 'G' | 'E' | 'D' | 'D2';
+export type { NetName };
 export type Branch = 'encoded' | 'random';
 export type LambdaKey = 'lambda_GAN' | 'lambda_GAN2' | 'lambda_L1' | 'lambda_kl' | 'lambda_z';
 

@@ -19,6 +19,7 @@ import {
   OfficialImportError,
   saveNetwork,
   type ModelOptions,
+  type NetName,
   type Network,
   type OfficialDicts,
 } from '@workbench/models';
@@ -28,7 +29,6 @@ import { basename, join, resolve } from 'node:path';
 import { UserError, withUserErrors } from '../user-error.js';
 import { withConfigErrors } from './config.js';
 
-type NetName = 'G' | 'E' | 'D' | 'D2';
 const NET_NAMES: readonly NetName[] = ['G', 'E', 'D', 'D2'];
 
 /** ModelOptions field <- config key, for the options a checkpoint can determine. */

@@ -14,12 +14,12 @@ import {
   modelOptionsFromConfig,
   outputShapes,
   type ModelOptions,
+  type NetName,
 } from '@workbench/models';
 import { METHODS, type MethodName } from '@workbench/training';
 import { withUserErrors } from '../user-error.js';
 import { withConfigErrors } from './config.js';
 
-type NetName = 'G' | 'E' | 'D' | 'D2';
 
 interface NetworkReport {
   params: number;
