@@ -4,6 +4,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { PassThrough } from 'node:stream';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { initBackend } from '@workbench/backend';
@@ -185,5 +186,23 @@ describe('trainRun', () => {
       dispose.mockRestore();
     }
     expect(store.listRuns({}).total).toBe(runsBefore);
+  });
+
+  it('says on the console when a resumed run has no checkpoint and starts again from step 0', async () => {
+    const first = await trainRun(config('train.iters=2', 'train.display_every=1000'), { store, progress: 'none', handleSignals: false });
+    expect(first.status).toBe('finished');
+    rmSync(join(first.runDir, 'checkpoints'), { recursive: true, force: true });
+    let text = '';
+    const stream = new PassThrough();
+    stream.on('data', (d: Buffer) => (text += d.toString()));
+    const resumed = await trainRun(config(`resume=${first.runId}`), {
+      store,
+      progress: 'lines',
+      handleSignals: false,
+      stream: stream as unknown as NodeJS.WriteStream,
+    });
+    expect(resumed.status).toBe('finished');
+    expect(resumed.step).toBe(2);
+    expect(text).toContain(`no checkpoint in ${join(first.runDir, 'checkpoints')}: starting from step 0 with the run config`);
   });
 });

@@ -154,6 +154,11 @@ export async function trainRun(input: ResolvedConfig, opts: TrainRunOptions): Pr
   }
   const logFile = join(runDir, 'train.log');
   const note = (line: string): void => appendFileSync(logFile, `${new Date().toISOString()} ${line}\n`);
+  /** A note the user should also see on the console (unless progress output is off). */
+  const tell = (line: string): void => {
+    note(line);
+    if (opts.progress !== 'none') stream.write(`${line}\n`);
+  };
   try {
     mkdirSync(runDir, { recursive: true });
     if (resuming) {
@@ -230,9 +235,9 @@ export async function trainRun(input: ResolvedConfig, opts: TrainRunOptions): Pr
       rng = new GaussianRng(`${config.seed}:z`, st.rng);
       position = { epoch: st.epoch, batch: st.batchInEpoch };
       lastCheckpoint = ckpt.dir;
-      note(`resumed from ${relative(runDir, ckpt.dir)} (step ${step})`);
+      tell(`resumed from ${relative(runDir, ckpt.dir)} (step ${step})`);
     } else if (resuming) {
-      note('no checkpoint found: starting from step 0 with the run config');
+      tell(`no checkpoint in ${join(runDir, 'checkpoints')}: starting from step 0 with the run config`);
     }
     const batches = new EpochBatches(dataset, { batchSize: t.batch_size, seed: config.seed, start: position });
     disposables.push({ dispose: () => batches.close() }); // prefetched samples
