@@ -50,23 +50,41 @@ export function loadNetwork(net: Network, path: string): Record<string, string> 
   if (metadata.kind !== undefined && metadata.kind !== net.kind) {
     throw new CheckpointError(`${path}: holds a ${metadata.kind} network, not a ${net.kind}`);
   }
-  const specs = net.specs();
-  for (const s of specs) {
-    const t = tensors.get(s.key);
-    if (t === undefined) throw new CheckpointError(`${path}: missing '${s.key}' (the checkpoint was made with different model options)`);
-    if (t.shape.join(',') !== s.shape.join(',')) {
+  const specs = new Map(net.specs().map((s) => [s.key, s]));
+  const all = new Map([...net.params(), ...net.buffers()]);
+  if (all.size < specs.size) throw new CheckpointError(`network ${net.kind} has no values to load into (built shape-only?)`);
+  const vars = new Map([...specs.keys()].map((k) => [k, all.get(k)!]));
+  assignStateDict(vars, tensors, path, (key, shape) => {
+    const s = specs.get(key)!;
+    return `[${shape.join(',')}] (PyTorch [${torchShape(s.shape, s.layout).join(',')}])`;
+  });
+  return metadata;
+}
+
+/**
+ * Assigns `tensors` to `vars` (tfjs layouts, same keys), after checking that every key is there
+ * with its shape and nothing else is: the variables are untouched on error. `path` names the file
+ * in messages; `shapeText` may add detail to the expected shape (default `[h,w,...]`).
+ */
+export function assignStateDict(
+  vars: Map<string, tf.Variable>,
+  tensors: StateDict,
+  path: string,
+  shapeText: (key: string, shape: readonly number[]) => string = (_key, shape) => `[${shape.join(',')}]`,
+): void {
+  for (const [key, v] of vars) {
+    const t = tensors.get(key);
+    if (t === undefined) throw new CheckpointError(`${path}: missing '${key}' (the checkpoint was made with different model options)`);
+    if (t.shape.join(',') !== v.shape.join(',')) {
       throw new CheckpointError(
-        `${path}: '${s.key}' has shape [${t.shape.join(',')}] but the network needs [${s.shape.join(',')}] (PyTorch [${torchShape(s.shape, s.layout).join(',')}]): the checkpoint was made with different model options`,
+        `${path}: '${key}' has shape [${t.shape.join(',')}] but the network needs ${shapeText(key, v.shape)}: the checkpoint was made with different model options`,
       );
     }
   }
-  const known = new Set(specs.map((s) => s.key));
-  const extra = [...tensors.keys()].filter((k) => !known.has(k));
+  const extra = [...tensors.keys()].filter((k) => !vars.has(k));
   if (extra.length > 0) throw new CheckpointError(`${path}: unexpected '${extra[0]}' (${extra.length} extra tensors; different model options?)`);
-  const vars = new Map([...net.params(), ...net.buffers()]);
-  for (const s of specs) {
-    const t = tensors.get(s.key)!;
-    tf.tidy(() => vars.get(s.key)!.assign(tf.tensor(t.data, t.shape, 'float32')));
+  for (const [key, v] of vars) {
+    const t = tensors.get(key)!;
+    tf.tidy(() => v.assign(tf.tensor(t.data, t.shape, 'float32')));
   }
-  return metadata;
 }

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { fixtureModelOptions, pthPath, readForward } from '../test/official-fixtures.js';
-import { loadNetwork, networkStateDict, saveNetwork, toOfficialStateDict } from './checkpoint.js';
+import { assignStateDict, loadNetwork, networkStateDict, saveNetwork, toOfficialStateDict } from './checkpoint.js';
 import { transpose } from './layout.js';
 import type { Network } from './network.js';
 import { guessStateDict, importOfficial, OfficialImportError } from './official-import.js';
@@ -130,6 +130,23 @@ describe('saveNetwork / loadNetwork', () => {
     saveNetwork(a.G, path);
     expect(() => loadNetwork(b.G, path)).toThrow(/'model\.down\.0\.weight' has shape \[4,4,11,8\] but the network needs \[4,4,5,8\]/);
     expect(() => loadNetwork(a.D, path)).toThrow(/holds a G network, not a D/);
+  });
+
+  it('assignStateDict checks every tensor before assigning any (training checkpoints load through it too)', () => {
+    const w = tf.variable(tf.zeros([2]), true);
+    const b = tf.variable(tf.zeros([3]), true);
+    const vars = new Map([['w', w], ['b', b]]);
+    const good = { shape: [2], data: new Float32Array([1, 2]) };
+    expect(() => assignStateDict(vars, new Map([['w', good], ['b', { shape: [2], data: new Float32Array(2) }]]), 'x.safetensors')).toThrow(
+      /x\.safetensors: 'b' has shape \[2\] but the network needs \[3\]/,
+    );
+    expect(() => assignStateDict(vars, new Map([['w', good], ['b', { shape: [3], data: new Float32Array(3) }], ['c', good]]), 'x.safetensors')).toThrow(
+      /unexpected 'c'/,
+    );
+    expect([...w.dataSync()]).toEqual([0, 0]); // untouched: the failures came after 'w' was checked
+    assignStateDict(vars, new Map([['w', good], ['b', { shape: [3], data: new Float32Array([3, 4, 5]) }]]), 'x.safetensors');
+    expect([...w.dataSync(), ...b.dataSync()]).toEqual([1, 2, 3, 4, 5]);
+    tf.dispose([w, b]);
   });
 });
 

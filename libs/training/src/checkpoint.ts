@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CheckpointError } from '@workbench/models';
+import { assignStateDict, CheckpointError } from '@workbench/models';
 import { readSafetensors, writeSafetensors, type StateDict } from '@workbench/torch-io';
 import type { Adam } from './adam.js';
 import type { NetName } from './methods.js';
@@ -118,19 +118,6 @@ export function readCheckpointState(dir: string): CheckpointState {
   return state;
 }
 
-function loadInto(owner: ParamOwner, dict: StateDict, what: string): void {
-  const params = allTensors(owner);
-  for (const [key, v] of params) {
-    const t = dict.get(key);
-    if (t === undefined) throw new CheckpointError(`${what} has no tensor '${key}': the checkpoint was written for a different model config`);
-    if (t.shape.join(',') !== v.shape.join(',')) {
-      throw new CheckpointError(`${what} tensor '${key}' has shape [${t.shape}] but the model expects [${v.shape}]: the checkpoint was written for a different model config`);
-    }
-    tf.tidy(() => v.assign(tf.tensor(t.data, t.shape, 'float32')));
-  }
-  if (dict.size !== params.size) throw new CheckpointError(`${what} holds ${dict.size} tensors but the model has ${params.size}: a different model config`);
-}
-
 /** Restores networks and optimizers from a checkpoint folder; returns its state.json. */
 export function loadCheckpoint(
   dir: string,
@@ -142,7 +129,7 @@ export function loadCheckpoint(
     if (net === undefined) continue;
     const file = join(dir, `${name}.safetensors`);
     if (!existsSync(file)) throw new CheckpointError(`checkpoint ${dir} has no ${name}.safetensors`);
-    loadInto(net, readSafetensors(file).tensors, file);
+    assignStateDict(allTensors(net), readSafetensors(file).tensors, file);
   }
   const moments = readSafetensors(join(dir, 'optimizer.safetensors')).tensors;
   for (const [name, opt] of Object.entries(optimizers) as Array<[NetName, Adam | undefined]>) {
