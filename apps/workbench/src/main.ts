@@ -24,5 +24,8 @@ try {
     console.error(`workbench: ${err.message}`);
     process.exit(err.exitCode);
   }
-  throw err;
+  // A bug, not a user mistake: print the stack ourselves. Rethrowing would pass through the wasm
+  // backend's Emscripten handlers, which print a line of minified tfjs source first.
+  console.error(`workbench: internal error (please report it with the command line): ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  process.exit(1);
 }
