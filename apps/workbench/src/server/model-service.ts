@@ -11,8 +11,8 @@ import { bytesToUnit, createDataset, unitToRgbBytes, type DataConfig, type Paire
 import { buildNetworks, EVAL, type Encoder, type Generator, type ModelOptions } from '@workbench/models';
 import { readSafetensors } from '@workbench/torch-io';
 import type { RunRow } from '@workbench/tracking';
+import { latestCheckpoint } from '@workbench/training';
 import type { ExplorerInfo, GeneratorService } from './generator-service.js';
-import { newestCheckpoint } from './run-folder.js';
 
 const MAX_CACHED = 2;
 const BATCH = 8;
@@ -83,7 +83,7 @@ export function createModelService(): GeneratorService {
   };
 
   async function load(run: RunRow, runDir: string): Promise<Loaded> {
-    const ckpt = newestCheckpoint(runDir);
+    const ckpt = latestCheckpoint(runDir);
     if (!ckpt) throw new Error(`no checkpoint yet in ${path.join(runDir, 'checkpoints')}: explore the run after its first checkpoint (train.checkpoint_every) or when it ends`);
     const key = `${run.id}\u0000${ckpt.dir}`;
     let p = cache.get(key);

@@ -1,9 +1,10 @@
 // /api/explorer/:runId: the latent explorer. The server runs the run's generator on its backend.
 import express, { type Router } from 'express';
+import { latestCheckpoint } from '@workbench/training';
 import { badRequest } from '../http-error.js';
 import type { GeneratorService } from '../generator-service.js';
 import { str } from '../query-params.js';
-import { newestCheckpoint, runFolder } from '../run-folder.js';
+import { runFolder } from '../run-folder.js';
 import type { ServerContext } from '../server-context.js';
 import { decodeUpload, MAX_UPLOAD_BYTES } from '../upload.js';
 import { getRunOr404 } from './runs-routes.js';
@@ -29,7 +30,7 @@ export function explorerRouter(ctx: ServerContext, service: GeneratorService): R
   r.get('/', (_req, res) => {
     const { runs } = ctx.store.listRuns({ status: ['finished', 'running', 'killed'], sort: 'createdAt', order: 'desc', limit: 500, includeConfig: false });
     const items = runs
-      .map((x) => ({ run: x, ckpt: newestCheckpoint(runFolder(x, ctx.folders)) }))
+      .map((x) => ({ run: x, ckpt: latestCheckpoint(runFolder(x, ctx.folders)) }))
       .filter((x) => x.ckpt)
       .map(({ run: x, ckpt }) => ({ id: x.id, name: x.name, method: x.method, seed: x.seed, status: x.status, checkpointStep: ckpt!.step }));
     res.json({ runs: items });
