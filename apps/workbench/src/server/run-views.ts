@@ -1,6 +1,6 @@
 // The JSON shapes of runs in the API: a row of the runs table (summary) and the columns worth
 // showing for a page of runs (config keys that vary, metric and eval keys present).
-import type { RunGroup, RunRow, TrackingStore } from '@workbench/tracking';
+import { flattenConfig, type RunGroup, type RunRow, type TrackingStore } from '@workbench/tracking';
 
 export interface MetricCell {
   last: number | null;
@@ -39,15 +39,6 @@ const MAX_EVAL_COLUMNS = 2;
 
 /** JSON has no NaN/Infinity: send null and let the UI print '—'. */
 export const finiteOrNull = (v: number | null | undefined): number | null => (v === null || v === undefined || !Number.isFinite(v) ? null : v);
-
-export function flattenConfig(obj: Record<string, unknown>, prefix = '', out: Record<string, unknown> = {}): Record<string, unknown> {
-  for (const [k, v] of Object.entries(obj)) {
-    const key = prefix ? `${prefix}.${k}` : k;
-    if (v !== null && typeof v === 'object' && !Array.isArray(v)) flattenConfig(v as Record<string, unknown>, key, out);
-    else out[key] = v;
-  }
-  return out;
-}
 
 export function summarizeRuns(store: TrackingStore, runs: RunRow[]): RunSummary[] {
   const ids = runs.map((r) => r.id);

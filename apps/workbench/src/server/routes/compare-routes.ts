@@ -1,11 +1,11 @@
 // /api/compare: 2+ runs side by side: the config keys that differ, overlaid series, and mean ± std
 // bands for runs sharing a config up to the seed.
 import express, { type Router } from 'express';
-import type { RunRow } from '@workbench/tracking';
+import { configDiff, flattenConfig, type RunRow } from '@workbench/tracking';
 import { badRequest } from '../http-error.js';
 import { int, list } from '../query-params.js';
 import { groupCurve } from '../group-curves.js';
-import { finiteOrNull, flattenConfig, summarizeRuns } from '../run-views.js';
+import { finiteOrNull, summarizeRuns } from '../run-views.js';
 import type { ServerContext } from '../server-context.js';
 import { getRunOr404 } from './runs-routes.js';
 
@@ -16,19 +16,6 @@ function runsOf(ctx: ServerContext, q: Record<string, unknown>): RunRow[] {
   if (ids.length < 1) throw badRequest('ids must list the runs to compare: ids=<id>,<id>');
   if (ids.length > MAX_COMPARE) throw badRequest(`at most ${MAX_COMPARE} runs can be compared at once`);
   return [...new Set(ids)].map((id) => getRunOr404(ctx, id));
-}
-
-/** Keys whose values are not all equal across the configs (a key missing in some counts as different). */
-export function configDiff(configs: Record<string, unknown>[]): Array<{ key: string; values: unknown[] }> {
-  const flat = configs.map((c) => flattenConfig(c));
-  const keys = [...new Set(flat.flatMap((f) => Object.keys(f)))].sort();
-  const out: Array<{ key: string; values: unknown[] }> = [];
-  for (const key of keys) {
-    const values = flat.map((f) => f[key]);
-    const texts = new Set(values.map((v) => JSON.stringify(v)));
-    if (texts.size > 1) out.push({ key, values: values.map((v) => (v === undefined ? null : v)) });
-  }
-  return out;
 }
 
 /** Label for a group: its method plus the differing config values that are not the seed. */
@@ -45,6 +32,7 @@ export function compareRouter(ctx: ServerContext): Router {
 
   r.get('/', (req, res) => {
     const runs = runsOf(ctx, req.query);
+    // A key missing in some runs counts as different; JSON sends its missing values as null.
     const diff = configDiff(runs.map((x) => x.config));
     const groups = new Map<string, RunRow[]>();
     for (const x of runs) groups.set(x.groupKey, [...(groups.get(x.groupKey) ?? []), x]);
