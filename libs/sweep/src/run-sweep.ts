@@ -97,10 +97,16 @@ function runnerAlive(launcher: Record<string, unknown>): boolean {
   }
 }
 
+/**
+ * True when the run folder holds a complete checkpoint: a `checkpoints/step-NNNNNNN/` folder with
+ * its state.json, not a `step-N.tmp-<pid>` left by a kill mid-write. The layout belongs to
+ * `@workbench/training` (`latestCheckpoint`); it is read here rather than imported so that the
+ * sweep runner does not load TensorFlow.js just to plan a resume.
+ */
 function hasCheckpoint(runDir: string | null, cwd: string): boolean {
   if (!runDir) return false;
   const dir = resolve(cwd, runDir, 'checkpoints');
-  return existsSync(dir) && readdirSync(dir).length > 0;
+  return existsSync(dir) && readdirSync(dir).some((d) => /^step-\d{7,}$/.test(d) && existsSync(join(dir, d, 'state.json')));
 }
 
 /** The jobs `resumeSweep` would rerun: everything not finished and not live elsewhere. */
