@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { JobOutcome, JobSpec } from './launcher.js';
 import { LocalLauncher } from './local-launcher.js';
+import { SweepError } from './sweep-error.js';
 
 const program = fileURLToPath(new URL('../test/fixtures/sleepy-job.mjs', import.meta.url));
 let dir: string;
@@ -32,6 +33,14 @@ async function runAll(launcher: LocalLauncher, jobs: JobSpec[], control = {}) {
 }
 
 describe('LocalLauncher', () => {
+  it('refuses a worker count that is not a whole number >= 1 (NaN would start nothing and hang)', () => {
+    for (const workers of [Number.NaN, 0, -1, 1.5, Infinity]) {
+      expect(() => new LocalLauncher({ workers })).toThrow(SweepError);
+      expect(() => new LocalLauncher({ workers })).toThrow(/parallel jobs is not valid: use a whole number >= 1/);
+    }
+    expect(new LocalLauncher({ workers: 3 }).describe()).toEqual({ type: 'local', workers: 3 });
+  });
+
   it('runs jobs `workers` at a time and logs their output', async () => {
     const jobs = ['a', 'b', 'c', 'd'].map((n, i) => job(n, 1500, 0, i));
     const { ends } = await runAll(new LocalLauncher({ workers: 2 }), jobs);

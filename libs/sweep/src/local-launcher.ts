@@ -5,6 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { JobSpec, LaunchControl, LaunchHooks, Launcher } from './launcher.js';
+import { SweepError } from './sweep-error.js';
 
 export interface LocalLauncherOptions {
   workers: number;
@@ -31,7 +32,11 @@ export class LocalLauncher implements Launcher {
   private readonly killGraceMs: number;
 
   constructor(opts: LocalLauncherOptions) {
-    this.workers = Math.max(1, Math.floor(opts.workers));
+    // Checked here, not clamped: NaN workers would start nothing and wait forever.
+    if (!Number.isInteger(opts.workers) || opts.workers < 1) {
+      throw new SweepError(`local launcher: ${String(opts.workers)} parallel jobs is not valid: use a whole number >= 1 (--jobs, launcher.jobs)`);
+    }
+    this.workers = opts.workers;
     this.killGraceMs = opts.killGraceMs ?? 60_000;
   }
 

@@ -19,6 +19,7 @@ import {
   type SweepResult,
 } from '@workbench/sweep';
 import { openStore, TrackingInputError, type TrackingStore } from '@workbench/tracking';
+import { intFlag } from '../int-flag.js';
 import { UserError } from '../user-error.js';
 import { formatSchedulerStatus, registerSweepCancel, schedulerStatus } from './sweep-scheduler.js';
 
@@ -37,12 +38,6 @@ function userErrors<T>(fn: () => T): T {
     if (err instanceof ConfigError || err instanceof SweepError || err instanceof TrackingInputError) throw new UserError(err.message);
     throw err;
   }
-}
-
-function parseJobs(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new UserError(`--jobs ${value}: give a whole number >= 1`);
-  return n;
 }
 
 function printPlan(plan: SweepPlan): void {
@@ -141,7 +136,7 @@ export function registerSweep(program: Command): void {
     .description('expand the grid of the overrides and run every job (the same as `workbench train -m`)')
     .argument('<overrides...>', 'overrides with sweep axes, e.g. +experiment=paper/latent_size or model.nz=2,8 seed=0,1,2')
     .option('--dry-run', 'list the jobs without running them')
-    .option('-j, --jobs <n>', 'parallel jobs (default: launcher.jobs, else one per core within memory)', parseJobs)
+    .option('-j, --jobs <n>', 'parallel jobs (default: launcher.jobs, else one per core within memory)', intFlag('--jobs', 1))
     .option('-v, --verbose', "echo every job's output")
     .action(async (overrides: string[], opts: { dryRun?: boolean; jobs?: number; verbose?: boolean }) => {
       process.exitCode = await runMultirun(overrides, opts);
@@ -153,7 +148,7 @@ export function registerSweep(program: Command): void {
     .argument('<sweep-id>')
     .argument('[overrides...]', 'only tracking.db=... is read (which database holds the sweep)')
     .option('--dry-run', 'list the jobs that would rerun')
-    .option('-j, --jobs <n>', 'parallel jobs', parseJobs)
+    .option('-j, --jobs <n>', 'parallel jobs', intFlag('--jobs', 1))
     .option('-v, --verbose', "echo every job's output")
     .action(async (sweepId: string, overrides: string[], opts: { dryRun?: boolean; jobs?: number; verbose?: boolean }) => {
       const store = storeFor(overrides);
@@ -222,7 +217,7 @@ export function registerSweep(program: Command): void {
     .command('list')
     .description('sweeps in the tracking database, newest first')
     .argument('[overrides...]', 'only tracking.db=... is read')
-    .option('-n, --limit <n>', 'how many', parseJobs, 20)
+    .option('-n, --limit <n>', 'how many', intFlag('--limit', 1), 20)
     .action((overrides: string[], opts: { limit: number }) => {
       const store = storeFor(overrides);
       const { sweeps, total } = store.listSweeps({ limit: opts.limit });
