@@ -20,7 +20,7 @@ import {
 } from '@workbench/sweep';
 import { openStore, TrackingInputError, type TrackingStore } from '@workbench/tracking';
 import { intFlag } from '../int-flag.js';
-import { UserError } from '../user-error.js';
+import { UserError, withUserErrors } from '../user-error.js';
 import { formatSchedulerStatus, registerSweepCancel, schedulerStatus } from './sweep-scheduler.js';
 
 export interface MultirunOptions {
@@ -31,13 +31,9 @@ export interface MultirunOptions {
   verbose?: boolean;
 }
 
+/** The library errors a sweep command reports as one-line user mistakes (sync or async `fn`). */
 function userErrors<T>(fn: () => T): T {
-  try {
-    return fn();
-  } catch (err) {
-    if (err instanceof ConfigError || err instanceof SweepError || err instanceof TrackingInputError) throw new UserError(err.message);
-    throw err;
-  }
+  return withUserErrors([ConfigError, SweepError, TrackingInputError], fn);
 }
 
 function printPlan(plan: SweepPlan): void {
@@ -180,9 +176,6 @@ export function registerSweep(program: Command): void {
           }),
         );
         process.exitCode = finish(store, result);
-      } catch (err) {
-        if (err instanceof SweepError) throw new UserError(err.message);
-        throw err;
       } finally {
         control.dispose();
       }
