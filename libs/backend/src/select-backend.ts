@@ -4,11 +4,10 @@
 // (XNNPACK, SIMD), cpu (pure JS, slow). The native packages are optionalDependencies: where
 // their install script could not download libtensorflow they are simply absent, and we say so.
 import * as tf from '@tensorflow/tfjs';
+import { BACKEND_CHOICES, BACKEND_NAMES, type BackendChoice, type BackendName } from './backend-names.js';
 import { noteThreadsFallback, requestedWasmThreads, restoreStockWasm, useThreadedWasm } from './wasm-threads.js';
 
-export const BACKEND_NAMES = ['node-gpu', 'node', 'wasm', 'cpu'] as const;
-export type BackendName = (typeof BACKEND_NAMES)[number];
-export type BackendChoice = BackendName | 'auto';
+export { BACKEND_CHOICES, BACKEND_NAMES, type BackendChoice, type BackendName } from './backend-names.js';
 
 export interface BackendAttempt {
   name: BackendName;
@@ -126,7 +125,7 @@ export function parseBackendChoice(value: string | undefined): BackendChoice {
   if (value === undefined || value === '' || value === 'auto') return 'auto';
   if ((BACKEND_NAMES as readonly string[]).includes(value)) return value as BackendName;
   throw new BackendError(
-    `unknown backend '${value}': use one of auto, ${BACKEND_NAMES.join(', ')} (config key 'backend' or env WORKBENCH_BACKEND)`,
+    `unknown backend '${value}': use one of ${BACKEND_CHOICES.join(', ')} (config key 'backend' or env WORKBENCH_BACKEND)`,
   );
 }
 

@@ -1,11 +1,12 @@
 // The one config schema (convict): every key the workbench reads, with its format, default, doc
 // and env var. docs/ARCHITECTURE.md "Config keys" is the human-readable copy of this file.
 //
-// One source for every allowed value: the `data.*`, `model.*` and `gan_mode` values (and the
+// One source for every allowed value: the `data.*`, `model.*`, `gan_mode` and `backend` values (and the
 // data/model defaults) come from the libraries below config that implement them, through their
 // tfjs-free entry points; the method names and `eval.*` values are defined here, and the
 // libraries above config (training, metrics, which import config) take them from here.
 import convict from 'convict';
+import { BACKEND_CHOICES, type BackendChoice } from '@workbench/backend/names';
 import { DATA_DEFAULTS, DATASETS, DIRECTIONS, PREPROCESS_MODES, type DataConfig } from '@workbench/data/config';
 import { GAN_MODES, type GanMode } from '@workbench/losses/gan-modes';
 import { DEFAULT_MODEL_OPTIONS, ENCODERS, NORMS, UPSAMPLES, WHERE_ADD, type ModelOptions } from '@workbench/models/options';
@@ -15,13 +16,14 @@ export const METHODS = ['bicyclegan', 'cvae_gan', 'cvae_gan_pp', 'clr_gan', 'cae
 export const PAIR_MODES = ['consecutive', 'all'] as const;
 /** LPIPS linear-weight versions (`eval.lpips_version`): 0.0 as BicycleGAN reports, 0.1 the `lpips` default. */
 export const LPIPS_VERSIONS = ['0.0', '0.1'] as const;
-export const BACKENDS = ['auto', 'node-gpu', 'node', 'wasm', 'cpu'] as const;
+/** `backend` values: `auto` plus the backend library's names (`@workbench/backend/names`, tfjs-free). */
+export const BACKENDS = BACKEND_CHOICES;
 export const LAUNCHERS = ['local', 'slurm'] as const;
 
 export type Method = (typeof METHODS)[number];
 export type PairMode = (typeof PAIR_MODES)[number];
 export type LpipsVersion = (typeof LPIPS_VERSIONS)[number];
-export type BackendChoice = (typeof BACKENDS)[number];
+export type { BackendChoice };
 export type LauncherType = (typeof LAUNCHERS)[number];
 
 /** Value checks beyond convict's built-ins. Each returns the allowed-values text for errors. */
