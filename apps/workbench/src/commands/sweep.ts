@@ -15,6 +15,8 @@ import {
   resumeSweep,
   runSweep,
   summaryRows,
+  type Launcher,
+  type RunSweepOptions,
   type SweepPlan,
   type SweepResult,
 } from '@workbench/sweep';
@@ -100,17 +102,29 @@ export async function runMultirunSweep(overrides: string[], opts: MultirunOption
   }
   const launcher = userErrors(() => createLauncher(plan.settings.launcher, { workers: opts.jobs }));
   const store = openStore(plan.settings.tracking.db);
-  const control = interruptControl();
   console.log(`${plan.jobs.length} jobs, ${JSON.stringify(launcher.describe())}, tracking ${plan.settings.tracking.db}`);
+  return runAttached(store, launcher, opts.verbose, (runOpts) => runSweep(plan, { ...runOpts, command: ['workbench', 'train', '-m', ...overrides].join(' ') }));
+}
+
+/**
+ * Runs a sweep (`go`: run or resume) attached to this terminal: progress on the console, Ctrl-C
+ * stops it (twice: kills the jobs). Prints the summary and returns the exit code of `finish`.
+ */
+async function runAttached(
+  store: TrackingStore,
+  launcher: Launcher,
+  verbose: boolean | undefined,
+  go: (opts: RunSweepOptions) => Promise<SweepResult>,
+): Promise<{ exitCode: number; sweepId: string }> {
+  const control = interruptControl();
   try {
-    const result = await runSweep(plan, {
+    const result = await go({
       store,
       launcher,
       control: { stop: control.stop.signal, kill: control.kill.signal },
       log: (line) => console.log(line),
-      echoOutput: opts.verbose,
-      progressEveryMs: opts.verbose ? undefined : 60_000,
-      command: ['workbench', 'train', '-m', ...overrides].join(' '),
+      echoOutput: verbose,
+      progressEveryMs: verbose ? undefined : 60_000,
     });
     return { exitCode: finish(store, result), sweepId: result.sweepId };
   } finally {
@@ -163,22 +177,7 @@ export function registerSweep(program: Command): void {
       const cfg = userErrors(() => composeConfig({ overrides: todo[0].overrides }).config);
       const launcher = userErrors(() => createLauncher(cfg.launcher, { workers: opts.jobs }));
       console.log(`resuming ${todo.length} of ${existing.jobs.length} jobs, ${JSON.stringify(launcher.describe())}`);
-      const control = interruptControl();
-      try {
-        const result = await userErrors(() =>
-          resumeSweep(sweepId, {
-            store,
-            launcher,
-            control: { stop: control.stop.signal, kill: control.kill.signal },
-            log: (line) => console.log(line),
-            echoOutput: opts.verbose,
-            progressEveryMs: opts.verbose ? undefined : 60_000,
-          }),
-        );
-        process.exitCode = finish(store, result);
-      } finally {
-        control.dispose();
-      }
+      process.exitCode = (await runAttached(store, launcher, opts.verbose, (runOpts) => userErrors(() => resumeSweep(sweepId, runOpts)))).exitCode;
     });
 
   sweep
