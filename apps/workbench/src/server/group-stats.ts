@@ -1,6 +1,6 @@
 // Runs grouped by config ignoring the seed, fast enough for 10k runs: grouping uses the light run
 // rows (no config parsing), and mean ± std (n) is computed only for the groups on the visible page,
-// from one query that reads each member's last value per metric (an index lookup per series).
+// from the store's series summaries (each member's last value per metric is one stored row).
 import { meanStd, type MeanStd, type RunFilter, type RunRow, type TrackingStore } from '@workbench/tracking';
 
 export interface GroupPageEntry {
@@ -40,40 +40,25 @@ export function groupPage(store: TrackingStore, filter: RunFilter, offset: numbe
   return { total: all.length, page: all.slice(offset, offset + limit) };
 }
 
-/** Last logged value of each (run, key); a JSON array parameter keeps it to one bound value. */
+/** Adds `value` under (runId, key) unless it is NaN (stored as NULL: nothing to average). */
+function put(out: Map<string, Map<string, number>>, runId: string, key: string, value: number): void {
+  if (Number.isNaN(value)) return;
+  let m = out.get(runId);
+  if (!m) out.set(runId, (m = new Map()));
+  m.set(key, value);
+}
+
+/** Last logged value of each (run, key): the store's series summaries (one row read per series). */
 export function lastValues(store: TrackingStore, runIds: string[], keys: string[]): Map<string, Map<string, number>> {
   const out = new Map<string, Map<string, number>>();
-  if (!runIds.length || !keys.length) return out;
-  const rows = store.db
-    .prepare(
-      `SELECT s.run_id AS runId, s.key AS key,
-              (SELECT p.value FROM metric_points p WHERE p.series_id = s.id ORDER BY p.step DESC LIMIT 1) AS v
-       FROM metric_series s
-       WHERE s.run_id IN (SELECT value FROM json_each(?)) AND s.key IN (SELECT value FROM json_each(?))`,
-    )
-    .all(JSON.stringify(runIds), JSON.stringify(keys)) as { runId: string; key: string; v: number | null }[];
-  for (const r of rows) {
-    if (r.v === null) continue; // NaN is stored as NULL: not a finite value to average
-    let m = out.get(r.runId);
-    if (!m) out.set(r.runId, (m = new Map()));
-    m.set(r.key, r.v);
-  }
+  for (const s of store.metricSummaries(runIds, keys)) put(out, s.runId, s.key, s.last);
   return out;
 }
 
-/** Eval results (metric → value) of many runs in one query. */
+/** Eval results (metric → value) of many runs. */
 export function evalValues(store: TrackingStore, runIds: string[]): Map<string, Map<string, number>> {
   const out = new Map<string, Map<string, number>>();
-  if (!runIds.length) return out;
-  const rows = store.db
-    .prepare('SELECT run_id AS runId, metric, value FROM eval_results WHERE run_id IN (SELECT value FROM json_each(?))')
-    .all(JSON.stringify(runIds)) as { runId: string; metric: string; value: number | null }[];
-  for (const r of rows) {
-    if (r.value === null) continue;
-    let m = out.get(r.runId);
-    if (!m) out.set(r.runId, (m = new Map()));
-    m.set(r.metric, r.value);
-  }
+  for (const e of store.evalResults({ runIds })) put(out, e.runId, e.metric, e.value);
   return out;
 }
 
