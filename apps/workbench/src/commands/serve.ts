@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { ConfigError, composeConfig } from '@workbench/config';
 import { TrackingInputError, TrackingSchemaError } from '@workbench/tracking';
 import { ServeConfigError, startServer, type RunningServer } from '../server/index.js';
-import { UserError } from '../user-error.js';
+import { UserError, withUserErrors } from '../user-error.js';
 
 export interface ServeSettings {
   host: string;
@@ -18,13 +18,8 @@ export interface ServeSettings {
 
 /** serve.* and tracking.db from overrides, environment (WORKBENCH_TOKEN, WORKBENCH_DB) and defaults. */
 export function serveSettings(overrides: readonly string[]): ServeSettings {
-  try {
-    const { config } = composeConfig({ overrides });
-    return { host: config.serve.host, port: config.serve.port, token: config.serve.token, db: config.tracking.db };
-  } catch (err) {
-    if (err instanceof ConfigError) throw new UserError(err.message);
-    throw err;
-  }
+  const { config } = withUserErrors([ConfigError], () => composeConfig({ overrides }));
+  return { host: config.serve.host, port: config.serve.port, token: config.serve.token, db: config.tracking.db };
 }
 
 /** Start the dashboard and print where it is; used by `serve` and `start`. */

@@ -8,7 +8,7 @@ import type { Command } from 'commander';
 import { ConfigError, composeConfig } from '@workbench/config';
 import { SweepError, createLauncher, type Launcher, type SchedulerStatus } from '@workbench/sweep';
 import type { SweepWithJobs, TrackingStore } from '@workbench/tracking';
-import { UserError } from '../user-error.js';
+import { UserError, withUserErrors } from '../user-error.js';
 
 /** The launcher a sweep was run with, rebuilt from its jobs' stored overrides. */
 function launcherOf(sweep: SweepWithJobs): Launcher | null {
@@ -65,10 +65,7 @@ export function registerSweepCancel(sweep: Command, storeFor: (overrides: string
           const where = typeof s.launcher.pid === 'number' ? ` (runner pid ${s.launcher.pid} on ${String(s.launcher.host)})` : '';
           throw new UserError(`sweep ${sweepId} runs on the ${String(s.launcher.type ?? 'local')} launcher: stop it with Ctrl-C in its terminal${where}`);
         }
-        const ids = await launcher.cancel(s, opts.job).catch((err: unknown) => {
-          if (err instanceof SweepError) throw new UserError(err.message);
-          throw err;
-        });
+        const ids = await withUserErrors([SweepError], () => launcher.cancel!(s, opts.job));
         console.log(ids.length === 0 ? `sweep ${sweepId}: no submitted job to cancel` : `cancelled ${ids.join(' ')} (running jobs get SIGTERM, save a checkpoint and end killed)`);
         if (ids.length > 0) console.log(`continue them later with: workbench sweep resume ${sweepId}`);
       } finally {

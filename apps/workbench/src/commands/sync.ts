@@ -7,7 +7,7 @@
 import type { Command } from 'commander';
 import { ConfigError, composeConfig } from '@workbench/config';
 import { RemoteTrackingError, syncSpool } from '@workbench/remote-tracking';
-import { UserError } from '../user-error.js';
+import { UserError, withUserErrors } from '../user-error.js';
 
 /** `key=value` / `+key=value` are overrides; everything else is a spool path. */
 const isOverride = (arg: string): boolean => /^\+{0,2}[A-Za-z_][\w.]*=/.test(arg);
@@ -22,16 +22,9 @@ export function registerSync(program: Command): void {
       const overrides = args.filter(isOverride);
       const spools = args.filter((a) => !isOverride(a));
       if (spools.length === 0) throw new UserError('no spool file given: workbench sync runs/<run-id>/tracking-spool.jsonl tracking.uri=http://<server>:<port>');
-      let uri: string;
-      let token: string;
-      try {
-        const { config } = composeConfig({ overrides });
-        uri = config.tracking.uri;
-        token = config.serve.token;
-      } catch (err) {
-        if (err instanceof ConfigError) throw new UserError(err.message);
-        throw err;
-      }
+      const { config } = withUserErrors([ConfigError], () => composeConfig({ overrides }));
+      const uri = config.tracking.uri;
+      const token = config.serve.token;
       if (!uri) throw new UserError('no server to sync to: give tracking.uri=http://<server>:<port> (the workbench serve that owns the database)');
       if (!token) throw new UserError("no token: set WORKBENCH_TOKEN (or serve.token=...) to the server's serve.token");
       for (const spool of spools) {
