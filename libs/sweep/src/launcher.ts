@@ -1,6 +1,6 @@
 // The launcher contract: how the jobs of a sweep get executed. `local` runs child processes on
-// this machine; a `slurm` launcher (issue 8) will submit one job array and poll it, reporting
-// through the same hooks. The sweep runner owns the tracking store; launchers only run commands.
+// this machine; `slurm` submits one job array and polls it, reporting through the same hooks.
+// The sweep runner owns the tracking store; launchers only run commands.
 import type { SweepWithJobs } from '@workbench/tracking';
 
 /** One job to execute: a full command line plus where its output goes. */
