@@ -1,9 +1,10 @@
 // The spool: an append-only file of tracking records, one JSON object per line (written with
 // @workbench/tracking's `appendSpool`; this file reads it incrementally, by byte offset, to upload
 // its tail while it grows). A remote client writes every record here BEFORE sending it, so a
-// record survives a dead server, a dead network and even SIGKILL of the training process; the byte offset up to which the server acknowledged
-// the records is kept next to it in `<spool>.acked`. Replaying is always safe: records carry
-// idempotency keys and the server skips keys it has seen.
+// record survives a dead server, a dead network and even SIGKILL of the training process; the
+// byte offset up to which the server acknowledged the records is kept next to it in
+// `<spool>.acked`. Replaying is always safe: records carry idempotency keys and the server skips
+// keys it has seen.
 import { closeSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import type { TrackingRecord } from '@workbench/tracking';
 

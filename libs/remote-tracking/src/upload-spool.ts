@@ -72,8 +72,8 @@ async function sendBatch(
     result.duplicates += r.duplicates;
     return;
   } catch (err) {
-    if (!(err instanceof IngestHttpError && err.status === 400 && records.length > 1)) {
-      if (!(err instanceof IngestHttpError && err.status === 400)) throw err;
+    if (!(err instanceof IngestHttpError && err.status === 400)) throw err;
+    if (records.length === 1) {
       // a single refused record: keep it aside with the reason, move on
       result.rejected++;
       result.firstRejection ??= err.message;
@@ -82,6 +82,7 @@ async function sendBatch(
       return;
     }
   }
+  // A refused batch: find the bad record(s) by sending one by one.
   for (const rec of records) await sendBatch(spool, uri, token, [rec], result, opts);
 }
 
