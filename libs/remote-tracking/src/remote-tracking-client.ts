@@ -10,7 +10,7 @@
 // trying, and whatever is still not acknowledged at close() stays in the spool for
 // `workbench sync <spool>`.
 import { hostname } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import {
   RunTracker,
@@ -212,7 +212,6 @@ export class RemoteTrackingClient {
     const dir = resolve(runDir ?? '.');
     mkdirSync(dir, { recursive: true });
     this.spool = join(dir, SPOOL_FILE_NAME);
-    mkdirSync(dirname(this.spool), { recursive: true });
     // A spool left by an earlier process of this run is uploaded first (its unacknowledged tail).
     this.acked = readAckedOffset(this.spool);
   }
