@@ -1,6 +1,6 @@
 // The JSON shapes of runs in the API: a row of the runs table (summary) and the columns worth
 // showing for a page of runs (config keys that vary, metric and eval keys present).
-import { flattenConfig, type RunGroup, type RunRow, type TrackingStore } from '@workbench/tracking';
+import { BOOKKEEPING_KEYS, flattenConfig, type RunGroup, type RunRow, type TrackingStore } from '@workbench/tracking';
 
 export interface MetricCell {
   last: number | null;
@@ -29,8 +29,10 @@ export interface RunSummary {
   evals: Record<string, { value: number | null; stderr: number | null; n: number | null }>;
 }
 
-/** Keys that are bookkeeping, never a useful table column. */
-const NOT_COLUMNS = [/^name$/, /^method$/, /^sweep\./, /^resume$/, /^tracking\./, /^serve\./, /^launcher\./, /^backend$/, /^train\.runs_dir$/, /^eval\.lpips_dir$/];
+/** Never a config column: the bookkeeping keys the config hash leaves out (names, paths, where to
+ *  track and launch) and `method`, which has its own column. A prefix covers its dotted keys. */
+const NOT_COLUMNS: readonly string[] = [...BOOKKEEPING_KEYS, 'method'];
+const isNotColumn = (key: string) => NOT_COLUMNS.some((p) => key === p || key.startsWith(`${p}.`));
 /** Shown when nothing varies on the page, so the table still says what was trained. */
 const DEFAULT_COLUMNS = ['model.nz', 'model.encoder', 'model.where_add', 'seed'];
 const MAX_CONFIG_COLUMNS = 4;
@@ -88,7 +90,7 @@ export function pageColumns(items: Array<Pick<RunSummary, 'config' | 'metrics' |
   const values = new Map<string, Set<string>>();
   for (const it of items) {
     for (const [k, v] of Object.entries(it.config)) {
-      if (NOT_COLUMNS.some((re) => re.test(k))) continue;
+      if (isNotColumn(k)) continue;
       let set = values.get(k);
       if (!set) values.set(k, (set = new Set()));
       set.add(JSON.stringify(v));
