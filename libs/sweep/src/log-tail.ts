@@ -4,10 +4,13 @@ import { closeSync, openSync, readSync, statSync } from 'node:fs';
 export function lastLogLine(path: string, maxBytes = 16_384): string | null {
   try {
     const size = statSync(path).size;
-    const fd = openSync(path, 'r');
     const buf = Buffer.alloc(Math.min(size, maxBytes));
-    readSync(fd, buf, 0, buf.length, size - buf.length);
-    closeSync(fd);
+    const fd = openSync(path, 'r');
+    try {
+      readSync(fd, buf, 0, buf.length, size - buf.length);
+    } finally {
+      closeSync(fd);
+    }
     const lines = buf.toString('utf8').replace(/\x1b\[[0-9;]*[A-Za-z]/g, '').split(/\r?\n|\r/);
     const meaningful = lines.map((l) => l.trim()).filter((l) => l && !l.startsWith('#') && !/^at\s/.test(l) && l !== '^');
     // Prefer the CLI's own one-line error; else a JS error line; else the last line.
