@@ -7,7 +7,7 @@
 //   the browser sends an Origin, it must be this server: no cross-site writes;
 // - responses carry a strict CSP (scripts only from this origin), nosniff and no framing.
 import { timingSafeEqual, createHash } from 'node:crypto';
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 
 export const TOKEN_COOKIE = 'wb_token';
 
@@ -47,6 +47,12 @@ export function loopbackHostOnly(): RequestHandler {
   };
 }
 
+/** The token of an `Authorization: Bearer <token>` header, if the request has one. */
+export function bearerToken(req: Request): string | undefined {
+  const auth = req.headers.authorization;
+  return auth?.startsWith('Bearer ') ? auth.slice('Bearer '.length).trim() : undefined;
+}
+
 export function requireToken(token: string): RequestHandler {
   return (req, res, next) => {
     const fromQuery = typeof req.query.token === 'string' ? req.query.token : undefined;
@@ -66,10 +72,7 @@ export function requireToken(token: string): RequestHandler {
       }
       return next();
     }
-    const auth = req.headers.authorization;
-    const bearer = auth?.startsWith('Bearer ') ? auth.slice('Bearer '.length).trim() : undefined;
-    const cookie = readCookie(req.headers.cookie, TOKEN_COOKIE);
-    const presented = bearer ?? cookie;
+    const presented = bearerToken(req) ?? readCookie(req.headers.cookie, TOKEN_COOKIE);
     if (presented !== undefined && tokensEqual(presented, token)) return next();
     res.setHeader('WWW-Authenticate', 'Bearer realm="workbench"');
     res.status(401).json({ error: presented === undefined ? 'token required: open the URL printed by `workbench serve` (it carries ?token=...) or send Authorization: Bearer <token>' : 'wrong token' });

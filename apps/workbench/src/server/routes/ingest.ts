@@ -9,7 +9,7 @@
 import express, { type Router } from 'express';
 import { TrackingInputError, type TrackingRecord } from '@workbench/tracking';
 import { HttpError, badRequest } from '../http-error.js';
-import { tokensEqual } from '../security.js';
+import { bearerToken, tokensEqual } from '../security.js';
 import type { ServerContext } from '../server-context.js';
 
 /** Large enough for a long spool replayed in one batch of metric records. */
@@ -21,8 +21,7 @@ function requireBearer(token: string | undefined): express.RequestHandler {
       res.status(403).json({ error: 'this server accepts no remote runs: start it with serve.token=<secret> (or WORKBENCH_TOKEN) and give jobs the same token' });
       return;
     }
-    const auth = req.headers.authorization;
-    const bearer = auth?.startsWith('Bearer ') ? auth.slice('Bearer '.length).trim() : undefined;
+    const bearer = bearerToken(req);
     if (bearer !== undefined && tokensEqual(bearer, token)) return next();
     res.setHeader('WWW-Authenticate', 'Bearer realm="workbench"');
     res.status(401).json({ error: bearer === undefined ? 'remote tracking needs Authorization: Bearer <serve.token>' : 'wrong token' });
