@@ -2,8 +2,8 @@
 // API's JSON shape for the UI: label columns, metric columns, cells as mean ± std (n). Fooling-rate
 // cells also carry a Wilson 95% interval over the judgments pooled across the row's seeds.
 // Downloads (CSV / Markdown / LaTeX) use the metrics library's formatter unchanged.
-import { formatMeanStd, formatTables, paperTables, type PaperTable as MetricsTable, type TableFormat } from '@workbench/metrics';
-import { wilsonInterval, type SweepWithJobs, type TrackingStore } from '@workbench/tracking';
+import { formatMeanStd, type PaperTable as MetricsTable, type TableFormat } from '@workbench/metrics';
+import { wilsonInterval, type TrackingStore } from '@workbench/tracking';
 import { finiteOrNull } from './run-views.js';
 
 export interface TableCell {
@@ -32,14 +32,6 @@ export const DOWNLOAD_FORMATS: Record<Exclude<TableFormat, 'json'>, { type: stri
   md: { type: 'text/markdown; charset=utf-8', ext: 'md' },
   latex: { type: 'application/x-latex; charset=utf-8', ext: 'tex' },
 };
-
-export function sweepPaperTables(store: TrackingStore, sweep: SweepWithJobs): MetricsTable[] {
-  return paperTables(store, sweep.id);
-}
-
-export function downloadTables(tables: MetricsTable[], format: Exclude<TableFormat, 'json'>): string {
-  return formatTables(tables, format);
-}
 
 /** The metrics library's tables as the API's JSON tables. */
 export function tableViews(store: TrackingStore, tables: MetricsTable[]): PaperTable[] {

@@ -1,14 +1,21 @@
 // /api/sweeps: sweeps with job status counts, one sweep's job grid, and its result tables as JSON
 // or as CSV / Markdown / LaTeX downloads.
 import express, { type Router } from 'express';
+import { formatTables, paperTables } from '@workbench/metrics';
+import type { SweepWithJobs } from '@workbench/tracking';
 import { badRequest, notFound } from '../http-error.js';
 import { int, str } from '../query-params.js';
 import type { ServerContext } from '../server-context.js';
-import { DOWNLOAD_FORMATS, downloadTables, sweepPaperTables, tableViews } from '../paper-tables.js';
+import { DOWNLOAD_FORMATS, tableViews } from '../paper-tables.js';
 
 export function sweepsRouter(ctx: ServerContext): Router {
   const r = express.Router();
   const { store } = ctx;
+  const getSweepOr404 = (id: string): SweepWithJobs => {
+    const sweep = store.getSweep(id);
+    if (!sweep) throw notFound(`no sweep with id "${id}"`);
+    return sweep;
+  };
 
   r.get('/', (req, res) => {
     const limit = int(req.query, 'limit', 100, 1, 1000);
@@ -22,15 +29,12 @@ export function sweepsRouter(ctx: ServerContext): Router {
   });
 
   r.get('/:id', (req, res) => {
-    const sweep = store.getSweep(req.params.id);
-    if (!sweep) throw notFound(`no sweep with id "${req.params.id}"`);
-    res.json(sweep);
+    res.json(getSweepOr404(req.params.id));
   });
 
   r.get('/:id/tables', (req, res) => {
-    const sweep = store.getSweep(req.params.id);
-    if (!sweep) throw notFound(`no sweep with id "${req.params.id}"`);
-    const tables = sweepPaperTables(store, sweep);
+    const sweep = getSweepOr404(req.params.id);
+    const tables = paperTables(store, sweep.id);
     const format = str(req.query, 'format') ?? 'json';
     if (format === 'json') {
       res.json({ sweepId: sweep.id, tables: tableViews(store, tables) });
@@ -40,7 +44,7 @@ export function sweepsRouter(ctx: ServerContext): Router {
     const f = DOWNLOAD_FORMATS[format as keyof typeof DOWNLOAD_FORMATS];
     res.setHeader('Content-Type', f.type);
     res.setHeader('Content-Disposition', `attachment; filename="${sweep.id.replace(/[^A-Za-z0-9._-]/g, '_')}-tables.${f.ext}"`);
-    res.send(downloadTables(tables, format as keyof typeof DOWNLOAD_FORMATS));
+    res.send(formatTables(tables, format as keyof typeof DOWNLOAD_FORMATS));
   });
 
   return r;
