@@ -18,6 +18,13 @@ function runsOf(ctx: ServerContext, q: Record<string, unknown>): RunRow[] {
   return [...new Set(ids)].map((id) => getRunOr404(ctx, id));
 }
 
+/** Runs sharing a config up to the seed, in the order they were given. */
+function byGroupKey(runs: RunRow[]): Map<string, RunRow[]> {
+  const groups = new Map<string, RunRow[]>();
+  for (const x of runs) groups.set(x.groupKey, [...(groups.get(x.groupKey) ?? []), x]);
+  return groups;
+}
+
 /** Label for a group: its method plus the differing config values that are not the seed. */
 function groupLabel(runs: RunRow[], diffKeys: string[]): string {
   const flat = flattenConfig(runs[0].config);
@@ -34,8 +41,7 @@ export function compareRouter(ctx: ServerContext): Router {
     const runs = runsOf(ctx, req.query);
     // A key missing in some runs counts as different; JSON sends its missing values as null.
     const diff = configDiff(runs.map((x) => x.config));
-    const groups = new Map<string, RunRow[]>();
-    for (const x of runs) groups.set(x.groupKey, [...(groups.get(x.groupKey) ?? []), x]);
+    const groups = byGroupKey(runs);
     res.json({
       runs: summarizeRuns(store, runs),
       diff,
@@ -62,8 +68,7 @@ export function compareRouter(ctx: ServerContext): Router {
     const bins = int(req.query, 'points', 300, 4, 5000);
     const keys = list(req.query, 'keys') ?? [...new Set(runs.flatMap((x) => store.metricKeys(x.id)))].sort();
     const diffKeys = configDiff(runs.map((x) => x.config)).map((d) => d.key);
-    const groups = new Map<string, RunRow[]>();
-    for (const x of runs) groups.set(x.groupKey, [...(groups.get(x.groupKey) ?? []), x]);
+    const groups = byGroupKey(runs);
     const bands: Record<string, Array<{ groupKey: string; label: string; runs: number } & ReturnType<typeof groupCurve>>> = {};
     for (const key of keys) {
       bands[key] = [...groups.entries()]
