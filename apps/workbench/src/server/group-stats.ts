@@ -11,17 +11,22 @@ export interface GroupPageEntry {
 /** How groups are ordered: newest run first (default), group size, or a metric's / eval's mean. */
 export type GroupSort = { by: 'newest' } | { by: 'n' } | { by: 'metric' | 'eval'; key: string };
 
-/** All groups matching the filter, sorted, and the requested page of them. Sorting by a mean
- *  reads one value per member run (an index lookup each); groups without it sort last. */
-export function groupPage(store: TrackingStore, filter: RunFilter, offset: number, limit: number, sort: GroupSort = { by: 'newest' }, order: 'asc' | 'desc' = 'desc'): { total: number; page: GroupPageEntry[] } {
-  const { runs } = store.listRuns({ ...filter, sort: 'createdAt', order: 'desc', includeConfig: false });
+/** Runs sharing a config up to the seed (same group key), each group in the order given. */
+export function byGroupKey(runs: RunRow[]): Map<string, RunRow[]> {
   const groups = new Map<string, RunRow[]>();
   for (const r of runs) {
     const list = groups.get(r.groupKey);
     if (list) list.push(r);
     else groups.set(r.groupKey, [r]);
   }
-  let all = [...groups.entries()].map(([groupKey, members]) => ({ groupKey, members }));
+  return groups;
+}
+
+/** All groups matching the filter, sorted, and the requested page of them. Sorting by a mean
+ *  reads one value per member run (an index lookup each); groups without it sort last. */
+export function groupPage(store: TrackingStore, filter: RunFilter, offset: number, limit: number, sort: GroupSort = { by: 'newest' }, order: 'asc' | 'desc' = 'desc'): { total: number; page: GroupPageEntry[] } {
+  const { runs } = store.listRuns({ ...filter, sort: 'createdAt', order: 'desc', includeConfig: false });
+  let all = [...byGroupKey(runs).entries()].map(([groupKey, members]) => ({ groupKey, members }));
   const dir = order === 'asc' ? 1 : -1;
   if (sort.by === 'n') all.sort((a, b) => dir * (a.members.length - b.members.length));
   else if (sort.by === 'newest' && order === 'asc') all = all.reverse();

@@ -5,6 +5,7 @@ import { configDiff, flattenConfig, type RunRow } from '@workbench/tracking';
 import { badRequest } from '../http-error.js';
 import { int, list } from '../query-params.js';
 import { groupCurve } from '../group-curves.js';
+import { byGroupKey } from '../group-stats.js';
 import { finiteOrNull, summarizeRuns } from '../run-views.js';
 import type { ServerContext } from '../server-context.js';
 import { getRunOr404 } from './runs-routes.js';
@@ -16,13 +17,6 @@ function runsOf(ctx: ServerContext, q: Record<string, unknown>): RunRow[] {
   if (ids.length < 1) throw badRequest('ids must list the runs to compare: ids=<id>,<id>');
   if (ids.length > MAX_COMPARE) throw badRequest(`at most ${MAX_COMPARE} runs can be compared at once`);
   return [...new Set(ids)].map((id) => getRunOr404(ctx, id));
-}
-
-/** Runs sharing a config up to the seed, in the order they were given. */
-function byGroupKey(runs: RunRow[]): Map<string, RunRow[]> {
-  const groups = new Map<string, RunRow[]>();
-  for (const x of runs) groups.set(x.groupKey, [...(groups.get(x.groupKey) ?? []), x]);
-  return groups;
 }
 
 /** Label for a group: its method plus the differing config values that are not the seed. */
