@@ -1,7 +1,7 @@
 // /api/compare: 2+ runs side by side: the config keys that differ, overlaid series, and mean ± std
 // bands for runs sharing a config up to the seed.
 import express, { type Router } from 'express';
-import { configDiff, flattenConfig, type RunRow } from '@workbench/tracking';
+import { configDiff, flattenConfig, type RunRow, type TrackingStore } from '@workbench/tracking';
 import { badRequest } from '../http-error.js';
 import { int, list } from '../query-params.js';
 import { groupCurve } from '../group-curves.js';
@@ -17,6 +17,11 @@ function runsOf(ctx: ServerContext, q: Record<string, unknown>): RunRow[] {
   if (ids.length < 1) throw badRequest('ids must list the runs to compare: ids=<id>,<id>');
   if (ids.length > MAX_COMPARE) throw badRequest(`at most ${MAX_COMPARE} runs can be compared at once`);
   return [...new Set(ids)].map((id) => getRunOr404(ctx, id));
+}
+
+/** The metric keys asked for (`keys=a,b`), else every key any of the runs logged. */
+function metricKeysOf(store: TrackingStore, q: Record<string, unknown>, runs: RunRow[]): string[] {
+  return list(q, 'keys') ?? [...new Set(runs.flatMap((x) => store.metricKeys(x.id)))].sort();
 }
 
 /** Label for a group: its method plus the differing config values that are not the seed. */
@@ -46,7 +51,7 @@ export function compareRouter(ctx: ServerContext): Router {
   r.get('/metrics', (req, res) => {
     const runs = runsOf(ctx, req.query);
     const points = int(req.query, 'points', 600, 4, 20000);
-    const keys = list(req.query, 'keys') ?? [...new Set(runs.flatMap((x) => store.metricKeys(x.id)))].sort();
+    const keys = metricKeysOf(store, req.query, runs);
     const series: Record<string, Array<{ runId: string; steps: number[]; values: (number | null)[]; times: number[] }>> = {};
     for (const key of keys) {
       series[key] = runs
@@ -60,7 +65,7 @@ export function compareRouter(ctx: ServerContext): Router {
   r.get('/bands', (req, res) => {
     const runs = runsOf(ctx, req.query);
     const bins = int(req.query, 'points', 300, 4, 5000);
-    const keys = list(req.query, 'keys') ?? [...new Set(runs.flatMap((x) => store.metricKeys(x.id)))].sort();
+    const keys = metricKeysOf(store, req.query, runs);
     const diffKeys = configDiff(runs.map((x) => x.config)).map((d) => d.key);
     const groups = byGroupKey(runs);
     const bands: Record<string, Array<{ groupKey: string; label: string; runs: number } & ReturnType<typeof groupCurve>>> = {};
