@@ -6,6 +6,7 @@
 // BatchMatMul kernel run it: with a, b untransposed and batch 1 it goes to XNNPACK's GEMM.
 // (Composing the same from Transpose/Pad/StridedSlice kernels was 5–10× slower.)
 import * as tf from '@tensorflow/tfjs';
+import { channelsLastConvInfo, type ConvGradAttrs } from './conv-grad-info.js';
 import { allocate, heapF32, heapIndex, release, runWasmKernel, type WasmBackend } from './wasm-heap.js';
 
 /** Upper bound on the im2col buffer (floats, 64 MiB); larger problems are split over output rows. */
@@ -18,11 +19,7 @@ export function setMaxIm2colFloats(n: number): number {
   return old;
 }
 
-interface BackpropFilterAttrs {
-  strides: [number, number] | number;
-  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
-  dataFormat: 'NHWC' | 'NCHW';
-  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+interface BackpropFilterAttrs extends ConvGradAttrs {
   filterShape: [number, number, number, number];
 }
 
@@ -37,16 +34,7 @@ export function conv2dBackpropFilterWasm(args: {
   if (attrs.dataFormat === 'NCHW') {
     throw new Error("wasm Conv2DBackpropFilter supports dataFormat 'NHWC' only: keep tensors channels-last");
   }
-  const info = tf.backend_util.computeConv2DInfo(
-    x.shape as [number, number, number, number],
-    attrs.filterShape,
-    attrs.strides,
-    1,
-    attrs.pad,
-    attrs.dimRoundingMode,
-    false,
-    'channelsLast',
-  );
+  const info = channelsLastConvInfo(x.shape as [number, number, number, number], attrs.filterShape, attrs);
   const { batchSize: N, inHeight: H, inWidth: W, inChannels: Ci, outHeight: Ho, outWidth: Wo, outChannels: Co } = info;
   const { filterHeight: KH, filterWidth: KW, strideHeight: SH, strideWidth: SW } = info;
   const padT = info.padInfo.top;

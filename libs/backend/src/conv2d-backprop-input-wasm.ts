@@ -9,16 +9,13 @@
 //   dx = Σ_j dy[q + c − j] · W[k0 + s·j],  j = 0..J−1,  J = ⌈(KH − k0)/s⌉
 // i.e. a correlation with F[J−1−j] = W[k0 + s·j] and top padding J−1−c.
 import * as tf from '@tensorflow/tfjs';
+import { channelsLastConvInfo, type ConvGradAttrs } from './conv-grad-info.js';
 import { allocate, heapF32, heapIndex, release, runWasmKernel, type WasmBackend } from './wasm-heap.js';
 
 /** Below this many dy pixels (N·Ho·Wo) the stock kernel beats s² XNNPACK calls. */
 export const SUBPIXEL_MIN_PIXELS = 32;
 
-interface BackpropInputAttrs {
-  strides: [number, number] | number;
-  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
-  dataFormat: 'NHWC' | 'NCHW';
-  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+interface BackpropInputAttrs extends ConvGradAttrs {
   inputShape: [number, number, number, number];
 }
 
@@ -58,16 +55,7 @@ export function makeConv2dBackpropInputWasm(stock: KernelFn): KernelFn {
     const { dy, filter } = args.inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo };
     const attrs = args.attrs as unknown as BackpropInputAttrs;
     if (attrs.dataFormat === 'NCHW') return stock(args);
-    const info = tf.backend_util.computeConv2DInfo(
-      attrs.inputShape,
-      filter.shape as [number, number, number, number],
-      attrs.strides,
-      1,
-      attrs.pad,
-      attrs.dimRoundingMode,
-      false,
-      'channelsLast',
-    );
+    const info = channelsLastConvInfo(attrs.inputShape, filter.shape as [number, number, number, number], attrs);
     const { batchSize: N, inHeight: H, inWidth: W, inChannels: Ci, outHeight: Ho, outWidth: Wo, outChannels: Co } = info;
     const { filterHeight: KH, filterWidth: KW, strideHeight: SH, strideWidth: SW } = info;
     if (N * Ho * Wo < SUBPIXEL_MIN_PIXELS) return stock(args);
