@@ -7,7 +7,7 @@
 // (Composing the same from Transpose/Pad/StridedSlice kernels was 5–10× slower.)
 import * as tf from '@tensorflow/tfjs';
 import { channelsLastConvInfo, type ConvGradAttrs } from './conv-grad-info.js';
-import { allocate, heapF32, heapIndex, release, runWasmKernel, type WasmBackend } from './wasm-heap.js';
+import { allocate, heapF32, heapIndex, release, runWasmKernel, type KernelArgs, type WasmBackend } from './wasm-heap.js';
 
 /** Upper bound on the im2col buffer (floats, 64 MiB); larger problems are split over output rows. */
 let maxIm2colFloats = 16 * 1024 * 1024;
@@ -23,11 +23,7 @@ interface BackpropFilterAttrs extends ConvGradAttrs {
   filterShape: [number, number, number, number];
 }
 
-export function conv2dBackpropFilterWasm(args: {
-  inputs: tf.NamedTensorInfoMap;
-  backend: unknown;
-  attrs?: tf.NamedAttrMap;
-}): tf.TensorInfo {
+export function conv2dBackpropFilterWasm(args: KernelArgs): tf.TensorInfo {
   const backend = args.backend as WasmBackend;
   const { x, dy } = args.inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
   const attrs = args.attrs as unknown as BackpropFilterAttrs;

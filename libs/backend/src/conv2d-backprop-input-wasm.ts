@@ -10,7 +10,7 @@
 // i.e. a correlation with F[J−1−j] = W[k0 + s·j] and top padding J−1−c.
 import * as tf from '@tensorflow/tfjs';
 import { channelsLastConvInfo, type ConvGradAttrs } from './conv-grad-info.js';
-import { allocate, heapF32, heapIndex, release, runWasmKernel, type WasmBackend } from './wasm-heap.js';
+import { allocate, heapF32, heapIndex, release, runWasmKernel, type KernelArgs, type WasmBackend } from './wasm-heap.js';
 
 /** Below this many dy pixels (N·Ho·Wo) the stock kernel beats s² XNNPACK calls. */
 export const SUBPIXEL_MIN_PIXELS = 32;
@@ -19,7 +19,6 @@ interface BackpropInputAttrs extends ConvGradAttrs {
   inputShape: [number, number, number, number];
 }
 
-type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap };
 type KernelFn = (args: KernelArgs) => tf.TensorInfo;
 
 /** One residue class along one axis: which taps, and how to pad the stride-1 conv. */

@@ -2,13 +2,9 @@
 // (GatherV2), so without it nothing behind a gather (index selection, embedding lookups) trains.
 //   out[s, ...] = Σ_{i : ids[i] = s} x[i, ...],  ids outside [0, numSegments) are dropped (as TF).
 import * as tf from '@tensorflow/tfjs';
-import { heapF32, heapIndex, type WasmBackend } from './wasm-heap.js';
+import { heapF32, heapIndex, type KernelArgs, type WasmBackend } from './wasm-heap.js';
 
-export function unsortedSegmentSumWasm(args: {
-  inputs: tf.NamedTensorInfoMap;
-  backend: unknown;
-  attrs?: tf.NamedAttrMap;
-}): tf.TensorInfo {
+export function unsortedSegmentSumWasm(args: KernelArgs): tf.TensorInfo {
   const backend = args.backend as WasmBackend;
   const { x, segmentIds } = args.inputs as { x: tf.TensorInfo; segmentIds: tf.TensorInfo };
   const numSegments = (args.attrs as { numSegments: number }).numSegments;

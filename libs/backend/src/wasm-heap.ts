@@ -45,3 +45,6 @@ export function runWasmKernel(
   if (kernel === undefined) throw new Error(`the wasm backend has no '${kernelName}' kernel`);
   return kernel.kernelFunc({ inputs, backend, attrs }) as tf.TensorInfo;
 }
+
+/** What tfjs passes to a kernel function registered with `tf.registerKernel`. */
+export type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap };
