@@ -13,6 +13,8 @@ export * from './shapes-dataset.js';
 export * from './classify-fills.js';
 export * from './aligned-files.js';
 export * from './aligned-dataset.js';
+export * from './side-statistics.js';
+export * from './direction-check.js';
 export * from './preprocess.js';
 export * from './batches.js';
 export * from './image-convert.js';
