@@ -4,8 +4,9 @@
 // This compares the two halves of a few pairs and warns when the target side looks like the
 // label/edge side and the input side does not.
 import type { DataConfig } from './data-config.js';
-import { splitHalves } from './aligned-dataset.js';
+import { AlignedDataset, splitHalves } from './aligned-dataset.js';
 import { decodeRgb } from './image-io.js';
+import type { PairedDataset } from './paired-dataset.js';
 import { meanSideStatistics, sideStatistics, type SideStatistics } from './side-statistics.js';
 
 /** A side is "flatter" by this much (fraction of flat pixels) before the check warns. */
@@ -68,4 +69,9 @@ export async function checkDirection(files: readonly string[], direction: DataCo
       `if you meant labels/edges → photo, set data.direction=${other}`;
   }
   return check;
+}
+
+/** The check for an opened dataset: aligned folders only (the shapes set is AtoB by construction). */
+export async function checkDatasetDirection(ds: PairedDataset, direction: DataConfig['direction']): Promise<DirectionCheck | undefined> {
+  return ds instanceof AlignedDataset ? checkDirection(ds.files, direction) : undefined;
 }

@@ -6,6 +6,8 @@ export * from './rng.js';
 export * from './palette.js';
 export * from './paired-dataset.js';
 export * from './create-dataset.js';
+export * from './open-split.js';
+export * from './dataset-report.js';
 export * from './shapes-layout.js';
 export * from './shapes-raster.js';
 export * from './shapes-generator.js';
