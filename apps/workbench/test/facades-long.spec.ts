@@ -59,7 +59,7 @@ describe.runIf(LONG)('facades end to end (WORKBENCH_LONG_TESTS=1, WORKBENCH_FACA
     const every = String(Math.max(1, Math.floor(ITERS / 3)));
     const res = await workbench(
       'train', 'data=facades', `data.root=${tv}`, 'scale=cpu', `train.iters=${ITERS}`,
-      `train.display_every=${every}`, `train.checkpoint_every=${every}`, '--progress', 'lines', ...common,
+      `train.display_every=${every}`, `train.checkpoint_every=${every}`, 'train.log_every=1', '--progress', 'lines', ...common,
     );
     runId = /^run (\S+) finished$/m.exec(res.stdout)?.[1] ?? '';
     expect(runId, res.stdout + res.stderr).not.toBe('');
@@ -73,11 +73,12 @@ describe.runIf(LONG)('facades end to end (WORKBENCH_LONG_TESTS=1, WORKBENCH_FACA
       expect(row.status).toBe('finished');
       const cfg = row.config as { data: { crop_size: number; direction: string }; model: { ngf: number } };
       expect([cfg.data.crop_size, cfg.data.direction, cfg.model.ngf]).toEqual([64, 'BtoA', 16]);
-      // The losses move: the image L1 of the last logged steps is below the first ones'.
-      const l1 = store.metricSeries(runId, 'G_L1').points;
-      expect(l1.length).toBeGreaterThan(4);
+      // It learns: the image L1 of the last 5 steps is below that of the first 5 (from the
+      // initialisation's grey outputs; over a few hundred steps the curve is otherwise noisy).
+      const l1 = store.metricSeries(runId, 'G_L1', { maxPoints: 100_000 }).points;
+      expect(l1).toHaveLength(ITERS);
       const mean = (xs: typeof l1) => xs.reduce((a, p) => a + p.value, 0) / xs.length;
-      expect(mean(l1.slice(-3))).toBeLessThan(mean(l1.slice(0, 3)));
+      expect(mean(l1.slice(-5))).toBeLessThan(mean(l1.slice(0, 5)));
     } finally {
       store.close();
     }
