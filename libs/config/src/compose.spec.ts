@@ -14,6 +14,8 @@ const files: Record<string, string> = {
   'data/wrapped.yaml': 'data:\n  crop_size: 48\n',
   'model/wide.yaml': 'ngf: 128\nnz: 16\n',
   'method/cvae_gan.yaml': '# @package _global_\nmethod: cvae_gan\nloss:\n  lambda_z: 0\n',
+  'scale/per_data.yaml': '# @package _global_\ndefaults:\n  - /model: wide\n  - optional /sized: ${data}\n  - _self_\n',
+  'sized/big.yaml': '# @package _global_\ndata:\n  crop_size: 96\nmodel:\n  ngf: 12\n',
   'scale/tiny.yaml': '# @package _global_\ndefaults:\n  - override /data: big\n  - /model: wide\n  - _self_\ndata:\n  crop_size: 64\n',
   'exp/self_first.yaml': '# @package _global_\ndefaults:\n  - _self_\n  - /model: wide\nmodel:\n  ngf: 8\n',
   'exp/self_last.yaml': '# @package _global_\ndefaults:\n  - /model: wide\nmodel:\n  ngf: 8\n',
@@ -181,5 +183,18 @@ describe('composeConfig', () => {
     } finally {
       rmSync(nowhere, { recursive: true, force: true });
     }
+  });
+
+  it("interpolates another group's choice in a defaults list (`- optional /sized: ${data}`)", () => {
+    const big = compose('data=big', '+scale=per_data');
+    expect(big.config.data.crop_size).toBe(96);
+    expect(big.config.model.ngf).toBe(12);
+    expect(big.sources.groups.sized).toBe('big');
+    // the same with the selections in the other order, and no file for `small`: skipped (optional)
+    expect(compose('+scale=per_data', 'data=big').config.data.crop_size).toBe(96);
+    const small = compose('+scale=per_data');
+    expect(small.config.data.crop_size).toBe(32);
+    expect(small.config.model.ngf).toBe(128);
+    expect(small.sources.files.some((f) => f.includes('sized'))).toBe(false);
   });
 });

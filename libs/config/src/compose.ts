@@ -88,6 +88,23 @@ function schemaLeaves(tree: ConfigTree, prefix = ''): Array<[string, ConfigValue
   return out;
 }
 
+/**
+ * Resolve `${group}` in a defaults-list option to that group's choice (`cpu: ${data}` → `cpu: facades`).
+ * A group not chosen (yet, in this round of the fixpoint) gives null: the entry is skipped.
+ */
+function groupChoiceInterpolation(option: string, choiceOf: (group: string) => string | null | undefined, from: string): string | null {
+  if (!option.includes('${')) return option;
+  let unresolved = false;
+  const out = option.replace(/\$\{([^}]*)\}/g, (_, name: string) => {
+    const group = name.trim().replace(/^\/+/, '');
+    if (!/^[\w/-]+$/.test(group)) throw new ConfigError(`${from}: defaults entry option '${option}' may only interpolate a config group's choice, e.g. \${data}`);
+    const choice = choiceOf(group);
+    if (choice === null || choice === undefined) unresolved = true;
+    return choice ?? '';
+  });
+  return unresolved ? null : out;
+}
+
 export function composeConfig(opts: ComposeOptions = {}): ComposeResult {
   const cwd = opts.cwd ?? process.cwd();
   const env = opts.env ?? process.env;
@@ -176,10 +193,12 @@ export function composeConfig(opts: ComposeOptions = {}): ComposeResult {
         if (!experimentsDir || !groups.includes(entry.group)) {
           throw new ConfigError(`${entry.from}: unknown config group '${entry.group}' (groups: ${groups.join(', ') || 'none'})${didYouMean(entry.group, groups)}`);
         }
-        seen.set(entry.group, entry.option);
+        // `- cpu: ${data}` (Hydra's defaults-list interpolation): the option is another group's choice.
+        const listed = entry.option === null ? null : groupChoiceInterpolation(entry.option, (g) => choices.get(g) ?? seen.get(g), entry.from);
+        seen.set(entry.group, listed);
         if (merged.has(entry.group)) return; // later selections only change the choice
         merged.add(entry.group);
-        const option = cliGroups.has(entry.group) ? cliGroups.get(entry.group) : choices.has(entry.group) ? choices.get(entry.group) : entry.option;
+        const option = cliGroups.has(entry.group) ? cliGroups.get(entry.group) : choices.has(entry.group) ? choices.get(entry.group) : listed;
         if (option === null || option === undefined) return;
         const found = findConfigFile(groupDir(entry.group), option);
         if (!found) {

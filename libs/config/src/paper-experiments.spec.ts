@@ -54,6 +54,38 @@ describe('paper experiments', () => {
     }
   });
 
+  it('scale=cpu with a data preset takes the preset\'s CPU resolution; alone it is the shapes setting as before', () => {
+    const compose = (...o: string[]) => composeConfig({ overrides: o, experimentsDir, env: {} });
+    const shapes = compose('scale=cpu');
+    expect(shapes.config.data).toMatchObject({ dataset: 'shapes', crop_size: 32, load_size: 32 });
+    expect(shapes.config.model).toMatchObject({ ngf: 16, ndf: 16, nef: 16 });
+    expect(shapes.config.train).toMatchObject({ iters: 3000, batch_size: 8 });
+    expect(shapes.sources.files).toEqual([
+      'experiments/data/shapes.yaml', 'experiments/method/bicyclegan.yaml', 'experiments/launcher/local.yaml', 'experiments/config.yaml',
+      'experiments/model/small.yaml', 'experiments/train/cpu.yaml', 'experiments/scale/cpu.yaml',
+    ]);
+    const sizes: Record<string, [number, number, 1 | 3, 'AtoB' | 'BtoA']> = {
+      facades: [72, 64, 3, 'BtoA'],
+      edges2shoes: [64, 64, 1, 'AtoB'],
+      edges2handbags: [64, 64, 1, 'AtoB'],
+      maps: [150, 64, 3, 'BtoA'],
+      night2day: [72, 64, 3, 'AtoB'],
+      folder: [72, 64, 3, 'AtoB'],
+    };
+    for (const [preset, [load, crop, inputNc, direction]] of Object.entries(sizes)) {
+      // either order on the command line, and inside a paper experiment
+      for (const o of [[`data=${preset}`, 'scale=cpu'], ['scale=cpu', `data=${preset}`], ['+experiment=paper/methods', `data=${preset}`]]) {
+        const { config, sources } = compose(...o);
+        expect(config.data, `${o.join(' ')}`).toMatchObject({ dataset: 'aligned', load_size: load, crop_size: crop, input_nc: inputNc, direction });
+        expect(config.model).toMatchObject({ ngf: 16, ndf: 16, nef: 16 });
+        expect(config.train).toMatchObject({ iters: 3000, batch_size: 8 });
+        expect(sources.groups.cpu_scale).toBe(preset);
+      }
+      // the official scale keeps the official sizes
+      expect(compose(`data=${preset}`, 'scale=full').config.data.crop_size).toBe(256);
+    }
+  });
+
   it('quick: a small sweep on shapes', () => {
     const p = plan('+experiment=quick');
     expect(p.jobs.length).toBeGreaterThanOrEqual(2);

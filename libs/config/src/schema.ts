@@ -7,7 +7,7 @@
 // libraries above config (training, metrics, which import config) take them from here.
 import convict from 'convict';
 import { BACKEND_CHOICES, type BackendChoice } from '@workbench/backend/names';
-import { DATA_DEFAULTS, DATASETS, DIRECTIONS, PREPROCESS_MODES, type DataConfig } from '@workbench/data/config';
+import { DATA_DEFAULTS, DATASETS, DIRECTIONS, PREPROCESS_MODES, SPLITS, type DataConfig, type Split } from '@workbench/data/config';
 import { GAN_MODES, type GanMode } from '@workbench/losses/gan-modes';
 import { DEFAULT_MODEL_OPTIONS, ENCODERS, NORMS, UPSAMPLES, WHERE_ADD, type ModelOptions } from '@workbench/models/options';
 
@@ -148,6 +148,7 @@ export const SCHEMA = {
     pairs: e(PAIR_MODES, 'consecutive', 'LPIPS pairs among the samples of one input'),
     lpips_version: e(LPIPS_VERSIONS, '0.0', 'LPIPS linear weights version (the paper used 0.0)'),
     lpips_dir: leaf('string', '~/.cache/bicyclegan-workbench/lpips', 'folder of converted LPIPS weights', 'WORKBENCH_LPIPS_DIR'),
+    split: e(SPLITS, 'test', 'split to evaluate on; when left at test and there is no test/, val/ is used (with a note)'),
   },
   tracking: {
     db: leaf('string', 'workbench.db', 'SQLite tracking database', 'WORKBENCH_DB'),
@@ -202,7 +203,7 @@ export interface ResolvedConfig {
     num_samples: number;
     runs_dir: string;
   };
-  eval: { n_inputs: number; n_samples: number; pairs: PairMode; lpips_version: LpipsVersion; lpips_dir: string };
+  eval: { n_inputs: number; n_samples: number; pairs: PairMode; lpips_version: LpipsVersion; lpips_dir: string; split: Split };
   tracking: { db: string; uri: string };
   serve: { host: string; port: number; token: string };
   sweep: { seeds: number; params: Record<string, unknown>; id: string; job: string };

@@ -146,7 +146,7 @@ export class AlignedDataset implements PairedDataset {
     const img = await decodeRgb(file);
     const hdr = this.headerSizes[i];
     if (img.width !== hdr.width || img.height !== hdr.height)
-      throw new DataError(`${file} decodes to ${sizeText(img.width, img.height)} but its header says ${sizeText(hdr.width, hdr.height)}: re-export it`);
+      throw new DataError(`${file} decodes to ${sizeText(img.width, img.height)} but its header says ${sizeText(hdr.width, hdr.height)}: re-export it`, 'unreadable');
     const half = checkPairSize(this.cfg, file, img.width, img.height);
     const [left, right] = splitHalves(img);
     // The model input is the left half for AtoB, the right half for BtoA.
@@ -175,7 +175,8 @@ export class AlignedDataset implements PairedDataset {
   }
 }
 
-function splitHalves(img: ByteImage): [ByteImage, ByteImage] {
+/** The left (A) and right (B) halves of an A|B image. */
+export function splitHalves(img: ByteImage): [ByteImage, ByteImage] {
   const w = img.width / 2;
   const c = img.channels;
   const left = new Uint8Array(w * img.height * c);

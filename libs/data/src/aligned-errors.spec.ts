@@ -1,6 +1,6 @@
 // Every user mistake with an aligned dataset gives a one-line DataError naming the file or
 // folder and the fix.
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDataset, type CreateDatasetOptions } from './create-dataset.js';
@@ -57,13 +57,44 @@ describe('aligned dataset errors', () => {
   it('missing split, listing what is there', async () => {
     await expectDataError(
       open({ root: good, crop_size: 16, load_size: 16 }, 'test'),
-      new RegExp(`^${join(good, 'test')} does not exist \\(${good} has train\\): an aligned dataset needs test/ with A\\|B images$`),
+      new RegExp(`^${join(good, 'test')} does not exist \\(${good} has subfolders train\\): an aligned dataset needs test/ with A\\|B images$`),
+    );
+    const err = await open({ root: good, crop_size: 16, load_size: 16 }, 'test').catch((e: DataError) => e);
+    expect((err as DataError).kind).toBe('missing-split');
+  });
+
+  it('symlinked split folders count as folders (in the listing, the loader and nested subfolders)', async () => {
+    // edges2shoes-style root: train/ and val/ are links to folders on another disk.
+    const store = await makeRoot('linked-store', { 'a.png': png(64, 32), 'b.png': png(64, 32) });
+    mkdirSync(join(store, 'more'));
+    await png(64, 32)(join(store, 'more', 'c.png'));
+    symlinkSync(join(store, 'more'), join(store, 'train', 'nested-link'));
+    const root = join(tmp.dir, 'linked');
+    mkdirSync(root);
+    symlinkSync(join(store, 'train'), join(root, 'train'));
+    symlinkSync(join(store, 'train'), join(root, 'val'));
+    writeFileSync(join(root, 'README.txt'), 'x');
+    await expectDataError(
+      open({ root, crop_size: 16, load_size: 16 }, 'test'),
+      new RegExp(`^${join(root, 'test')} does not exist \\(${root} has subfolders train, val; 1 file: README\\.txt\\): an aligned dataset needs test/`),
+    );
+    const ds = await open({ root, crop_size: 16, load_size: 16 }, 'val');
+    expect(ds.size).toBe(3);
+  });
+
+  it('a root with no subfolders says what it holds', async () => {
+    const root = join(tmp.dir, 'flat-root');
+    await png(64, 32)(join(root, 'x.png'));
+    await expectDataError(
+      open({ root, crop_size: 16, load_size: 16 }),
+      new RegExp(`^${join(root, 'train')} does not exist \\(${root} has no subfolders \\(1 file: x\\.png\\)\\): an aligned dataset needs train/`),
     );
   });
 
   it('empty split', async () => {
     const root = await makeRoot('empty', { 'notes.txt': (f) => writeFileSync(f, 'hi') });
-    await expectDataError(open({ root }), /train has no images \(\.jpg, \.jpeg, \.png, \.webp, \.tif, \.tiff; 1 other files\): put the A\|B side-by-side images there$/);
+    await expectDataError(open({ root }), /train has no images \(\.jpg, \.jpeg, \.png, \.webp, \.tif, \.tiff; it has no subfolders \(1 file: notes\.txt\)\): put the A\|B side-by-side images there$/);
+    expect(((await open({ root }).catch((e: unknown) => e)) as DataError).kind).toBe('empty-split');
   });
 
   it('non-image files are skipped, counted and reported once', async () => {
@@ -81,6 +112,7 @@ describe('aligned dataset errors', () => {
   it('a file that is not an image', async () => {
     const root = await makeRoot('not-image', { 'a.png': png(64, 32), 'b.jpg': (f) => writeFileSync(f, 'this is text') });
     await expectDataError(open({ root }), /train\/b\.jpg is not a readable image \(.+\): replace or delete it$/);
+    expect(((await open({ root }).catch((e: unknown) => e)) as DataError).kind).toBe('unreadable');
   });
 
   it('a truncated image fails when decoded, naming the file', async () => {

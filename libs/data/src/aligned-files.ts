@@ -1,5 +1,6 @@
 // Finding the images of one split of a pix2pix aligned dataset: root/<split>/**/*.{jpg,jpeg,png},
-// sorted by path as the official make_dataset does.
+// sorted by path as the official make_dataset does. Symlinked folders count as folders (datasets
+// are often linked in from a shared disk), and every error says what the folder holds instead.
 import { readdirSync, statSync } from 'node:fs';
 import { extname, join, relative, resolve } from 'node:path';
 import { DataError } from './data-error.js';
@@ -15,6 +16,7 @@ export interface SplitFiles {
   skipped: string[];
 }
 
+/** Is `p` a folder, following symlinks (a dangling link is not)? */
 function isDir(p: string): boolean {
   try {
     return statSync(p).isDirectory();
@@ -23,29 +25,52 @@ function isDir(p: string): boolean {
   }
 }
 
-function walk(dir: string, out: string[]): void {
+function walk(dir: string, out: string[], seen: Set<string>): void {
   for (const e of readdirSync(dir, { withFileTypes: true })) {
     const p = join(dir, e.name);
-    if (e.isDirectory()) walk(p, out);
-    else if (e.isFile() || e.isSymbolicLink()) out.push(p);
+    if (e.isDirectory() || (e.isSymbolicLink() && isDir(p))) {
+      // A link back up the tree would recurse forever: visit each real folder once.
+      const id = `${statSync(p).dev}:${statSync(p).ino}`;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      walk(p, out, seen);
+    } else if (e.isFile() || e.isSymbolicLink()) out.push(p);
   }
+}
+
+function listed(names: string[], max = 5): string {
+  return names.slice(0, max).join(', ') + (names.length > max ? `, ... (${names.length} in all)` : '');
+}
+
+/** What a folder holds, for error messages: "subfolders train, val", "no subfolders (3 files: a, b, c)", "nothing". */
+export function folderContents(dir: string): string {
+  let entries: string[];
+  try {
+    entries = readdirSync(dir).sort();
+  } catch (err) {
+    return `nothing readable (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`;
+  }
+  if (entries.length === 0) return 'nothing (it is empty)';
+  const dirs = entries.filter((e) => isDir(join(dir, e)));
+  const files = entries.filter((e) => !dirs.includes(e));
+  const parts: string[] = [];
+  parts.push(dirs.length ? `subfolders ${listed(dirs)}` : 'no subfolders');
+  if (files.length) parts.push(`${files.length} file${files.length > 1 ? 's' : ''}: ${listed(files)}`);
+  return dirs.length ? parts.join('; ') : `${parts[0]} (${parts[1]})`;
 }
 
 export function listSplitImages(root: string, split: string): SplitFiles {
   const absRoot = resolve(root);
   if (!isDir(absRoot))
-    throw new DataError(`data.root ${absRoot} does not exist or is not a folder: pass data.root=<folder containing train/ and test/>`);
+    throw new DataError(`data.root ${absRoot} does not exist or is not a folder: pass data.root=<folder containing train/ and test/>`, 'missing-root');
   const dir = join(absRoot, split);
-  if (!isDir(dir)) {
-    const present = readdirSync(absRoot, { withFileTypes: true })
-      .filter((e) => e.isDirectory())
-      .map((e) => e.name);
+  if (!isDir(dir))
     throw new DataError(
-      `${dir} does not exist (${absRoot} has ${present.length ? present.join(', ') : 'no subfolders'}): an aligned dataset needs ${split}/ with A|B images`,
+      `${dir} does not exist (${absRoot} has ${folderContents(absRoot)}): an aligned dataset needs ${split}/ with A|B images`,
+      'missing-split',
     );
-  }
   const all: string[] = [];
-  walk(dir, all);
+  walk(dir, all, new Set([`${statSync(dir).dev}:${statSync(dir).ino}`]));
   all.sort();
   const images: string[] = [];
   const skipped: string[] = [];
@@ -55,7 +80,8 @@ export function listSplitImages(root: string, split: string): SplitFiles {
   }
   if (images.length === 0)
     throw new DataError(
-      `${dir} has no images (${IMAGE_EXTENSIONS.join(', ')}${skipped.length ? `; ${skipped.length} other files` : ''}): put the A|B side-by-side images there`,
+      `${dir} has no images (${IMAGE_EXTENSIONS.join(', ')}; it has ${folderContents(dir)}): put the A|B side-by-side images there`,
+      'empty-split',
     );
   return { dir, images, skipped };
 }

@@ -88,7 +88,7 @@ export function resolveDataConfig(partial: Partial<DataConfig> = {}): DataConfig
     if (c.direction !== 'AtoB')
       throw new DataError('data.direction=BtoA is not valid for shapes: the multimodal direction is outlines → fills, use data.direction=AtoB');
   } else {
-    if (!c.root) throw new DataError('data.root is not set: pass data.root=<folder with train/ and test/ of A|B images>');
+    if (!c.root) throw new DataError('data.root is not set: pass data.root=<folder with train/ and test/ of A|B images>', 'missing-root');
     if ((c.preprocess === 'resize_and_crop' || c.preprocess === 'scale_width_and_crop') && c.crop_size > c.load_size)
       throw new DataError(
         `data.crop_size=${c.crop_size} is larger than data.load_size=${c.load_size}: with preprocess=${c.preprocess} set data.load_size >= data.crop_size`,

@@ -36,7 +36,7 @@ export async function decodeRgb(file: string): Promise<ByteImage> {
     if (info.channels !== 3) throw new Error(`decoded to ${info.channels} channels`);
     return { width: info.width, height: info.height, channels: 3, data: new Uint8Array(data.buffer, data.byteOffset, data.length) };
   } catch (err) {
-    throw new DataError(`${file} is corrupt or truncated (${firstLine(err)}): replace or delete it`);
+    throw new DataError(`${file} is corrupt or truncated (${firstLine(err)}): replace or delete it`, 'unreadable');
   }
 }
 
@@ -46,9 +46,9 @@ export async function readImageSize(file: string): Promise<{ width: number; heig
   try {
     meta = await sharp(file).metadata();
   } catch (err) {
-    throw new DataError(`${file} is not a readable image (${firstLine(err)}): replace or delete it`);
+    throw new DataError(`${file} is not a readable image (${firstLine(err)}): replace or delete it`, 'unreadable');
   }
-  if (!meta.width || !meta.height) throw new DataError(`${file} has no width/height in its header: replace or delete it`);
+  if (!meta.width || !meta.height) throw new DataError(`${file} has no width/height in its header: replace or delete it`, 'unreadable');
   // EXIF orientation is ignored, as PIL.Image.open does in the official loader.
   return { width: meta.width, height: meta.height };
 }

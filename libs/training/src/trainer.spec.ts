@@ -4,6 +4,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { PassThrough } from 'node:stream';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -204,5 +205,22 @@ describe('trainRun', () => {
     expect(resumed.status).toBe('finished');
     expect(resumed.step).toBe(2);
     expect(text).toContain(`no checkpoint in ${join(first.runDir, 'checkpoints')}: starting from step 0 with the run config`);
+  });
+
+  it('warns before the first step when data.direction makes the label side the target (facades AtoB), not with BtoA', async () => {
+    const facades = fileURLToPath(new URL('../../../fixtures/facades', import.meta.url));
+    const start = async (direction: string) => {
+      let text = '';
+      const stream = new PassThrough();
+      stream.on('data', (d: Buffer) => (text += d.toString()));
+      const cfg = config('data=facades', `data.root=${facades}`, `data.direction=${direction}`, 'data.load_size=32', 'data.crop_size=32', 'train.iters=1', 'train.display_every=1000');
+      const r = await trainRun(cfg, { store, progress: 'lines', handleSignals: false, stream: stream as unknown as NodeJS.WriteStream });
+      expect(r.status).toBe('finished');
+      return { text, log: readFileSync(join(r.runDir, 'train.log'), 'utf8') };
+    };
+    const reversed = await start('AtoB');
+    expect(reversed.text).toMatch(/^warning: the target side B \(right half\) looks like a label\/edge map .* set data\.direction=BtoA$/m);
+    expect(reversed.log).toContain('warning: the target side B (right half)');
+    expect((await start('BtoA')).text).not.toContain('warning');
   });
 });

@@ -12,7 +12,7 @@ import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, relative, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import type { ResolvedConfig } from '@workbench/config';
-import { createDataset, EpochBatches, loadBatch, type PairedDataset } from '@workbench/data';
+import { checkDatasetDirection, createDataset, EpochBatches, loadBatch, type PairedDataset } from '@workbench/data';
 import { newRunId } from '@workbench/tracking';
 import { NonFiniteLossError, bicycleStep, type StepConfig } from './bicycle-step.js';
 import { buildMethodNetworks, buildOptimizers } from './build-networks.js';
@@ -129,6 +129,11 @@ export async function trainRun(input: ResolvedConfig, opts: TrainRunOptions): Pr
   // What a bad config can break happens before the run is recorded: a wrong data.root or an
   // impossible crop size is a user error, not a failed run.
   const dataset = await createDataset(config.data, 'train');
+  // A reversed data.direction trains photo → labels without any error: warn before the first step.
+  const direction = await checkDatasetDirection(dataset, config.data.direction).catch((err: unknown) => {
+    dataset.dispose();
+    throw err;
+  });
   // Released on every exit path, including a failure while the rest is being built.
   const disposables: Array<{ dispose(): void }> = [dataset];
   const disposeAll = (): void => {
@@ -191,6 +196,7 @@ export async function trainRun(input: ResolvedConfig, opts: TrainRunOptions): Pr
   }
 
   opts.onStart?.({ runId, runDir, resumed: resuming });
+  if (direction?.warning) tell(`warning: ${direction.warning}`);
 
   // From here on every exit path records how the run ended.
   let stopReason: string | undefined;

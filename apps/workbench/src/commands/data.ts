@@ -9,10 +9,13 @@ import { composeConfig } from '@workbench/config';
 import {
   DataError,
   EpochBatches,
+  checkDatasetDirection,
+  type DirectionCheck,
   SPLITS,
   classifyFills,
   createDataset,
   exportAligned,
+  inspectDataset,
   writeImageGrid,
   type DataConfig,
   type GridRow,
@@ -50,6 +53,13 @@ function describeDataset(ds: PairedDataset, cfg: DataConfig): string {
   return `${cfg.root} ${ds.split}: ${ds.size} pairs, ${shape}, ${cfg.direction}, ${pre}, ${cfg.no_flip ? 'no flip' : 'random flip'}`;
 }
 
+/** The direction check as one line: a warning, or what the halves look like. */
+function directionLine(d: DirectionCheck): string {
+  if (d.warning) return `warning: ${d.warning}`;
+  const pct = (x: number) => `${Math.round(x * 100)} %`;
+  return `direction ${d.direction}: input side ${pct(d.input.flat)} flat, target side ${pct(d.target.flat)} flat over ${d.pairs} pairs (no sign that the target is the label/edge side)`;
+}
+
 function caption(s: Sample): string {
   if (s.meta) return `modes ${s.meta.shapes.map((sh) => sh.mode).join(',')}`;
   return basename(s.source);
@@ -65,6 +75,8 @@ async function preview(
   const perRow = parseIntFlag('--per-row', opts.perRow, 1);
   await withDataErrors(async () => {
     const ds = await createDataset(data, split);
+    const direction = await checkDatasetDirection(ds, data.direction);
+    if (direction?.warning) console.warn(`warning: ${direction.warning}`);
     const n = Math.min(count, ds.size);
     // The first n samples of epoch 0 as training sees them (shuffled, cropped, flipped).
     const epoch = new EpochBatches(ds, { batchSize: n, seed, augment: opts.augment, dropLast: false, prefetch: 0 });
@@ -123,26 +135,24 @@ async function exportCommand(dataset: string, overrides: string[], opts: { out: 
   });
 }
 
-async function info(overrides: string[]): Promise<void> {
+async function info(overrides: string[], opts: { json?: boolean }): Promise<void> {
   const { data } = resolveData(overrides);
   await withDataErrors(async () => {
-    const missing: Array<{ split: Split; err: DataError }> = [];
-    let opened = 0;
-    for (const split of SPLITS) {
-      try {
-        const ds = await createDataset(data, split);
-        console.log(describeDataset(ds, data));
-        ds.dispose();
-        opened++;
-      } catch (err) {
-        // A missing val/ or test/ is normal for aligned datasets: say so and go on.
-        if (err instanceof DataError && data.dataset === 'aligned') missing.push({ split, err });
-        else throw err;
+    const summaries = new Map<Split, string>();
+    const report = await inspectDataset(data, (ds) => summaries.set(ds.split, describeDataset(ds, data)));
+    if (opts.json) {
+      console.log(JSON.stringify({ ...report, ok: report.problems.length === 0 }, null, 2));
+    } else {
+      for (const r of report.splits) {
+        for (const w of r.warnings) console.warn(`warning: ${w}`);
+        console.log(r.status === 'ok' ? summaries.get(r.split) : `${r.split}: ${r.error}`);
       }
+      if (report.evalSplit === 'val') console.log('note: no test/; workbench eval uses val/ (as the official scripts do for edges2shoes)');
+      if (report.directionCheck) console.log(directionLine(report.directionCheck));
+      for (const p of report.problems) console.error(`problem: ${p}`);
     }
-    // No split at all (data.root unset or wrong): one error, not the same line per split.
-    if (opened === 0 && missing.length > 0) throw missing[0].err;
-    for (const { split, err } of missing) console.log(`${split}: ${err.message}`);
+    // 0 = usable; 1 = a split is missing, empty or unreadable (listed); 2 = bad options or data.root.
+    if (report.problems.length > 0) process.exitCode = 1;
   });
 }
 
@@ -169,7 +179,8 @@ export function registerData(program: Command): void {
     .action(exportCommand);
   data
     .command('info')
-    .description('print size and sample shape of every split')
+    .description('print size and sample shape of every split, check data.direction; exit 1 when a split is missing, empty or unreadable')
     .argument('[overrides...]', 'config overrides, e.g. data=facades data.root=/data/facades')
+    .option('--json', 'print the report as JSON (splits, problems, direction check)')
     .action(info);
 }

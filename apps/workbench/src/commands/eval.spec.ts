@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { composeConfig } from '@workbench/config';
 import { openStore } from '@workbench/tracking';
 import { CHECKPOINT_FORMAT, checkpointDirName } from '@workbench/training';
+import { dataOverrides } from './eval.js';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const run = promisify(execFile);
@@ -38,5 +39,13 @@ describe('workbench eval', () => {
     const lines = err!.stderr.trim().split('\n');
     expect(lines.at(-1)).toBe(`workbench: ${join(ckpt, 'G.safetensors')}: not a safetensors file (bad header length)`);
     expect(err!.stderr).not.toMatch(/^\s+at /m);
+  });
+
+  it('takes data.* keys from the command line over the run\'s own, but not the ones that shape the networks', () => {
+    const of = (...o: string[]) => dataOverrides(composeConfig({ overrides: o }), o);
+    expect(of('eval.split=val', 'tracking.db=x.db')).toEqual({});
+    expect(of('data.root=/data/moved', 'data.direction=BtoA')).toEqual({ root: '/data/moved', direction: 'BtoA' });
+    expect(() => of('data.crop_size=64')).toThrow('data.crop_size shapes the networks, so a checkpoint is evaluated at the value it was trained with: drop data.crop_size from the eval command');
+    expect(() => of('data=facades', 'data.root=/x')).toThrow(/override single keys \(data\.root=<folder>, data\.direction=\.\.\.\), not the preset \(data=\.\.\.\)$/);
   });
 });

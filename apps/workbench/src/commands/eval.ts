@@ -8,8 +8,8 @@
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { initBackend, BackendError } from '@workbench/backend';
-import { composeConfig, ConfigError } from '@workbench/config';
-import { DataError } from '@workbench/data';
+import { composeConfig, ConfigError, type ComposeResult } from '@workbench/config';
+import { DataError, type DataConfig, type Split } from '@workbench/data';
 import {
   evaluateRun,
   loadLpips,
@@ -35,7 +35,7 @@ function fmt(s: MeanSe | undefined, digits = 4): string {
 /** One line per run: what a researcher scans first. */
 export function summarizeEval(r: EvaluateRunResult): string {
   const rep = r.report;
-  const parts = [`run ${r.runId} @ step ${r.step}:`];
+  const parts = [`run ${r.runId} @ step ${r.step} on ${r.split}/:`];
   if (rep.diversity.lpips) parts.push(`LPIPS v${rep.lpipsVersion} diversity ${fmt(rep.diversity.lpips)} (real pairs ${fmt(rep.realPairs.lpips)})`);
   parts.push(`L1 diversity ${fmt(rep.diversity.l1)} (real pairs ${fmt(rep.realPairs.l1)})`);
   if (rep.reconstruction) parts.push(`reconstruction L1 ${fmt(rep.reconstruction)}`);
@@ -55,6 +55,25 @@ function targetRuns(store: TrackingStore, id: string, dbPath: string): { runs: R
   throw new UserError(`no run or sweep '${id}' in ${dbPath} (pass tracking.db=<file> if it lives elsewhere)`);
 }
 
+/** `data.*` keys that shape the networks: a checkpoint cannot be evaluated at other values. */
+const NETWORK_DATA_KEYS = ['data.crop_size', 'data.input_nc', 'data.output_nc', 'data.dataset'];
+
+/**
+ * The `data.*` keys given on the command line, to replace the run's own (a dataset that moved:
+ * `data.root=/new/place`). A preset (`data=facades`) would replace all of them: refused.
+ */
+export function dataOverrides(composed: ComposeResult, overrides: readonly string[]): Partial<DataConfig> {
+  if (overrides.some((o) => /^[+~]*data=/.test(o)))
+    throw new UserError('eval uses the data config the run was trained with: override single keys (data.root=<folder>, data.direction=...), not the preset (data=...)');
+  const out: Record<string, unknown> = {};
+  for (const [key, origin] of Object.entries(composed.sources.keys)) {
+    if (!key.startsWith('data.') || !origin.startsWith('override')) continue;
+    if (NETWORK_DATA_KEYS.includes(key)) throw new UserError(`${key} shapes the networks, so a checkpoint is evaluated at the value it was trained with: drop ${key} from the eval command`);
+    out[key.slice('data.'.length)] = composed.config.data[key.slice('data.'.length) as keyof DataConfig];
+  }
+  return out as Partial<DataConfig>;
+}
+
 function isUserMistake(err: unknown): err is Error {
   return [RunCheckpointError, CheckpointError, TorchIoError, DataError, LpipsWeightsError, ConfigError, BackendError].some((c) => err instanceof c);
 }
@@ -64,14 +83,18 @@ export function registerEval(program: Command): void {
     .command('eval')
     .description('evaluate the final checkpoint of a run or of every run of a sweep (diversity, reconstruction, mode coverage) into the tracking DB')
     .argument('<id>', 'run id or sweep id')
-    .argument('[overrides...]', 'eval.n_inputs=.. eval.n_samples=.. eval.pairs=consecutive|all eval.lpips_version=0.0|0.1 tracking.db=.. backend=..')
+    .argument('[overrides...]', 'eval.split=test|val|train eval.n_inputs=.. eval.n_samples=.. eval.pairs=consecutive|all eval.lpips_version=0.0|0.1 data.root=.. (and other data.* keys, for a moved dataset) tracking.db=.. backend=..')
     .option('--seed <n>', 'seed of the random z (the same z for every run)', '0')
     .option('--grid-rows <n>', 'inputs shown in the sample grid', '8')
     .option('--no-grid', 'do not write the sample grid')
     .option('--unfinished', 'in a sweep, also evaluate runs that are not finished (their newest checkpoint)')
     .option('--json', 'print the full reports as JSON')
     .action(async (id: string, overrides: string[], opts: { seed: string; gridRows: string; grid: boolean; json?: boolean; unfinished?: boolean }) => {
-      const { config } = withConfigErrors(() => composeConfig({ overrides }));
+      const composed = withConfigErrors(() => composeConfig({ overrides }));
+      const { config } = composed;
+      const data = dataOverrides(composed, overrides);
+      // eval.split left at its default: test/, else val/ (edges2shoes has no test/); given: that split only.
+      const splits: Split[] = composed.sources.keys['eval.split'] ? [config.eval.split] : ['test', 'val'];
       const seed = parseIntFlag('--seed', opts.seed, 0);
       const gridRows = parseIntFlag('--grid-rows', opts.gridRows, 1);
       await withUserErrors([BackendError], () => initBackend({ force: config.backend }));
@@ -118,6 +141,8 @@ export function registerEval(program: Command): void {
               seed,
               grid: opts.grid,
               gridRows,
+              splits,
+              data,
               onProgress: (done, total, phase) => {
                 if (!started) {
                   bar.start(total, 0, { run: run.id, phase });
@@ -127,6 +152,8 @@ export function registerEval(program: Command): void {
               },
             });
             if (started) bar.stop();
+            for (const p of r.passedSplits)
+              console.warn(`note: ${p.error.message.replace(/: an aligned dataset needs .*$/, '')}; evaluated ${r.runId} on ${r.split}/ (as the official scripts do for edges2shoes; eval.split=<split> picks one)`);
             results.push(r);
             if (!opts.json) console.log(summarizeEval(r));
           } catch (err) {
@@ -139,7 +166,7 @@ export function registerEval(program: Command): void {
           }
         }
         lpips?.dispose();
-        if (opts.json) console.log(JSON.stringify(results.map((r) => ({ runId: r.runId, step: r.step, gridPath: r.gridPath, rows: r.rows })), null, 2));
+        if (opts.json) console.log(JSON.stringify(results.map((r) => ({ runId: r.runId, step: r.step, split: r.split, gridPath: r.gridPath, rows: r.rows })), null, 2));
         const stored = results.reduce((a, r) => a + r.rows.length, 0);
         console.log(
           `stored ${stored} results for ${results.length} run(s) in ${store.path}` +

@@ -105,7 +105,7 @@ export async function evaluateModel(
   const { G, E } = nets;
   const n = Math.min(opts.nInputs, dataset.size);
   const m = opts.nSamples;
-  if (n < 2) throw new Error(`evaluation needs at least 2 test inputs; the ${dataset.name} test split has ${dataset.size} (eval.n_inputs=${opts.nInputs})`);
+  if (n < 2) throw new Error(`evaluation needs at least 2 inputs; the ${dataset.name} ${dataset.split} split has ${dataset.size} (eval.n_inputs=${opts.nInputs})`);
   const seed = opts.seed ?? 0;
   const gridRows = Math.min(opts.gridRows ?? 8, n);
   const reconTotal = E ? dataset.size : 0;

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -64,5 +65,31 @@ describe('evaluateRun', () => {
     const before = tf.memory().numTensors;
     await expect(evaluateRun(store, run, { nInputs: 2, nSamples: 2, pairs: 'consecutive', runsDir: dir })).rejects.toThrow(DataError);
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('evaluates a train/val-only dataset on val/ (with the folders it passed over), at a data.root given at eval time', async () => {
+    const facades = fileURLToPath(new URL('../../../../fixtures/facades', import.meta.url));
+    // edges2shoes layout: train/ and val/ only, both symlinks into another folder
+    const tv = join(dir, 'facades-tv');
+    mkdirSync(tv);
+    symlinkSync(join(facades, 'train'), join(tv, 'train'));
+    symlinkSync(join(facades, 'test'), join(tv, 'val'));
+    const good = createTinyRun(store, join(dir, 'runs-tv'), { id: 'run-tv-ckpt', step: 4 });
+    // trained where the dataset used to be
+    const data = { dataset: 'aligned', root: join(dir, 'old-place'), direction: 'BtoA', load_size: 32, crop_size: 32, preprocess: 'resize_and_crop', no_flip: false, input_nc: 3, output_nc: 3 };
+    const run = store.createRun({ id: 'run-tv', method: 'bicyclegan', config: { ...(good.config as Record<string, unknown>), data }, runDir: good.runDir! });
+    const opts = { nInputs: 2, nSamples: 2, pairs: 'consecutive' as const, runsDir: dir, lpipsSkipped: 'test', grid: false };
+
+    await expect(evaluateRun(store, run, { ...opts, splits: ['test', 'val'] })).rejects.toThrow(`data.root ${join(dir, 'old-place')} does not exist`);
+    const r = await evaluateRun(store, run, { ...opts, splits: ['test', 'val'], data: { root: tv } });
+    expect(r.split).toBe('val');
+    expect(r.passedSplits.map((p) => p.error.message)).toEqual([
+      `${join(tv, 'test')} does not exist (${tv} has subfolders train, val): an aligned dataset needs test/ with A|B images`,
+    ]);
+    expect(store.evalResults({ runId: 'run-tv' }).every((row) => (row.details as { split?: string }).split === 'val')).toBe(true);
+
+    // eval.split=test given explicitly: no fallback, and the error says what the folder holds
+    await expect(evaluateRun(store, run, { ...opts, splits: ['test'], data: { root: tv } })).rejects.toThrow(`${join(tv, 'test')} does not exist (${tv} has subfolders train, val)`);
+    expect((await evaluateRun(store, run, { ...opts, splits: ['train'], data: { root: tv } })).split).toBe('train');
   });
 });

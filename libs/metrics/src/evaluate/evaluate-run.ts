@@ -2,7 +2,7 @@
 // Idempotent: eval results are upserted per (run, metric) and the grid artifact per
 // (run, kind, step, path), so a rerun replaces rows and never duplicates them.
 import { join, relative, resolve } from 'node:path';
-import { createDataset, type DataConfig, type PairedDataset } from '@workbench/data';
+import { openFirstSplit, type DataConfig, type OpenedSplit, type Split } from '@workbench/data';
 import type { EvalResultInput, RunRow, TrackingStore } from '@workbench/tracking';
 import type { ModelConfigSlice } from '@workbench/models';
 import { latestCheckpoint } from '@workbench/training';
@@ -27,11 +27,21 @@ export interface EvaluateRunOptions {
   grid?: boolean;
   gridRows?: number;
   onProgress?: (done: number, total: number, phase: EvalPhase) => void;
+  /**
+   * Splits to try, in order; the first whose folder exists is evaluated (default ['test']:
+   * `workbench eval` passes ['test', 'val'] when eval.split is left at its default).
+   */
+  splits?: readonly Split[];
+  /** `data.*` keys that replace the run's own (a dataset moved since training: `data.root`). */
+  data?: Partial<DataConfig>;
 }
 
 export interface EvaluateRunResult {
   runId: string;
   step: number;
+  /** The split evaluated, and the ones passed over because their folder does not exist. */
+  split: Split;
+  passedSplits: OpenedSplit['passed'];
   checkpointDir: string;
   report: EvalReport;
   rows: EvalResultInput[];
@@ -50,13 +60,14 @@ export async function evaluateRun(store: TrackingStore, run: RunRow, opts: Evalu
   const cfg = run.config as unknown as ModelConfigSlice & { data: DataConfig };
   if (!cfg.model || !cfg.data) throw new RunCheckpointError(`run ${run.id} has no model/data config in the tracking store`);
   const model = loadRunModel(cfg, ckpt);
-  let dataset: PairedDataset;
+  let opened: OpenedSplit;
   try {
-    dataset = await createDataset(cfg.data, 'test');
+    opened = await openFirstSplit({ ...cfg.data, ...opts.data }, opts.splits ?? ['test']);
   } catch (err) {
     model.dispose(); // a sweep evaluation skips this run and goes on: do not keep its networks
     throw err;
   }
+  const { dataset, split } = opened;
   try {
     const stepName = `eval-step-${String(model.step).padStart(7, '0')}.png`;
     const gridPath = opts.grid === false ? undefined : join(dir, 'images', stepName);
@@ -73,16 +84,16 @@ export async function evaluateRun(store: TrackingStore, run: RunRow, opts: Evalu
       onProgress: opts.onProgress,
     });
     const rows = evalReportRows(report, model.step);
-    for (const r of rows) store.upsertEvalResult(run.id, { ...r, details: { ...r.details, checkpoint: relative(dir, ckpt.dir), seed: opts.seed ?? 0 } });
+    for (const r of rows) store.upsertEvalResult(run.id, { ...r, details: { ...r.details, checkpoint: relative(dir, ckpt.dir), seed: opts.seed ?? 0, split } });
     if (gridPath) {
       store.addArtifact(run.id, {
         kind: 'eval_grid',
         path: relative(dir, gridPath),
         step: model.step,
-        meta: { n_inputs: report.nInputs, n_samples: report.nSamples, columns: ['A', 'ground truth', model.E ? 'encoded' : null, 'samples'] },
+        meta: { split, n_inputs: report.nInputs, n_samples: report.nSamples, columns: ['A', 'ground truth', model.E ? 'encoded' : null, 'samples'] },
       });
     }
-    return { runId: run.id, step: model.step, checkpointDir: ckpt.dir, report, rows, gridPath };
+    return { runId: run.id, step: model.step, split, passedSplits: opened.passed, checkpointDir: ckpt.dir, report, rows, gridPath };
   } finally {
     model.dispose();
     dataset.dispose();
