@@ -61,7 +61,7 @@ describe('composeConfig', () => {
 
   it('gives a text key the literal of an unquoted token, never a number read from it (issue 13)', () => {
     // Each of these is a number, a bool or NaN to the override parser; a string key keeps the text.
-    for (const id of ['2726e66454', '8111160e42', '0123456789', '1e5', '0x10', '007', 'Infinity', 'inf', 'nan', 'true', 'False', '-0', '1_000']) {
+    for (const id of ['2726e66454', '8111160e42', '0123456789', '1e5', '0x10', '007', 'Infinity', 'inf', 'nan', 'true', 'False', 'null', '-0', '1_000']) {
       const { config } = compose(`sweep.job=${id}`, `resume=${id}`, `name=${id}`);
       expect([config.sweep.job, config.resume, config.name]).toEqual([id, id, id]);
     }

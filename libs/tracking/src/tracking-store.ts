@@ -253,6 +253,13 @@ export class TrackingStore {
     if (changes === 0) throw new TrackingInputError(`unknown run ${runId}`);
   }
 
+  /** Correct the sweep job a run belongs to (sweep resume relinks runs stored under a job id
+   *  the override parser had read as a number). */
+  setRunJobId(runId: string, jobId: string): void {
+    const changes = this.write(() => this.db.prepare('UPDATE runs SET job_id = ? WHERE id = ?').run(jobId, runId).changes);
+    if (changes === 0) throw new TrackingInputError(`unknown run ${runId}`);
+  }
+
   /** Delete a run and everything it logged (metrics, artifacts rows, evals, judgments). Files on
    *  disk are the caller's business. */
   deleteRun(runId: string): boolean {
