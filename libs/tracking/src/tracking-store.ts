@@ -228,14 +228,21 @@ export class TrackingStore {
     return this.getRun(runId)!;
   }
 
-  /** Mark running runs whose heartbeat is older than the threshold as `crashed`. Returns how
-   *  many changed. List queries call it; call it yourself for other reads. */
+  /** Mark running runs as `crashed` when their heartbeat is older than the threshold, or at once
+   *  when they ran on this host and their process is provably gone (kill -9, OOM killer): the
+   *  heartbeat rule stays for runs of other hosts. Returns how many changed. List queries call
+   *  it; call it yourself for other reads. */
   markStaleRunsCrashed(thresholdSeconds: number = this.staleAfterSeconds, now: number = Date.now()): number {
     if (this.readonly) return 0;
-    // Cheap read first so list queries do not take the write lock when nothing is stale.
+    // Cheap reads first so list queries do not take the write lock when nothing changed.
     const cutoff = now - thresholdSeconds * 1000;
-    if (!this.stmts.anyStale.get(cutoff)) return 0;
-    return this.write(() => this.stmts.markCrashed.run({ cutoff, threshold: String(thresholdSeconds) }).changes);
+    const dead = (this.stmts.runningHere.all(hostname()) as { id: string; pid: number }[]).filter((r) => r.pid !== process.pid && !processAlive(r.pid));
+    if (dead.length === 0 && !this.stmts.anyStale.get(cutoff)) return 0;
+    return this.write(() => {
+      let changes = this.stmts.markCrashed.run({ cutoff, threshold: String(thresholdSeconds) }).changes;
+      for (const r of dead) changes += this.stmts.markDead.run({ id: r.id, pid: r.pid, pidText: String(r.pid), host: hostname() }).changes;
+      return changes;
+    });
   }
 
   setTags(runId: string, tags: string[]): void {
@@ -595,6 +602,12 @@ function prepareStatements(db: Database.Database) {
       `UPDATE runs SET status = 'crashed', ended_at = heartbeat_at,
          exit_reason = 'no heartbeat for ' || :threshold || ' s and no exit recorded (killed with -9, out of memory, or the machine went down?)'
        WHERE status = 'running' AND heartbeat_at < :cutoff`,
+    ),
+    runningHere: db.prepare(`SELECT id, pid FROM runs WHERE status = 'running' AND host = ? AND pid IS NOT NULL`),
+    markDead: db.prepare(
+      `UPDATE runs SET status = 'crashed', ended_at = heartbeat_at,
+         exit_reason = 'its process ' || :pidText || ' on ' || :host || ' is gone and recorded no exit (killed with -9, out of memory?)'
+       WHERE id = :id AND status = 'running' AND pid = :pid`,
     ),
     getSeries: db.prepare('SELECT id FROM metric_series WHERE run_id = ? AND key = ?'),
     insertSeries: db.prepare('INSERT INTO metric_series (run_id, key) VALUES (?, ?)'),
