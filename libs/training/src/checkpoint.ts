@@ -30,6 +30,9 @@ export interface CheckpointState {
   method: string;
   runId: string;
   savedAt: string;
+  /** Loss sums over the iterations since the last metric point (absent in older checkpoints), so
+   *  the first point after a resume averages the same iterations as an uninterrupted run. */
+  metricWindow?: { steps: number; sums: Record<string, number> };
 }
 
 /** The models library's error for checkpoint files that do not fit: one class for both libraries. */

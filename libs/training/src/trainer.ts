@@ -115,6 +115,12 @@ export async function trainRun(input: ResolvedConfig, opts: TrainRunOptions): Pr
     runId = input.resume;
     const row = await store.getRun(runId);
     if (row === undefined) throw new TrainError(`resume=${runId}: no such run in ${store.path}; list runs with 'workbench runs'`);
+    // A finished run is a result: resuming would rewrite its end time and duration for nothing.
+    if (row.status === 'finished') {
+      throw new TrainError(
+        `resume=${runId}: the run already finished all its iterations; resume continues killed, crashed or failed runs (to train longer, start a new run: its record stays as it is)`,
+      );
+    }
     // the same config as the original run (only `resume` differs)
     config = { ...(row.config as unknown as ResolvedConfig), resume: runId };
     runDir = row.runDir ?? resolve(config.train.runs_dir, runId);
@@ -215,7 +221,8 @@ export async function trainRun(input: ResolvedConfig, opts: TrainRunOptions): Pr
   let progress = createProgress('none', { total: 1, start: 0, every: 1 });
   const finish = async (status: RunEndStatus, reason?: string): Promise<TrainRunResult> => {
     await store.finishRun(runId, status, reason ?? null);
-    note(`${status}${reason ? `: ${reason}` : ''} at step ${step}`);
+    // Most reasons say the step already ("SIGTERM at step 197"): name it once.
+    note(reason === undefined ? `${status} at step ${step}` : /\bat step \d+/.test(reason) ? `${status}: ${reason}` : `${status} at step ${step}: ${reason}`);
     return { runId, runDir, status, ...(reason ? { reason } : {}), step, totalSteps, itPerSec, ...(lastCheckpoint ? { lastCheckpoint } : {}) };
   };
 
@@ -228,12 +235,14 @@ export async function trainRun(input: ResolvedConfig, opts: TrainRunOptions): Pr
     // Restore, or start fresh.
     let rng = new GaussianRng(`${config.seed}:z`);
     let position = { epoch: 0, batch: 0 };
+    let restoredWindow: CheckpointState['metricWindow'];
     const ckpt = resuming ? latestCheckpoint(runDir) : undefined;
     if (ckpt !== undefined) {
       const st = loadCheckpoint(ckpt.dir, trainedNets, optimizers);
       step = st.step;
       rng = new GaussianRng(`${config.seed}:z`, st.rng);
       position = { epoch: st.epoch, batch: st.batchInEpoch };
+      restoredWindow = st.metricWindow;
       lastCheckpoint = ckpt.dir;
       tell(`resumed from ${relative(runDir, ckpt.dir)} (step ${step})`);
     } else if (resuming) {
@@ -266,6 +275,7 @@ export async function trainRun(input: ResolvedConfig, opts: TrainRunOptions): Pr
         epoch: batches.position.epoch,
         batchInEpoch: batches.position.batch,
         rng: rng.getState(),
+        metricWindow: { steps: windowSteps, sums: Object.fromEntries(sums) },
         optimizerSteps: Object.fromEntries(Object.entries(optimizers).map(([n, o]) => [n, o.step])),
         lr: lrAt(Math.max(0, step - 1)),
         method: spec.name,
@@ -287,12 +297,27 @@ export async function trainRun(input: ResolvedConfig, opts: TrainRunOptions): Pr
     const startStep = step;
     const tStart = Date.now();
     let windowStart = Date.now();
-    let windowSteps = 0;
+    let windowFrom = step; // it/s counts this process's iterations only
+    let windowSteps = restoredWindow?.steps ?? 0;
     let lastHeartbeat = 0;
     let lastStepAt = Date.now();
     let displayRate = 0; // smoothed it/s for the progress display (the metric it_s is the window mean)
-    const sums = new Map<string, number>();
+    const sums = new Map<string, number>(Object.entries(restoredWindow?.sums ?? {}));
     const heartbeatMs = opts.heartbeatMs ?? 5000;
+    /** One metric point at `step`: the mean of every loss over the iterations since the last point. */
+    const logPoint = (lr: number, now: number): void => {
+      itPerSec = (step - windowFrom) / Math.max(1e-3, (now - windowStart) / 1000);
+      const point: Record<string, number> = {};
+      for (const [k, v] of sums) point[k] = v / windowSteps;
+      point['lr'] = lr;
+      point['it_s'] = itPerSec;
+      writer.log(step, point, now);
+      note(`step ${step}/${totalSteps} ${itPerSec.toFixed(2)} it/s lr ${lr.toExponential(3)} ${keys.map((k) => `${k} ${point[k]!.toPrecision(4)}`).join(' ')}`);
+      sums.clear();
+      windowSteps = 0;
+      windowStart = now;
+      windowFrom = step;
+    };
 
     while (step < totalSteps && stopReason === undefined) {
       const lr = lrAt(step);
@@ -317,18 +342,7 @@ export async function trainRun(input: ResolvedConfig, opts: TrainRunOptions): Pr
       const rate = 1000 / Math.max(1, now - lastStepAt);
       displayRate = displayRate === 0 ? rate : 0.9 * displayRate + 0.1 * rate;
       lastStepAt = now;
-      if (step % t.log_every === 0 || step === totalSteps) {
-        itPerSec = windowSteps / Math.max(1e-3, (now - windowStart) / 1000);
-        const point: Record<string, number> = {};
-        for (const [k, v] of sums) point[k] = v / windowSteps; // mean over the iterations since the last point
-        point['lr'] = lr;
-        point['it_s'] = itPerSec;
-        writer.log(step, point, now);
-        note(`step ${step}/${totalSteps} ${itPerSec.toFixed(2)} it/s lr ${lr.toExponential(3)} ${keys.map((k) => `${k} ${point[k]!.toPrecision(4)}`).join(' ')}`);
-        sums.clear();
-        windowSteps = 0;
-        windowStart = now;
-      }
+      if (step % t.log_every === 0 || step === totalSteps) logPoint(lr, now);
       if (now - lastHeartbeat >= heartbeatMs) {
         store.heartbeat(runId, now);
         lastHeartbeat = now;
@@ -343,6 +357,9 @@ export async function trainRun(input: ResolvedConfig, opts: TrainRunOptions): Pr
       await new Promise<void>((r) => setImmediate(r));
     }
     progress.stop();
+    // Stopped between log points: the steps since the last point get their point now (at the
+    // step the checkpoint is written), so none is lost and a resume starts a fresh window.
+    if (windowSteps > 0) logPoint(lrAt(step - 1), Date.now());
     itPerSec = (step - startStep) / Math.max(1e-3, (Date.now() - tStart) / 1000);
     await writer.close();
     if (stopReason !== undefined) {
