@@ -11,7 +11,8 @@ import type Database from 'better-sqlite3';
 import { hostname } from 'node:os';
 import { DEFAULT_RETRY, withBusyRetry, type RetryOptions } from './busy-retry.js';
 import { configHash, groupKey as computeGroupKey } from './config-hash.js';
-import { TrackingInputError } from './errors.js';
+import { TrackingFileError, TrackingInputError } from './errors.js';
+import { sqliteFileError } from './sqlite-file-error.js';
 import { newRunId } from './ids.js';
 import type { OpenDatabaseOptions } from './open-database.js';
 import type { IngestResult, TrackingRecord } from './records.js';
@@ -126,7 +127,12 @@ export class TrackingStore {
   write<T>(fn: () => T): T {
     if (this.db.inTransaction) return fn();
     const tx = this.db.transaction(fn);
-    const out = withBusyRetry(() => tx.immediate(), this.retry);
+    let out: T;
+    try {
+      out = withBusyRetry(() => tx.immediate(), this.retry);
+    } catch (err) {
+      throw sqliteFileError(err, this.path) ?? err; // disk full, read-only: the transaction rolled back
+    }
     this.localWrites++;
     return out;
   }
@@ -238,11 +244,17 @@ export class TrackingStore {
     const cutoff = now - thresholdSeconds * 1000;
     const dead = (this.stmts.runningHere.all(hostname()) as { id: string; pid: number }[]).filter((r) => r.pid !== process.pid && !processAlive(r.pid));
     if (dead.length === 0 && !this.stmts.anyStale.get(cutoff)) return 0;
-    return this.write(() => {
-      let changes = this.stmts.markCrashed.run({ cutoff, threshold: String(thresholdSeconds) }).changes;
-      for (const r of dead) changes += this.stmts.markDead.run({ id: r.id, pid: r.pid, pidText: String(r.pid), host: hostname() }).changes;
-      return changes;
-    });
+    try {
+      return this.write(() => {
+        let changes = this.stmts.markCrashed.run({ cutoff, threshold: String(thresholdSeconds) }).changes;
+        for (const r of dead) changes += this.stmts.markDead.run({ id: r.id, pid: r.pid, pidText: String(r.pid), host: hostname() }).changes;
+        return changes;
+      });
+    } catch (err) {
+      // A full disk or a read-only file must not stop reads: the runs are listed as recorded.
+      if (err instanceof TrackingFileError) return 0;
+      throw err;
+    }
   }
 
   setTags(runId: string, tags: string[]): void {
