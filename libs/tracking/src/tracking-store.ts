@@ -394,6 +394,11 @@ export class TrackingStore {
     return runOutputs.addArtifact(this.ctx, runId, a);
   }
 
+  /** Forget an artifact whose file is gone (a deleted checkpoint folder): the table lists what exists. */
+  removeArtifact(runId: string, kind: string, path: string): boolean {
+    return runOutputs.removeArtifact(this.ctx, runId, kind, path);
+  }
+
   /** Artifacts of a run, by step then id; filter by kind(s) and/or step. */
   listArtifacts(runId: string, filter: { kind?: string | string[]; step?: number } = {}): ArtifactRow[] {
     return runOutputs.listArtifacts(this.ctx, runId, filter);

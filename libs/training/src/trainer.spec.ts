@@ -205,6 +205,27 @@ describe('trainRun', () => {
     expect(b.map((p) => p.value)).toEqual(a.map((p) => p.value));
   });
 
+  it('a deleted checkpoint folder: resume says which checkpoint it uses and why, and the artifacts table stays true', async () => {
+    const ac = new AbortController();
+    const common = ['train.iters=14', 'train.checkpoint_every=4', 'train.display_every=100'];
+    const killed = await trainRun(config(...common), { store, progress: 'none', handleSignals: false, signal: ac.signal, onStep: (s) => (s === 10 ? ac.abort() : undefined) });
+    expect(killed.step).toBe(10);
+    const ckpts = (runId: string) => store.listArtifacts(runId, { kind: 'checkpoint' }).map((a) => a.path);
+    expect(ckpts(killed.runId)).toEqual(['checkpoints/step-0000004', 'checkpoints/step-0000008', 'checkpoints/step-0000010']);
+    rmSync(join(killed.runDir, 'checkpoints', 'step-0000010'), { recursive: true });
+    rmSync(join(killed.runDir, 'checkpoints', 'step-0000008'), { recursive: true });
+    let text = '';
+    const stream = new PassThrough();
+    stream.on('data', (d: Buffer) => (text += d.toString()));
+    const resumed = await trainRun(config(`resume=${killed.runId}`), { store, progress: 'lines', handleSignals: false, stream: stream as unknown as NodeJS.WriteStream });
+    expect(resumed.status).toBe('finished');
+    expect(text).toContain(
+      `recorded checkpoints checkpoints/step-0000008, checkpoints/step-0000010 are missing from ${killed.runDir} (deleted?): removed from the run's artifacts; resuming from the newest complete checkpoint on disk\nresumed from checkpoints/step-0000004 (step 4)\n`,
+    );
+    expect(ckpts(killed.runId)).toEqual(['checkpoints/step-0000004', 'checkpoints/step-0000008', 'checkpoints/step-0000012', 'checkpoints/step-0000014']);
+    for (const path of ckpts(killed.runId)) expect(existsSync(join(killed.runDir, path, 'state.json'))).toBe(true);
+  });
+
   it('refuses to resume a finished run and keeps its record', async () => {
     const done = await trainRun(config('train.iters=2', 'train.display_every=1000'), { store, progress: 'none', handleSignals: false });
     const before = store.getRun(done.runId)!;

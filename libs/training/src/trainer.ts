@@ -8,7 +8,7 @@
 // `resume=<run-id>` continues from the newest checkpoint with the run's stored config.
 import * as tf from '@tensorflow/tfjs';
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import type { ResolvedConfig } from '@workbench/config';
@@ -20,6 +20,7 @@ import { CHECKPOINT_FORMAT, checkpointDirName, latestCheckpoint, loadCheckpoint,
 import { lrForEpoch, lrForIteration } from './lr-schedule.js';
 import { lossKeys, methodSpec, type NetName } from './methods.js';
 import { createProgress, type ProgressMode } from './progress.js';
+import { isNoSpace, noSpaceReason } from './no-space.js';
 import { GaussianRng } from './rng.js';
 import { writeTrainingGrid } from './training-grid.js';
 import type { TrackingSink } from './tracking-sink.js';
@@ -105,6 +106,14 @@ async function openDisplaySet(config: ResolvedConfig): Promise<PairedDataset> {
   throw lastErr;
 }
 
+/** Drop the checkpoint artifacts of a run whose folders (with state.json) no longer exist. */
+function forgetMissingCheckpoints(store: TrackingSink, runId: string, runDir: string): Array<{ path: string; step: number | null }> {
+  if (!store.listArtifacts || !store.removeArtifact) return []; // remote tracking: the server keeps its table
+  const missing = store.listArtifacts(runId, { kind: 'checkpoint' }).filter((a) => !existsSync(join(runDir, a.path, 'state.json')));
+  for (const a of missing) store.removeArtifact(runId, 'checkpoint', a.path);
+  return missing;
+}
+
 export async function trainRun(input: ResolvedConfig, opts: TrainRunOptions): Promise<TrainRunResult> {
   const { store } = opts;
   const resuming = input.resume !== '';
@@ -159,7 +168,13 @@ export async function trainRun(input: ResolvedConfig, opts: TrainRunOptions): Pr
     throw err;
   }
   const logFile = join(runDir, 'train.log');
-  const note = (line: string): void => appendFileSync(logFile, `${new Date().toISOString()} ${line}\n`);
+  const note = (line: string): void => {
+    try {
+      appendFileSync(logFile, `${new Date().toISOString()} ${line}\n`);
+    } catch (err) {
+      if (!isNoSpace(err)) throw err; // train.log is a copy of what the store records: skip it on a full disk
+    }
+  };
   /** A note the user should also see on the console (unless progress output is off). */
   const tell = (line: string): void => {
     note(line);
@@ -236,7 +251,14 @@ export async function trainRun(input: ResolvedConfig, opts: TrainRunOptions): Pr
     let rng = new GaussianRng(`${config.seed}:z`);
     let position = { epoch: 0, batch: 0 };
     let restoredWindow: CheckpointState['metricWindow'];
+    // Checkpoints the run recorded whose folders are gone (deleted by hand, a cleaned disk):
+    // the artifacts table must not list them, and the user must know resume goes back further.
+    const missing = resuming ? forgetMissingCheckpoints(store, runId, runDir) : [];
     const ckpt = resuming ? latestCheckpoint(runDir) : undefined;
+    const gone = missing.filter((m) => (m.step ?? 0) > (ckpt?.step ?? -1)).map((m) => m.path);
+    if (gone.length > 0) {
+      tell(`recorded checkpoint${gone.length > 1 ? 's' : ''} ${gone.join(', ')} ${gone.length > 1 ? 'are' : 'is'} missing from ${runDir} (deleted?): removed from the run's artifacts; resuming from the newest complete checkpoint on disk`);
+    }
     if (ckpt !== undefined) {
       const st = loadCheckpoint(ckpt.dir, trainedNets, optimizers);
       step = st.step;
@@ -374,6 +396,8 @@ export async function trainRun(input: ResolvedConfig, opts: TrainRunOptions): Pr
       const kept = lastCheckpoint ? `last good checkpoint ${relative(runDir, lastCheckpoint)}` : 'no checkpoint was written yet';
       return await finish('failed', `non-finite loss: ${err.lossKey} = ${err.value} at step ${step + 1} (update not applied; ${kept})`);
     }
+    const full = noSpaceReason(err, runDir);
+    if (full !== undefined) return await finish('failed', full);
     const message = err instanceof Error ? err.message : String(err);
     if (err instanceof Error && err.stack) note(err.stack);
     return await finish('failed', message);
