@@ -235,7 +235,13 @@ export async function trainRun(input: ResolvedConfig, opts: TrainRunOptions): Pr
   let lastCheckpoint: string | undefined;
   let progress = createProgress('none', { total: 1, start: 0, every: 1 });
   const finish = async (status: RunEndStatus, reason?: string): Promise<TrainRunResult> => {
-    await store.finishRun(runId, status, reason ?? null);
+    try {
+      await store.finishRun(runId, status, reason ?? null);
+    } catch (err) {
+      // e.g. the database's own disk is full: say so where it can still be read, then fail loudly.
+      note(`${status}${reason ? `: ${reason}` : ''}; not recorded in ${store.path}: ${(err as Error).message}`);
+      throw err;
+    }
     // Most reasons say the step already ("SIGTERM at step 197"): name it once.
     note(reason === undefined ? `${status} at step ${step}` : /\bat step \d+/.test(reason) ? `${status}: ${reason}` : `${status} at step ${step}: ${reason}`);
     return { runId, runDir, status, ...(reason ? { reason } : {}), step, totalSteps, itPerSec, ...(lastCheckpoint ? { lastCheckpoint } : {}) };
