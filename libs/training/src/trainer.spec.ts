@@ -187,14 +187,10 @@ describe('trainRun', () => {
     // checkpoint at 7, inside the window 6..10; the run fails at step 9; resume redoes 8..20.
     const common = ['train.iters=20', 'train.log_every=5', 'train.checkpoint_every=7', 'train.display_every=100', 'model.use_dropout=false', 'seed=11'];
     const straight = await trainRun(config(...common), { store, progress: 'none', handleSignals: false });
-    const broken = await trainRun(config(...common), {
-      store,
-      progress: 'none',
-      handleSignals: false,
-      onStep: (s) => {
-        if (s === 9) throw new Error('power cut');
-      },
-    });
+    const powerCut = (s: number): void => {
+      if (s === 9) throw new Error('power cut');
+    };
+    const broken = await trainRun(config(...common), { store, progress: 'none', handleSignals: false, onStep: powerCut });
     expect(broken.status).toBe('failed');
     expect(readFileSync(join(broken.runDir, 'train.log'), 'utf8')).toContain('failed at step 9: power cut\n');
     const resumed = await trainRun(config(`resume=${broken.runId}`), { store, progress: 'none', handleSignals: false });
