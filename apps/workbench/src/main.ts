@@ -1,5 +1,6 @@
 // The `workbench` CLI: one entry point, one module per command under ./commands.
 import { Command, CommanderError } from 'commander';
+import { TrackingFileError } from '@workbench/tracking';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { commands } from './commands/index.js';
@@ -23,6 +24,11 @@ try {
     // A user mistake: one clear line, no stack trace.
     console.error(`workbench: ${err.message}`);
     process.exit(err.exitCode);
+  }
+  if (err instanceof TrackingFileError) {
+    // The database file cannot be used (read-only, damaged, disk full): any command may meet it.
+    console.error(`workbench: ${err.message}`);
+    process.exit(2);
   }
   // A bug, not a user mistake: print the stack ourselves. Rethrowing would pass through the wasm
   // backend's Emscripten handlers, which print a line of minified tfjs source first.

@@ -61,6 +61,17 @@ describe('composeConfig', () => {
     expect(sources.keys['model.nz']).toBe("override 'model.nz=2'");
   });
 
+  it('gives a text key the literal of an unquoted token, never a number read from it (issue 13)', () => {
+    // Each of these is a number, a bool or NaN to the override parser; a string key keeps the text.
+    for (const id of ['2726e66454', '8111160e42', '0123456789', '1e5', '0x10', '007', 'Infinity', 'inf', 'nan', 'true', 'False', 'null', '-0', '1_000']) {
+      const { config } = compose(`sweep.job=${id}`, `resume=${id}`, `name=${id}`);
+      expect([config.sweep.job, config.resume, config.name]).toEqual([id, id, id]);
+    }
+    expect(compose("sweep.job='0123'").config.sweep.job).toBe('0123');
+    expect(compose('eval.lpips_version=0.0').config.eval.lpips_version).toBe('0.0');
+    expect(compose('seed=007').config.seed).toBe(7); // numeric keys still read numbers
+  });
+
   it('selects group options from the command line, in place of the defaults-list choice', () => {
     const { config, sources } = compose('data=big');
     expect(config.data.dataset).toBe('aligned');

@@ -17,7 +17,7 @@ import { getPath, isPlainObject, setPath, type ConfigTree } from './object-path.
 import { parseOverrides, type Override } from './overrides.js';
 import { createConvict, schemaEntries, type ResolvedConfig } from './schema.js';
 import { didYouMean } from './suggest.js';
-import { coerce, isNamespace, schemaEntry, unknownKeyError, validateTree } from './validate.js';
+import { coerce, isNamespace, schemaEntry, typedOverrideValue, unknownKeyError, validateTree } from './validate.js';
 import { formatValue, type ConfigValue } from './value-syntax.js';
 
 export interface ComposeOptions {
@@ -247,7 +247,7 @@ export function composeConfig(opts: ComposeOptions = {}): ComposeResult {
         delete origin[e.key];
       }
     } else {
-      setPath(tree, o.key, o.value ?? null);
+      setPath(tree, o.key, typedOverrideValue(schemaEntry(o.key), o.value ?? null, o.text));
       origin[o.key] = `override '${o.raw}'`;
     }
   }

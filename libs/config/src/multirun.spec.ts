@@ -47,8 +47,15 @@ describe('multirun', () => {
     expect(new Set(a.map((j) => j.id)).size).toBe(4);
     expect(jobId(['model.nz=2', 'seed=1'])).toBe(jobId(['seed=1', 'model.nz=2']));
     expect(jobId(['model.nz=2', 'seed=1'])).toBe(jobId(['model.nz=02', 'seed=1']));
-    expect(jobId(['model.nz=2', 'seed=1'])).toMatch(/^[0-9a-f]{10}$/);
+    expect(jobId(['model.nz=2', 'seed=1'])).toMatch(/^j[0-9a-f]{10}$/);
     expect(a[0].id).toBe(jobId(a[0].overrides));
+  });
+
+  it('keeps the literal of a text axis: name=007,7 is two jobs named 007 and 7 (issue 13)', () => {
+    const p = plan('name=007,7,2726e66454');
+    expect(p.grid).toEqual({ name: ['007', '7', '2726e66454'] });
+    expect(p.jobs.map((j) => j.composed.config.name)).toEqual(['007', '7', '2726e66454']);
+    expect(p.jobs.map((j) => plan(...j.overrides).jobs[0].composed.config.name)).toEqual(['007', '7', '2726e66454']);
   });
 
   it('drops duplicate jobs', () => {

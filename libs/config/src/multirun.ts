@@ -7,10 +7,11 @@ import { createHash } from 'node:crypto';
 import { composeConfig, overrideText, type ComposeOptions, type ComposeResult } from './compose.js';
 import { ConfigError } from './config-error.js';
 import { formatOverride, parseOverrides, type Override } from './overrides.js';
+import { schemaEntry, typedOverrideValue } from './validate.js';
 import { parseValue, type ConfigValue } from './value-syntax.js';
 
 export interface MultirunJob {
-  /** Stable id: 10 hex chars of sha256 over the sorted overrides. */
+  /** Stable id: `j` + 10 hex chars of sha256 over the sorted overrides (never reads as a number). */
   id: string;
   /** Index in the grid (0-based, row-major over the axes). */
   index: number;
@@ -30,10 +31,20 @@ export interface MultirunPlan {
 
 type MultirunOptions = Omit<ComposeOptions, 'overrides'>;
 
-/** The stable id of a job: order-insensitive over its overrides. */
+/**
+ * The stable id of a job: order-insensitive over its overrides. The `j` keeps it from ever
+ * looking like a number, bool or null wherever it is written unquoted (YAML, shell, override
+ * syntax); sweeps made before it have bare 10-hex ids, which stay valid.
+ */
 export function jobId(overrides: readonly string[]): string {
   const canonical = parseOverrides(overrides).map(formatOverride).sort();
-  return createHash('sha256').update(canonical.join('\n')).digest('hex').slice(0, 10);
+  return `j${createHash('sha256').update(canonical.join('\n')).digest('hex').slice(0, 10)}`;
+}
+
+/** Axis values typed by the key's schema type (a text key keeps `007` as written). */
+function typedValues(key: string, values: ConfigValue[], texts: ReadonlyArray<string | undefined> = []): ConfigValue[] {
+  const entry = schemaEntry(key);
+  return values.map((v, i) => typedOverrideValue(entry, v, texts[i]));
 }
 
 function cartesian<T>(axes: T[][]): T[][] {
@@ -45,7 +56,7 @@ function experimentAxes(params: Record<string, unknown>, where: string): Array<[
     if (Array.isArray(spec)) return [key, spec as ConfigValue[]];
     if (typeof spec === 'string') {
       const parsed = parseValue(spec, `${where} sweep.params.${key}`);
-      return [key, parsed.kind === 'sweep' ? parsed.values : [parsed.value]];
+      return [key, parsed.kind === 'sweep' ? typedValues(key, parsed.values, parsed.texts) : typedValues(key, [parsed.value], [parsed.text])];
     }
     if (spec === null || typeof spec !== 'object') return [key, [spec as ConfigValue]];
     throw new ConfigError(`${where}: sweep.params.${key} must be a list or a comma-separated string, e.g. ${key}: [a, b]`);
@@ -58,12 +69,13 @@ export function planMultirun(overrides: readonly string[], opts: MultirunOptions
   const cliAxes = parsed.filter((o) => o.sweep);
   const cliKeys = new Set(parsed.map((o) => o.key));
   const grid: Record<string, ConfigValue[]> = {};
-  for (const o of cliAxes) grid[o.key] = o.sweep as ConfigValue[];
+  const cliValues = cliAxes.map((o) => typedValues(o.key, o.sweep as ConfigValue[], o.sweepTexts));
+  cliAxes.forEach((o, i) => (grid[o.key] = cliValues[i]));
 
   const jobs: MultirunJob[] = [];
   const seen = new Set<string>();
   // One pass per command-line combination: the experiment (and so its axes) may differ.
-  for (const combo of cartesian(cliAxes.map((o) => o.sweep as ConfigValue[]))) {
+  for (const combo of cartesian(cliValues)) {
     const fixed: string[] = parsed.map((o: Override) => {
       const i = cliAxes.indexOf(o);
       return i < 0 ? o.raw : `${o.kind === 'add' ? '+' : o.kind === 'force' ? '++' : ''}${o.key}=${overrideText(o.key, combo[i]).slice(o.key.length + 1)}`;

@@ -20,6 +20,10 @@ export interface Override {
   value?: ConfigValue;
   /** Present when the value is a sweep (`a,b`, `range(..)`, `choice(..)`): the axis values. */
   sweep?: ConfigValue[];
+  /** The literal of an unquoted scalar value (`0123` for value 123), for keys that hold text. */
+  text?: string;
+  /** The same per sweep value (undefined where quoted, a list, or from range()). */
+  sweepTexts?: Array<string | undefined>;
 }
 
 const KEY = /^[A-Za-z_][A-Za-z0-9_\-./@]*$/;
@@ -49,8 +53,8 @@ export function parseOverride(raw: string): Override {
   if (eq < 0) return { raw, kind, key };
   const parsed = parseValue(text.slice(eq + 1), `override '${raw}'`);
   if (kind === 'delete') return { raw, kind, key }; // Hydra's ~key=value: value only documents intent
-  if (parsed.kind === 'sweep') return { raw, kind, key, sweep: parsed.values };
-  return { raw, kind, key, value: parsed.value };
+  if (parsed.kind === 'sweep') return { raw, kind, key, sweep: parsed.values, sweepTexts: parsed.texts };
+  return { raw, kind, key, value: parsed.value, ...(parsed.text !== undefined ? { text: parsed.text } : {}) };
 }
 
 export function parseOverrides(raw: readonly string[]): Override[] {

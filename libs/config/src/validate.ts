@@ -23,6 +23,19 @@ export function allowedText(entry: SchemaEntry): string {
   return CUSTOM_FORMATS.find((f) => f.name === entry.format)?.allowed ?? String(entry.format);
 }
 
+/**
+ * The value an override gives a schema key. An unquoted token the override parser read as a
+ * number, boolean or null keeps its literal text when the key holds text (string, string list, or a
+ * choice of strings): `sweep.job=2726e66454` is that id, not Infinity; `name=007` keeps its zeros.
+ * Coercing the parsed number back with String() cannot do this: the literal is gone by then.
+ */
+export function typedOverrideValue(entry: SchemaEntry | undefined, value: ConfigValue, text: string | undefined): ConfigValue {
+  const readAsText = value === null || typeof value === 'number' || typeof value === 'boolean';
+  if (entry === undefined || text === undefined || !readAsText) return value;
+  const holdsText = Array.isArray(entry.format) ? (entry.format as readonly string[]).includes(text) : entry.format === 'string' || entry.format === 'string-list';
+  return holdsText ? text : value;
+}
+
 /** Coerce an ambiguous value to the key's type, or return it unchanged for the check to reject. */
 export function coerce(entry: SchemaEntry, value: ConfigValue): ConfigValue {
   const f = entry.format;

@@ -5,8 +5,14 @@ import { ConfigError } from './config-error.js';
 
 export type ConfigValue = string | number | boolean | null | ConfigValue[] | { [key: string]: ConfigValue };
 
-/** A parsed right-hand side: one value, or the values of a sweep axis. */
-export type ParsedValue = { kind: 'value'; value: ConfigValue } | { kind: 'sweep'; values: ConfigValue[] };
+/**
+ * A parsed right-hand side: one value, or the values of a sweep axis. `text` / `texts` keep the
+ * literal of each unquoted scalar, so a key that holds text takes it as written (`sweep.job=0123`
+ * is '0123', not 123; `name=2726e66454` is not Infinity): see `typedOverrideValue` in validate.ts.
+ */
+export type ParsedValue =
+  | { kind: 'value'; value: ConfigValue; text?: string }
+  | { kind: 'sweep'; values: ConfigValue[]; texts: Array<string | undefined> };
 
 class Cursor {
   pos = 0;
@@ -92,20 +98,25 @@ function parseBare(c: Cursor, stops: string): string {
   return out;
 }
 
-function parseElement(c: Cursor, stops: string): ConfigValue {
+/** One element; `text` is the literal when it was an unquoted scalar. */
+function parseLiteral(c: Cursor, stops: string): { value: ConfigValue; text?: string } {
   c.skipSpace();
   const ch = c.peek();
-  let value: ConfigValue;
-  if (ch === '"' || ch === "'") value = parseQuoted(c);
-  else if (ch === '[') value = parseList(c);
-  else if (ch === '{') value = parseDict(c);
+  let out: { value: ConfigValue; text?: string };
+  if (ch === '"' || ch === "'") out = { value: parseQuoted(c) };
+  else if (ch === '[') out = { value: parseList(c) };
+  else if (ch === '{') out = { value: parseDict(c) };
   else {
     const bare = parseBare(c, stops);
     if (bare.trim() === '' && stops !== '') c.fail('empty element');
-    value = interpretBare(bare);
+    out = { value: interpretBare(bare), text: bare.trim() };
   }
   c.skipSpace();
-  return value;
+  return out;
+}
+
+function parseElement(c: Cursor, stops: string): ConfigValue {
+  return parseLiteral(c, stops).value;
 }
 
 function parseList(c: Cursor): ConfigValue[] {
@@ -175,20 +186,23 @@ export function parseValue(text: string, context = 'override'): ParsedValue {
   const fn = SWEEP_FN.exec(trimmed);
   if (fn) {
     const inner = new Cursor(fn[2], context);
-    const args: ConfigValue[] = [];
+    const args: Array<{ value: ConfigValue; text?: string }> = [];
     inner.skipSpace();
     while (!inner.done()) {
-      args.push(parseElement(inner, ','));
+      args.push(parseLiteral(inner, ','));
       if (inner.peek() === ',') inner.pos++;
     }
-    if (fn[1] === 'range') return { kind: 'sweep', values: expandRange(args, c) };
+    if (fn[1] === 'range') {
+      const values = expandRange(args.map((a) => a.value), c);
+      return { kind: 'sweep', values, texts: values.map(() => undefined) };
+    }
     if (args.length === 0) c.fail('choice() needs at least one value');
-    return { kind: 'sweep', values: args };
+    return { kind: 'sweep', values: args.map((a) => a.value), texts: args.map((a) => a.text) };
   }
-  if (trimmed === '') return { kind: 'value', value: '' };
-  const values: ConfigValue[] = [];
+  if (trimmed === '') return { kind: 'value', value: '', text: '' };
+  const literals: Array<{ value: ConfigValue; text?: string }> = [];
   for (;;) {
-    values.push(parseElement(c, ','));
+    literals.push(parseLiteral(c, ','));
     if (c.done()) break;
     if (c.peek() === ',') {
       c.pos++;
@@ -197,7 +211,8 @@ export function parseValue(text: string, context = 'override'): ParsedValue {
     }
     c.fail('unexpected text after value');
   }
-  return values.length === 1 ? { kind: 'value', value: values[0] } : { kind: 'sweep', values };
+  if (literals.length === 1) return { kind: 'value', ...literals[0] };
+  return { kind: 'sweep', values: literals.map((l) => l.value), texts: literals.map((l) => l.text) };
 }
 
 /** Render a value back to override syntax so that `parseValue(formatValue(v))` gives `v` back. */

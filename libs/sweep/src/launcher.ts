@@ -16,6 +16,9 @@ export interface JobSpec {
   env: NodeJS.ProcessEnv;
   /** File receiving the job's stdout and stderr. */
   logPath: string;
+  /** Where the job reports the id of the run it records: launchers put it in the job's
+   *  environment as WORKBENCH_RUN_ID_FILE (run-report.ts). */
+  runIdFile: string;
 }
 
 export interface JobOutcome {

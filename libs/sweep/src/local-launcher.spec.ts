@@ -23,6 +23,7 @@ const job = (name: string, sleepMs: number, exitCode = 0, index = 0): JobSpec =>
   cwd: dir,
   env: process.env,
   logPath: join(dir, 'logs', `${name}.log`),
+  runIdFile: join(dir, 'logs', `${name}.run-id`),
 });
 
 async function runAll(launcher: LocalLauncher, jobs: JobSpec[], control = {}) {

@@ -6,6 +6,7 @@ import { createWriteStream, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { JobSpec, LaunchControl, LaunchHooks, Launcher } from './launcher.js';
 import { SweepError } from './sweep-error.js';
+import { RUN_ID_FILE_ENV } from './run-report.js';
 
 export interface LocalLauncherOptions {
   workers: number;
@@ -94,7 +95,7 @@ export class LocalLauncher implements Launcher {
         log.write(`# ${new Date(startedAt).toISOString()} ${job.argv.map((a) => JSON.stringify(a)).join(' ')}\n`);
         let child: ChildProcess;
         try {
-          child = spawn(job.argv[0], job.argv.slice(1), { cwd: job.cwd, env: job.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+          child = spawn(job.argv[0], job.argv.slice(1), { cwd: job.cwd, env: { ...job.env, [RUN_ID_FILE_ENV]: job.runIdFile }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
         } catch (err) {
           log.end();
           hooks.onEnd(job, { exitCode: null, signal: null, stopped: false, spawnError: (err as Error).message, startedAt, endedAt: Date.now() });

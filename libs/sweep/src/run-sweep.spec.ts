@@ -106,6 +106,57 @@ describe('runSweep / resumeSweep', () => {
   });
 });
 
+describe('job ids that read as numbers (issue 13)', () => {
+  // Ids of sweeps made before the `j` prefix, and the forms the override parser reads as numbers,
+  // bools or NaN: each job must still be linked to the run it recorded.
+  // (job-ids.property.spec.ts draws many more through the same path without processes)
+  const ids = ['2726e66454', '0123456789', '0x10', 'nan', 'true'];
+
+  it('links every job to the run it reported, whatever its id looks like', async () => {
+    const db = join(dir, 'wb.db');
+    const planned = planSweep([`seed=range(0,${ids.length})`, `tracking.db=${db}`, 'train.iters=1'], { experimentsDir, cwd: dir, env: {} });
+    const plan = { ...planned, jobs: planned.jobs.map((j, i) => ({ ...j, jobId: ids[i] })) };
+    const store = openStore(db);
+    const result = await runSweep(plan, { store, launcher: new LocalLauncher({ workers: 2 }), cwd: dir, trainCommand: [process.execPath, program] });
+    expect(result.sweep.jobs.map((j) => [j.jobId, j.status, j.runStatus])).toEqual(ids.map((id) => [id, 'finished', 'finished']));
+    for (const j of result.sweep.jobs) expect(store.getRun(j.runId as string)?.jobId).toBe(j.jobId);
+    store.close();
+  });
+
+  it('resume relinks a finished job whose run was stored under a mangled job id', async () => {
+    const db = join(dir, 'wb.db');
+    const store = openStore(db);
+    // What the old runner left: the run stored as job 'Infinity' (and, without a command, as
+    // '123456789'), both jobs recorded finished without their run.
+    const sweep = store.createSweep({ id: 'sweep-old', launcher: { type: 'local' } });
+    store.addSweepJobs(sweep.id, [
+      { jobId: '2726e66454', index: 0, overrides: ['seed=0'] },
+      { jobId: '0123456789', index: 1, overrides: ['seed=1'] },
+      { jobId: '9999e99999', index: 2, overrides: ['seed=2'] },
+    ]);
+    const cmd = (job: string) => `workbench train seed=0 sweep.id=${sweep.id} sweep.job=${job}`;
+    const a = store.createRun({ method: 'bicyclegan', config: { seed: 0 }, sweepId: sweep.id, jobId: 'Infinity', command: cmd('2726e66454') });
+    const b = store.createRun({ method: 'bicyclegan', config: { seed: 1 }, sweepId: sweep.id, jobId: '123456789' });
+    const c = store.createRun({ method: 'bicyclegan', config: { seed: 2 }, sweepId: sweep.id, jobId: 'Infinity', command: cmd('9999e99999') });
+    for (const [run, job] of [[a, '2726e66454'], [b, '0123456789'], [c, '9999e99999']] as const) {
+      store.finishRun(run.id, 'finished');
+      store.updateSweepJob(sweep.id, job, { status: 'finished' });
+    }
+    const lines: string[] = [];
+    const result = await resumeSweep(sweep.id, { store, launcher: new LocalLauncher({ workers: 1 }), cwd: dir, trainCommand: [process.execPath, program], log: (l) => lines.push(l) });
+    expect(result.ran).toEqual([]); // nothing to rerun: the runs were there all along
+    expect(result.sweep.jobs.map((j) => [j.jobId, j.runId, j.runStatus])).toEqual([
+      ['2726e66454', a.id, 'finished'],
+      ['0123456789', b.id, 'finished'],
+      ['9999e99999', c.id, 'finished'],
+    ]);
+    expect([a, b, c].map((r) => store.getRun(r.id)?.jobId)).toEqual(['2726e66454', '0123456789', '9999e99999']);
+    expect(lines).toContain(`repaired: job 2726e66454 is run ${a.id} (the run was stored under the mangled job id 'Infinity')`);
+    expect(result.status).toBe('finished');
+    store.close();
+  });
+});
+
 describe('resumePlan', () => {
   it('continues a killed run only from a complete checkpoint (step-N with state.json)', () => {
     const store = openStore(join(dir, 'wb.db'));

@@ -10,6 +10,8 @@ import { defaultTrainCommand, jobArgv } from './job-command.js';
 import { jobEndStatus, type JobEndStatus } from './job-status.js';
 import type { JobSpec, LaunchControl, Launcher } from './launcher.js';
 import { lastLogLine } from './log-tail.js';
+import { repairJobLinks } from './repair-job-links.js';
+import { clearRunReport, readReportedRunId, runIdFileFor } from './run-report.js';
 import type { SweepPlan } from './plan-sweep.js';
 import { axesOf, formatDuration } from './summary-table.js';
 import { SweepError } from './sweep-error.js';
@@ -143,11 +145,16 @@ export function resumePlan(store: TrackingStore, sweep: SweepWithJobs, cwd: stri
 export async function resumeSweep(sweepId: string, opts: RunSweepOptions): Promise<SweepResult> {
   const cwd = opts.cwd ?? process.cwd();
   const { store } = opts;
-  const sweep = store.getSweep(sweepId);
-  if (!sweep) throw new SweepError(`unknown sweep '${sweepId}' (see: workbench sweep list)`);
-  if (runnerAlive(sweep.launcher)) {
-    throw new SweepError(`sweep ${sweepId} is still being run by process ${String(sweep.launcher.pid)}; stop it first (Ctrl-C there)`);
+  const found = store.getSweep(sweepId);
+  if (!found) throw new SweepError(`unknown sweep '${sweepId}' (see: workbench sweep list)`);
+  if (runnerAlive(found.launcher)) {
+    throw new SweepError(`sweep ${sweepId} is still being run by process ${String(found.launcher.pid)}; stop it first (Ctrl-C there)`);
   }
+  const repaired = repairJobLinks(store, found);
+  for (const r of repaired) {
+    opts.log?.(`repaired: job ${r.jobId} is run ${r.runId} (the run was stored under the mangled job id '${r.storedAs}')`);
+  }
+  const sweep = repaired.length > 0 ? (store.getSweep(sweepId) as SweepWithJobs) : found;
   const sweepDir = sweep.sweepDir ?? resolve(cwd, 'runs', 'sweeps', sweepId);
   mkdirSync(join(sweepDir, 'jobs'), { recursive: true });
   const todo = resumePlan(store, sweep, cwd);
@@ -169,17 +176,24 @@ async function executeJobs(sweepId: string, sweepDir: string, jobs: JobToRun[], 
       .map(([k, v]) => `${k}=${v}`)
       .join(' ') || o.join(' ');
 
-  const specs: JobSpec[] = jobs.map((j) => ({
-    sweepId,
-    jobId: j.jobId,
-    index: j.index,
-    overrides: j.overrides,
-    argv: jobArgv(prefix, j.overrides, sweepId, j.jobId),
-    cwd,
-    env: { ...(opts.env ?? process.env) },
-    logPath: join(sweepDir, 'jobs', `${String(j.index).padStart(3, '0')}-${j.jobId}.log`),
-  }));
-  for (const s of specs) store.updateSweepJob(sweepId, s.jobId, { status: 'queued', exitReason: null });
+  const specs: JobSpec[] = jobs.map((j) => {
+    const logPath = join(sweepDir, 'jobs', `${String(j.index).padStart(3, '0')}-${j.jobId}.log`);
+    return {
+      sweepId,
+      jobId: j.jobId,
+      index: j.index,
+      overrides: j.overrides,
+      argv: jobArgv(prefix, j.overrides, sweepId, j.jobId),
+      cwd,
+      env: { ...(opts.env ?? process.env) },
+      logPath,
+      runIdFile: runIdFileFor(logPath),
+    };
+  });
+  for (const s of specs) {
+    clearRunReport(s.runIdFile);
+    store.updateSweepJob(sweepId, s.jobId, { status: 'queued', exitReason: null });
+  }
 
   const ran: SweepResult['ran'] = [];
   let stopped = false;
@@ -199,18 +213,10 @@ async function executeJobs(sweepId: string, sweepDir: string, jobs: JobToRun[], 
       : undefined;
   progress?.unref();
 
-  const queryRun = (jobId: string) =>
-    store.listRuns({ sweepId, sort: 'createdAt', order: 'desc', includeConfig: false }).runs.find((r) => r.jobId === jobId);
-  // A job that exited 0 has recorded its run. Rarely (seen twice in ~20 CI runs, cause not yet
-  // found) the runner's first look right after the exit does not see it; look again briefly
-  // before recording the job without its run.
-  const findRun = (jobId: string, exitedCleanly: boolean) => {
-    let run = queryRun(jobId);
-    for (let attempt = 0; run === undefined && exitedCleanly && attempt < 10; attempt++) {
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
-      run = queryRun(jobId);
-    }
-    return run;
+  // The run a job recorded is the one it reported (run-report.ts): no search by job id.
+  const reportedRun = (job: JobSpec) => {
+    const runId = readReportedRunId(job.runIdFile);
+    return runId === undefined ? undefined : store.getRun(runId);
   };
 
   await opts.launcher.run(
@@ -226,7 +232,7 @@ async function executeJobs(sweepId: string, sweepDir: string, jobs: JobToRun[], 
       },
       onOutput: opts.echoOutput ? (job, line) => log(`${tag(job.index)} ${line}`) : undefined,
       onEnd(job, outcome) {
-        const run = findRun(job.jobId, outcome.exitCode === 0);
+        const run = reportedRun(job);
         const status = jobEndStatus(outcome, run?.status ?? null);
         const reason =
           status === 'finished'

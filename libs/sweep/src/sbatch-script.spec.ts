@@ -28,7 +28,7 @@ describe('sbatch script', () => {
   it('directives follow launcher.* (partition, time + checkpoint warning, gpus, mem, extra lines)', () => {
     const script = buildSbatchScript({
       sweepId: 'sweep-x',
-      tasks: [0, 1, 2, 5].map((index) => ({ index, argv: ['node', 'wb.js', 'train', `seed=${index}`], logPath: `/s/jobs/${index}.log` })),
+      tasks: [0, 1, 2, 5].map((index) => ({ index, argv: ['node', 'wb.js', 'train', `seed=${index}`], logPath: `/s/jobs/${index}.log`, runIdFile: `/s/jobs/${index}.run-id` })),
       cwd: '/work',
       slurmDir: '/s/slurm',
       options: { ...base, partition: 'gpu', time: '04:00:00', gpus_per_task: 1, mem: '16G', max_parallel: 2, extra: ['--account=lab', '#SBATCH --qos=high'] },
@@ -49,10 +49,10 @@ describe('sbatch script', () => {
     ]) {
       expect(script).toContain(line);
     }
-    const plain = buildSbatchScript({ sweepId: 's', tasks: [{ index: 0, argv: ['x'], logPath: '/l' }], cwd: '/', slurmDir: '/s', options: base });
+    const plain = buildSbatchScript({ sweepId: 's', tasks: [{ index: 0, argv: ['x'], logPath: '/l', runIdFile: '/r' }], cwd: '/', slurmDir: '/s', options: base });
     expect(plain).not.toMatch(/#SBATCH --(time|signal|mem|partition|gpus)/);
     // a short limit gets a proportionally short warning (never one that fires at the start)
-    const short = (time: string) => buildSbatchScript({ sweepId: 's', tasks: [{ index: 0, argv: ['x'], logPath: '/l' }], cwd: '/', slurmDir: '/s', options: { ...base, time } });
+    const short = (time: string) => buildSbatchScript({ sweepId: 's', tasks: [{ index: 0, argv: ['x'], logPath: '/l', runIdFile: '/r' }], cwd: '/', slurmDir: '/s', options: { ...base, time } });
     expect(short('10')).toContain('#SBATCH --signal=B:USR1@60');
     expect(short('0:30')).not.toContain('#SBATCH --signal');
     expect([slurmTimeSeconds('90'), slurmTimeSeconds('1:30'), slurmTimeSeconds('04:00:00'), slurmTimeSeconds('2-12'), slurmTimeSeconds('1-0:30')]).toEqual([5400, 90, 14400, 216000, 88200]);
@@ -61,7 +61,7 @@ describe('sbatch script', () => {
 
   function runTask(taskId: number, command: string[], onStart?: (pid: number) => void, restart = 0): Promise<{ code: number | null; exit: string | null; log: string }> {
     const slurmDir = join(dir, 'slurm');
-    const tasks = [0, 1].map((index) => ({ index, argv: index === taskId ? command : ['false'], logPath: join(dir, 'jobs', `${index}.log`) }));
+    const tasks = [0, 1].map((index) => ({ index, argv: index === taskId ? command : ['false'], logPath: join(dir, 'jobs', `${index}.log`), runIdFile: join(dir, 'jobs', `${index} run id`) }));
     const path = join(dir, 'array.sbatch');
     writeFileSync(path, buildSbatchScript({ sweepId: 's', tasks, cwd: dir, slurmDir, options: base }));
     return new Promise((resolve) => {
@@ -76,11 +76,11 @@ describe('sbatch script', () => {
   }
 
   it('runs the task of SLURM_ARRAY_TASK_ID and records its exit code', async () => {
-    const r = await runTask(1, ['sh', '-c', 'echo "hello from task 1"; exit 3']);
+    const r = await runTask(1, ['sh', '-c', 'echo "hello from task 1, report to $WORKBENCH_RUN_ID_FILE"; exit 3']);
     expect(r.code).toBe(3);
     expect(r.exit).toBe('3');
     expect(r.log).toContain('slurm job 77_1 (job id 78, restart 0)');
-    expect(r.log).toContain('hello from task 1');
+    expect(r.log).toContain(`hello from task 1, report to ${join(dir, 'jobs', '1 run id')}`); // its own report file
   });
 
   it("Slurm's SIGTERM (cancel, preemption, timeout) reaches the run; the shell records its exit 143", async () => {

@@ -111,7 +111,7 @@ export class SlurmLauncher implements Launcher {
     const path = join(slurmDir, `array-${k}.sbatch`);
     const script = buildSbatchScript({
       sweepId: jobs[0].sweepId,
-      tasks: jobs.map((j) => ({ index: j.index, argv: j.argv, logPath: j.logPath })),
+      tasks: jobs.map((j) => ({ index: j.index, argv: j.argv, logPath: j.logPath, runIdFile: j.runIdFile })),
       cwd: jobs[0].cwd,
       slurmDir,
       options: this.opts,

@@ -9,3 +9,16 @@ export class TrackingSchemaError extends Error {
 export class TrackingInputError extends Error {
   override name = 'TrackingInputError';
 }
+
+/** The database file itself cannot be used: read-only, damaged, not SQLite, or its disk is full.
+ *  The message names the file and what to do; the file is left as it is. */
+export class TrackingFileError extends Error {
+  override name = 'TrackingFileError';
+  constructor(
+    message: string,
+    readonly kind: 'full' | 'read-only' | 'damaged' | 'unopenable',
+    readonly file: string,
+  ) {
+    super(message);
+  }
+}

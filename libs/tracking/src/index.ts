@@ -24,6 +24,6 @@ export { wilsonInterval, zForConfidence } from './wilson.js';
 export { configHash, groupKey, GROUP_KEY_IGNORED, BOOKKEEPING_KEYS } from './config-hash.js';
 export { newRunId, newSweepId } from './ids.js';
 export { MIGRATIONS, SCHEMA_VERSION, type Migration } from './migrations.js';
-export { TrackingSchemaError, TrackingInputError } from './errors.js';
+export { TrackingSchemaError, TrackingInputError, TrackingFileError } from './errors.js';
 export { isBusyError, withBusyRetry, type RetryOptions } from './busy-retry.js';
 export * from './types.js';

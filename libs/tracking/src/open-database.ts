@@ -6,6 +6,7 @@ import { dirname, resolve } from 'node:path';
 import { withBusyRetry, type RetryOptions, DEFAULT_RETRY } from './busy-retry.js';
 import { TrackingSchemaError } from './errors.js';
 import { MIGRATIONS, SCHEMA_VERSION, type Migration } from './migrations.js';
+import { sqliteFileError } from './sqlite-file-error.js';
 
 export interface OpenDatabaseOptions {
   /** Open read-only (no migrations, no stale-run marking). The schema must be current. */
@@ -19,6 +20,14 @@ export interface OpenDatabaseOptions {
 
 export function openDatabase(path: string, opts: OpenDatabaseOptions = {}): Database.Database {
   const file = path === ':memory:' ? path : resolve(path);
+  try {
+    return openFile(file, opts);
+  } catch (err) {
+    throw sqliteFileError(err, file) ?? err; // read-only, damaged, full: one line naming the file
+  }
+}
+
+function openFile(file: string, opts: OpenDatabaseOptions): Database.Database {
   if (file !== ':memory:' && !opts.readonly) mkdirSync(dirname(file), { recursive: true });
   const retry = opts.retry ?? DEFAULT_RETRY;
   const db = new Database(file, {

@@ -1,12 +1,14 @@
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { TrackingSchemaError } from './errors.js';
+import { TrackingFileError, TrackingSchemaError } from './errors.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
 import { openDatabase } from './open-database.js';
 import { openStore } from './open-store.js';
+import { TrackingStore } from './tracking-store.js';
 
 const dirs: string[] = [];
 function tempPath(name = 'workbench.db'): string {
@@ -101,6 +103,38 @@ describe('openStore', () => {
     expect(raw.pragma('user_version', { simple: true })).toBe(0);
     expect(raw.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'runs'").pluck().get()).toBe(0);
     raw.close();
+  });
+
+  it('a damaged file (random bytes) is one line naming it and what to do, and is left as it is', () => {
+    const path = tempPath();
+    const bytes = randomBytes(16_384);
+    writeFileSync(path, bytes);
+    let err: unknown;
+    try {
+      openStore(path);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(TrackingFileError);
+    const message = (err as Error).message;
+    expect(message).toBe(
+      `${path} is damaged or not an SQLite database (file is not a database): it was left as it is; move it aside and restore a backup, or point tracking.db at a new file`,
+    );
+    expect(readFileSync(path).equals(bytes)).toBe(true);
+  });
+
+  it('a write SQLite refuses as read-only names the file and what to do; reads still work', () => {
+    const path = tempPath();
+    const rw = openStore(path);
+    const run = rw.createRun({ method: 'm', config: {} });
+    rw.close();
+    // (File permissions do not stop root; a read-only connection gives the same SQLITE_READONLY.)
+    const ro = new TrackingStore(new Database(path, { readonly: true }), path);
+    expect(() => ro.finishRun(run.id, 'finished')).toThrow(
+      new TrackingFileError(`${path} is read-only for this user (attempt to write a readonly database): make the file and its folder writable (SQLite also writes ${path}-wal and ${path}-shm beside it), or point tracking.db at another file`, 'read-only', path),
+    );
+    expect(ro.getRun(run.id)?.status).toBe('running'); // listing runs is not a write
+    ro.db.close();
   });
 
   it('creates the parent folder of the database file', () => {

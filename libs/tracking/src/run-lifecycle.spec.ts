@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tempStore, sampleConfig, type TempStore } from '../test/temp-store.js';
 import { TrackingInputError } from './errors.js';
@@ -133,12 +134,28 @@ describe('run lifecycle', () => {
     expect(t.store.db.prepare('SELECT count(*) FROM metric_points').pluck().get()).toBe(0);
   });
 
+  it('a run killed with -9 on this host is crashed at once in list queries; other hosts keep the heartbeat rule', async () => {
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+    const local = t.store.createRun({ method: 'm', config: {}, pid: child.pid! });
+    const remote = t.store.createRun({ method: 'm', config: {}, pid: child.pid!, host: 'gpu-node-17' });
+    expect(t.store.listRuns().runs.map((r) => r.status)).toEqual(['running', 'running']); // alive
+    await new Promise((resolve) => {
+      child.on('exit', resolve);
+      child.kill('SIGKILL');
+    });
+    const byId = new Map(t.store.listRuns().runs.map((r) => [r.id, r]));
+    expect(byId.get(local.id)!.status).toBe('crashed');
+    expect(byId.get(local.id)!.exitReason).toBe(`its process ${child.pid} on ${hostname()} is gone and recorded no exit (killed with -9, out of memory?)`);
+    expect(byId.get(remote.id)!.status).toBe('running'); // fresh heartbeat, another machine: cannot tell
+    expect(t.store.getRun(local.id)!.endedAt).toBe(local.heartbeatAt);
+  });
+
   it('resume right after kill -9 on this host is allowed: the pid is provably gone', async () => {
     const { spawnSync } = await import('node:child_process');
     // A pid that existed and is gone now.
     const gone = spawnSync(process.execPath, ['-e', '0']).pid!;
     const r = t.store.createRun({ method: 'm', config: {}, pid: gone });
-    expect(t.store.getRun(r.id)!.status).toBe('running'); // fresh heartbeat
     expect(t.store.resumeRun(r.id).status).toBe('running');
     expect(t.store.getRun(r.id)!.pid).toBe(process.pid);
     // Another host's run with a fresh heartbeat is not touched.

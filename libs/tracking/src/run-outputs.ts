@@ -40,6 +40,11 @@ export function addArtifact(ctx: StoreContext, runId: string, a: ArtifactInput):
 }
 
 /** Artifacts of a run, by step then id; filter by kind(s) and/or step. */
+/** Forget an artifact whose file is gone (e.g. a deleted checkpoint folder); true if it was recorded. */
+export function removeArtifact(ctx: StoreContext, runId: string, kind: string, path: string): boolean {
+  return ctx.write(() => ctx.db.prepare('DELETE FROM artifacts WHERE run_id = ? AND kind = ? AND path = ?').run(runId, kind, path).changes > 0);
+}
+
 export function listArtifacts(ctx: StoreContext, runId: string, filter: { kind?: string | string[]; step?: number } = {}): ArtifactRow[] {
   const where = ['run_id = ?'];
   const params: unknown[] = [runId];

@@ -11,7 +11,8 @@ import type Database from 'better-sqlite3';
 import { hostname } from 'node:os';
 import { DEFAULT_RETRY, withBusyRetry, type RetryOptions } from './busy-retry.js';
 import { configHash, groupKey as computeGroupKey } from './config-hash.js';
-import { TrackingInputError } from './errors.js';
+import { TrackingFileError, TrackingInputError } from './errors.js';
+import { sqliteFileError } from './sqlite-file-error.js';
 import { newRunId } from './ids.js';
 import type { OpenDatabaseOptions } from './open-database.js';
 import type { IngestResult, TrackingRecord } from './records.js';
@@ -126,7 +127,12 @@ export class TrackingStore {
   write<T>(fn: () => T): T {
     if (this.db.inTransaction) return fn();
     const tx = this.db.transaction(fn);
-    const out = withBusyRetry(() => tx.immediate(), this.retry);
+    let out: T;
+    try {
+      out = withBusyRetry(() => tx.immediate(), this.retry);
+    } catch (err) {
+      throw sqliteFileError(err, this.path) ?? err; // disk full, read-only: the transaction rolled back
+    }
     this.localWrites++;
     return out;
   }
@@ -228,14 +234,27 @@ export class TrackingStore {
     return this.getRun(runId)!;
   }
 
-  /** Mark running runs whose heartbeat is older than the threshold as `crashed`. Returns how
-   *  many changed. List queries call it; call it yourself for other reads. */
+  /** Mark running runs as `crashed` when their heartbeat is older than the threshold, or at once
+   *  when they ran on this host and their process is provably gone (kill -9, OOM killer): the
+   *  heartbeat rule stays for runs of other hosts. Returns how many changed. List queries call
+   *  it; call it yourself for other reads. */
   markStaleRunsCrashed(thresholdSeconds: number = this.staleAfterSeconds, now: number = Date.now()): number {
     if (this.readonly) return 0;
-    // Cheap read first so list queries do not take the write lock when nothing is stale.
+    // Cheap reads first so list queries do not take the write lock when nothing changed.
     const cutoff = now - thresholdSeconds * 1000;
-    if (!this.stmts.anyStale.get(cutoff)) return 0;
-    return this.write(() => this.stmts.markCrashed.run({ cutoff, threshold: String(thresholdSeconds) }).changes);
+    const dead = (this.stmts.runningHere.all(hostname()) as { id: string; pid: number }[]).filter((r) => r.pid !== process.pid && !processAlive(r.pid));
+    if (dead.length === 0 && !this.stmts.anyStale.get(cutoff)) return 0;
+    try {
+      return this.write(() => {
+        let changes = this.stmts.markCrashed.run({ cutoff, threshold: String(thresholdSeconds) }).changes;
+        for (const r of dead) changes += this.stmts.markDead.run({ id: r.id, pid: r.pid, pidText: String(r.pid), host: hostname() }).changes;
+        return changes;
+      });
+    } catch (err) {
+      // A full disk or a read-only file must not stop reads: the runs are listed as recorded.
+      if (err instanceof TrackingFileError) return 0;
+      throw err;
+    }
   }
 
   setTags(runId: string, tags: string[]): void {
@@ -250,6 +269,13 @@ export class TrackingStore {
 
   renameRun(runId: string, name: string): void {
     const changes = this.write(() => this.db.prepare('UPDATE runs SET name = ? WHERE id = ?').run(name, runId).changes);
+    if (changes === 0) throw new TrackingInputError(`unknown run ${runId}`);
+  }
+
+  /** Correct the sweep job a run belongs to (sweep resume relinks runs stored under a job id
+   *  the override parser had read as a number). */
+  setRunJobId(runId: string, jobId: string): void {
+    const changes = this.write(() => this.db.prepare('UPDATE runs SET job_id = ? WHERE id = ?').run(jobId, runId).changes);
     if (changes === 0) throw new TrackingInputError(`unknown run ${runId}`);
   }
 
@@ -366,6 +392,11 @@ export class TrackingStore {
    *  path): re-recording updates meta. Returns the artifact id. */
   addArtifact(runId: string, a: ArtifactInput): number {
     return runOutputs.addArtifact(this.ctx, runId, a);
+  }
+
+  /** Forget an artifact whose file is gone (a deleted checkpoint folder): the table lists what exists. */
+  removeArtifact(runId: string, kind: string, path: string): boolean {
+    return runOutputs.removeArtifact(this.ctx, runId, kind, path);
   }
 
   /** Artifacts of a run, by step then id; filter by kind(s) and/or step. */
@@ -588,6 +619,12 @@ function prepareStatements(db: Database.Database) {
       `UPDATE runs SET status = 'crashed', ended_at = heartbeat_at,
          exit_reason = 'no heartbeat for ' || :threshold || ' s and no exit recorded (killed with -9, out of memory, or the machine went down?)'
        WHERE status = 'running' AND heartbeat_at < :cutoff`,
+    ),
+    runningHere: db.prepare(`SELECT id, pid FROM runs WHERE status = 'running' AND host = ? AND pid IS NOT NULL`),
+    markDead: db.prepare(
+      `UPDATE runs SET status = 'crashed', ended_at = heartbeat_at,
+         exit_reason = 'its process ' || :pidText || ' on ' || :host || ' is gone and recorded no exit (killed with -9, out of memory?)'
+       WHERE id = :id AND status = 'running' AND pid = :pid`,
     ),
     getSeries: db.prepare('SELECT id FROM metric_series WHERE run_id = ? AND key = ?'),
     insertSeries: db.prepare('INSERT INTO metric_series (run_id, key) VALUES (?, ?)'),

@@ -30,6 +30,9 @@ export interface CheckpointState {
   method: string;
   runId: string;
   savedAt: string;
+  /** Loss sums over the iterations since the last metric point (absent in older checkpoints), so
+   *  the first point after a resume averages the same iterations as an uninterrupted run. */
+  metricWindow?: { steps: number; sums: Record<string, number> };
 }
 
 /** The models library's error for checkpoint files that do not fit: one class for both libraries. */
@@ -84,9 +87,15 @@ export async function saveCheckpoint(
   files.push(['optimizer.safetensors', moments]);
 
   rmSync(tmp, { recursive: true, force: true });
-  mkdirSync(tmp, { recursive: true });
-  for (const [file, dict] of files) writeSafetensors(join(tmp, file), dict, { format: CHECKPOINT_FORMAT, step: String(state.step) });
-  writeFileSync(join(tmp, 'state.json'), `${JSON.stringify(state, null, 2)}\n`);
+  try {
+    mkdirSync(tmp, { recursive: true });
+    for (const [file, dict] of files) writeSafetensors(join(tmp, file), dict, { format: CHECKPOINT_FORMAT, step: String(state.step) });
+    writeFileSync(join(tmp, 'state.json'), `${JSON.stringify(state, null, 2)}\n`);
+  } catch (err) {
+    // A failed write (e.g. the disk is full) must not leave a half folder holding the space.
+    rmSync(tmp, { recursive: true, force: true });
+    throw err;
+  }
   rmSync(final, { recursive: true, force: true });
   renameSync(tmp, final);
   return final;

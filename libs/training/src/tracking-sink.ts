@@ -2,7 +2,7 @@
 // (`openStore`, @workbench/tracking) and the remote client (`RemoteTrackingClient`,
 // @workbench/remote-tracking, used when `tracking.uri` is set) both implement it; the trainer
 // awaits the calls that may go over the network (getRun, createRun, resumeRun).
-import type { ArtifactInput, ExitStatus, NewRun, RunRow } from '@workbench/tracking';
+import type { ArtifactInput, ArtifactRow, ExitStatus, NewRun, RunRow } from '@workbench/tracking';
 
 export interface TrackingSinkMetricWriter {
   log(step: number, values: Record<string, number>, wallTime?: number): void;
@@ -19,6 +19,9 @@ export interface TrackingSink {
   resumeRun(runId: string): unknown;
   heartbeat(runId: string, at?: number): void;
   addArtifact(runId: string, artifact: ArtifactInput): unknown;
+  /** The local store only: resume checks the recorded checkpoints against the run folder. */
+  listArtifacts?(runId: string, filter: { kind?: string }): ArtifactRow[];
+  removeArtifact?(runId: string, kind: string, path: string): unknown;
   finishRun(runId: string, status: ExitStatus, reason?: string | null): unknown;
   metricWriter(runId: string): TrackingSinkMetricWriter;
 }

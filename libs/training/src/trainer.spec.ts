@@ -162,6 +162,77 @@ describe('trainRun', () => {
     }
   });
 
+  it('a stop between log points logs the mean of the steps since the last point, and says the step once in train.log', async () => {
+    const losses: number[] = [];
+    const ac = new AbortController();
+    const res = await trainRun(config('train.iters=20', 'train.log_every=5', 'train.checkpoint_every=100', 'train.display_every=100'), {
+      store,
+      progress: 'none',
+      handleSignals: false,
+      signal: ac.signal,
+      onStep: (s, l) => {
+        losses.push(l.G_L1!);
+        if (s === 7) ac.abort();
+      },
+    });
+    expect([res.status, res.step]).toEqual(['killed', 7]);
+    const points = series(res.runId, 'G_L1');
+    expect(points.map((p) => p.step)).toEqual([5, 7]);
+    expect(points[1].value).toBeCloseTo((losses[5] + losses[6]) / 2, 10); // steps 6 and 7
+    const log = readFileSync(join(res.runDir, 'train.log'), 'utf8');
+    expect(log).toContain('killed: stopped at step 7\n');
+    expect(log).not.toMatch(/at step \d+ at step/);
+  });
+
+  it('the first point after a resume averages the same steps as an uninterrupted run (window kept in the checkpoint)', async () => {
+    // checkpoint at 7, inside the window 6..10; the run fails at step 9; resume redoes 8..20.
+    const common = ['train.iters=20', 'train.log_every=5', 'train.checkpoint_every=7', 'train.display_every=100', 'model.use_dropout=false', 'seed=11'];
+    const straight = await trainRun(config(...common), { store, progress: 'none', handleSignals: false });
+    const powerCut = (s: number): void => {
+      if (s === 9) throw new Error('power cut');
+    };
+    const broken = await trainRun(config(...common), { store, progress: 'none', handleSignals: false, onStep: powerCut });
+    expect(broken.status).toBe('failed');
+    expect(readFileSync(join(broken.runDir, 'train.log'), 'utf8')).toContain('failed at step 9: power cut\n');
+    const resumed = await trainRun(config(`resume=${broken.runId}`), { store, progress: 'none', handleSignals: false });
+    expect(resumed.status).toBe('finished');
+    const a = series(straight.runId, 'G_L1');
+    const b = series(broken.runId, 'G_L1');
+    expect(b.map((p) => p.step)).toEqual([5, 10, 15, 20]);
+    expect(b.map((p) => p.value)).toEqual(a.map((p) => p.value));
+  });
+
+  it('a deleted checkpoint folder: resume says which checkpoint it uses and why, and the artifacts table stays true', async () => {
+    const ac = new AbortController();
+    const common = ['train.iters=14', 'train.checkpoint_every=4', 'train.display_every=100'];
+    const killed = await trainRun(config(...common), { store, progress: 'none', handleSignals: false, signal: ac.signal, onStep: (s) => (s === 10 ? ac.abort() : undefined) });
+    expect(killed.step).toBe(10);
+    const ckpts = (runId: string) => store.listArtifacts(runId, { kind: 'checkpoint' }).map((a) => a.path);
+    expect(ckpts(killed.runId)).toEqual(['checkpoints/step-0000004', 'checkpoints/step-0000008', 'checkpoints/step-0000010']);
+    rmSync(join(killed.runDir, 'checkpoints', 'step-0000010'), { recursive: true });
+    rmSync(join(killed.runDir, 'checkpoints', 'step-0000008'), { recursive: true });
+    let text = '';
+    const stream = new PassThrough();
+    stream.on('data', (d: Buffer) => (text += d.toString()));
+    const resumed = await trainRun(config(`resume=${killed.runId}`), { store, progress: 'lines', handleSignals: false, stream: stream as unknown as NodeJS.WriteStream });
+    expect(resumed.status).toBe('finished');
+    expect(text).toContain(
+      `recorded checkpoints checkpoints/step-0000008, checkpoints/step-0000010 are missing from ${killed.runDir} (deleted?): removed from the run's artifacts; resuming from the newest complete checkpoint on disk\nresumed from checkpoints/step-0000004 (step 4)\n`,
+    );
+    expect(ckpts(killed.runId)).toEqual(['checkpoints/step-0000004', 'checkpoints/step-0000008', 'checkpoints/step-0000012', 'checkpoints/step-0000014']);
+    for (const path of ckpts(killed.runId)) expect(existsSync(join(killed.runDir, path, 'state.json'))).toBe(true);
+  });
+
+  it('refuses to resume a finished run and keeps its record', async () => {
+    const done = await trainRun(config('train.iters=2', 'train.display_every=1000'), { store, progress: 'none', handleSignals: false });
+    const before = store.getRun(done.runId)!;
+    await expect(trainRun(config(`resume=${done.runId}`), { store, progress: 'none', handleSignals: false })).rejects.toThrow(
+      `resume=${done.runId}: the run already finished all its iterations`,
+    );
+    const after = store.getRun(done.runId)!;
+    expect([after.status, after.endedAt, after.resumes]).toEqual(['finished', before.endedAt, before.resumes]);
+  });
+
   it('with dropout on (64 px: one dropout level), a resumed run draws the same masks as an uninterrupted one', async () => {
     const common = ['data.crop_size=64', 'data.load_size=64', 'model.use_dropout=true', 'train.iters=8', 'train.checkpoint_every=100', 'train.display_every=100', 'seed=3'];
     const straight = await trainRun(config(...common), { store, progress: 'none', handleSignals: false });
@@ -190,8 +261,9 @@ describe('trainRun', () => {
   });
 
   it('says on the console when a resumed run has no checkpoint and starts again from step 0', async () => {
-    const first = await trainRun(config('train.iters=2', 'train.display_every=1000'), { store, progress: 'none', handleSignals: false });
-    expect(first.status).toBe('finished');
+    const ac = new AbortController();
+    const first = await trainRun(config('train.iters=2', 'train.display_every=1000'), { store, progress: 'none', handleSignals: false, signal: ac.signal, onStep: () => ac.abort() });
+    expect(first.status).toBe('killed');
     rmSync(join(first.runDir, 'checkpoints'), { recursive: true, force: true });
     let text = '';
     const stream = new PassThrough();

@@ -8,7 +8,7 @@
 // `resume=<run-id>` continues from the newest checkpoint with the run's stored config.
 import * as tf from '@tensorflow/tfjs';
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import type { ResolvedConfig } from '@workbench/config';
@@ -20,6 +20,7 @@ import { CHECKPOINT_FORMAT, checkpointDirName, latestCheckpoint, loadCheckpoint,
 import { lrForEpoch, lrForIteration } from './lr-schedule.js';
 import { lossKeys, methodSpec, type NetName } from './methods.js';
 import { createProgress, type ProgressMode } from './progress.js';
+import { isNoSpace, noSpaceReason } from './no-space.js';
 import { GaussianRng } from './rng.js';
 import { writeTrainingGrid } from './training-grid.js';
 import type { TrackingSink } from './tracking-sink.js';
@@ -105,6 +106,14 @@ async function openDisplaySet(config: ResolvedConfig): Promise<PairedDataset> {
   throw lastErr;
 }
 
+/** Drop the checkpoint artifacts of a run whose folders (with state.json) no longer exist. */
+function forgetMissingCheckpoints(store: TrackingSink, runId: string, runDir: string): Array<{ path: string; step: number | null }> {
+  if (!store.listArtifacts || !store.removeArtifact) return []; // remote tracking: the server keeps its table
+  const missing = store.listArtifacts(runId, { kind: 'checkpoint' }).filter((a) => !existsSync(join(runDir, a.path, 'state.json')));
+  for (const a of missing) store.removeArtifact(runId, 'checkpoint', a.path);
+  return missing;
+}
+
 export async function trainRun(input: ResolvedConfig, opts: TrainRunOptions): Promise<TrainRunResult> {
   const { store } = opts;
   const resuming = input.resume !== '';
@@ -115,6 +124,12 @@ export async function trainRun(input: ResolvedConfig, opts: TrainRunOptions): Pr
     runId = input.resume;
     const row = await store.getRun(runId);
     if (row === undefined) throw new TrainError(`resume=${runId}: no such run in ${store.path}; list runs with 'workbench runs'`);
+    // A finished run is a result: resuming would rewrite its end time and duration for nothing.
+    if (row.status === 'finished') {
+      throw new TrainError(
+        `resume=${runId}: the run already finished all its iterations; resume continues killed, crashed or failed runs (to train longer, start a new run: its record stays as it is)`,
+      );
+    }
     // the same config as the original run (only `resume` differs)
     config = { ...(row.config as unknown as ResolvedConfig), resume: runId };
     runDir = row.runDir ?? resolve(config.train.runs_dir, runId);
@@ -158,7 +173,13 @@ export async function trainRun(input: ResolvedConfig, opts: TrainRunOptions): Pr
     throw err;
   }
   const logFile = join(runDir, 'train.log');
-  const note = (line: string): void => appendFileSync(logFile, `${new Date().toISOString()} ${line}\n`);
+  const note = (line: string): void => {
+    try {
+      appendFileSync(logFile, `${new Date().toISOString()} ${line}\n`);
+    } catch (err) {
+      if (!isNoSpace(err)) throw err; // train.log is a copy of what the store records: skip it on a full disk
+    }
+  };
   /** A note the user should also see on the console (unless progress output is off). */
   const tell = (line: string): void => {
     note(line);
@@ -220,8 +241,15 @@ export async function trainRun(input: ResolvedConfig, opts: TrainRunOptions): Pr
   let lastCheckpoint: string | undefined;
   let progress = createProgress('none', { total: 1, start: 0, every: 1 });
   const finish = async (status: RunEndStatus, reason?: string): Promise<TrainRunResult> => {
-    await store.finishRun(runId, status, reason ?? null);
-    note(`${status}${reason ? `: ${reason}` : ''} at step ${step}`);
+    try {
+      await store.finishRun(runId, status, reason ?? null);
+    } catch (err) {
+      // e.g. the database's own disk is full: say so where it can still be read, then fail loudly.
+      note(`${status}${reason ? `: ${reason}` : ''}; not recorded in ${store.path}: ${(err as Error).message}`);
+      throw err;
+    }
+    // Most reasons say the step already ("SIGTERM at step 197"): name it once.
+    note(reason === undefined ? `${status} at step ${step}` : /\bat step \d+/.test(reason) ? `${status}: ${reason}` : `${status} at step ${step}: ${reason}`);
     return { runId, runDir, status, ...(reason ? { reason } : {}), step, totalSteps, itPerSec, ...(lastCheckpoint ? { lastCheckpoint } : {}) };
   };
 
@@ -234,12 +262,21 @@ export async function trainRun(input: ResolvedConfig, opts: TrainRunOptions): Pr
     // Restore, or start fresh.
     let rng = new GaussianRng(`${config.seed}:z`);
     let position = { epoch: 0, batch: 0 };
+    let restoredWindow: CheckpointState['metricWindow'];
+    // Checkpoints the run recorded whose folders are gone (deleted by hand, a cleaned disk):
+    // the artifacts table must not list them, and the user must know resume goes back further.
+    const missing = resuming ? forgetMissingCheckpoints(store, runId, runDir) : [];
     const ckpt = resuming ? latestCheckpoint(runDir) : undefined;
+    const gone = missing.filter((m) => (m.step ?? 0) > (ckpt?.step ?? -1)).map((m) => m.path);
+    if (gone.length > 0) {
+      tell(`recorded checkpoint${gone.length > 1 ? 's' : ''} ${gone.join(', ')} ${gone.length > 1 ? 'are' : 'is'} missing from ${runDir} (deleted?): removed from the run's artifacts; resuming from the newest complete checkpoint on disk`);
+    }
     if (ckpt !== undefined) {
       const st = loadCheckpoint(ckpt.dir, trainedNets, optimizers);
       step = st.step;
       rng = new GaussianRng(`${config.seed}:z`, st.rng);
       position = { epoch: st.epoch, batch: st.batchInEpoch };
+      restoredWindow = st.metricWindow;
       lastCheckpoint = ckpt.dir;
       tell(`resumed from ${relative(runDir, ckpt.dir)} (step ${step})`);
     } else if (resuming) {
@@ -272,6 +309,7 @@ export async function trainRun(input: ResolvedConfig, opts: TrainRunOptions): Pr
         epoch: batches.position.epoch,
         batchInEpoch: batches.position.batch,
         rng: rng.getState(),
+        metricWindow: { steps: windowSteps, sums: Object.fromEntries(sums) },
         optimizerSteps: Object.fromEntries(Object.entries(optimizers).map(([n, o]) => [n, o.step])),
         lr: lrAt(Math.max(0, step - 1)),
         method: spec.name,
@@ -293,12 +331,27 @@ export async function trainRun(input: ResolvedConfig, opts: TrainRunOptions): Pr
     const startStep = step;
     const tStart = Date.now();
     let windowStart = Date.now();
-    let windowSteps = 0;
+    let windowFrom = step; // it/s counts this process's iterations only
+    let windowSteps = restoredWindow?.steps ?? 0;
     let lastHeartbeat = 0;
     let lastStepAt = Date.now();
     let displayRate = 0; // smoothed it/s for the progress display (the metric it_s is the window mean)
-    const sums = new Map<string, number>();
+    const sums = new Map<string, number>(Object.entries(restoredWindow?.sums ?? {}));
     const heartbeatMs = opts.heartbeatMs ?? 5000;
+    /** One metric point at `step`: the mean of every loss over the iterations since the last point. */
+    const logPoint = (lr: number, now: number): void => {
+      itPerSec = (step - windowFrom) / Math.max(1e-3, (now - windowStart) / 1000);
+      const point: Record<string, number> = {};
+      for (const [k, v] of sums) point[k] = v / windowSteps;
+      point['lr'] = lr;
+      point['it_s'] = itPerSec;
+      writer.log(step, point, now);
+      note(`step ${step}/${totalSteps} ${itPerSec.toFixed(2)} it/s lr ${lr.toExponential(3)} ${keys.map((k) => `${k} ${point[k]!.toPrecision(4)}`).join(' ')}`);
+      sums.clear();
+      windowSteps = 0;
+      windowStart = now;
+      windowFrom = step;
+    };
 
     while (step < totalSteps && stopReason === undefined) {
       const lr = lrAt(step);
@@ -323,18 +376,7 @@ export async function trainRun(input: ResolvedConfig, opts: TrainRunOptions): Pr
       const rate = 1000 / Math.max(1, now - lastStepAt);
       displayRate = displayRate === 0 ? rate : 0.9 * displayRate + 0.1 * rate;
       lastStepAt = now;
-      if (step % t.log_every === 0 || step === totalSteps) {
-        itPerSec = windowSteps / Math.max(1e-3, (now - windowStart) / 1000);
-        const point: Record<string, number> = {};
-        for (const [k, v] of sums) point[k] = v / windowSteps; // mean over the iterations since the last point
-        point['lr'] = lr;
-        point['it_s'] = itPerSec;
-        writer.log(step, point, now);
-        note(`step ${step}/${totalSteps} ${itPerSec.toFixed(2)} it/s lr ${lr.toExponential(3)} ${keys.map((k) => `${k} ${point[k]!.toPrecision(4)}`).join(' ')}`);
-        sums.clear();
-        windowSteps = 0;
-        windowStart = now;
-      }
+      if (step % t.log_every === 0 || step === totalSteps) logPoint(lr, now);
       if (now - lastHeartbeat >= heartbeatMs) {
         store.heartbeat(runId, now);
         lastHeartbeat = now;
@@ -349,6 +391,9 @@ export async function trainRun(input: ResolvedConfig, opts: TrainRunOptions): Pr
       await new Promise<void>((r) => setImmediate(r));
     }
     progress.stop();
+    // Stopped between log points: the steps since the last point get their point now (at the
+    // step the checkpoint is written), so none is lost and a resume starts a fresh window.
+    if (windowSteps > 0) logPoint(lrAt(step - 1), Date.now());
     itPerSec = (step - startStep) / Math.max(1e-3, (Date.now() - tStart) / 1000);
     await writer.close();
     if (stopReason !== undefined) {
@@ -363,6 +408,8 @@ export async function trainRun(input: ResolvedConfig, opts: TrainRunOptions): Pr
       const kept = lastCheckpoint ? `last good checkpoint ${relative(runDir, lastCheckpoint)}` : 'no checkpoint was written yet';
       return await finish('failed', `non-finite loss: ${err.lossKey} = ${err.value} at step ${step + 1} (update not applied; ${kept})`);
     }
+    const full = noSpaceReason(err, runDir);
+    if (full !== undefined) return await finish('failed', full);
     const message = err instanceof Error ? err.message : String(err);
     if (err instanceof Error && err.stack) note(err.stack);
     return await finish('failed', message);

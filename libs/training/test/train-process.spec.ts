@@ -1,8 +1,8 @@
 // `workbench train` as a child process, the way users and the sweep runner start it:
-// kill -9 -> the store calls the run crashed (stale heartbeat); resume -> finished with a
+// kill -9 -> the store calls the run crashed (its pid on this host is gone); resume -> finished with a
 // gap-free metric series; SIGTERM -> killed, exit code 143, with a checkpoint of that step.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,12 +24,17 @@ interface Child {
   exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
+/** `workbench train` in a child; `fileSizeKiB` runs it under that RLIMIT_FSIZE (bash `ulimit -f`). */
 function train(...args: string[]): Child {
-  const proc = spawn(
-    process.execPath,
-    [BIN, 'train', ...args, `tracking.db=${join(dir, 'wb.db')}`, `train.runs_dir=${join(dir, 'runs')}`, 'backend=wasm', '--progress', 'lines'],
-    { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  return trainLimited(undefined, ...args);
+}
+
+function trainLimited(fileSizeKiB: number | undefined, ...args: string[]): Child {
+  const argv = [BIN, 'train', ...args, `tracking.db=${join(dir, 'wb.db')}`, `train.runs_dir=${join(dir, 'runs')}`, 'backend=wasm', '--progress', 'lines'];
+  const proc =
+    fileSizeKiB === undefined
+      ? spawn(process.execPath, argv, { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] })
+      : spawn('bash', ['-c', `ulimit -f ${fileSizeKiB} && exec "$0" "$@"`, process.execPath, ...argv], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   proc.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   proc.stderr!.on('data', (d: Buffer) => (out += d.toString()));
@@ -62,7 +67,7 @@ async function waitFor(what: string, cond: () => boolean, child: Child, timeoutM
 const runIdOf = (out: string): string | undefined => /^run (\S+)$/m.exec(out)?.[1];
 
 describe('workbench train (child process)', () => {
-  it('kill -9 -> crashed (stale heartbeat); resume -> finished with every step logged once', async () => {
+  it('kill -9 -> crashed at once (its pid is gone); resume -> finished with every step logged once', async () => {
     const first = train(...SMALL, 'seed=1');
     await waitFor('the run id', () => runIdOf(first.out()) !== undefined, first);
     const runId = runIdOf(first.out())!;
@@ -73,11 +78,9 @@ describe('workbench train (child process)', () => {
 
     const store = openStore(join(dir, 'wb.db')); // default threshold 300 s
     try {
-      expect(store.getRun(runId)!.status).toBe('running'); // nobody recorded an exit
-      await new Promise((r) => setTimeout(r, 1200));
-      // what `workbench runs` does with its threshold; 1 s here instead of minutes
-      expect(store.markStaleRunsCrashed(1)).toBe(1);
+      // Nobody recorded an exit, but the run's process on this host is gone: crashed at once.
       expect(store.getRun(runId)!.status).toBe('crashed');
+      expect(store.getRun(runId)!.exitReason).toMatch(/^its process \d+ on .* is gone and recorded no exit/);
 
       const second = train(`resume=${runId}`);
       const { code } = await second.exit;
@@ -90,6 +93,28 @@ describe('workbench train (child process)', () => {
         const steps = store.metricSeries(runId, key, { maxPoints: 10_000 }).points.map((p) => p.step);
         expect(steps).toEqual(Array.from({ length: 120 }, (_, i) => i + 1));
       }
+    } finally {
+      store.close();
+    }
+  });
+
+  it('a full disk while checkpointing: failed "disk full at <run dir>", one line, no half checkpoint left', async () => {
+    // RLIMIT_FSIZE 1 MiB: the database stays below it, the first checkpoint's files do not (EFBIG,
+    // what a write past the limit gets; ENOSPC on a full disk takes the same path; checked by
+    // hand on a 2 MiB tmpfs, see libs/training/README.md).
+    const child = trainLimited(1024, ...SMALL, 'model.ngf=8', 'train.checkpoint_every=3', 'seed=4');
+    const { code } = await child.exit;
+    const out = child.out();
+    expect(code, out).toBe(1);
+    const runId = runIdOf(out)!;
+    const runDir = join(dir, 'runs', runId);
+    expect(out).toContain(`run ${runId} failed: disk full at ${runDir} (EFBIG)\n`);
+    expect(out).not.toMatch(/internal error|^\s+at /m);
+    expect(readdirSync(join(runDir, 'checkpoints'))).toEqual([]); // the half-written step-0000003.tmp-<pid> is gone
+    const store = openStore(join(dir, 'wb.db'));
+    try {
+      expect([store.getRun(runId)!.status, store.getRun(runId)!.exitReason]).toEqual(['failed', `disk full at ${runDir} (EFBIG)`]);
+      expect(store.listArtifacts(runId, { kind: 'checkpoint' })).toEqual([]);
     } finally {
       store.close();
     }

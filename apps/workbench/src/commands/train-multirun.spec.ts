@@ -13,7 +13,7 @@ describe('workbench train -m --dry-run', () => {
   it('lists the 12 jobs of paper/encoder_injection without running anything', async () => {
     const { stdout } = await workbench('train', '-m', '+experiment=paper/encoder_injection', '--dry-run');
     expect(stdout).toContain('12 jobs of paper/encoder_injection: model.encoder=[resnet,cnn] x model.where_add=[input,all] x seed=[0,1,2]');
-    const jobLines = stdout.split('\n').filter((l) => /^\s*\d+\s+[0-9a-f]{10}\s/.test(l));
+    const jobLines = stdout.split('\n').filter((l) => /^\s*\d+\s+j[0-9a-f]{10}\s/.test(l));
     expect(jobLines).toHaveLength(12);
     expect(new Set(jobLines.map((l) => l.trim().split(/\s+/)[1])).size).toBe(12);
   });

@@ -14,6 +14,7 @@ import { RemoteTrackingError } from '@workbench/remote-tracking';
 import { DataError } from '@workbench/data';
 import { ModelOptionsError } from '@workbench/models';
 import { TorchIoError } from '@workbench/torch-io';
+import { reportRunId } from '@workbench/sweep';
 import { CheckpointError, TrainError, trainRun } from '@workbench/training';
 import { intFlag } from '../int-flag.js';
 import { toUserError, UserError, withUserErrors } from '../user-error.js';
@@ -84,6 +85,7 @@ export function registerTrain(program: Command): void {
           backend: backendName,
           progress: opts.progress as 'auto',
           onStart: ({ runId, runDir, resumed }) => {
+            reportRunId(runId); // a sweep job: tells the sweep runner which run this is
             console.log(`${resumed ? 'resuming' : 'run'} ${runId}`);
             console.log(`run dir: ${runDir}`);
           },
