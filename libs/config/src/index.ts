@@ -25,3 +25,5 @@ export {
   type LauncherType,
   type SchemaEntry,
 } from './schema.js';
+export { findProjectRoot, type ProjectRoot } from './project-root.js';
+export { configSearchPath, ConfigSearchPath, BUILTIN_EXPERIMENTS_DIR, type SearchPathEntry, type SearchPathOptions } from './search-path.js';
