@@ -137,15 +137,3 @@ export function listExperiments(experimentsDir: string, groups: Set<string> = re
     .map((p) => relative(experimentsDir, p).replace(/\.(ya?ml|json)$/, ''))
     .filter((name) => name !== 'config' && !(name.includes('/') && groups.has(name.split('/')[0])));
 }
-
-/** The experiments folder: explicit, else `experiments/` in cwd or the nearest parent holding one. */
-export function findExperimentsDir(cwd: string): string | undefined {
-  let dir = resolve(cwd);
-  for (;;) {
-    const candidate = join(dir, 'experiments');
-    if (existsSync(candidate) && statSync(candidate).isDirectory()) return candidate;
-    const parent = dirname(dir);
-    if (parent === dir) return undefined;
-    dir = parent;
-  }
-}

@@ -14,5 +14,6 @@ import { registerSweep } from './sweep.js';
 import { registerSync } from './sync.js';
 import { registerTable } from './table.js';
 import { registerTrain } from './train.js';
+import { registerWhere } from './where.js';
 
-export const commands: Array<(program: Command) => void> = [registerStart, registerBackend, registerConfig, registerTrain, registerRuns, registerData, registerServe, registerInspect, registerImportOfficial, registerSweep, registerEval, registerTable, registerLpips, registerSync];
+export const commands: Array<(program: Command) => void> = [registerStart, registerBackend, registerConfig, registerTrain, registerRuns, registerData, registerServe, registerInspect, registerImportOfficial, registerSweep, registerEval, registerTable, registerLpips, registerSync, registerWhere];

@@ -86,6 +86,7 @@ export function registerRuns(program: Command): void {
           console.log(`no runs in ${store.path} match: train one with 'workbench train' (see --help)`);
           return;
         }
+        console.error(`database ${store.path}`); // stderr: stdout stays the table
         console.log(formatRunsTable(runs));
         if (total > runs.length) console.log(`(${total - runs.length} more: --limit ${total})`);
         if (runs.some((r) => r.status === 'crashed' || r.status === 'killed')) {

@@ -5,6 +5,7 @@
 //   npx workbench sweep resume sweep-20261128-091500-3fa9c2
 //   npx workbench sweep status sweep-20261128-091500-3fa9c2
 import type { Command } from 'commander';
+import { resolve } from 'node:path';
 import { ConfigError, composeConfig, formatValue } from '@workbench/config';
 import {
   SweepError,
@@ -102,7 +103,8 @@ export async function runMultirunSweep(overrides: string[], opts: MultirunOption
   }
   const launcher = userErrors(() => createLauncher(plan.settings.launcher, { workers: opts.jobs }));
   const store = openStore(plan.settings.tracking.db);
-  console.log(`${plan.jobs.length} jobs, ${JSON.stringify(launcher.describe())}, tracking ${plan.settings.tracking.db}`);
+  console.log(`${plan.jobs.length} jobs, ${JSON.stringify(launcher.describe())}`);
+  console.log(`database ${resolve(plan.settings.tracking.db)} · runs ${resolve(plan.settings.runsDir)}`);
   return runAttached(store, launcher, opts.verbose, (runOpts) => runSweep(plan, { ...runOpts, command: ['workbench', 'train', '-m', ...overrides].join(' ') }));
 }
 
