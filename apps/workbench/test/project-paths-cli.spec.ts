@@ -18,7 +18,7 @@ const sub = join(project, 'notebooks', 'today');
 mkdirSync(sub, { recursive: true });
 afterAll(() => rmSync(project, { recursive: true, force: true }));
 
-const env = { ...process.env, WORKBENCH_BACKEND: 'wasm' };
+const env: NodeJS.ProcessEnv = { ...process.env, WORKBENCH_BACKEND: 'wasm' };
 delete env.WORKBENCH_DB;
 delete env.WORKBENCH_HOME;
 delete env.WORKBENCH_CONFIG_DIR;

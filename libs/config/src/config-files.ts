@@ -1,7 +1,7 @@
 // Reading experiment and group files (YAML or JSON): the `# @package` header, the `defaults:`
 // list and the body.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { ConfigError } from './config-error.js';
 import { isPlainObject, type ConfigTree } from './object-path.js';
