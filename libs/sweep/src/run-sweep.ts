@@ -11,6 +11,7 @@ import { jobEndStatus, type JobEndStatus } from './job-status.js';
 import type { JobSpec, LaunchControl, Launcher } from './launcher.js';
 import { lastLogLine } from './log-tail.js';
 import type { SweepPlan } from './plan-sweep.js';
+import { planExtension, type SweepExtension } from './extend-sweep.js';
 import { axesOf, formatDuration } from './summary-table.js';
 import { SweepError } from './sweep-error.js';
 
@@ -72,17 +73,14 @@ export async function runSweep(plan: SweepPlan, opts: RunSweepOptions): Promise<
     sweep.id,
     plan.jobs.map((j) => ({ jobId: j.jobId, index: j.index, overrides: j.overrides })),
   );
-  writeFileSync(
-    join(sweepDir, 'sweep.yaml'),
-    stringify({
-      id: sweep.id,
-      command: opts.command ?? null,
-      overrides: plan.overrides,
-      experiment: plan.experiment ?? null,
-      grid: plan.grid,
-      jobs: plan.jobs.map((j) => ({ index: j.index, id: j.jobId, name: j.name, overrides: j.overrides })),
-    }),
-  );
+  writeSweepYaml(sweepDir, {
+    id: sweep.id,
+    command: opts.command ?? null,
+    overrides: plan.overrides,
+    experiment: plan.experiment ?? null,
+    grid: plan.grid,
+    jobs: plan.jobs.map((j) => ({ index: j.index, id: j.jobId, name: j.name, overrides: j.overrides })),
+  });
   return executeJobs(sweep.id, sweepDir, plan.jobs, opts);
 }
 
@@ -153,6 +151,34 @@ export async function resumeSweep(sweepId: string, opts: RunSweepOptions): Promi
   const todo = resumePlan(store, sweep, cwd);
   store.updateSweep(sweepId, { status: 'running', launcher: { ...opts.launcher.describe(), host: hostname(), pid: process.pid } });
   return executeJobs(sweepId, sweepDir, todo, opts);
+}
+
+/**
+ * Extend a sweep with the jobs of a new plan (more seeds, more axis values): finished jobs with
+ * the same stable id are reused, new ones are appended and run, unfinished ones rerun as `resume`
+ * would (see extend-sweep.ts for what counts as the same sweep).
+ */
+export async function extendSweep(sweepId: string, plan: SweepPlan, opts: RunSweepOptions): Promise<SweepResult & { extension: SweepExtension }> {
+  const cwd = opts.cwd ?? process.cwd();
+  const { store } = opts;
+  const sweep = store.getSweep(sweepId);
+  if (!sweep) throw new SweepError(`unknown sweep '${sweepId}' (see: workbench sweep list)`);
+  if (runnerAlive(sweep.launcher)) {
+    throw new SweepError(`sweep ${sweepId} is still being run by process ${String(sweep.launcher.pid)}; stop it first (Ctrl-C there)`);
+  }
+  const extension = planExtension(store, sweep, plan, cwd);
+  const sweepDir = sweep.sweepDir ?? resolve(cwd, plan.settings.runsDir, 'sweeps', sweepId);
+  mkdirSync(join(sweepDir, 'jobs'), { recursive: true });
+  store.addSweepJobs(sweepId, extension.added.map((j) => ({ jobId: j.jobId, index: j.index, overrides: j.overrides })));
+  store.updateSweep(sweepId, { status: 'running', grid: extension.grid, launcher: { ...opts.launcher.describe(), host: hostname(), pid: process.pid } });
+  const all = store.getSweep(sweepId) as SweepWithJobs;
+  writeSweepYaml(sweepDir, { id: sweepId, command: opts.command ?? sweep.command, overrides: sweep.overrides, experiment: sweep.experiment, grid: extension.grid, jobs: all.jobs.map((j) => ({ index: j.index, id: j.jobId, overrides: j.overrides })) });
+  const result = await executeJobs(sweepId, sweepDir, [...extension.rerun, ...extension.added], opts);
+  return { ...result, extension };
+}
+
+function writeSweepYaml(sweepDir: string, content: Record<string, unknown>): void {
+  writeFileSync(join(sweepDir, 'sweep.yaml'), stringify(content));
 }
 
 async function executeJobs(sweepId: string, sweepDir: string, jobs: JobToRun[], opts: RunSweepOptions): Promise<SweepResult> {

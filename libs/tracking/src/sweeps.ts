@@ -63,18 +63,23 @@ export function createSweep(ctx: StoreContext, s: NewSweep = {}): SweepRow {
   return getSweepRow(ctx, id)!;
 }
 
-/** Update a sweep's status and/or launcher info. */
-export function updateSweep(ctx: StoreContext, sweepId: string, u: { status?: SweepStatus; launcher?: Record<string, unknown>; sweepDir?: string | null; at?: number }): void {
+/** Update a sweep's status, launcher info, folder and/or grid (an extended sweep's axes). */
+export function updateSweep(
+  ctx: StoreContext,
+  sweepId: string,
+  u: { status?: SweepStatus; launcher?: Record<string, unknown>; sweepDir?: string | null; grid?: Record<string, unknown>; at?: number },
+): void {
   const changes = ctx.write(
     () =>
       ctx.db
         .prepare(
-          `UPDATE sweeps SET status = coalesce(?, status), launcher = coalesce(?, launcher),
+          `UPDATE sweeps SET status = coalesce(?, status), launcher = coalesce(?, launcher), grid = coalesce(?, grid),
              sweep_dir = CASE WHEN ? THEN ? ELSE sweep_dir END, updated_at = ? WHERE id = ?`,
         )
         .run(
           u.status ?? null,
           u.launcher ? JSON.stringify(u.launcher) : null,
+          u.grid ? JSON.stringify(u.grid) : null,
           u.sweepDir !== undefined ? 1 : 0,
           u.sweepDir ?? null,
           u.at ?? Date.now(),

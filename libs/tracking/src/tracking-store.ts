@@ -415,8 +415,8 @@ export class TrackingStore {
     return sweepStore.createSweep(this.ctx, s);
   }
 
-  /** Update a sweep's status and/or launcher info. */
-  updateSweep(sweepId: string, u: { status?: SweepStatus; launcher?: Record<string, unknown>; sweepDir?: string | null; at?: number }): void {
+  /** Update a sweep's status, launcher info, folder and/or grid. */
+  updateSweep(sweepId: string, u: { status?: SweepStatus; launcher?: Record<string, unknown>; sweepDir?: string | null; grid?: Record<string, unknown>; at?: number }): void {
     sweepStore.updateSweep(this.ctx, sweepId, u);
   }
 

@@ -10,7 +10,9 @@ import { ConfigError, composeConfig, formatValue } from '@workbench/config';
 import {
   SweepError,
   createLauncher,
+  extendSweep,
   formatSummary,
+  planExtension,
   planSweep,
   resumePlan,
   resumeSweep,
@@ -32,6 +34,8 @@ export interface MultirunOptions {
   jobs?: number;
   /** Echo every job's output, prefixed with its index. */
   verbose?: boolean;
+  /** Add the jobs to this sweep, reusing its finished jobs (see libs/sweep extend-sweep.ts). */
+  extend?: string;
 }
 
 /** The library errors a sweep command reports as one-line user mistakes (sync or async `fn`). */
@@ -97,6 +101,7 @@ export async function runMultirun(overrides: string[], opts: MultirunOptions = {
 /** `runMultirun` that also returns the sweep id (absent for --dry-run), e.g. to evaluate it next. */
 export async function runMultirunSweep(overrides: string[], opts: MultirunOptions = {}): Promise<{ exitCode: number; sweepId?: string }> {
   const plan = userErrors(() => planSweep(overrides));
+  if (opts.extend) return extendMultirun(opts.extend, plan, overrides, opts);
   if (opts.dryRun) {
     printPlan(plan);
     return { exitCode: 0 };
@@ -106,6 +111,26 @@ export async function runMultirunSweep(overrides: string[], opts: MultirunOption
   console.log(`${plan.jobs.length} jobs, ${JSON.stringify(launcher.describe())}`);
   console.log(`database ${resolve(plan.settings.tracking.db)} · runs ${resolve(plan.settings.runsDir)}`);
   return runAttached(store, launcher, opts.verbose, (runOpts) => runSweep(plan, { ...runOpts, command: ['workbench', 'train', '-m', ...overrides].join(' ') }));
+}
+
+/** `sweep run --extend <id>`: the plan's jobs added to an existing sweep; only new (and unfinished) jobs run. */
+async function extendMultirun(sweepId: string, plan: SweepPlan, overrides: string[], opts: MultirunOptions): Promise<{ exitCode: number; sweepId?: string }> {
+  const store = openStore(plan.settings.tracking.db);
+  const existing = store.getSweep(sweepId);
+  if (!existing) {
+    store.close();
+    throw new UserError(`unknown sweep '${sweepId}' in ${store.path} (see: workbench sweep list)`);
+  }
+  const ext = userErrors(() => planExtension(store, existing, plan));
+  console.log(`extend ${sweepId}: ${ext.reused.length} finished jobs reused, ${ext.added.length} new, ${ext.rerun.length} unfinished rerun`);
+  if (opts.dryRun) {
+    for (const j of ext.added) console.log(`  new    ${j.index}  ${j.jobId}  ${Object.entries(j.axes).map(([k, v]) => `${k}=${formatValue(v)}`).join(' ')}`);
+    for (const j of ext.rerun) console.log(`  rerun  ${j.index}  ${j.jobId}  ${j.previous}`);
+    store.close();
+    return { exitCode: 0, sweepId };
+  }
+  const launcher = userErrors(() => createLauncher(plan.settings.launcher, { workers: opts.jobs }));
+  return runAttached(store, launcher, opts.verbose, (runOpts) => userErrors(() => extendSweep(sweepId, plan, { ...runOpts, command: ['workbench', 'sweep', 'run', ...overrides, '--extend', sweepId].join(' ') })));
 }
 
 /**
@@ -150,7 +175,8 @@ export function registerSweep(program: Command): void {
     .option('--dry-run', 'list the jobs without running them')
     .option('-j, --jobs <n>', 'parallel jobs (default: launcher.jobs, else one per core within memory)', intFlag('--jobs', 1))
     .option('-v, --verbose', "echo every job's output")
-    .action(async (overrides: string[], opts: { dryRun?: boolean; jobs?: number; verbose?: boolean }) => {
+    .option('--extend <sweep-id>', 'add the jobs to this sweep (more seeds or axis values): its finished jobs are reused by their stable ids, only new and unfinished jobs run')
+    .action(async (overrides: string[], opts: { dryRun?: boolean; jobs?: number; verbose?: boolean; extend?: string }) => {
       process.exitCode = await runMultirun(overrides, opts);
     });
 

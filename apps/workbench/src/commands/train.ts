@@ -42,6 +42,7 @@ export function registerTrain(program: Command): void {
     .option('--progress <mode>', 'auto | bar | lines | none', 'auto')
     .option('--jobs <n>', 'multirun: parallel jobs', intFlag('--jobs', 1))
     .option('--dry-run', 'multirun: list the jobs without running them')
+    .option('--extend <sweep-id>', 'multirun: add the jobs to this sweep, reusing its finished jobs (see `workbench sweep run --help`)')
     .option('-v, --verbose', "multirun: echo every job's output")
     .addHelpText(
       'after',
@@ -58,7 +59,7 @@ export function registerTrain(program: Command): void {
         'Exit codes: 0 finished, 1 failed (NaN/Inf loss or error), 130/143 killed by SIGINT/SIGTERM.',
       ].join('\n'),
     )
-    .action(async (overrides: string[], opts: { multirun?: boolean; cfg?: string | boolean; resolve?: boolean; schema?: boolean; progress: string; jobs?: number; dryRun?: boolean; verbose?: boolean }) => {
+    .action(async (overrides: string[], opts: { multirun?: boolean; cfg?: string | boolean; resolve?: boolean; schema?: boolean; progress: string; jobs?: number; dryRun?: boolean; verbose?: boolean; extend?: string }) => {
       const cfg = cfgPart(opts.cfg, overrides);
       if (opts.resolve && !cfg) throw new UserError('--resolve changes what --cfg prints: add --cfg job|hydra|all');
       if (opts.schema) {
@@ -66,9 +67,10 @@ export function registerTrain(program: Command): void {
         return;
       }
       if (opts.multirun && !cfg) {
-        process.exitCode = await runMultirun(overrides, { jobs: opts.jobs, dryRun: opts.dryRun, verbose: opts.verbose });
+        process.exitCode = await runMultirun(overrides, { jobs: opts.jobs, dryRun: opts.dryRun, verbose: opts.verbose, extend: opts.extend });
         return;
       }
+      if (opts.extend) throw new UserError('--extend adds jobs to a sweep: add -m (workbench train -m <overrides...> --extend <sweep-id>)');
       if (opts.dryRun) throw new UserError('--dry-run lists the jobs of a sweep: add -m (workbench train -m <overrides...> --dry-run)');
       // With -m, --cfg prints the config of the first job (as Hydra does).
       const composed = withConfigErrors(() => composeConfig({ overrides: opts.multirun ? (planMultirun(overrides).jobs[0]?.overrides ?? overrides) : overrides }));
