@@ -1,7 +1,7 @@
 // @workbench/metrics: LPIPS, diversity, reconstruction error, ground-truth mode coverage and paper-layout tables.
 export * from './lpips/lpips.js';
 export * from './lpips/lpips-weights.js';
-export * from './stats/summary.js';
+export * from './stats/index.js';
 export * from './diversity/sample-pairs.js';
 export * from './diversity/pair-distances.js';
 export * from './diversity/diversity.js';
