@@ -12,5 +12,6 @@ export * from './evaluate/evaluate-model.js';
 export * from './evaluate/eval-results.js';
 export * from './tables/paper-tables.js';
 export * from './tables/table-format.js';
+export * from './tables/eval-labels.js';
 export * from './evaluate/run-checkpoint.js';
 export * from './evaluate/evaluate-run.js';
