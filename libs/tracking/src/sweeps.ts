@@ -18,6 +18,14 @@ interface SweepDbRow {
   command: string | null;
   created_at: number;
   updated_at: number;
+  archived_at: number | null;
+}
+
+export interface SweepListOptions {
+  limit?: number;
+  offset?: number;
+  /** true = only archived sweeps, false = only live ones; absent = all. */
+  archived?: boolean;
 }
 
 function toSweepRow(r: SweepDbRow): SweepRow {
@@ -33,6 +41,7 @@ function toSweepRow(r: SweepDbRow): SweepRow {
     command: r.command,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
+    archivedAt: r.archived_at ?? null,
   };
 }
 
@@ -182,10 +191,11 @@ export function getSweep(ctx: StoreContext, id: string): SweepWithJobs | undefin
 }
 
 /** Sweeps, newest first, with the total count for pagination. */
-export function listSweeps(ctx: StoreContext, opts: { limit?: number; offset?: number } = {}): { sweeps: SweepRow[]; total: number } {
-  const total = (ctx.db.prepare('SELECT count(*) AS n FROM sweeps').get() as { n: number }).n;
+export function listSweeps(ctx: StoreContext, opts: SweepListOptions = {}): { sweeps: SweepRow[]; total: number } {
+  const where = opts.archived === undefined ? '' : opts.archived ? 'WHERE archived_at IS NOT NULL' : 'WHERE archived_at IS NULL';
+  const total = (ctx.db.prepare(`SELECT count(*) AS n FROM sweeps ${where}`).get() as { n: number }).n;
   const rows = ctx.db
-    .prepare('SELECT * FROM sweeps ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?')
+    .prepare(`SELECT * FROM sweeps ${where} ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`)
     .all(opts.limit ?? -1, opts.offset ?? 0) as SweepDbRow[];
   return { sweeps: rows.map(toSweepRow), total };
 }
