@@ -260,7 +260,14 @@ export class TrackingStore {
   /** Delete a run and everything it logged (metrics, artifacts rows, evals, judgments). Files on
    *  disk are the caller's business. */
   deleteRun(runId: string): boolean {
-    return this.write(() => this.db.prepare('DELETE FROM runs WHERE id = ?').run(runId).changes > 0);
+    return this.write(() => {
+      // A sweep job whose run is gone did not produce a result: `sweep resume` (and --extend)
+      // run it again instead of counting it as finished.
+      this.db
+        .prepare("UPDATE sweep_jobs SET status = 'pending', run_id = NULL, exit_reason = 'its run ' || run_id || ' was deleted' WHERE run_id = ?")
+        .run(runId);
+      return this.db.prepare('DELETE FROM runs WHERE id = ?').run(runId).changes > 0;
+    });
   }
 
   /** Archive runs: hidden from listings that ask for `archived: false` (the dashboard's

@@ -26,6 +26,7 @@ import {
 import { openStore, TrackingInputError, type TrackingStore } from '@workbench/tracking';
 import { intFlag } from '../int-flag.js';
 import { UserError, withUserErrors } from '../user-error.js';
+import { registerSweepLifecycle } from './lifecycle.js';
 import { formatSchedulerStatus, registerSweepCancel, schedulerStatus } from './sweep-scheduler.js';
 
 export interface MultirunOptions {
@@ -232,15 +233,18 @@ export function registerSweep(program: Command): void {
     });
 
   registerSweepCancel(sweep, storeFor);
+  registerSweepLifecycle(sweep);
 
   sweep
     .command('list')
     .description('sweeps in the tracking database, newest first')
     .argument('[overrides...]', 'only tracking.db=... is read')
     .option('-n, --limit <n>', 'how many', intFlag('--limit', 1), 20)
-    .action((overrides: string[], opts: { limit: number }) => {
+    .option('--archived', 'only archived sweeps (hidden by default)')
+    .option('--all', 'archived sweeps too')
+    .action((overrides: string[], opts: { limit: number; archived?: boolean; all?: boolean }) => {
       const store = storeFor(overrides);
-      const { sweeps, total } = store.listSweeps({ limit: opts.limit });
+      const { sweeps, total } = store.listSweeps({ limit: opts.limit, archived: opts.all ? undefined : Boolean(opts.archived) });
       if (total === 0) console.log('no sweeps yet: workbench sweep run <overrides...>');
       for (const s of sweeps) {
         const full = store.getSweep(s.id);

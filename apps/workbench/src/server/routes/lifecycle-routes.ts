@@ -53,7 +53,9 @@ function removeRunFolder(run: Pick<RunRow, 'id' | 'runDir'>, folders: RunFolderO
   return true;
 }
 
-function deleteRunsAndFolders(ctx: ServerContext, runs: RunRow[], files: boolean): { deleted: number; folders: number } {
+/** Delete runs (rows and everything they logged) and, with `files`, their folders; shared with
+ *  `workbench runs delete` / `workbench sweep delete`. */
+export function deleteRunsAndFolders(ctx: Pick<ServerContext, 'store' | 'folders'>, runs: RunRow[], files: boolean): { deleted: number; folders: number } {
   let folders = 0;
   for (const run of runs) {
     ctx.store.deleteRun(run.id);
