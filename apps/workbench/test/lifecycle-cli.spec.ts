@@ -58,6 +58,10 @@ describe('workbench runs archive|restore|delete', () => {
     expect(dry.stdout).toMatch(/would delete:\n {2}run .* \(seed1, finished\) and .*runs\/r1\nnothing was changed: add --yes to delete/);
     expect(existsSync(join(tmp, 'runs', 'r1'))).toBe(true);
 
+    // A live run heartbeats (the CLI starts slowly here; without this the run could look stale).
+    const writer = openStore(db);
+    writer.heartbeat(ids.solo);
+    writer.close();
     const live = await fails('runs', 'delete', ids.solo, '--yes');
     expect(live.stderr).toBe(`workbench: run ${ids.solo} is still running: stop it first (nothing was changed)\n`);
 
