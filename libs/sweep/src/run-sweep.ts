@@ -134,11 +134,8 @@ export function resumePlan(store: TrackingStore, sweep: SweepWithJobs, cwd: stri
   });
 }
 
-/**
- * Rerun the jobs of a sweep that failed, crashed, were killed or never ran. Killed/crashed jobs
- * whose run has a checkpoint continue from it (`resume=<run id>`); failed ones start over.
- */
-export async function resumeSweep(sweepId: string, opts: RunSweepOptions): Promise<SweepResult> {
+/** A recorded sweep to run jobs of again (resume, extend): refused while its runner still lives. */
+function reopenSweep(sweepId: string, opts: RunSweepOptions, runsDir: string) {
   const cwd = opts.cwd ?? process.cwd();
   const { store } = opts;
   const sweep = store.getSweep(sweepId);
@@ -146,8 +143,17 @@ export async function resumeSweep(sweepId: string, opts: RunSweepOptions): Promi
   if (runnerAlive(sweep.launcher)) {
     throw new SweepError(`sweep ${sweepId} is still being run by process ${String(sweep.launcher.pid)}; stop it first (Ctrl-C there)`);
   }
-  const sweepDir = sweep.sweepDir ?? resolve(cwd, 'runs', 'sweeps', sweepId);
+  const sweepDir = sweep.sweepDir ?? resolve(cwd, runsDir, 'sweeps', sweepId);
   mkdirSync(join(sweepDir, 'jobs'), { recursive: true });
+  return { cwd, store, sweep, sweepDir };
+}
+
+/**
+ * Rerun the jobs of a sweep that failed, crashed, were killed or never ran. Killed/crashed jobs
+ * whose run has a checkpoint continue from it (`resume=<run id>`); failed ones start over.
+ */
+export async function resumeSweep(sweepId: string, opts: RunSweepOptions): Promise<SweepResult> {
+  const { cwd, store, sweep, sweepDir } = reopenSweep(sweepId, opts, 'runs');
   const todo = resumePlan(store, sweep, cwd);
   store.updateSweep(sweepId, { status: 'running', launcher: { ...opts.launcher.describe(), host: hostname(), pid: process.pid } });
   return executeJobs(sweepId, sweepDir, todo, opts);
@@ -159,16 +165,8 @@ export async function resumeSweep(sweepId: string, opts: RunSweepOptions): Promi
  * would (see extend-sweep.ts for what counts as the same sweep).
  */
 export async function extendSweep(sweepId: string, plan: SweepPlan, opts: RunSweepOptions): Promise<SweepResult & { extension: SweepExtension }> {
-  const cwd = opts.cwd ?? process.cwd();
-  const { store } = opts;
-  const sweep = store.getSweep(sweepId);
-  if (!sweep) throw new SweepError(`unknown sweep '${sweepId}' (see: workbench sweep list)`);
-  if (runnerAlive(sweep.launcher)) {
-    throw new SweepError(`sweep ${sweepId} is still being run by process ${String(sweep.launcher.pid)}; stop it first (Ctrl-C there)`);
-  }
+  const { cwd, store, sweep, sweepDir } = reopenSweep(sweepId, opts, plan.settings.runsDir);
   const extension = planExtension(store, sweep, plan, cwd);
-  const sweepDir = sweep.sweepDir ?? resolve(cwd, plan.settings.runsDir, 'sweeps', sweepId);
-  mkdirSync(join(sweepDir, 'jobs'), { recursive: true });
   store.addSweepJobs(sweepId, extension.added.map((j) => ({ jobId: j.jobId, index: j.index, overrides: j.overrides })));
   store.updateSweep(sweepId, { status: 'running', grid: extension.grid, launcher: { ...opts.launcher.describe(), host: hostname(), pid: process.pid } });
   const all = store.getSweep(sweepId) as SweepWithJobs;
