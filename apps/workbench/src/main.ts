@@ -12,7 +12,15 @@ const version = (JSON.parse(readFileSync(pkgPath, 'utf8')) as { version: string 
 const program = new Command('workbench')
   .description('BicycleGAN research workbench: train, sweep, evaluate and compare multimodal image-to-image models.')
   .version(version, '-V, --version', 'print the workbench version')
-  .showHelpAfterError('(run with --help for usage)');
+  .showHelpAfterError('(run with --help for usage)')
+  // Set as env vars so that sweep jobs (child processes, Slurm jobs) inherit them.
+  .option('--db <file>', 'the tracking database (the same as WORKBENCH_DB=<file> or tracking.db=<file>)')
+  .option('--config-dir <dir>', 'a folder of your own experiments and group options, searched before the built-in experiments/ (WORKBENCH_CONFIG_DIR)')
+  .hook('preAction', (cmd) => {
+    const opts = cmd.opts<{ db?: string; configDir?: string }>();
+    if (opts.db) process.env.WORKBENCH_DB = opts.db;
+    if (opts.configDir) process.env.WORKBENCH_CONFIG_DIR = opts.configDir;
+  });
 
 for (const register of commands) register(program);
 

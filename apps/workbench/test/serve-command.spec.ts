@@ -16,7 +16,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('workbench serve', () => {
   it('prints the URL and serves the dashboard there until SIGTERM', async () => {
-    const child = spawn(process.execPath, [BIN, 'serve', 'serve.port=0', `tracking.db=${db}`], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    // --port/--host as options, the way most servers take them (serve.port= works the same).
+    const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--host', '127.0.0.1', `tracking.db=${db}`], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     try {
       const url = await new Promise<string>((resolve, reject) => {
         let out = '';
@@ -41,8 +42,18 @@ describe('workbench serve', () => {
     }
   });
 
+  it('refuses --port given twice with different values, and a port that is not a number', () => {
+    const run = (...args: string[]) => spawnSync(process.execPath, [BIN, 'serve', ...args, `tracking.db=${db}`], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+    const clash = run('--port', '8081', 'serve.port=8082');
+    expect(clash.status).toBe(2);
+    expect(clash.stderr.trim()).toMatch(/^workbench: --port 8081 and serve\.port=8082 disagree/);
+    const bad = run('--port', 'http');
+    expect(bad.status).toBe(2);
+    expect(bad.stderr.trim()).toMatch(/--port http is not valid: use an integer >= 0/);
+  });
+
   it('refuses to bind a non-loopback address without a token, with a one-line reason', () => {
-    const res = spawnSync(process.execPath, [BIN, 'serve', 'serve.host=0.0.0.0', 'serve.port=0', `tracking.db=${db}`], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, WORKBENCH_TOKEN: '' }, timeout: 60_000 });
+    const res = spawnSync(process.execPath, [BIN, 'serve', '--host', '0.0.0.0', 'serve.port=0', `tracking.db=${db}`], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, WORKBENCH_TOKEN: '' }, timeout: 60_000 });
     expect(res.status).toBe(2);
     expect(res.stderr.trim()).toMatch(/^workbench: refusing to bind 0\.0\.0\.0 without a token.*serve\.token/);
     expect(res.stderr.trim().split('\n')).toHaveLength(1);

@@ -185,15 +185,10 @@ describe('composeConfig', () => {
     }
   });
 
-  it('says where experiments/ was looked for when a group is selected without one', () => {
-    const nowhere = mkdtempSync(join(tmpdir(), 'config-no-experiments-'));
-    try {
-      expect(() => composeConfig({ overrides: ['data=facades'], cwd: nowhere, env: {} })).toThrow(
-        `override 'data=facades' selects a config group, but no experiments/ folder was found in ${nowhere} or its parents: run from the workbench checkout`,
-      );
-    } finally {
-      rmSync(nowhere, { recursive: true, force: true });
-    }
+  it('names a missing --config-dir in one line', () => {
+    expect(() => composeConfig({ overrides: [], cwd: dir, env: {}, configDir: join(dir, 'nope') })).toThrow(
+      `config folder ${join(dir, 'nope')} (--config-dir / WORKBENCH_CONFIG_DIR) does not exist: create it or point at an existing folder`,
+    );
   });
 
   it("interpolates another group's choice in a defaults list (`- optional /sized: ${data}`)", () => {

@@ -1,17 +1,11 @@
 // Hydra-like composition: schema defaults (and env vars) < the primary config
 // `experiments/config.yaml` and its defaults list < the selected experiment (`+experiment=...`)
 // < command-line overrides; then `${...}` interpolation and strict validation.
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import { ConfigError } from './config-error.js';
-import {
-  findConfigFile,
-  findExperimentsDir,
-  listExperiments,
-  listGroups,
-  optionError,
-  readConfigFile,
-  type DefaultsEntry,
-} from './config-files.js';
+import { findConfigFile, readConfigFile, type DefaultsEntry } from './config-files.js';
+import { findProjectRoot, type ProjectRoot } from './project-root.js';
+import { configSearchPath } from './search-path.js';
 import { resolveInterpolations } from './interpolation.js';
 import { getPath, isPlainObject, setPath, type ConfigTree } from './object-path.js';
 import { parseOverrides, type Override } from './overrides.js';
@@ -22,8 +16,12 @@ import { formatValue, type ConfigValue } from './value-syntax.js';
 
 export interface ComposeOptions {
   overrides?: readonly string[];
-  /** Default: `experiments/` in `cwd` or its nearest parent. */
+  /** Search only this folder. Default: the search path of search-path.ts (the user's folder,
+   *  then the workbench's own `experiments/`). */
   experimentsDir?: string;
+  /** The user's config folder (CLI --config-dir); default env WORKBENCH_CONFIG_DIR, else
+   *  `<project root>/experiments`. */
+  configDir?: string;
   cwd?: string;
   env?: NodeJS.ProcessEnv;
 }
@@ -42,7 +40,22 @@ export interface ComposeResult {
     /** Where each key that is not a schema default got its value ("experiments/x.yaml", "override 'k=v'", "env"). */
     keys: Record<string, string>;
   };
+  /** Where the config came from and where the run's files go (`workbench where`, `--cfg hydra`). */
+  paths: {
+    /** The config search path, first folder wins. */
+    searchPath: string[];
+    /** The project whose database and runs folder relative defaults resolve against. */
+    projectRoot: ProjectRoot;
+  };
+  /** The composed tree before `${...}` interpolation (`--cfg` without `--resolve`). */
+  unresolved: ConfigTree;
 }
+
+/** Keys holding the project's files: a relative default (or config file value) resolves against
+ *  the project root, so every folder of a project shares one database and one runs folder. A
+ *  value given on the command line or in an env var is a path as typed, relative to the working
+ *  directory. */
+const PROJECT_PATH_KEYS = ['tracking.db', 'train.runs_dir'];
 
 /** The pseudo-group that selects an experiment file anywhere under the experiments folder. */
 export const EXPERIMENT_KEY = 'experiment';
@@ -108,14 +121,11 @@ function groupChoiceInterpolation(option: string, choiceOf: (group: string) => s
 export function composeConfig(opts: ComposeOptions = {}): ComposeResult {
   const cwd = opts.cwd ?? process.cwd();
   const env = opts.env ?? process.env;
-  const experimentsDir = opts.experimentsDir ? resolve(cwd, opts.experimentsDir) : findExperimentsDir(cwd);
+  const searchPath = configSearchPath({ cwd, env, configDir: opts.configDir, experimentsDir: opts.experimentsDir });
   const rawOverrides = [...(opts.overrides ?? [])];
   const overrides = parseOverrides(rawOverrides);
-  const groups = listGroups(experimentsDir);
-  const shown = (p: string) => {
-    const rel = experimentsDir ? relative(experimentsDir, p) : '..';
-    return rel.startsWith('..') ? p : join('experiments', rel);
-  };
+  const groups = searchPath.groups();
+  const shown = (p: string) => searchPath.shown(p);
 
   for (const o of overrides) {
     if (o.sweep) throw new ConfigError(`override '${o.raw}' is a sweep (several values): run it as a multirun with -m`);
@@ -146,9 +156,9 @@ export function composeConfig(opts: ComposeOptions = {}): ComposeResult {
       keyOverrides.push(o);
     } else if (isNamespace(o.key) && o.kind === 'delete') {
       keyOverrides.push(o);
-    } else if (isNamespace(o.key) && !experimentsDir && typeof o.value === 'string') {
+    } else if (isNamespace(o.key) && searchPath.empty && typeof o.value === 'string') {
       // `data=facades` names a group option, but there are no group files to pick it from.
-      throw new ConfigError(`override '${o.raw}' selects a config group, but no experiments/ folder was found in ${cwd} or its parents: run from the workbench checkout`);
+      throw new ConfigError(`override '${o.raw}' selects a config group, but the config search path is empty (no experiments/ folder): pass --config-dir <folder>`);
     } else if (isNamespace(o.key)) {
       throw new ConfigError(`override '${o.raw}': ${o.key} is a group of keys, not a value; set one of them, e.g. ${schemaEntries().find((e) => e.key.startsWith(`${o.key}.`))?.key}=...`);
     } else {
@@ -158,18 +168,17 @@ export function composeConfig(opts: ComposeOptions = {}): ComposeResult {
 
   // 2. The root defaults list: the primary config's entries, then CLI-appended groups and the
   //    experiment (Hydra appends both to the primary defaults list, in that spirit).
-  const primaryPath = experimentsDir ? findConfigFile(experimentsDir, PRIMARY) : undefined;
+  const primaryPath = searchPath.find(PRIMARY);
   const root: Entry[] = [];
   if (primaryPath) root.push({ kind: 'include', path: primaryPath, from: 'primary config', fromDir: cwd });
   root.push(...cliAppend);
   let experimentPath: string | undefined;
   if (experiment !== undefined) {
-    experimentPath =
-      (experimentsDir ? findConfigFile(experimentsDir, experiment) : undefined) ?? findConfigFile(cwd, experiment);
+    experimentPath = searchPath.find(experiment) ?? findConfigFile(cwd, experiment);
     if (!experimentPath) {
-      const known = experimentsDir ? listExperiments(experimentsDir) : [];
+      const known = searchPath.experiments();
       throw new ConfigError(
-        `no experiment file '${experiment}' under ${experimentsDir ?? 'experiments/ (no experiments folder found)'}${didYouMean(experiment, known)} (see: workbench config --list)`,
+        `no experiment file '${experiment}' under ${searchPath.dirs.join(' or ') || 'experiments/ (no experiments folder found)'}${didYouMean(experiment, known)} (see: workbench config --list)`,
       );
     }
     root.push({ kind: 'include', path: experimentPath, from: `override '+experiment=${experiment}'`, fromDir: cwd });
@@ -177,7 +186,6 @@ export function composeConfig(opts: ComposeOptions = {}): ComposeResult {
 
   // 3. Walk the defaults tree. Group choices are "last selection wins, command line wins over
   //    all", and a chosen option may bring its own defaults, so iterate to a fixpoint.
-  const groupDir = (g: string) => join(experimentsDir ?? '', g);
   let choices = new Map<string, string | null>(cliGroups);
   let merge: MergeItem[] = [];
   for (let round = 0; ; round++) {
@@ -190,7 +198,7 @@ export function composeConfig(opts: ComposeOptions = {}): ComposeResult {
       let path: string;
       let defaultPackage = '';
       if (entry.kind === 'group') {
-        if (!experimentsDir || !groups.includes(entry.group)) {
+        if (!groups.includes(entry.group)) {
           throw new ConfigError(`${entry.from}: unknown config group '${entry.group}' (groups: ${groups.join(', ') || 'none'})${didYouMean(entry.group, groups)}`);
         }
         // `- cpu: ${data}` (Hydra's defaults-list interpolation): the option is another group's choice.
@@ -200,16 +208,16 @@ export function composeConfig(opts: ComposeOptions = {}): ComposeResult {
         merged.add(entry.group);
         const option = cliGroups.has(entry.group) ? cliGroups.get(entry.group) : choices.has(entry.group) ? choices.get(entry.group) : listed;
         if (option === null || option === undefined) return;
-        const found = findConfigFile(groupDir(entry.group), option);
+        const found = searchPath.find(`${entry.group}/${option}`);
         if (!found) {
           if (entry.optional) return;
-          throw optionError(entry.group, option, groupDir(entry.group));
+          throw searchPath.optionError(entry.group, option);
         }
         path = found;
         defaultPackage = entry.group.replace(/\//g, '.');
       } else {
-        // Includes are relative to the including file, then to the experiments folder.
-        const found = findConfigFile(entry.fromDir, entry.path) ?? (experimentsDir ? findConfigFile(experimentsDir, entry.path) : undefined);
+        // Includes are relative to the including file, then to the search path.
+        const found = findConfigFile(entry.fromDir, entry.path) ?? searchPath.find(entry.path);
         if (!found) throw new ConfigError(`${entry.from}: included config '${entry.path}' not found`);
         path = found;
       }
@@ -253,6 +261,7 @@ export function composeConfig(opts: ComposeOptions = {}): ComposeResult {
   }
 
   // 5. Interpolate, then validate every value strictly (naming where a bad value came from).
+  const unresolved = structuredClone(tree);
   const resolved = resolveInterpolations(tree, env);
   validateTree(resolved, (key) => (origin[key] ? ` (from ${origin[key]})` : ''), [], { values: true });
 
@@ -271,11 +280,19 @@ export function composeConfig(opts: ComposeOptions = {}): ComposeResult {
   for (const [g, o] of choices) if (o !== null) groupsOut[g] = o;
   const config = cv.getProperties() as ResolvedConfig;
   config.sweep.params = (getPath(resolved, 'sweep.params') ?? {}) as Record<string, unknown>;
+  const projectRoot = findProjectRoot(cwd, env);
+  for (const key of PROJECT_PATH_KEYS) {
+    const value = getPath(config as unknown as ConfigTree, key) as string;
+    const typed = origin[key]?.startsWith('override ') || origin[key]?.startsWith('env ');
+    if (!typed && value !== '' && !isAbsolute(value)) setPath(config as unknown as ConfigTree, key, resolve(projectRoot.dir, value));
+  }
   return {
     config,
     overrides: rawOverrides,
     experiment,
     sources: { files: merge.map((m) => m.file), groups: groupsOut, keys: origin },
+    paths: { searchPath: searchPath.describe(), projectRoot },
+    unresolved,
   };
 }
 

@@ -1,11 +1,10 @@
 // Reading experiment and group files (YAML or JSON): the `# @package` header, the `defaults:`
 // list and the body.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { ConfigError } from './config-error.js';
 import { isPlainObject, type ConfigTree } from './object-path.js';
-import { didYouMean } from './suggest.js';
 
 export const CONFIG_EXTENSIONS = ['.yaml', '.yml', '.json'];
 
@@ -133,28 +132,8 @@ export function referencedGroups(experimentsDir: string): Set<string> {
  * Experiment files (names for +experiment=), relative to the experiments folder: every file
  * except the primary config and the options of groups that a defaults list selects.
  */
-export function listExperiments(experimentsDir: string): string[] {
-  const groups = referencedGroups(experimentsDir);
+export function listExperiments(experimentsDir: string, groups: Set<string> = referencedGroups(experimentsDir)): string[] {
   return allConfigFiles(experimentsDir)
     .map((p) => relative(experimentsDir, p).replace(/\.(ya?ml|json)$/, ''))
     .filter((name) => name !== 'config' && !(name.includes('/') && groups.has(name.split('/')[0])));
-}
-
-export function optionError(group: string, option: string, dir: string): ConfigError {
-  const options = listOptions(dir);
-  return new ConfigError(
-    `unknown option '${option}' for config group ${group} (available: ${options.join(', ') || 'none'})${didYouMean(option, options)}`,
-  );
-}
-
-/** The experiments folder: explicit, else `experiments/` in cwd or the nearest parent holding one. */
-export function findExperimentsDir(cwd: string): string | undefined {
-  let dir = resolve(cwd);
-  for (;;) {
-    const candidate = join(dir, 'experiments');
-    if (existsSync(candidate) && statSync(candidate).isDirectory()) return candidate;
-    const parent = dirname(dir);
-    if (parent === dir) return undefined;
-    dir = parent;
-  }
 }

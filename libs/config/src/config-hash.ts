@@ -10,7 +10,11 @@ import type { ResolvedConfig } from './schema.js';
  * id and job id differ per job and must not split seed groups). `@workbench/tracking` hashes runs
  * with this list and `hashConfig` when it creates them.
  */
-export const BOOKKEEPING_KEYS = ['name', 'resume', 'backend', 'tracking', 'serve', 'launcher', 'sweep', 'train.runs_dir', 'eval.lpips_dir', 'eval.split'] as const;
+export const BOOKKEEPING_KEYS = [
+  'name', 'resume', 'backend', 'tracking', 'serve', 'launcher', 'sweep', 'train.runs_dir', 'eval.lpips_dir', 'eval.split',
+  // Which checkpoints stay on disk does not change what is trained.
+  'train.keep_checkpoints', 'train.best_metric',
+] as const;
 
 function canonical(value: unknown, path: string, skip: readonly string[]): unknown {
   if (Array.isArray(value)) return value.map((v) => canonical(v, path, skip));

@@ -7,7 +7,7 @@ export { parseValue, formatValue, type ConfigValue, type ParsedValue } from './v
 export { expandMultirun, planMultirun, jobId, type MultirunJob, type MultirunPlan } from './multirun.js';
 export { configHash, groupKey, hashConfig, BOOKKEEPING_KEYS } from './config-hash.js';
 export { formatConfig, schemaHelp } from './format-config.js';
-export { listExperiments, listGroups, listOptions, findExperimentsDir } from './config-files.js';
+export { listExperiments, listGroups, listOptions } from './config-files.js';
 export {
   SCHEMA,
   METHODS,
@@ -25,3 +25,5 @@ export {
   type LauncherType,
   type SchemaEntry,
 } from './schema.js';
+export { findProjectRoot, type ProjectRoot } from './project-root.js';
+export { configSearchPath, ConfigSearchPath, BUILTIN_EXPERIMENTS_DIR, type SearchPathEntry, type SearchPathOptions } from './search-path.js';

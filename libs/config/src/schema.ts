@@ -141,6 +141,8 @@ export const SCHEMA = {
     checkpoint_every: leaf('positive-int', 500, 'iterations between checkpoints (and always at the end)'),
     num_samples: leaf('positive-int', 3, 'random-z samples per input in the image grids'),
     runs_dir: leaf('string', 'runs', 'folder of run folders (runs/<run-id>/)'),
+    keep_checkpoints: leaf('nat', 0, 'keep only the last N checkpoints plus the best one (0 = keep all)'),
+    best_metric: leaf('string', 'G_L1', 'the training metric whose lowest value marks the best checkpoint (empty = no best, only the last N)'),
   },
   eval: {
     n_inputs: leaf('positive-int', 100, 'inputs for the diversity protocol'),
@@ -202,6 +204,8 @@ export interface ResolvedConfig {
     checkpoint_every: number;
     num_samples: number;
     runs_dir: string;
+    keep_checkpoints: number;
+    best_metric: string;
   };
   eval: { n_inputs: number; n_samples: number; pairs: PairMode; lpips_version: LpipsVersion; lpips_dir: string; split: Split };
   tracking: { db: string; uri: string };

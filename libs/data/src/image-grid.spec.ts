@@ -57,6 +57,27 @@ describe('writeImageGrid', () => {
     }
   });
 
+  it('keeps every column label inside its own column (pix2pix+noise eval grid: no encoder column)', async () => {
+    // The evaluation grid's header at 32 px tiles x 2: 64 px columns, labels up to 12 characters.
+    const labels = ['A', 'ground truth', '(no encoder)', 'z1', 'z2', 'z3'];
+    const tile = { width: 32, height: 32, channels: 3, data: new Float32Array(32 * 32 * 3).fill(1) };
+    const pad = 2;
+    const png = await renderImageGrid([labels.map(() => tile)], { columnLabels: labels, scale: 2, padding: pad, background: [224, 224, 224] });
+    const { info, at } = await pixels(png);
+    const headBottom = info.height - pad - 64 - pad; // rows above the tiles
+    // The gaps between columns in the header band stay background: no label crosses into a neighbour.
+    for (let c = 1; c < labels.length; c++) {
+      const gapX = pad + c * (64 + pad) - pad;
+      for (let x = gapX - 1; x < gapX + pad + 1; x++) {
+        for (let y = 0; y < headBottom; y++) expect(at(x, y), `label ink at x=${x}, y=${y}`).toEqual([224, 224, 224]);
+      }
+    }
+    // ...and the long labels were still drawn (wrapped), not dropped.
+    let ink = 0;
+    for (let y = 0; y < headBottom; y++) for (let x = pad + 2 * 66; x < pad + 3 * 66 - pad; x++) if (at(x, y)[0] < 150) ink++;
+    expect(ink).toBeGreaterThan(15);
+  });
+
   it('rejects tiles it cannot draw', async () => {
     const t = tf.zeros([2, 4, 4, 3]) as tf.Tensor4D;
     await expect(renderImageGrid([[t]])).rejects.toThrow(/a tile must be \[H,W,C\] or \[1,H,W,C\]/);

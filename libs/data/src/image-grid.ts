@@ -67,6 +67,31 @@ function escapeXml(s: string): string {
 const FONT_PX = 12;
 const TEXT_BAND = 16;
 const CHAR_PX = 7; // a generous average advance of DejaVu Sans at 12 px
+const MIN_FONT_PX = 7;
+
+/** A column label fitted inside its column so neighbours never overlap: wrapped at spaces, and
+ *  set smaller (down to 7 px) when a word is still wider than the column. */
+interface FittedLabel {
+  lines: string[];
+  fontPx: number;
+}
+
+function fitLabel(label: string, columnWidth: number): FittedLabel {
+  const advance = (px: number) => (CHAR_PX * px) / FONT_PX;
+  const fits = (text: string, px: number) => text.length * advance(px) <= columnWidth;
+  if (fits(label, FONT_PX)) return { lines: [label], fontPx: FONT_PX };
+  const lines: string[] = [];
+  for (const word of label.split(/\s+/).filter(Boolean)) {
+    const last = lines[lines.length - 1];
+    if (last !== undefined && fits(`${last} ${word}`, FONT_PX)) lines[lines.length - 1] = `${last} ${word}`;
+    else lines.push(word);
+  }
+  const longest = Math.max(...lines.map((l) => l.length));
+  const fontPx = Math.max(MIN_FONT_PX, Math.min(FONT_PX, Math.floor((columnWidth / (longest * CHAR_PX)) * FONT_PX)));
+  return { lines, fontPx };
+}
+
+const lineHeight = (fontPx: number) => Math.ceil(fontPx * 1.25);
 
 /** Render `rows` to a PNG at `path` (parent folders are created). */
 export async function writeImageGrid(path: string, rows: ReadonlyArray<GridRow>, opts: GridOptions = {}): Promise<void> {
@@ -96,7 +121,8 @@ export async function renderImageGrid(rows: ReadonlyArray<GridRow>, opts: GridOp
   const captionH = parsed.map((r) => (r.captions.some((c) => c) ? TEXT_BAND : 0));
   const labelW = parsed.some((r) => r.label) ? Math.max(...parsed.map((r) => (r.label ?? '').length)) * CHAR_PX + 6 : 0;
   const titleH = opts.title ? TEXT_BAND + 2 : 0;
-  const headH = opts.columnLabels?.length ? TEXT_BAND : 0;
+  const heads = (opts.columnLabels ?? []).map((l, c) => fitLabel(l, colW[c] ?? 1));
+  const headH = heads.length ? Math.max(TEXT_BAND, ...heads.map((f) => f.lines.length * lineHeight(f.fontPx) + 4)) : 0;
 
   const colX: number[] = [];
   let x = pad + labelW;
@@ -136,10 +162,12 @@ export async function renderImageGrid(rows: ReadonlyArray<GridRow>, opts: GridOp
   );
 
   const texts: string[] = [];
-  const text = (tx: number, ty: number, s: string, anchor: 'start' | 'middle' = 'start') =>
-    texts.push(`<text x="${tx}" y="${ty}" text-anchor="${anchor}">${escapeXml(s)}</text>`);
+  const text = (tx: number, ty: number, s: string, anchor: 'start' | 'middle' = 'start', fontPx = FONT_PX) =>
+    texts.push(`<text x="${tx}" y="${ty}" text-anchor="${anchor}"${fontPx === FONT_PX ? '' : ` font-size="${fontPx}"`}>${escapeXml(s)}</text>`);
   if (opts.title) text(pad, pad + FONT_PX, opts.title);
-  opts.columnLabels?.forEach((l, c) => text(colX[c] + colW[c] / 2, pad + titleH + FONT_PX, l, 'middle'));
+  heads.forEach((f, c) =>
+    f.lines.forEach((line, k) => text(colX[c] + colW[c] / 2, pad + titleH + f.fontPx + k * lineHeight(f.fontPx), line, 'middle', f.fontPx)),
+  );
   parsed.forEach((r, i) => {
     if (r.label) text(pad, rowY[i] + rowH[i] / 2 + FONT_PX / 2 - 1, r.label);
     r.captions.forEach((cap, c) => {

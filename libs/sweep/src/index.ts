@@ -1,7 +1,7 @@
 // @workbench/sweep: expands multirun grids into jobs and runs them with a launcher (local child
 // processes now; Slurm later), recorded in the tracking store; resumable. See README.md.
 export { planSweep, type SweepPlan, type PlannedJob, type PlanOptions } from './plan-sweep.js';
-export { runSweep, resumeSweep, resumePlan, jobsToResume, type RunSweepOptions, type SweepResult, type ResumeJob } from './run-sweep.js';
+export { runSweep, resumeSweep, extendSweep, resumePlan, jobsToResume, type RunSweepOptions, type SweepResult, type ResumeJob } from './run-sweep.js';
 export type { Launcher, JobSpec, JobOutcome, LaunchHooks, LaunchControl, SchedulerStatus } from './launcher.js';
 export { LocalLauncher, type LocalLauncherOptions } from './local-launcher.js';
 export { SlurmLauncher, mergeStatus, type SlurmLauncherOptions } from './slurm-launcher.js';
@@ -14,3 +14,4 @@ export { defaultTrainCommand, jobArgv, WORKBENCH_BIN } from './job-command.js';
 export { reportRunId, readReportedRunId, runIdFileFor, RUN_ID_FILE_ENV } from './run-report.js';
 export { summaryRows, formatSummary, formatDuration, axesOf, type SummaryRow } from './summary-table.js';
 export { SweepError } from './sweep-error.js';
+export { planExtension, type SweepExtension } from './extend-sweep.js';

@@ -13,6 +13,7 @@ import { lastLogLine } from './log-tail.js';
 import { repairJobLinks } from './repair-job-links.js';
 import { clearRunReport, readReportedRunId, runIdFileFor } from './run-report.js';
 import type { SweepPlan } from './plan-sweep.js';
+import { planExtension, type SweepExtension } from './extend-sweep.js';
 import { axesOf, formatDuration } from './summary-table.js';
 import { SweepError } from './sweep-error.js';
 
@@ -74,17 +75,14 @@ export async function runSweep(plan: SweepPlan, opts: RunSweepOptions): Promise<
     sweep.id,
     plan.jobs.map((j) => ({ jobId: j.jobId, index: j.index, overrides: j.overrides })),
   );
-  writeFileSync(
-    join(sweepDir, 'sweep.yaml'),
-    stringify({
-      id: sweep.id,
-      command: opts.command ?? null,
-      overrides: plan.overrides,
-      experiment: plan.experiment ?? null,
-      grid: plan.grid,
-      jobs: plan.jobs.map((j) => ({ index: j.index, id: j.jobId, name: j.name, overrides: j.overrides })),
-    }),
-  );
+  writeSweepYaml(sweepDir, {
+    id: sweep.id,
+    command: opts.command ?? null,
+    overrides: plan.overrides,
+    experiment: plan.experiment ?? null,
+    grid: plan.grid,
+    jobs: plan.jobs.map((j) => ({ index: j.index, id: j.jobId, name: j.name, overrides: j.overrides })),
+  });
   return executeJobs(sweep.id, sweepDir, plan.jobs, opts);
 }
 
@@ -138,11 +136,8 @@ export function resumePlan(store: TrackingStore, sweep: SweepWithJobs, cwd: stri
   });
 }
 
-/**
- * Rerun the jobs of a sweep that failed, crashed, were killed or never ran. Killed/crashed jobs
- * whose run has a checkpoint continue from it (`resume=<run id>`); failed ones start over.
- */
-export async function resumeSweep(sweepId: string, opts: RunSweepOptions): Promise<SweepResult> {
+/** A recorded sweep to run jobs of again (resume, extend): refused while its runner still lives. */
+function reopenSweep(sweepId: string, opts: RunSweepOptions, runsDir: string) {
   const cwd = opts.cwd ?? process.cwd();
   const { store } = opts;
   const found = store.getSweep(sweepId);
@@ -155,11 +150,40 @@ export async function resumeSweep(sweepId: string, opts: RunSweepOptions): Promi
     opts.log?.(`repaired: job ${r.jobId} is run ${r.runId} (the run was stored under the mangled job id '${r.storedAs}')`);
   }
   const sweep = repaired.length > 0 ? (store.getSweep(sweepId) as SweepWithJobs) : found;
-  const sweepDir = sweep.sweepDir ?? resolve(cwd, 'runs', 'sweeps', sweepId);
+  const sweepDir = sweep.sweepDir ?? resolve(cwd, runsDir, 'sweeps', sweepId);
   mkdirSync(join(sweepDir, 'jobs'), { recursive: true });
+  return { cwd, store, sweep, sweepDir };
+}
+
+/**
+ * Rerun the jobs of a sweep that failed, crashed, were killed or never ran. Killed/crashed jobs
+ * whose run has a checkpoint continue from it (`resume=<run id>`); failed ones start over.
+ */
+export async function resumeSweep(sweepId: string, opts: RunSweepOptions): Promise<SweepResult> {
+  const { cwd, store, sweep, sweepDir } = reopenSweep(sweepId, opts, 'runs');
   const todo = resumePlan(store, sweep, cwd);
   store.updateSweep(sweepId, { status: 'running', launcher: { ...opts.launcher.describe(), host: hostname(), pid: process.pid } });
   return executeJobs(sweepId, sweepDir, todo, opts);
+}
+
+/**
+ * Extend a sweep with the jobs of a new plan (more seeds, more axis values): finished jobs with
+ * the same stable id are reused, new ones are appended and run, unfinished ones rerun as `resume`
+ * would (see extend-sweep.ts for what counts as the same sweep).
+ */
+export async function extendSweep(sweepId: string, plan: SweepPlan, opts: RunSweepOptions): Promise<SweepResult & { extension: SweepExtension }> {
+  const { cwd, store, sweep, sweepDir } = reopenSweep(sweepId, opts, plan.settings.runsDir);
+  const extension = planExtension(store, sweep, plan, cwd);
+  store.addSweepJobs(sweepId, extension.added.map((j) => ({ jobId: j.jobId, index: j.index, overrides: j.overrides })));
+  store.updateSweep(sweepId, { status: 'running', grid: extension.grid, launcher: { ...opts.launcher.describe(), host: hostname(), pid: process.pid } });
+  const all = store.getSweep(sweepId) as SweepWithJobs;
+  writeSweepYaml(sweepDir, { id: sweepId, command: opts.command ?? sweep.command, overrides: sweep.overrides, experiment: sweep.experiment, grid: extension.grid, jobs: all.jobs.map((j) => ({ index: j.index, id: j.jobId, overrides: j.overrides })) });
+  const result = await executeJobs(sweepId, sweepDir, [...extension.rerun, ...extension.added], opts);
+  return { ...result, extension };
+}
+
+function writeSweepYaml(sweepDir: string, content: Record<string, unknown>): void {
+  writeFileSync(join(sweepDir, 'sweep.yaml'), stringify(content));
 }
 
 async function executeJobs(sweepId: string, sweepDir: string, jobs: JobToRun[], opts: RunSweepOptions): Promise<SweepResult> {

@@ -14,6 +14,7 @@ export type {
 } from './run-filter.js';
 export { flattenConfig, configDiff, type ConfigDiffRow, type FlatConfig } from './config-diff.js';
 export type { GroupSeries, GroupSeriesPoint } from './group-series.js';
+export type { SweepListOptions } from './sweeps.js';
 export { meanStd, type MeanStd, type RunGroup, type GroupMetricSpec } from './run-groups.js';
 export type { TrackingRecord, TrackingOp, IngestResult } from './records.js';
 export { assertRecord } from './record-validation.js';

@@ -190,6 +190,18 @@ CREATE TABLE metric_rollups (
       for (const id of db.prepare('SELECT id FROM metric_series').pluck().all() as number[]) rollups.rebuildSeries(id);
     },
   },
+  {
+    version: 3,
+    name: 'archive state of runs and sweeps; practice flag on realism judgments',
+    // Archiving hides a run or sweep from the default listings without losing anything;
+    // practice answers (the study's warm-up trials with feedback) are kept but never counted.
+    sql: `
+ALTER TABLE runs ADD COLUMN archived_at INTEGER;          -- NULL = not archived
+ALTER TABLE sweeps ADD COLUMN archived_at INTEGER;
+ALTER TABLE judgments ADD COLUMN practice INTEGER NOT NULL DEFAULT 0;   -- 1 = warm-up trial, never counted
+CREATE INDEX judgments_participant ON judgments(participant);
+`,
+  },
 ];
 
 /** The schema version this code writes. */

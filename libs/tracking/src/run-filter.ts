@@ -22,6 +22,8 @@ export interface RunFilter {
   tags?: string[];
   /** Dotted config key -> condition, e.g. {"model.nz": 8, "loss.lambda_kl": {gt: 0}}. */
   config?: Record<string, ConfigCondition>;
+  /** true = only archived runs, false = only runs not archived; absent = both. */
+  archived?: boolean;
   createdAfter?: number;
   createdBefore?: number;
   /** Metric key -> bounds on its last (default), min or max value, e.g. {G_L1: {lt: 0.3}}.
@@ -115,6 +117,7 @@ export function buildRunWhere(f: RunFilter): SqlFragment {
   if (f.sweepId !== undefined) eq('r.sweep_id', f.sweepId);
   if (f.groupKey !== undefined) eq('r.group_key', f.groupKey);
   if (f.experiment !== undefined) eq('r.experiment', f.experiment);
+  if (f.archived !== undefined) where.push(f.archived ? 'r.archived_at IS NOT NULL' : 'r.archived_at IS NULL');
   if (f.createdAfter !== undefined) {
     where.push('r.created_at >= ?');
     params.push(f.createdAfter);

@@ -29,13 +29,14 @@ export interface RunDbRow {
   tags: string;
   notes: string | null;
   resumes: number;
+  archived_at: number | null;
 }
 
 /** Every runs column but `config` (the big one), for listings that do not need it. */
 export const RUN_COLUMNS_NO_CONFIG =
   'r.id, r.name, r.method, r.config_hash, r.group_key, r.seed, r.status, r.exit_reason, r.experiment, r.created_at, ' +
   'r.started_at, r.ended_at, r.heartbeat_at, r.git_commit, r.git_dirty, r.host, r.pid, r.backend, r.package_versions, ' +
-  'r.command, r.run_dir, r.sweep_id, r.job_id, r.tags, r.notes, r.resumes';
+  'r.command, r.run_dir, r.sweep_id, r.job_id, r.tags, r.notes, r.resumes, r.archived_at';
 
 export function parseJson<T>(text: string | null | undefined, fallback: T): T {
   if (text == null || text === '') return fallback;
@@ -76,5 +77,6 @@ export function toRunRow(r: RunDbRow, includeConfig = true): RunRow {
     tags: parseJson<string[]>(r.tags, []),
     notes: r.notes,
     resumes: r.resumes,
+    archivedAt: r.archived_at ?? null,
   };
 }

@@ -18,6 +18,14 @@ interface SweepDbRow {
   command: string | null;
   created_at: number;
   updated_at: number;
+  archived_at: number | null;
+}
+
+export interface SweepListOptions {
+  limit?: number;
+  offset?: number;
+  /** true = only archived sweeps, false = only live ones; absent = all. */
+  archived?: boolean;
 }
 
 function toSweepRow(r: SweepDbRow): SweepRow {
@@ -33,6 +41,7 @@ function toSweepRow(r: SweepDbRow): SweepRow {
     command: r.command,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
+    archivedAt: r.archived_at ?? null,
   };
 }
 
@@ -63,18 +72,23 @@ export function createSweep(ctx: StoreContext, s: NewSweep = {}): SweepRow {
   return getSweepRow(ctx, id)!;
 }
 
-/** Update a sweep's status and/or launcher info. */
-export function updateSweep(ctx: StoreContext, sweepId: string, u: { status?: SweepStatus; launcher?: Record<string, unknown>; sweepDir?: string | null; at?: number }): void {
+/** Update a sweep's status, launcher info, folder and/or grid (an extended sweep's axes). */
+export function updateSweep(
+  ctx: StoreContext,
+  sweepId: string,
+  u: { status?: SweepStatus; launcher?: Record<string, unknown>; sweepDir?: string | null; grid?: Record<string, unknown>; at?: number },
+): void {
   const changes = ctx.write(
     () =>
       ctx.db
         .prepare(
-          `UPDATE sweeps SET status = coalesce(?, status), launcher = coalesce(?, launcher),
+          `UPDATE sweeps SET status = coalesce(?, status), launcher = coalesce(?, launcher), grid = coalesce(?, grid),
              sweep_dir = CASE WHEN ? THEN ? ELSE sweep_dir END, updated_at = ? WHERE id = ?`,
         )
         .run(
           u.status ?? null,
           u.launcher ? JSON.stringify(u.launcher) : null,
+          u.grid ? JSON.stringify(u.grid) : null,
           u.sweepDir !== undefined ? 1 : 0,
           u.sweepDir ?? null,
           u.at ?? Date.now(),
@@ -177,10 +191,11 @@ export function getSweep(ctx: StoreContext, id: string): SweepWithJobs | undefin
 }
 
 /** Sweeps, newest first, with the total count for pagination. */
-export function listSweeps(ctx: StoreContext, opts: { limit?: number; offset?: number } = {}): { sweeps: SweepRow[]; total: number } {
-  const total = (ctx.db.prepare('SELECT count(*) AS n FROM sweeps').get() as { n: number }).n;
+export function listSweeps(ctx: StoreContext, opts: SweepListOptions = {}): { sweeps: SweepRow[]; total: number } {
+  const where = opts.archived === undefined ? '' : opts.archived ? 'WHERE archived_at IS NOT NULL' : 'WHERE archived_at IS NULL';
+  const total = (ctx.db.prepare(`SELECT count(*) AS n FROM sweeps ${where}`).get() as { n: number }).n;
   const rows = ctx.db
-    .prepare('SELECT * FROM sweeps ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?')
+    .prepare(`SELECT * FROM sweeps ${where} ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`)
     .all(opts.limit ?? -1, opts.offset ?? 0) as SweepDbRow[];
   return { sweeps: rows.map(toSweepRow), total };
 }

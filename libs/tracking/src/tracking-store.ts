@@ -26,6 +26,8 @@ import * as judgmentStore from './judgments.js';
 import * as runOutputs from './run-outputs.js';
 import type { StoreContext } from './store-context.js';
 import * as sweepStore from './sweeps.js';
+import type { SweepListOptions } from './sweeps.js';
+import * as archive from './archive.js';
 import { processAlive } from './process-alive.js';
 import { applyRecord } from './apply-record.js';
 import { assertRecord } from './record-validation.js';
@@ -38,6 +40,8 @@ import type {
   EvalResultRow,
   ExitStatus,
   FoolingRate,
+  JudgmentCount,
+  JudgmentFilter,
   JudgmentInput,
   JudgmentRow,
   MetricPoint,
@@ -282,7 +286,35 @@ export class TrackingStore {
   /** Delete a run and everything it logged (metrics, artifacts rows, evals, judgments). Files on
    *  disk are the caller's business. */
   deleteRun(runId: string): boolean {
-    return this.write(() => this.db.prepare('DELETE FROM runs WHERE id = ?').run(runId).changes > 0);
+    return this.write(() => {
+      // A sweep job whose run is gone did not produce a result: `sweep resume` (and --extend)
+      // run it again instead of counting it as finished.
+      this.db
+        .prepare("UPDATE sweep_jobs SET status = 'pending', run_id = NULL, exit_reason = 'its run ' || run_id || ' was deleted' WHERE run_id = ?")
+        .run(runId);
+      return this.db.prepare('DELETE FROM runs WHERE id = ?').run(runId).changes > 0;
+    });
+  }
+
+  /** Archive runs: hidden from listings that ask for `archived: false` (the dashboard's
+   *  default), everything kept. Returns how many were not archived before. */
+  archiveRuns(runIds: string[], at: number = Date.now()): number {
+    return archive.archiveRuns(this.ctx, runIds, at);
+  }
+
+  /** Undo `archiveRuns`. Returns how many were archived. */
+  restoreRuns(runIds: string[]): number {
+    return archive.restoreRuns(this.ctx, runIds);
+  }
+
+  /** Archive a sweep together with its runs; false for an unknown sweep. */
+  archiveSweep(sweepId: string, at: number = Date.now()): boolean {
+    return archive.archiveSweep(this.ctx, sweepId, at);
+  }
+
+  /** Restore a sweep together with its runs; false for an unknown sweep. */
+  restoreSweep(sweepId: string): boolean {
+    return archive.restoreSweep(this.ctx, sweepId);
   }
 
   // ---------------------------------------------------------------- metrics
@@ -427,11 +459,26 @@ export class TrackingStore {
   }
 
   judgments(runId: string, opts: { limit?: number; offset?: number } = {}): JudgmentRow[] {
-    return judgmentStore.judgments(this.ctx, runId, opts);
+    return judgmentStore.listJudgments(this.ctx, { runId }, opts);
   }
 
-  /** Fooling rate (fake picked as real) per run with a Wilson interval. Runs without answers
-   *  are omitted; `runIds` absent = every run with answers. */
+  /** Answers of a run and/or participant (practice ones included unless filtered), oldest first. */
+  listJudgments(filter: JudgmentFilter = {}, opts: { limit?: number; offset?: number } = {}): JudgmentRow[] {
+    return judgmentStore.listJudgments(this.ctx, filter, opts);
+  }
+
+  /** Counted and practice answers per (run, participant). */
+  judgmentCounts(filter: JudgmentFilter = {}): JudgmentCount[] {
+    return judgmentStore.judgmentCounts(this.ctx, filter);
+  }
+
+  /** Delete the answers of a run and/or a participant (an empty filter is refused). */
+  deleteJudgments(filter: JudgmentFilter): number {
+    return judgmentStore.deleteJudgments(this.ctx, filter);
+  }
+
+  /** Fooling rate (fake picked as real) per run with a Wilson interval, practice answers left
+   *  out. Runs without answers are omitted; `runIds` absent = every run with answers. */
   foolingRates(runIds?: string[], confidence = 0.95): FoolingRate[] {
     return judgmentStore.foolingRates(this.ctx, runIds, confidence);
   }
@@ -446,8 +493,8 @@ export class TrackingStore {
     return sweepStore.createSweep(this.ctx, s);
   }
 
-  /** Update a sweep's status and/or launcher info. */
-  updateSweep(sweepId: string, u: { status?: SweepStatus; launcher?: Record<string, unknown>; sweepDir?: string | null; at?: number }): void {
+  /** Update a sweep's status, launcher info, folder and/or grid. */
+  updateSweep(sweepId: string, u: { status?: SweepStatus; launcher?: Record<string, unknown>; sweepDir?: string | null; grid?: Record<string, unknown>; at?: number }): void {
     sweepStore.updateSweep(this.ctx, sweepId, u);
   }
 
@@ -476,7 +523,7 @@ export class TrackingStore {
   }
 
   /** Sweeps, newest first, with the total count for pagination. */
-  listSweeps(opts: { limit?: number; offset?: number } = {}): { sweeps: SweepRow[]; total: number } {
+  listSweeps(opts: SweepListOptions = {}): { sweeps: SweepRow[]; total: number } {
     return sweepStore.listSweeps(this.ctx, opts);
   }
 

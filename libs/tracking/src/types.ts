@@ -79,6 +79,8 @@ export interface RunRow {
   notes: string | null;
   /** How many times `resumeRun` brought the run back to running. */
   resumes: number;
+  /** When the run was archived (hidden from default listings); null = not archived. */
+  archivedAt: number | null;
 }
 
 export interface MetricPoint {
@@ -151,6 +153,8 @@ export interface JudgmentInput {
   session?: string | null;
   /** Client-chosen id that makes a resubmitted answer a no-op. */
   key?: string | null;
+  /** A warm-up trial (shown with feedback): stored, never counted in fooling rates. */
+  practice?: boolean;
   at?: number;
 }
 
@@ -165,7 +169,29 @@ export interface JudgmentRow {
   realSide: 'left' | 'right' | null;
   participant: string | null;
   session: string | null;
+  practice: boolean;
   createdAt: number;
+}
+
+/** Which realism answers to list or delete: by run, by participant, or both (AND). */
+export interface JudgmentFilter {
+  runId?: string;
+  /** null = answers given without a participant name. */
+  participant?: string | null;
+  /** true = only practice answers, false = only counted ones; absent = both. */
+  practice?: boolean;
+}
+
+/** Answers per (run, participant): what the study page lists for review and deletion. */
+export interface JudgmentCount {
+  runId: string;
+  participant: string | null;
+  /** counted answers */
+  n: number;
+  fooled: number;
+  practice: number;
+  firstAt: number;
+  lastAt: number;
 }
 
 export interface FoolingRate {
@@ -208,6 +234,8 @@ export interface SweepRow {
   command: string | null;
   createdAt: number;
   updatedAt: number;
+  /** When the sweep was archived; null = not archived. */
+  archivedAt: number | null;
 }
 
 export interface NewSweepJob {

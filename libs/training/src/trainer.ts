@@ -7,8 +7,7 @@
 //   crashed   never written here: the store infers it from a stale heartbeat (kill -9, power loss)
 // `resume=<run-id>` continues from the newest checkpoint with the run's stored config.
 import * as tf from '@tensorflow/tfjs';
-import { execFileSync } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import type { ResolvedConfig } from '@workbench/config';
@@ -16,11 +15,14 @@ import { checkDatasetDirection, createDataset, EpochBatches, loadBatch, type Pai
 import { newRunId } from '@workbench/tracking';
 import { NonFiniteLossError, bicycleStep, type StepConfig } from './bicycle-step.js';
 import { buildMethodNetworks, buildOptimizers } from './build-networks.js';
+import { CheckpointRetention } from './checkpoint-retention.js';
 import { CHECKPOINT_FORMAT, checkpointDirName, latestCheckpoint, loadCheckpoint, saveCheckpoint, type CheckpointState } from './checkpoint.js';
 import { lrForEpoch, lrForIteration } from './lr-schedule.js';
 import { lossKeys, methodSpec, type NetName } from './methods.js';
 import { createProgress, type ProgressMode } from './progress.js';
 import { isNoSpace, noSpaceReason } from './no-space.js';
+import { captureEnvironment } from './run-environment.js';
+import { startSystemMetrics } from './system-metrics.js';
 import { GaussianRng } from './rng.js';
 import { writeTrainingGrid } from './training-grid.js';
 import type { TrackingSink } from './tracking-sink.js';
@@ -49,6 +51,8 @@ export interface TrainRunOptions {
   onStep?: (step: number, losses: Record<string, number>) => void;
   /** Fixed run id for a new run (default: newRunId()). */
   runId?: string;
+  /** Period of the system metrics (CPU %, RSS, wasm heap; default 5000 ms). */
+  systemMetricsMs?: number;
   /** Called once the run is recorded (new or resumed), before any training. */
   onStart?: (run: { runId: string; runDir: string; resumed: boolean }) => void;
 }
@@ -69,28 +73,6 @@ export interface TrainRunResult {
 
 export class TrainError extends Error {
   override name = 'TrainError';
-}
-
-function gitInfo(): { commit: string | null; dirty: boolean | null } {
-  try {
-    const opts = { stdio: ['ignore', 'pipe', 'ignore'] as ['ignore', 'pipe', 'ignore'], encoding: 'utf8' as const, timeout: 5000 };
-    const commit = execFileSync('git', ['rev-parse', 'HEAD'], opts).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], opts).trim() !== '';
-    return { commit, dirty };
-  } catch {
-    return { commit: null, dirty: null };
-  }
-}
-
-function packageVersions(): Record<string, string> {
-  const versions: Record<string, string> = { node: process.version, '@tensorflow/tfjs': tf.version.tfjs };
-  try {
-    const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
-    versions['bicyclegan-workbench'] = pkg.version;
-  } catch {
-    // not fatal: versions are informative
-  }
-  return versions;
 }
 
 /** First split of the dataset that exists, for the display inputs (held-out where possible). */
@@ -193,22 +175,23 @@ export async function trainRun(input: ResolvedConfig, opts: TrainRunOptions): Pr
     } else {
       writeFileSync(join(runDir, 'config.yaml'), stringify(config, { lineWidth: 0 }));
       writeFileSync(join(runDir, 'overrides.yaml'), stringify(opts.overrides ?? []));
-      const git = gitInfo();
+      const env = captureEnvironment(runDir, opts.backend);
       await store.createRun({
         id: runId,
         method: config.method,
         config: config as unknown as Record<string, unknown>,
         seed: config.seed,
         ...(config.name ? { name: config.name } : {}),
-        gitCommit: git.commit,
-        gitDirty: git.dirty,
+        gitCommit: env.gitCommit,
+        gitDirty: env.gitDirty,
         backend: opts.backend ?? tf.getBackend(),
-        packageVersions: packageVersions(),
+        packageVersions: env.packageVersions,
         command: opts.command ?? null,
         runDir,
         sweepId: config.sweep?.id || null,
         jobId: config.sweep?.job || null,
       });
+      for (const a of env.artifacts) await store.addArtifact(runId, a);
       note(`run ${runId} created: method ${config.method}, backend ${opts.backend ?? tf.getBackend()}`);
     }
   } catch (err) {
@@ -234,8 +217,10 @@ export async function trainRun(input: ResolvedConfig, opts: TrainRunOptions): Pr
   }
   opts.signal?.addEventListener('abort', onAbort);
 
-  const writer = store.metricWriter(runId);
+  const retention = new CheckpointRetention(runDir, t.keep_checkpoints, t.best_metric);
+  const writer = retention.watch(store.metricWriter(runId));
   let step = 0;
+  const system = startSystemMetrics(writer, () => step, opts.systemMetricsMs ?? 5000);
   let totalSteps = 0;
   let itPerSec = 0;
   let lastCheckpoint: string | undefined;
@@ -320,6 +305,7 @@ export async function trainRun(input: ResolvedConfig, opts: TrainRunOptions): Pr
       lastCheckpoint = dir;
       await store.addArtifact(runId, { kind: 'checkpoint', path: relative(runDir, dir), step });
       note(`checkpoint ${relative(runDir, dir)}`);
+      for (const a of retention.afterCheckpoint(step)) await store.addArtifact(runId, a);
     };
     const grid = async (): Promise<void> => {
       const rel = join('images', `${checkpointDirName(step)}.png`);
@@ -414,6 +400,7 @@ export async function trainRun(input: ResolvedConfig, opts: TrainRunOptions): Pr
     if (err instanceof Error && err.stack) note(err.stack);
     return await finish('failed', message);
   } finally {
+    system.stop();
     if (opts.handleSignals !== false) {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);

@@ -1,6 +1,7 @@
 // Every `workbench` subcommand, in the order `workbench --help` lists them.
 import type { Command } from 'commander';
 import { registerBackend } from './backend.js';
+import { registerCompletion } from './completion.js';
 import { registerConfig } from './config.js';
 import { registerData } from './data.js';
 import { registerEval } from './eval.js';
@@ -14,5 +15,6 @@ import { registerSweep } from './sweep.js';
 import { registerSync } from './sync.js';
 import { registerTable } from './table.js';
 import { registerTrain } from './train.js';
+import { registerWhere } from './where.js';
 
-export const commands: Array<(program: Command) => void> = [registerStart, registerBackend, registerConfig, registerTrain, registerRuns, registerData, registerServe, registerInspect, registerImportOfficial, registerSweep, registerEval, registerTable, registerLpips, registerSync];
+export const commands: Array<(program: Command) => void> = [registerStart, registerBackend, registerConfig, registerTrain, registerRuns, registerData, registerServe, registerInspect, registerImportOfficial, registerSweep, registerEval, registerTable, registerLpips, registerSync, registerWhere, registerCompletion];

@@ -10,6 +10,7 @@ import { openStore, RUN_STATUSES, type RunRow, type RunStatus } from '@workbench
 import { intFlag } from '../int-flag.js';
 import { UserError } from '../user-error.js';
 import { withConfigErrors } from './config.js';
+import { registerRunLifecycle } from './lifecycle.js';
 
 interface RunsOptions {
   status?: string;
@@ -18,6 +19,8 @@ interface RunsOptions {
   text?: string;
   limit: number;
   json?: boolean;
+  archived?: boolean;
+  all?: boolean;
 }
 
 function parseStatuses(value: string | undefined): RunStatus[] | undefined {
@@ -54,7 +57,7 @@ export function formatRunsTable(runs: RunRow[]): string {
 }
 
 export function registerRuns(program: Command): void {
-  program
+  const runsCommand = program
     .command('runs')
     .description('list the runs in the tracking database (newest first), with status and the reason a run stopped')
     .argument('[overrides...]', 'tracking.db=<file>')
@@ -64,6 +67,9 @@ export function registerRuns(program: Command): void {
     .option('--text <s>', 'substring of id, name, method, tags or notes')
     .option('-n, --limit <n>', 'how many', intFlag('--limit', 1), 50)
     .option('--json', 'print the runs as JSON (with their resolved configs)')
+    .option('--archived', 'only archived runs (hidden by default)')
+    .option('--all', 'archived runs too')
+    .addHelpText('after', '\nLifecycle: workbench runs archive|restore <ids...>, workbench runs delete <ids...> --yes [--files]')
     .action((overrides: string[], opts: RunsOptions) => {
       const { config } = withConfigErrors(() => composeConfig({ overrides }));
       const store = openStore(config.tracking.db);
@@ -73,6 +79,7 @@ export function registerRuns(program: Command): void {
           method: opts.method,
           sweepId: opts.sweep,
           text: opts.text,
+          archived: opts.all ? undefined : Boolean(opts.archived),
           sort: 'createdAt',
           order: 'desc',
           limit: opts.limit,
@@ -86,6 +93,7 @@ export function registerRuns(program: Command): void {
           console.log(`no runs in ${store.path} match: train one with 'workbench train' (see --help)`);
           return;
         }
+        console.error(`database ${store.path}`); // stderr: stdout stays the table
         console.log(formatRunsTable(runs));
         if (total > runs.length) console.log(`(${total - runs.length} more: --limit ${total})`);
         if (runs.some((r) => r.status === 'crashed' || r.status === 'killed')) {
@@ -95,4 +103,5 @@ export function registerRuns(program: Command): void {
         store.close();
       }
     });
+  registerRunLifecycle(runsCommand);
 }

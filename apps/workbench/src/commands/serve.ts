@@ -1,12 +1,13 @@
 // `workbench serve`: the comparison dashboard (JSON API + browser UI) over the tracking database.
 //
 //   npx workbench serve                                  # http://127.0.0.1:7860
-//   npx workbench serve serve.port=8080 tracking.db=/data/workbench.db
+//   npx workbench serve serve.port=8080 tracking.db=/data/workbench.db   # or --port 8080 --host ...
 //   WORKBENCH_TOKEN=$(openssl rand -hex 16) npx workbench serve serve.host=0.0.0.0
 import type { Command } from 'commander';
 import { ConfigError, composeConfig } from '@workbench/config';
 import { TrackingInputError, TrackingSchemaError } from '@workbench/tracking';
 import { ServeConfigError, startServer, type RunningServer } from '../server/index.js';
+import { parseIntFlag } from '../int-flag.js';
 import { UserError, withUserErrors } from '../user-error.js';
 
 export interface ServeSettings {
@@ -44,12 +45,28 @@ export async function serveDashboard(settings: ServeSettings): Promise<RunningSe
   return running;
 }
 
+/** `--port`/`--host` as the overrides they stand for; refuses the same key given both ways with
+ *  different values (which one was meant is not ours to guess). */
+export function serveOverrides(overrides: readonly string[], opts: { port?: string; host?: string }): string[] {
+  const out = [...overrides];
+  for (const [flag, key, value] of [['--port', 'serve.port', opts.port], ['--host', 'serve.host', opts.host]] as const) {
+    if (value === undefined) continue;
+    if (key === 'serve.port') parseIntFlag(flag, value, 0);
+    const clash = overrides.find((o) => o.startsWith(`${key}=`) && o !== `${key}=${value}`);
+    if (clash) throw new UserError(`${flag} ${value} and ${clash} disagree: give the ${key.split('.')[1]} once`);
+    out.push(`${key}=${value}`);
+  }
+  return out;
+}
+
 export function registerServe(program: Command): void {
   program
     .command('serve')
     .description('serve the comparison dashboard (runs, curves, image grids, sweeps, tables, latent explorer, realism study)')
     .argument('[overrides...]', 'serve.host=127.0.0.1 serve.port=7860 serve.token=<secret> tracking.db=workbench.db')
-    .action(async (overrides: string[]) => {
-      await serveDashboard(serveSettings(overrides));
+    .option('--port <n>', 'port to listen on (= serve.port; 0 = any free port)')
+    .option('--host <address>', 'address to bind (= serve.host; non-loopback needs serve.token)')
+    .action(async (overrides: string[], opts: { port?: string; host?: string }) => {
+      await serveDashboard(serveSettings(serveOverrides(overrides, opts)));
     });
 }

@@ -5,11 +5,14 @@
 //   npx workbench sweep resume sweep-20261128-091500-3fa9c2
 //   npx workbench sweep status sweep-20261128-091500-3fa9c2
 import type { Command } from 'commander';
+import { resolve } from 'node:path';
 import { ConfigError, composeConfig, formatValue } from '@workbench/config';
 import {
   SweepError,
   createLauncher,
+  extendSweep,
   formatSummary,
+  planExtension,
   planSweep,
   resumePlan,
   resumeSweep,
@@ -23,6 +26,7 @@ import {
 import { openStore, TrackingInputError, type TrackingStore } from '@workbench/tracking';
 import { intFlag } from '../int-flag.js';
 import { UserError, withUserErrors } from '../user-error.js';
+import { registerSweepLifecycle } from './lifecycle.js';
 import { formatSchedulerStatus, registerSweepCancel, schedulerStatus } from './sweep-scheduler.js';
 
 export interface MultirunOptions {
@@ -31,6 +35,8 @@ export interface MultirunOptions {
   jobs?: number;
   /** Echo every job's output, prefixed with its index. */
   verbose?: boolean;
+  /** Add the jobs to this sweep, reusing its finished jobs (see libs/sweep extend-sweep.ts). */
+  extend?: string;
 }
 
 /** The library errors a sweep command reports as one-line user mistakes (sync or async `fn`). */
@@ -96,14 +102,36 @@ export async function runMultirun(overrides: string[], opts: MultirunOptions = {
 /** `runMultirun` that also returns the sweep id (absent for --dry-run), e.g. to evaluate it next. */
 export async function runMultirunSweep(overrides: string[], opts: MultirunOptions = {}): Promise<{ exitCode: number; sweepId?: string }> {
   const plan = userErrors(() => planSweep(overrides));
+  if (opts.extend) return extendMultirun(opts.extend, plan, overrides, opts);
   if (opts.dryRun) {
     printPlan(plan);
     return { exitCode: 0 };
   }
   const launcher = userErrors(() => createLauncher(plan.settings.launcher, { workers: opts.jobs }));
   const store = openStore(plan.settings.tracking.db);
-  console.log(`${plan.jobs.length} jobs, ${JSON.stringify(launcher.describe())}, tracking ${plan.settings.tracking.db}`);
+  console.log(`${plan.jobs.length} jobs, ${JSON.stringify(launcher.describe())}`);
+  console.log(`database ${resolve(plan.settings.tracking.db)} · runs ${resolve(plan.settings.runsDir)}`);
   return runAttached(store, launcher, opts.verbose, (runOpts) => runSweep(plan, { ...runOpts, command: ['workbench', 'train', '-m', ...overrides].join(' ') }));
+}
+
+/** `sweep run --extend <id>`: the plan's jobs added to an existing sweep; only new (and unfinished) jobs run. */
+async function extendMultirun(sweepId: string, plan: SweepPlan, overrides: string[], opts: MultirunOptions): Promise<{ exitCode: number; sweepId?: string }> {
+  const store = openStore(plan.settings.tracking.db);
+  const existing = store.getSweep(sweepId);
+  if (!existing) {
+    store.close();
+    throw new UserError(`unknown sweep '${sweepId}' in ${store.path} (see: workbench sweep list)`);
+  }
+  const ext = userErrors(() => planExtension(store, existing, plan));
+  console.log(`extend ${sweepId}: ${ext.reused.length} finished jobs reused, ${ext.added.length} new, ${ext.rerun.length} unfinished rerun`);
+  if (opts.dryRun) {
+    for (const j of ext.added) console.log(`  new    ${j.index}  ${j.jobId}  ${Object.entries(j.axes).map(([k, v]) => `${k}=${formatValue(v)}`).join(' ')}`);
+    for (const j of ext.rerun) console.log(`  rerun  ${j.index}  ${j.jobId}  ${j.previous}`);
+    store.close();
+    return { exitCode: 0, sweepId };
+  }
+  const launcher = userErrors(() => createLauncher(plan.settings.launcher, { workers: opts.jobs }));
+  return runAttached(store, launcher, opts.verbose, (runOpts) => userErrors(() => extendSweep(sweepId, plan, { ...runOpts, command: ['workbench', 'sweep', 'run', ...overrides, '--extend', sweepId].join(' ') })));
 }
 
 /**
@@ -148,7 +176,8 @@ export function registerSweep(program: Command): void {
     .option('--dry-run', 'list the jobs without running them')
     .option('-j, --jobs <n>', 'parallel jobs (default: launcher.jobs, else one per core within memory)', intFlag('--jobs', 1))
     .option('-v, --verbose', "echo every job's output")
-    .action(async (overrides: string[], opts: { dryRun?: boolean; jobs?: number; verbose?: boolean }) => {
+    .option('--extend <sweep-id>', 'add the jobs to this sweep (more seeds or axis values): its finished jobs are reused by their stable ids, only new and unfinished jobs run')
+    .action(async (overrides: string[], opts: { dryRun?: boolean; jobs?: number; verbose?: boolean; extend?: string }) => {
       process.exitCode = await runMultirun(overrides, opts);
     });
 
@@ -204,15 +233,18 @@ export function registerSweep(program: Command): void {
     });
 
   registerSweepCancel(sweep, storeFor);
+  registerSweepLifecycle(sweep);
 
   sweep
     .command('list')
     .description('sweeps in the tracking database, newest first')
     .argument('[overrides...]', 'only tracking.db=... is read')
     .option('-n, --limit <n>', 'how many', intFlag('--limit', 1), 20)
-    .action((overrides: string[], opts: { limit: number }) => {
+    .option('--archived', 'only archived sweeps (hidden by default)')
+    .option('--all', 'archived sweeps too')
+    .action((overrides: string[], opts: { limit: number; archived?: boolean; all?: boolean }) => {
       const store = storeFor(overrides);
-      const { sweeps, total } = store.listSweeps({ limit: opts.limit });
+      const { sweeps, total } = store.listSweeps({ limit: opts.limit, archived: opts.all ? undefined : Boolean(opts.archived) });
       if (total === 0) console.log('no sweeps yet: workbench sweep run <overrides...>');
       for (const s of sweeps) {
         const full = store.getSweep(s.id);

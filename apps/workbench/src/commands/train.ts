@@ -5,10 +5,10 @@
 //   npx workbench train method=clr_gan seed=3 train.iters=2000
 //   npx workbench train resume=20261128-082121-a07e31     # continue from the last checkpoint
 //   npx workbench train -m method=bicyclegan,cvae_gan seed=0,1   # a sweep (see `workbench sweep`)
-//   npx workbench train --cfg model.nz=2                  # print the resolved config, do not train
+//   npx workbench train --cfg job model.nz=2              # print the config, do not train (--cfg hydra|all, --resolve)
 import type { Command } from 'commander';
 import { BackendError, describeBackend, initBackend } from '@workbench/backend';
-import { composeConfig, formatConfig, schemaHelp } from '@workbench/config';
+import { composeConfig, planMultirun, schemaHelp } from '@workbench/config';
 import { TrackingInputError } from '@workbench/tracking';
 import { RemoteTrackingError } from '@workbench/remote-tracking';
 import { DataError } from '@workbench/data';
@@ -18,7 +18,9 @@ import { reportRunId } from '@workbench/sweep';
 import { CheckpointError, TrainError, trainRun } from '@workbench/training';
 import { intFlag } from '../int-flag.js';
 import { toUserError, UserError, withUserErrors } from '../user-error.js';
+import { describePaths } from '../project-paths.js';
 import { withConfigErrors } from './config.js';
+import { cfgPart, printConfig } from './print-config.js';
 import { runMultirun } from './sweep.js';
 import { openTrackingSink } from './tracking-sink.js';
 
@@ -35,11 +37,13 @@ export function registerTrain(program: Command): void {
     .description('train a BicycleGAN-family model (method=bicyclegan|cvae_gan|cvae_gan_pp|clr_gan|cae_gan|pix2pix_noise); resume=<run-id> continues a run')
     .argument('[overrides...]', 'config overrides key=value, group=option, +experiment=<name> (see `workbench config --schema`)')
     .option('-m, --multirun', 'run every combination of comma-separated values as a sweep')
-    .option('--cfg', 'print the resolved config and exit')
+    .option('--cfg [part]', 'print the config and exit: job (default), hydra (project, database, runs folder, search path, choices) or all')
+    .option('--resolve', 'with --cfg: resolve ${...} interpolations (default: print them as written, as Hydra does)')
     .option('--schema', 'print every config key with its default and doc, and exit')
     .option('--progress <mode>', 'auto | bar | lines | none', 'auto')
     .option('--jobs <n>', 'multirun: parallel jobs', intFlag('--jobs', 1))
     .option('--dry-run', 'multirun: list the jobs without running them')
+    .option('--extend <sweep-id>', 'multirun: add the jobs to this sweep, reusing its finished jobs (see `workbench sweep run --help`)')
     .option('-v, --verbose', "multirun: echo every job's output")
     .addHelpText(
       'after',
@@ -52,23 +56,28 @@ export function registerTrain(program: Command): void {
         '  workbench train -m method=bicyclegan,cvae_gan seed=0,1',
         '  workbench train -m +experiment=paper/encoder_injection --dry-run   list the 12 jobs of a paper grid',
         '',
-        'Every key: workbench train --schema. Resolved config: workbench train --cfg [overrides...].',
+        'Every key: workbench train --schema. Config: workbench train --cfg job|hydra|all [--resolve] [overrides...].',
         'Exit codes: 0 finished, 1 failed (NaN/Inf loss or error), 130/143 killed by SIGINT/SIGTERM.',
       ].join('\n'),
     )
-    .action(async (overrides: string[], opts: { multirun?: boolean; cfg?: boolean; schema?: boolean; progress: string; jobs?: number; dryRun?: boolean; verbose?: boolean }) => {
+    .action(async (overrides: string[], opts: { multirun?: boolean; cfg?: string | boolean; resolve?: boolean; schema?: boolean; progress: string; jobs?: number; dryRun?: boolean; verbose?: boolean; extend?: string }) => {
+      const cfg = cfgPart(opts.cfg, overrides);
+      if (opts.resolve && !cfg) throw new UserError('--resolve changes what --cfg prints: add --cfg job|hydra|all');
       if (opts.schema) {
         console.log(schemaHelp());
         return;
       }
-      if (opts.multirun) {
-        process.exitCode = await runMultirun(overrides, { jobs: opts.jobs, dryRun: opts.dryRun, verbose: opts.verbose });
+      if (opts.multirun && !cfg) {
+        process.exitCode = await runMultirun(overrides, { jobs: opts.jobs, dryRun: opts.dryRun, verbose: opts.verbose, extend: opts.extend });
         return;
       }
+      if (opts.extend) throw new UserError('--extend adds jobs to a sweep: add -m (workbench train -m <overrides...> --extend <sweep-id>)');
       if (opts.dryRun) throw new UserError('--dry-run lists the jobs of a sweep: add -m (workbench train -m <overrides...> --dry-run)');
-      const { config } = withConfigErrors(() => composeConfig({ overrides }));
-      if (opts.cfg) {
-        console.log(formatConfig(config).trimEnd());
+      // With -m, --cfg prints the config of the first job (as Hydra does).
+      const composed = withConfigErrors(() => composeConfig({ overrides: opts.multirun ? (planMultirun(overrides).jobs[0]?.overrides ?? overrides) : overrides }));
+      const { config } = composed;
+      if (cfg) {
+        console.log(printConfig(composed, cfg, Boolean(opts.resolve)));
         return;
       }
       if (!['auto', 'bar', 'lines', 'none'].includes(opts.progress)) throw new UserError(`--progress ${opts.progress}: use auto, bar, lines or none`);
@@ -76,6 +85,7 @@ export function registerTrain(program: Command): void {
       const info = await withUserErrors([BackendError], () => initBackend({ force: config.backend }));
       const backendName = info.name;
       console.log(describeBackend(info).split('\n')[0]);
+      if (!config.tracking.uri) console.log(describePaths(composed));
       const store = openTrackingSink(config); // tracking.uri set: a workbench server over HTTP, else SQLite
       try {
         const result = await trainRun(config, {

@@ -9,7 +9,10 @@ import type { GeneratorService } from './generator-service.js';
 import { createModelService } from './model-service.js';
 import { compareRouter } from './routes/compare-routes.js';
 import { explorerRouter } from './routes/explorer-routes.js';
+import { hparamsRouter } from './routes/hparams-routes.js';
 import { ingestRouter } from './routes/ingest.js';
+import { runLifecycleRouter, sweepLifecycleRouter } from './routes/lifecycle-routes.js';
+import { realismAnswersRouter } from './routes/realism-answers-routes.js';
 import { realismRouter } from './routes/realism-routes.js';
 import { runsRouter } from './routes/runs-routes.js';
 import { sweepsRouter } from './routes/sweeps-routes.js';
@@ -64,10 +67,14 @@ export function createServer(opts: CreateServerOptions): DashboardApp {
     res.json({ ok: true, db: opts.store.path, runs: opts.store.db.prepare('SELECT count(*) FROM runs').pluck().get() });
   });
   api.get('/events', live.handler);
+  api.use('/runs', runLifecycleRouter(context));
   api.use('/runs', runsRouter(context));
   api.use('/compare', compareRouter(context));
+  api.use('/hparams', hparamsRouter(context));
+  api.use('/sweeps', sweepLifecycleRouter(context));
   api.use('/sweeps', sweepsRouter(context));
   api.use('/explorer', explorerRouter(context, generator));
+  api.use('/realism', realismAnswersRouter(context));
   api.use('/realism', realismRouter(context, generator));
   api.use('/ingest', ingestRouter(context, opts.token)); // remote tracking (issue 8): jobs POST records here
   api.use((req) => {

@@ -1,11 +1,20 @@
 // Runs grouped by config ignoring the seed, fast enough for 10k runs: grouping uses the light run
 // rows (no config parsing), and mean ± std (n) is computed only for the groups on the visible page,
 // from the store's series summaries (each member's last value per metric is one stored row).
-import { meanStd, type MeanStd, type RunFilter, type RunRow, type TrackingStore } from '@workbench/tracking';
+import { meanInterval } from '@workbench/metrics/stats';
+import { flattenConfig, type MeanStd, type RunFilter, type RunRow, type TrackingStore } from '@workbench/tracking';
+
+/** mean ± std (n) of a group, with the Student-t 95 % interval of the mean (NaN for n < 2). */
+export interface GroupStat extends MeanStd {
+  lo: number;
+  hi: number;
+}
 
 export interface GroupPageEntry {
   groupKey: string;
   members: RunRow[]; // newest first
+  /** Grouped by chosen keys: their values as a runs-table config filter (`method=bicyclegan;model.nz=8`). */
+  configFilter?: string;
 }
 
 /** How groups are ordered: newest run first (default), group size, or a metric's / eval's mean. */
@@ -22,11 +31,35 @@ export function byGroupKey(runs: RunRow[]): Map<string, RunRow[]> {
   return groups;
 }
 
-/** All groups matching the filter, sorted, and the requested page of them. Sorting by a mean
- *  reads one value per member run (an index lookup each); groups without it sort last. */
-export function groupPage(store: TrackingStore, filter: RunFilter, offset: number, limit: number, sort: GroupSort = { by: 'newest' }, order: 'asc' | 'desc' = 'desc'): { total: number; page: GroupPageEntry[] } {
-  const { runs } = store.listRuns({ ...filter, sort: 'createdAt', order: 'desc', includeConfig: false });
-  let all = [...byGroupKey(runs).entries()].map(([groupKey, members]) => ({ groupKey, members }));
+/** A config value as a runs-table filter operand: numbers, booleans and null as they are,
+ *  strings bare unless they would parse as something else (then quoted). */
+function filterValue(v: unknown): string {
+  if (typeof v !== 'string') return JSON.stringify(v ?? null);
+  return v === '' || v === 'true' || v === 'false' || v === 'null' || Number.isFinite(Number(v)) ? `"${v}"` : v;
+}
+
+/** Runs grouped by the values of chosen config keys (e.g. `method`, `model.nz`), averaging over
+ *  every other key, seeds included. Missing keys count as null. */
+export function byConfigKeys(runs: RunRow[], keys: string[]): GroupPageEntry[] {
+  const groups = new Map<string, GroupPageEntry>();
+  for (const r of runs) {
+    const flat = flattenConfig(r.config);
+    const parts = keys.map((k) => `${k}=${filterValue(flat[k])}`);
+    const label = parts.join(' · ');
+    const g = groups.get(label);
+    if (g) g.members.push(r);
+    else groups.set(label, { groupKey: label, members: [r], configFilter: parts.join(';') });
+  }
+  return [...groups.values()];
+}
+
+/** All groups matching the filter, sorted, and the requested page of them. Without `by`, runs
+ *  that share a config up to the seed form a group; with `by`, runs sharing those keys' values.
+ *  Sorting by a mean reads one value per member run (an index lookup each); groups without it
+ *  sort last. */
+export function groupPage(store: TrackingStore, filter: RunFilter, offset: number, limit: number, sort: GroupSort = { by: 'newest' }, order: 'asc' | 'desc' = 'desc', by?: string[]): { total: number; page: GroupPageEntry[] } {
+  const { runs } = store.listRuns({ ...filter, sort: 'createdAt', order: 'desc', includeConfig: by !== undefined });
+  let all = by ? byConfigKeys(runs, by) : [...byGroupKey(runs).entries()].map(([groupKey, members]): GroupPageEntry => ({ groupKey, members }));
   const dir = order === 'asc' ? 1 : -1;
   if (sort.by === 'n') all.sort((a, b) => dir * (a.members.length - b.members.length));
   else if (sort.by === 'newest' && order === 'asc') all = all.reverse();
@@ -67,12 +100,14 @@ export function evalValues(store: TrackingStore, runIds: string[]): Map<string, 
   return out;
 }
 
-/** mean ± std (n) per key over the members that have a finite value. */
-export function groupStats(members: RunRow[], keys: string[], values: Map<string, Map<string, number>>): Record<string, MeanStd> {
-  const stats: Record<string, MeanStd> = {};
+/** mean ± std (n) and the 95 % interval of the mean per key over the members that have a finite value. */
+export function groupStats(members: RunRow[], keys: string[], values: Map<string, Map<string, number>>): Record<string, GroupStat> {
+  const stats: Record<string, GroupStat> = {};
   for (const key of keys) {
     const xs = members.map((m) => values.get(m.id)?.get(key)).filter((v): v is number => v !== undefined && Number.isFinite(v));
-    if (xs.length) stats[key] = meanStd(xs);
+    if (!xs.length) continue;
+    const iv = meanInterval(xs, 0.95);
+    stats[key] = { mean: iv.mean, std: iv.sd, n: iv.n, lo: iv.lo, hi: iv.hi };
   }
   return stats;
 }

@@ -82,6 +82,16 @@ export function parseSort(text: string | undefined): RunSort | undefined {
   throw badRequest(`unknown sort "${text}": use one of ${[...SORT_COLUMNS].join(', ')}, config:<key>, metric:<key>[:min|max]`);
 }
 
+/** `archived=exclude` (default: archived runs are hidden), `only`, or `include`; a request for
+ *  explicit `ids` includes archived runs unless told otherwise. */
+export function parseArchived(text: string | undefined, explicitIds: boolean): boolean | undefined {
+  if (text === undefined || text === '') return explicitIds ? undefined : false;
+  if (text === 'exclude') return false;
+  if (text === 'only') return true;
+  if (text === 'include') return undefined;
+  throw badRequest(`archived must be exclude (default), only or include, got "${text}"`);
+}
+
 export function parseRunFilter(q: Query): RunFilter {
   const status = list(q, 'status');
   for (const s of status ?? []) {
@@ -96,6 +106,7 @@ export function parseRunFilter(q: Query): RunFilter {
     sweepId: str(q, 'sweep') || undefined,
     groupKey: str(q, 'groupKey') || undefined,
     config: parseConfigFilter(str(q, 'config')),
+    archived: parseArchived(str(q, 'archived'), q.ids !== undefined),
   };
   for (const k of Object.keys(filter) as (keyof RunFilter)[]) if (filter[k] === undefined) delete filter[k];
   return filter;

@@ -1,5 +1,7 @@
 // The JSON shapes of runs in the API: a row of the runs table (summary) and the columns worth
 // showing for a page of runs (config keys that vary, metric and eval keys present).
+import { EVAL_METRICS, evalMetricLabel } from '@workbench/metrics';
+import type { GroupStat } from './group-stats.js';
 import { BOOKKEEPING_KEYS, flattenConfig, type RunGroup, type RunRow, type TrackingStore } from '@workbench/tracking';
 
 export interface MetricCell {
@@ -23,6 +25,7 @@ export interface RunSummary {
   endedAt: number | null;
   heartbeatAt: number;
   durationMs: number;
+  archivedAt: number | null;
   /** Flattened config (`model.nz` → 8). */
   config: Record<string, unknown>;
   metrics: Record<string, MetricCell>;
@@ -33,11 +36,10 @@ export interface RunSummary {
  *  track and launch) and `method`, which has its own column. A prefix covers its dotted keys. */
 const NOT_COLUMNS: readonly string[] = [...BOOKKEEPING_KEYS, 'method'];
 const isNotColumn = (key: string) => NOT_COLUMNS.some((p) => key === p || key.startsWith(`${p}.`));
-/** Shown when nothing varies on the page, so the table still says what was trained. */
-const DEFAULT_COLUMNS = ['model.nz', 'model.encoder', 'model.where_add', 'seed'];
-const MAX_CONFIG_COLUMNS = 4;
+/** Names, paths and where to track or launch: never a hyperparameter. */
+export const isBookkeepingKey = (key: string) => BOOKKEEPING_KEYS.some((p) => key === p || key.startsWith(`${p}.`));
+const MAX_CONFIG_COLUMNS = 6;
 const MAX_METRIC_COLUMNS = 3;
-const MAX_EVAL_COLUMNS = 2;
 
 /** JSON has no NaN/Infinity: send null and let the UI print '—'. */
 export const finiteOrNull = (v: number | null | undefined): number | null => (v === null || v === undefined || !Number.isFinite(v) ? null : v);
@@ -70,6 +72,7 @@ export function summarizeRuns(store: TrackingStore, runs: RunRow[]): RunSummary[
     endedAt: r.endedAt,
     heartbeatAt: r.heartbeatAt,
     durationMs: r.durationMs,
+    archivedAt: r.archivedAt,
     config: flattenConfig(r.config ?? {}),
     metrics: metrics.get(r.id) ?? {},
     evals: evals.get(r.id) ?? {},
@@ -82,10 +85,13 @@ export interface Columns {
   evals: string[];
   /** Every key the page could show (for the column chooser). */
   available: { config: string[]; metrics: string[]; evals: string[] };
+  /** Display names of eval results: the paper tables' names (`LPIPS v0.0 diversity`). */
+  labels: Record<string, string>;
 }
 
-/** Columns for a page: config keys whose values differ across the page (else a default set),
- *  every metric and eval key present (metrics capped, losses first). */
+/** Columns for a page: only the config keys whose values differ across the listed runs (none when
+ *  they all share a config), the losses, and the paper's evaluation results (diversity, mode
+ *  coverage, reconstruction) named as in the tables. */
 export function pageColumns(items: Array<Pick<RunSummary, 'config' | 'metrics' | 'evals'>>): Columns {
   const values = new Map<string, Set<string>>();
   for (const it of items) {
@@ -96,11 +102,9 @@ export function pageColumns(items: Array<Pick<RunSummary, 'config' | 'metrics' |
       set.add(JSON.stringify(v));
     }
   }
-  const present = (k: string) => items.some((it) => k in it.config);
-  let config = [...values.entries()].filter(([k, set]) => set.size > 1 || items.some((it) => !(k in it.config))).map(([k]) => k);
+  const config = [...values.entries()].filter(([k, set]) => set.size > 1 || items.some((it) => !(k in it.config))).map(([k]) => k);
   // seed last: it is the axis groups collapse.
   config.sort((a, b) => (a === 'seed' ? 1 : b === 'seed' ? -1 : 0));
-  if (config.length === 0) config = DEFAULT_COLUMNS.filter(present);
   const metricKeys = new Set<string>();
   const evalKeys = new Set<string>();
   for (const it of items) {
@@ -113,9 +117,16 @@ export function pageColumns(items: Array<Pick<RunSummary, 'config' | 'metrics' |
   return {
     config: config.slice(0, MAX_CONFIG_COLUMNS),
     metrics: allMetrics.slice(0, MAX_METRIC_COLUMNS),
-    evals: allEvals.slice(0, MAX_EVAL_COLUMNS),
+    evals: defaultEvals(allEvals),
     available: { config: allConfig, metrics: allMetrics, evals: allEvals },
+    labels: Object.fromEntries(allEvals.map((k) => [k, evalMetricLabel(k)])),
   };
+}
+
+/** One diversity (LPIPS, the paper's v0.0 first; else L1), mode coverage, reconstruction error. */
+function defaultEvals(present: string[]): string[] {
+  const diversity = present.find((k) => /^diversity_lpips_v/.test(k)) ?? present.find((k) => k === EVAL_METRICS.diversityL1);
+  return [diversity, EVAL_METRICS.modeCoverage, EVAL_METRICS.reconstructionL1].filter((k): k is string => k !== undefined && present.includes(k));
 }
 
 /** The paper's headline numbers first: LPIPS diversity, mode coverage, reconstruction error. */
@@ -141,14 +152,28 @@ export interface GroupView {
   runs: Array<{ id: string; name: string; seed: number | null; status: string }>;
   statuses: Record<string, number>;
   config: Record<string, unknown>;
-  metrics: Record<string, { mean: number | null; std: number | null; n: number }>;
-  evals: Record<string, { mean: number | null; std: number | null; n: number }>;
+  /** Grouped by chosen keys: the runs-table config filter that lists the group's runs. */
+  configFilter?: string;
+  metrics: Record<string, StatView>;
+  evals: Record<string, StatView>;
 }
 
-export function groupView(g: RunGroup, runsById: Map<string, RunRow>, metricKeys: string[], evalKeys: string[]): GroupView {
+/** mean, sample std, n, and the Student-t 95 % interval of the mean (null for n < 2). */
+export interface StatView {
+  mean: number | null;
+  std: number | null;
+  n: number;
+  lo: number | null;
+  hi: number | null;
+}
+
+export function groupView(g: Omit<RunGroup, 'metrics'> & { metrics: Record<string, GroupStat>; configFilter?: string }, runsById: Map<string, RunRow>, metricKeys: string[], evalKeys: string[]): GroupView {
   const pick = (keys: string[]) =>
     Object.fromEntries(
-      keys.filter((k) => g.metrics[k] && g.metrics[k].n > 0).map((k) => [k, { mean: finiteOrNull(g.metrics[k].mean), std: finiteOrNull(g.metrics[k].std), n: g.metrics[k].n }]),
+      keys.filter((k) => g.metrics[k] && g.metrics[k].n > 0).map((k): [string, StatView] => {
+        const m = g.metrics[k];
+        return [k, { mean: finiteOrNull(m.mean), std: finiteOrNull(m.std), n: m.n, lo: finiteOrNull(m.lo), hi: finiteOrNull(m.hi) }];
+      }),
     );
   return {
     groupKey: g.groupKey,
@@ -161,6 +186,7 @@ export function groupView(g: RunGroup, runsById: Map<string, RunRow>, metricKeys
     }),
     statuses: g.statuses,
     config: flattenConfig(g.config ?? {}),
+    configFilter: g.configFilter,
     metrics: pick(metricKeys),
     evals: pick(evalKeys),
   };

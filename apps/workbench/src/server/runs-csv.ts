@@ -11,6 +11,8 @@ function field(v: unknown): string {
 }
 
 export function runsCsv(items: RunSummary[], columns: Pick<Columns, 'config' | 'metrics' | 'evals'>): string {
+  // seed has its own column; as a config column it would appear twice.
+  columns = { ...columns, config: columns.config.filter((k) => k !== 'seed') };
   const head = ['id', 'name', 'method', 'status', 'exit_reason', 'seed', 'started_at', 'duration_s', 'tags', ...columns.config, ...columns.metrics.map((k) => `${k} (last)`), ...columns.evals];
   const lines = [head.map(field).join(',')];
   for (const r of items) {

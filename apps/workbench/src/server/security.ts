@@ -87,7 +87,10 @@ export function sameOriginWrites(): RequestHandler {
   return (req, res, next) => {
     if (!WRITE_METHODS.has(req.method)) return next();
     const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
-    if (req.headers['content-length'] !== '0' && !WRITE_TYPES.includes(type)) {
+    // A write without a body (`curl -X DELETE`, fetch without body) carries nothing to forge;
+    // the Origin check below still applies.
+    const hasBody = (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0') || req.headers['transfer-encoding'] !== undefined;
+    if (hasBody && !WRITE_TYPES.includes(type)) {
       res.status(415).json({ error: `content type "${type}" refused: send application/json (or image/png, image/jpeg for uploads)` });
       return;
     }

@@ -5,7 +5,11 @@ import { h } from './dom.js';
 export const PALETTE = ['#4c78a8', '#f58518', '#54a24b', '#e45756', '#72b7b2', '#b279a2', '#eeca3b', '#9d755d', '#ff9da6', '#79706e'];
 
 export function color(i, alpha = 1) {
-  const hex = PALETTE[i % PALETTE.length];
+  return withAlpha(PALETTE[i % PALETTE.length], alpha);
+}
+
+/** '#rrggbb' with an alpha, as rgba(). */
+export function withAlpha(hex, alpha) {
   if (alpha === 1) return hex;
   const n = parseInt(hex.slice(1), 16);
   return `rgba(${(n >> 16) & 255}, ${(n >> 8) & 255}, ${n & 255}, ${alpha})`;
@@ -90,9 +94,10 @@ export function curveCard(title, { series = [], bands = [], onDestroy } = {}) {
     });
     const offset = state.bands.length;
     state.series.forEach((s, i) => {
-      const c = color(i + offset);
+      // A series may bring its own colour (the compare page keeps one colour per run everywhere).
+      const c = s.color ?? color(i + offset);
       if (state.smoothing > 0) {
-        out.push({ label: `_${s.label} raw`, data: points(xs(s), s.values), borderColor: color(i + offset, 0.2), borderWidth: 1, fill: false });
+        out.push({ label: `_${s.label} raw`, data: points(xs(s), s.values), borderColor: withAlpha(c, 0.2), borderWidth: 1, fill: false });
       }
       out.push({ label: s.label, data: points(xs(s), smooth(s.values, state.smoothing)), borderColor: c, backgroundColor: c, fill: false });
     });

@@ -47,7 +47,8 @@ function markdown(tables: PaperTable[]): string {
 
 function csvCell(s: string | number): string {
   const t = String(s);
-  return /[",\n]/.test(t) ? `"${t.replace(/"/g, '""')}"` : t;
+  // A bare \r ends a record for spreadsheet readers just like \n: quote it too (RFC 4180).
+  return /[",\r\n]/.test(t) ? `"${t.replace(/"/g, '""')}"` : t;
 }
 
 /** Long format: one line per (table, row, metric), ready for pandas / R. */
@@ -66,10 +67,24 @@ function csv(tables: PaperTable[]): string {
   return lines.join('\n');
 }
 
+/** LaTeX's ten special characters, replaced in ONE pass (a second pass would escape the braces
+ *  of `\textbackslash{}` again). */
+const LATEX_SPECIAL: Record<string, string> = {
+  '\\': '\\textbackslash{}',
+  '~': '\\textasciitilde{}',
+  '^': '\\textasciicircum{}',
+  _: '\\_',
+  '%': '\\%',
+  '&': '\\&',
+  '#': '\\#',
+  $: '\\$',
+  '{': '\\{',
+  '}': '\\}',
+};
+
 function latexEscape(s: string): string {
   return s
-    .replace(/\\/g, '\\textbackslash{}')
-    .replace(/([_%&#$}{])/g, '\\$1')
+    .replace(/[\\~^_%&#${}]/g, (c) => LATEX_SPECIAL[c])
     .replace(/‖/g, '\\|')
     .replace(/×/g, '$\\times$')
     .replace(/±/g, '$\\pm$')

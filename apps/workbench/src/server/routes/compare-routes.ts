@@ -6,7 +6,8 @@ import { badRequest } from '../http-error.js';
 import { int, list } from '../query-params.js';
 import { groupCurve } from '../group-curves.js';
 import { byGroupKey } from '../group-stats.js';
-import { finiteOrNull, summarizeRuns } from '../run-views.js';
+import { evalMetricBetter, evalMetricLabel } from '@workbench/metrics';
+import { finiteOrNull, pageColumns, summarizeRuns } from '../run-views.js';
 import type { ServerContext } from '../server-context.js';
 import { getRunOr404 } from './runs-routes.js';
 
@@ -41,8 +42,12 @@ export function compareRouter(ctx: ServerContext): Router {
     // A key missing in some runs counts as different; JSON sends its missing values as null.
     const diff = configDiff(runs.map((x) => x.config));
     const groups = byGroupKey(runs);
+    const summaries = summarizeRuns(store, runs);
+    // The eval results side by side, named and ordered as in the paper tables.
+    const evalKeys = pageColumns(summaries).available.evals;
     res.json({
-      runs: summarizeRuns(store, runs),
+      runs: summaries,
+      evals: evalKeys.map((key) => ({ key, label: evalMetricLabel(key), better: evalMetricBetter(key) ?? null })),
       diff,
       groups: [...groups.entries()].map(([groupKey, members]) => ({ groupKey, label: groupLabel(members, diff.map((d) => d.key)), runIds: members.map((m) => m.id) })),
     });

@@ -83,6 +83,7 @@ export function realismRouter(ctx: ServerContext, service: GeneratorService): Ro
       participant: optStr(b.participant, 'participant'),
       session: optStr(b.session, 'session'),
       key: optStr(b.key, 'key'),
+      practice: b.practice === true, // warm-up trial: stored, never counted
     });
     ctx.notifyChange([runId]);
     const fr = store.foolingRate(runId);

@@ -73,13 +73,16 @@ export function runsRouter(ctx: ServerContext): Router {
     const filter = parseRunFilter(req.query);
     const limit = int(req.query, 'limit', 50, 1, 1000);
     const offset = int(req.query, 'offset', 0, 0, Number.MAX_SAFE_INTEGER);
-    const { total, page } = groupPage(store, filter, offset, limit, parseGroupSort(str(req.query, 'sort')), str(req.query, 'order') === 'asc' ? 'asc' : 'desc');
+    // by=<keys>: group by those config keys' values, averaging over everything else.
+    const by = list(req.query, 'by');
+    for (const k of by ?? []) if (!/^[A-Za-z0-9_.-]+$/.test(k)) throw badRequest(`by: "${k}" is not a config key (use dotted keys such as method,model.nz)`);
+    const { total, page } = groupPage(store, filter, offset, limit, parseGroupSort(str(req.query, 'sort')), str(req.query, 'order') === 'asc' ? 'asc' : 'desc', by);
     // One representative per group (its newest run) decides the columns and shows the config.
     const reps = page.length ? store.listRuns({ ids: page.map((g) => g.members[0].id) }).runs : [];
     const repById = new Map(reps.map((x) => [x.id, x]));
     const summaries = summarizeRuns(store, reps);
     const columns = pageColumns(summaries);
-    columns.config = (list(req.query, 'cols') ?? columns.config).filter((k) => k !== 'seed');
+    columns.config = by ?? (list(req.query, 'cols') ?? columns.config).filter((k) => k !== 'seed');
     const memberIds = page.flatMap((g) => g.members.map((m) => m.id));
     const lasts = lastValues(store, memberIds, columns.metrics);
     const evals = evalValues(store, memberIds);
@@ -88,7 +91,7 @@ export function runsRouter(ctx: ServerContext): Router {
       const statuses: Record<string, number> = {};
       for (const m of g.members) statuses[m.status] = (statuses[m.status] ?? 0) + 1;
       return groupView(
-        { groupKey: g.groupKey, n: g.members.length, runIds: g.members.map((m) => m.id), seeds: g.members.map((m) => m.seed), method: g.members[0].method, config: rep?.config ?? {}, statuses, metrics: { ...groupStats(g.members, columns.metrics, lasts), ...groupStats(g.members, columns.evals, evals) } },
+        { groupKey: g.groupKey, configFilter: g.configFilter, n: g.members.length, runIds: g.members.map((m) => m.id), seeds: g.members.map((m) => m.seed), method: g.members[0].method, config: rep?.config ?? {}, statuses, metrics: { ...groupStats(g.members, columns.metrics, lasts), ...groupStats(g.members, columns.evals, evals) } },
         new Map(g.members.map((m) => [m.id, m])),
         columns.metrics,
         columns.evals,

@@ -4,7 +4,7 @@ import express, { type Router } from 'express';
 import { formatTables, paperTables } from '@workbench/metrics';
 import type { SweepWithJobs } from '@workbench/tracking';
 import { badRequest, notFound } from '../http-error.js';
-import { int, str } from '../query-params.js';
+import { int, parseArchived, str } from '../query-params.js';
 import type { ServerContext } from '../server-context.js';
 import { DOWNLOAD_FORMATS, tableViews } from '../paper-tables.js';
 
@@ -20,7 +20,7 @@ export function sweepsRouter(ctx: ServerContext): Router {
   r.get('/', (req, res) => {
     const limit = int(req.query, 'limit', 100, 1, 1000);
     const offset = int(req.query, 'offset', 0, 0, Number.MAX_SAFE_INTEGER);
-    const { sweeps, total } = store.listSweeps({ limit, offset });
+    const { sweeps, total } = store.listSweeps({ limit, offset, archived: parseArchived(str(req.query, 'archived'), false) });
     const items = sweeps.map((s) => {
       const full = store.getSweep(s.id);
       return { ...s, jobCount: full?.jobs.length ?? 0, counts: full?.counts ?? {} };

@@ -1,8 +1,8 @@
 // Compare 2+ runs: the config keys that differ, overlaid curves, image grids at the same step, and
 // mean ± std bands over seeds for runs that share a config up to the seed.
 import { api, url } from '../api.js';
-import { h, mount, notice, statusBadge, configValue, runLabels } from '../dom.js';
-import { curveCard } from '../charts.js';
+import { h, mount, notice, statusBadge, configValue, runLabels, fmt } from '../dom.js';
+import { color, curveCard } from '../charts.js';
 import { imageStepper } from './image-stepper.js';
 
 export async function render(main, params, ctx) {
@@ -22,12 +22,16 @@ export async function render(main, params, ctx) {
   const runs = data.runs;
   const labels = runLabels(runs);
   const label = (r) => labels.get(r.id) ?? r.name ?? r.id;
+  // One colour per run, the same in every chart, table header and image caption of the page.
+  const runColor = new Map(runs.map((r, i) => [r.id, color(i)]));
+  const swatch = (id) => h('span', { class: 'swatch', style: { background: runColor.get(id) }, dataset: { color: runColor.get(id) } });
+  const runHead = (r) => h('th', { dataset: { runId: r.id } }, swatch(r.id), h('a', { href: `#/run/${encodeURIComponent(r.id)}` }, label(r)));
   const bandsBox = h('input', { type: 'checkbox', id: 'bands-toggle', disabled: !data.groups.some((g) => g.runIds.length > 1) });
   const curvesHost = h('div', { class: 'grid2', id: 'compare-curves' });
 
   const diffTable = data.diff.length
     ? h('table', { class: 'data diff' },
-      h('thead', null, h('tr', null, h('th', null, 'key'), runs.map((r) => h('th', null, h('a', { href: `#/run/${encodeURIComponent(r.id)}` }, label(r)))))),
+      h('thead', null, h('tr', null, h('th', null, 'key'), runs.map(runHead))),
       h('tbody', null, data.diff.map((d) => h('tr', { dataset: { key: d.key } }, h('td', { class: 'mono' }, d.key), d.values.map((v) => h('td', { class: 'mono differs' }, configValue(v)))))))
     : notice('These runs have identical configs.');
 
@@ -37,11 +41,13 @@ export async function render(main, params, ctx) {
     h('table', { class: 'data', style: { marginBottom: '12px' } },
       h('thead', null, h('tr', null, h('th', null, 'run'), h('th', null, 'status'), h('th', null, 'method'), h('th', null, 'seed'), h('th', null, 'group'))),
       h('tbody', null, runs.map((r) => h('tr', null,
-        h('td', null, h('a', { href: `#/run/${encodeURIComponent(r.id)}` }, label(r))),
+        h('td', null, swatch(r.id), h('a', { href: `#/run/${encodeURIComponent(r.id)}` }, label(r))),
         h('td', null, statusBadge(r.status, r.exitReason)), h('td', null, r.method), h('td', null, r.seed ?? '—'),
         h('td', { class: 'mono small' }, r.groupKey))))),
     h('h2', null, `Config diff (${data.diff.length} differing keys)`),
     diffTable,
+    h('h2', null, 'Evaluation results'),
+    evalTable(data, runs, runHead),
     h('h2', null, 'Curves ', h('label', { class: 'chip' }, bandsBox, ' mean ± std over seeds')),
     curvesHost,
     h('h2', null, 'Image grids at the same step'),
@@ -65,10 +71,10 @@ export async function render(main, params, ctx) {
       if (grouped) {
         for (const g of res.bands[key] ?? []) {
           if (g.runs > 1) bands.push({ label: `${g.label} (n=${g.runs})`, steps: g.steps, mean: g.mean, std: g.std });
-          else series.push({ label: g.label, steps: g.steps, values: g.mean });
+          else series.push({ label: g.label, steps: g.steps, values: g.mean, color: runColor.get(data.groups.find((x) => x.groupKey === g.groupKey)?.runIds[0]) });
         }
       } else {
-        series = (res.series[key] ?? []).map((s) => ({ label: label(runs.find((r) => r.id === s.runId) ?? { id: s.runId }), steps: s.steps, values: s.values, times: s.times }));
+        series = (res.series[key] ?? []).map((s) => ({ label: label(runs.find((r) => r.id === s.runId) ?? { id: s.runId }), steps: s.steps, values: s.values, times: s.times, color: runColor.get(s.runId) }));
       }
       const card = cards.get(key);
       if (card) card.update(series, bands);
@@ -81,7 +87,7 @@ export async function render(main, params, ctx) {
   }
   bandsBox.addEventListener('change', () => loadCurves());
 
-  const stepper = imageStepper(runs.map((r) => ({ label: label(r), runId: r.id })), ctx);
+  const stepper = imageStepper(runs.map((r) => ({ label: label(r), runId: r.id, color: runColor.get(r.id) })), ctx);
   mount(main.querySelector('#compare-images'), stepper.el);
   await Promise.all([loadCurves().catch((e) => mount(curvesHost, notice(e.message, 'error'))), stepper.load()]);
 
@@ -94,6 +100,25 @@ export async function render(main, params, ctx) {
       /* keep the last view */
     }
   });
+}
+
+/** The eval results side by side: one row per metric (named as in the paper tables), one column
+ *  per run, value ± standard error; the best value of a row is bold. */
+function evalTable(data, runs, runHead) {
+  if (!data.evals.length) return notice('None of these runs is evaluated yet: `npx workbench eval <run-id>`.');
+  return h('div', { style: { overflowX: 'auto' } }, h('table', { class: 'data compare-evals' },
+    h('thead', null, h('tr', null, h('th', null, 'metric'), runs.map(runHead))),
+    h('tbody', null, data.evals.map((m) => {
+      const values = runs.map((r) => r.evals[m.key]?.value ?? null);
+      const finite = values.filter((v) => v !== null);
+      const best = m.better && finite.length > 1 ? (m.better === 'higher' ? Math.max(...finite) : Math.min(...finite)) : null;
+      return h('tr', { dataset: { metric: m.key } },
+        h('td', { title: m.key }, m.label, m.better ? h('span', { class: 'muted' }, m.better === 'higher' ? ' ↑' : ' ↓') : null),
+        runs.map((r, i) => {
+          const e = r.evals[m.key];
+          return h('td', { class: 'num' + (best !== null && values[i] === best ? ' best' : '') }, e ? fmt(e.value) : '—', e?.stderr ? h('span', { class: 'sub' }, `± ${fmt(e.stderr, 2)}`) : null);
+        }));
+    }))));
 }
 
 /** Without runs in the URL: pick some of the 100 newest (the Runs table selects from all of them). */

@@ -24,7 +24,9 @@ export async function render(main, params, ctx) {
   const runSel = h('select', { id: 'explorer-run' });
   const left = h('div', { class: 'card' });
   const right = h('div');
-  mount(main, h('h1', null, 'Latent explorer'), h('div', { class: 'explorer' }, left, right));
+  // The run menu sits above the columns at its natural width: run names are long and must show whole.
+  const runBar = h('div', { class: 'toolbar' });
+  mount(main, h('h1', null, 'Latent explorer'), runBar, h('div', { class: 'explorer' }, left, right));
 
   const { runs } = await api('/api/explorer').catch(() => ({ runs: [] }));
   if (!ctx.alive()) return;
@@ -40,7 +42,9 @@ export async function render(main, params, ctx) {
   const nSamples = h('input', { type: 'number', min: 1, max: 32, value: 8, style: { width: '60px' } });
   const thumbs = h('div', { class: 'samples' });
   const status = h('div', { class: 'muted small' });
-  const upload = h('input', { type: 'file', accept: 'image/png,image/jpeg' });
+  const upload = h('input', { type: 'file', accept: 'image/png,image/jpeg', id: 'explorer-upload' });
+  // Only methods with an encoder E can turn a guide image into z (pix2pix+noise has none).
+  const guideHost = h('div', { id: 'explorer-guide' });
   const samplesHost = h('div', { class: 'samples', id: 'explorer-samples' });
   const slidersHost = h('div', { class: 'zsliders' });
   const sliderOut = h('div', { class: 'samples' });
@@ -52,11 +56,12 @@ export async function render(main, params, ctx) {
   let pickB = null;
   let zCurrent = [];
 
+  mount(runBar, h('label', null, 'run ', runSel));
+  runSel.title = 'run · method · checkpoint step';
   mount(left,
-    h('label', null, 'run ', runSel), h('div', { style: { height: '8px' } }),
     h('label', null, 'test input # ', inputIdx), thumbs,
     h('div', { class: 'toolbar', style: { marginTop: '10px' } }, h('label', null, 'N ', nSamples), h('button', { class: 'btn primary', type: 'button', onclick: () => draw() }, 'draw samples')),
-    h('div', null, h('div', { class: 'small muted' }, 'guide image → E → z'), upload),
+    guideHost,
     status);
   mount(right,
     h('div', { class: 'card' }, h('h2', { style: { marginTop: 0 } }, 'Samples ', h('span', { class: 'muted small' }, 'click: set slider z · shift-click: pick A / B for slerp')), samplesHost),
@@ -75,6 +80,7 @@ export async function render(main, params, ctx) {
     mount(samplesHost);
     mount(interpHost);
     mount(sliderOut);
+    mount(guideHost);
     samples = [];
     pickA = pickB = null;
     interpBtn.disabled = true;
@@ -94,6 +100,9 @@ export async function render(main, params, ctx) {
       return;
     }
     inputIdx.max = String(info.inputs - 1);
+    mount(guideHost, info.encoder
+      ? [h('div', { class: 'small muted' }, 'guide image → E → z'), upload]
+      : h('div', { class: 'small muted' }, 'no guide image: this run has no encoder E (e.g. pix2pix+noise), so an image cannot be mapped to z'));
     status.textContent = `checkpoint step ${info.checkpointStep}, nz=${info.nz}, ${info.cropSize}px, ${info.inputs} test inputs, backend ${info.backend}`;
     zCurrent = new Array(info.nz).fill(0);
     buildSliders();

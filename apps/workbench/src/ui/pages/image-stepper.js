@@ -7,7 +7,7 @@ export function imageStepper(runs, ctx) {
   const slider = h('input', { type: 'range', min: 0, max: 0, step: 1, value: 0, class: 'step-slider' });
   const stepLabel = h('span', { class: 'mono' });
   const kindSel = h('select');
-  const panels = h('div', { class: runs.length > 1 ? 'compare-images' : 'images' });
+  const panels = h('div', { class: runs.length > 1 ? 'compare-images' : 'images', dataset: { testid: 'image-panels' } });
   const el = h('div', { class: 'card' }, h('div', { class: 'slider-row' }, kindSel, h('span', { class: 'muted small' }, 'step'), slider, stepLabel), panels);
   let byRun = new Map(); // runId -> [{step, kind, url}]
   let steps = [];
@@ -17,11 +17,11 @@ export function imageStepper(runs, ctx) {
     const kind = kindSel.value;
     const step = steps[Number(slider.value)];
     stepLabel.textContent = step === undefined ? '—' : String(step);
-    mount(panels, runs.map(({ label, runId }) => {
+    mount(panels, runs.map(({ label, runId, color }) => {
       const imgs = (byRun.get(runId) ?? []).filter((i) => i.kind === kind && i.step !== null && i.step <= step);
       const img = imgs[imgs.length - 1];
       return h('figure', { style: { margin: 0 } },
-        runs.length > 1 ? h('figcaption', { class: 'small', style: { marginBottom: '4px' } }, label, img ? h('span', { class: 'muted' }, ` @ ${img.step}`) : null) : null,
+        runs.length > 1 ? h('figcaption', { class: 'small', style: { marginBottom: '4px' } }, color ? h('span', { class: 'swatch', style: { background: color } }) : null, label, img ? h('span', { class: 'muted' }, ` @ ${img.step}`) : null) : null,
         img ? h('a', { href: img.url, target: '_blank', rel: 'noopener', title: 'open full size' }, h('img', { class: 'grid', src: img.url, alt: `${kind} at step ${img.step}` })) : h('div', { class: 'muted small' }, 'no image at this step'));
     }));
   }
@@ -57,7 +57,8 @@ export function imageStepper(runs, ctx) {
       if (!el.contains(panels)) mount(el, h('div', { class: 'slider-row' }, kindSel, h('span', { class: 'muted small' }, 'step'), slider, stepLabel), panels);
       const current = kindSel.value;
       mount(kindSel, kinds.map((k) => h('option', { value: k }, k)));
-      kindSel.value = kinds.includes(current) ? current : kinds[0];
+      // The evaluation grid (20 samples per input) is what a run is judged by: show it first.
+      kindSel.value = kinds.includes(current) ? current : kinds.includes('eval_grid') ? 'eval_grid' : kinds[0];
       rebuildSteps();
       show();
     },
