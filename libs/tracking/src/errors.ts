@@ -9,3 +9,9 @@ export class TrackingSchemaError extends Error {
 export class TrackingInputError extends Error {
   override name = 'TrackingInputError';
 }
+
+/** A write that contradicts what is stored: e.g. a second answer under one judgment key (the
+ *  realism study takes one answer per served pair). HTTP 409. */
+export class TrackingConflictError extends TrackingInputError {
+  override name = 'TrackingConflictError';
+}
