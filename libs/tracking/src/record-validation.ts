@@ -91,7 +91,7 @@ function checkJson(v: unknown, at: string, depth = 0): void {
 
 function check(v: unknown, spec: Field, at: string): void {
   if (v === null && spec.nullable) return;
-  const want = (what: string) => new TrackingInputError(`${at} must be ${what}, got ${typeOf(v) === 'string' ? JSON.stringify(v) : typeOf(v)}`);
+  const want = (what: string) => new TrackingInputError(`${at} must be ${what}, got ${typeOf(v)}${typeof v === 'string' ? ` ${JSON.stringify(v.slice(0, 40))}` : ''}`);
   switch (spec.kind) {
     case 'string':
       if (typeof v !== 'string' || (spec.nonEmpty && v === '')) throw want(spec.nonEmpty ? 'a non-empty string' : 'a string');
