@@ -11,7 +11,7 @@ import { RESERVED_KEYS } from './safe-keys.js';
 import { fromWireNumber } from './wire-number.js';
 
 type Spec =
-  | { kind: 'string'; nonEmpty?: boolean }
+  | { kind: 'string'; nonEmpty?: boolean; key?: boolean }
   | { kind: 'id'; what: 'run' | 'sweep' }
   | { kind: 'number' | 'int' | 'wire' | 'boolean' | 'json' }
   | { kind: 'enum'; values: readonly string[] }
@@ -22,6 +22,8 @@ type Fields = ReadonlyMap<string, Field>;
 
 const str: Spec = { kind: 'string' };
 const name: Spec = { kind: 'string', nonEmpty: true };
+/** A name that becomes an object key downstream (metric keys, eval metric names). */
+const key: Spec = { kind: 'string', nonEmpty: true, key: true };
 const num: Spec = { kind: 'number' };
 const int: Spec = { kind: 'int' };
 const json: Spec = { kind: 'json' };
@@ -38,7 +40,7 @@ const NEW_RUN = obj({
   packageVersions: opt(json), command: optNull(str), runDir: optNull(str), sweepId: optNull(sweepId), jobId: optNull(str),
   tags: opt(strings), notes: optNull(str), at: opt(num),
 });
-const POINT = obj({ key: name, step: int, value: { kind: 'wire' }, wallTime: opt(num) });
+const POINT = obj({ key, step: int, value: { kind: 'wire' }, wallTime: opt(num) });
 
 /** Fields of each op besides `op` and the idempotency `key`. */
 const OP_FIELDS: Record<TrackingRecord['op'], Record<string, Field>> = {
@@ -48,7 +50,7 @@ const OP_FIELDS: Record<TrackingRecord['op'], Record<string, Field>> = {
   resumeRun: { runId, at: num, pid: optNull(int), host: optNull(str) },
   metrics: { runId, points: { kind: 'array', items: POINT } },
   artifact: { runId, artifact: obj({ kind: name, path: name, step: optNull(int), meta: opt(json), at: opt(num) }) },
-  evalResult: { runId, result: obj({ metric: name, value: { kind: 'wire' }, stderr: optNull(num), n: optNull(int), step: optNull(int), details: opt(json), at: opt(num) }) },
+  evalResult: { runId, result: obj({ metric: key, value: { kind: 'wire' }, stderr: optNull(num), n: optNull(int), step: optNull(int), details: opt(json), at: opt(num) }) },
   judgment: {
     judgment: obj({
       runId, realRef: name, fakeRef: name, chosen: { kind: 'enum', values: ['real', 'fake'] }, responseMs: optNull(num), shownMs: optNull(num),
@@ -75,7 +77,6 @@ const OPS: ReadonlyMap<string, Fields> = new Map(Object.entries(OP_FIELDS).map((
 
 const typeOf = (v: unknown): string => (Array.isArray(v) ? 'array' : v === null ? 'null' : typeof v);
 const isPlainObject = (v: unknown): v is Record<string, unknown> => typeOf(v) === 'object';
-const article = (s: string) => (/^[aeiou]/.test(s) ? `an ${s}` : `a ${s}`);
 
 /** Plain JSON (no functions, no non-finite numbers) whose object keys are never reserved names. */
 function checkJson(v: unknown, at: string, depth = 0): void {
@@ -95,6 +96,7 @@ function check(v: unknown, spec: Field, at: string): void {
   switch (spec.kind) {
     case 'string':
       if (typeof v !== 'string' || (spec.nonEmpty && v === '')) throw want(spec.nonEmpty ? 'a non-empty string' : 'a string');
+      if (spec.key && RESERVED_KEYS.has(v)) throw new TrackingInputError(`${at} is the reserved name "${v}": rename it`);
       return;
     case 'id':
       if (typeof v !== 'string') throw want(`a ${spec.what} id`);

@@ -1,7 +1,7 @@
 // Runs grouped by config ignoring the seed, fast enough for 10k runs: grouping uses the light run
 // rows (no config parsing), and mean ± std (n) is computed only for the groups on the visible page,
 // from the store's series summaries (each member's last value per metric is one stored row).
-import { meanStd, type MeanStd, type RunFilter, type RunRow, type TrackingStore } from '@workbench/tracking';
+import { meanStd, nullProto, type MeanStd, type RunFilter, type RunRow, type TrackingStore } from '@workbench/tracking';
 
 export interface GroupPageEntry {
   groupKey: string;
@@ -69,7 +69,7 @@ export function evalValues(store: TrackingStore, runIds: string[]): Map<string, 
 
 /** mean ± std (n) per key over the members that have a finite value. */
 export function groupStats(members: RunRow[], keys: string[], values: Map<string, Map<string, number>>): Record<string, MeanStd> {
-  const stats: Record<string, MeanStd> = {};
+  const stats = nullProto<MeanStd>();
   for (const key of keys) {
     const xs = members.map((m) => values.get(m.id)?.get(key)).filter((v): v is number => v !== undefined && Number.isFinite(v));
     if (xs.length) stats[key] = meanStd(xs);
