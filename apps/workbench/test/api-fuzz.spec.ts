@@ -17,7 +17,8 @@ let t: TestDashboard;
 async function send(r: FuzzRequest): Promise<{ status: number; text: string }> {
   const headers: Record<string, string> = { authorization: `Bearer ${TOKEN}` };
   if (r.contentType) headers['content-type'] = r.contentType;
-  const res = await fetch(`${t.url}${r.path}`, { method: r.method, headers, body: r.body });
+  const body = typeof r.body === 'string' || r.body === undefined ? r.body : new Uint8Array(r.body);
+  const res = await fetch(`${t.url}${r.path}`, { method: r.method, headers, body });
   return { status: res.status, text: await res.text() };
 }
 
