@@ -1,3 +1,5 @@
+import { isValidId } from '@workbench/tracking';
+
 /**
  * An error caused by user input (a bad override, a missing folder, an unknown run id). The CLI
  * prints its message as one line, without a stack trace, and exits with `exitCode`.
@@ -12,6 +14,12 @@ export class UserError extends Error {
   ) {
     super(message);
   }
+}
+
+/** A run or sweep id given on the command line, checked against the one id pattern. */
+export function cliId(id: string, what: 'run' | 'sweep' | 'run or sweep'): string {
+  if (!isValidId(id)) throw new UserError(`'${id}' is not a ${what} id (ids are letters, digits, "_" and "-"): copy it from 'workbench runs' or 'workbench sweep list'`);
+  return id;
 }
 
 /** A library error class whose instances mean "the user got something wrong". */

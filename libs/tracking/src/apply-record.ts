@@ -9,6 +9,10 @@ import type { TrackingStore } from './tracking-store.js';
 /** Apply one write expressed as a record (see records.ts). */
 export function applyRecord(store: TrackingStore, rec: TrackingRecord): void {
   assertRecord(rec);
+  // Every op naming a run needs it to exist, even one that writes nothing (metrics with no points).
+  if ('runId' in rec && !store.db.prepare('SELECT 1 FROM runs WHERE id = ?').get(rec.runId)) {
+    throw new TrackingInputError(`unknown run ${rec.runId}: create it (createRun) before its ${rec.op} records`);
+  }
   switch (rec.op) {
     case 'createRun':
       store.createRun(rec.run);
@@ -31,9 +35,11 @@ export function applyRecord(store: TrackingStore, rec: TrackingRecord): void {
     case 'evalResult':
       store.upsertEvalResult(rec.runId, rec.result);
       return;
-    case 'judgment':
-      store.addJudgment(rec.judgment);
+    case 'judgment': {
+      const { sig: _sig, ...judgment } = rec.judgment as typeof rec.judgment & { sig?: string };
+      store.addJudgment(judgment);
       return;
+    }
     case 'setTags':
       store.setTags(rec.runId, rec.tags);
       return;

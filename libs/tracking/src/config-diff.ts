@@ -3,9 +3,10 @@
 
 export type FlatConfig = Record<string, unknown>;
 
-/** {model: {nz: 8}} -> {"model.nz": 8}. Arrays are leaves (compared as JSON). */
+/** {model: {nz: 8}} -> {"model.nz": 8}. Arrays are leaves (compared as JSON). The result has no
+ *  prototype: a stored config key named `__proto__` stays an ordinary key. */
 export function flattenConfig(config: Record<string, unknown>, prefix = ''): FlatConfig {
-  const out: FlatConfig = {};
+  const out: FlatConfig = Object.create(null);
   for (const [k, v] of Object.entries(config)) {
     const key = prefix ? `${prefix}.${k}` : k;
     if (v && typeof v === 'object' && !Array.isArray(v)) Object.assign(out, flattenConfig(v as Record<string, unknown>, key));

@@ -22,3 +22,9 @@ export class TrackingFileError extends Error {
     super(message);
   }
 }
+
+/** A write that contradicts what is stored: e.g. a second answer under one judgment key (the
+ *  realism study takes one answer per served pair). HTTP 409. */
+export class TrackingConflictError extends TrackingInputError {
+  override name = 'TrackingConflictError';
+}

@@ -1,6 +1,6 @@
 // The realism study (the paper's AMT test): one row per answer, and the fooling rate per run
 // with a Wilson score interval.
-import { TrackingInputError } from './errors.js';
+import { TrackingConflictError, TrackingInputError } from './errors.js';
 import type { StoreContext } from './store-context.js';
 import type { FoolingRate, JudgmentCount, JudgmentFilter, JudgmentInput, JudgmentRow } from './types.js';
 import { wilsonInterval } from './wilson.js';
@@ -9,14 +9,15 @@ const INSERT_JUDGMENT = `
   INSERT INTO judgments (run_id, real_ref, fake_ref, chosen, response_ms, shown_ms, real_side, participant, session, idem_key, practice, created_at)
   VALUES (:run_id, :real_ref, :fake_ref, :chosen, :response_ms, :shown_ms, :real_side, :participant, :session, :idem_key, :practice, :at)`;
 
-/** Record one answer; with `key`, a resubmitted answer is a no-op. Returns the judgment id. */
+/** Record one answer. A `key` is used once: a second answer under it throws TrackingConflictError
+ *  (the dashboard keys answers by the served pair, so a pair is answered once). Returns the id. */
 export function addJudgment(ctx: StoreContext, j: JudgmentInput): number {
   if (j.chosen !== 'real' && j.chosen !== 'fake') throw new TrackingInputError(`judgment.chosen must be 'real' or 'fake'`);
   return ctx.write(() => {
     if (!ctx.runExists(j.runId)) throw new TrackingInputError(`unknown run ${j.runId}`);
     if (j.key) {
       const existing = ctx.db.prepare('SELECT id FROM judgments WHERE idem_key = ?').get(j.key) as { id: number } | undefined;
-      if (existing) return existing.id;
+      if (existing) throw new TrackingConflictError(`an answer with key ${j.key} is already recorded (judgment ${existing.id})`);
     }
     const info = ctx.db.prepare(INSERT_JUDGMENT).run({
       run_id: j.runId,

@@ -1,6 +1,7 @@
 // Artifacts, eval results and realism-study judgments.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tempStore, type TempStore } from '../test/temp-store.js';
+import { TrackingConflictError } from './errors.js';
 
 let t: TempStore;
 beforeEach(() => (t = tempStore()));
@@ -74,11 +75,12 @@ describe('realism judgments', () => {
     expect(t.store.judgments(r.id, { limit: 2 })[1]).toMatchObject({ realRef: 'real/1.png', chosen: 'fake', realSide: 'left' });
   });
 
-  it('a resubmitted answer with the same key is stored once', () => {
+  it('a key takes one answer: a second one under it is a conflict and is not stored', () => {
     const r = t.store.createRun({ method: 'm', config: {} });
     const j = { runId: r.id, realRef: 'a', fakeRef: 'b', chosen: 'fake' as const, key: 'session-1:trial-7' };
     const id = t.store.addJudgment(j);
-    expect(t.store.addJudgment(j)).toBe(id);
+    expect(() => t.store.addJudgment({ ...j, chosen: 'real' })).toThrow(TrackingConflictError);
+    expect(() => t.store.addJudgment(j)).toThrow(new RegExp(`already recorded \\(judgment ${id}\\)`));
     expect(t.store.foolingRate(r.id).n).toBe(1);
     expect(() => t.store.addJudgment({ ...j, key: null, chosen: 'maybe' as never })).toThrow(/'real' or 'fake'/);
   });

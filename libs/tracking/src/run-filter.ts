@@ -1,6 +1,7 @@
 // RunQuery -> parameterized SQL. Every user value is a bound parameter; config keys become JSON
 // paths passed as parameters too (`$."model"."nz"`), so nothing user-supplied is spliced into SQL.
 import { TrackingInputError } from './errors.js';
+import { assertSafeKey } from './safe-keys.js';
 import { RUN_STATUSES, type RunStatus } from './types.js';
 
 export type ConfigScalar = string | number | boolean | null;
@@ -67,6 +68,7 @@ export function configJsonPath(dottedKey: string): string {
   if (dottedKey === '' || segments.some((s) => s === '' || s.includes('"'))) {
     throw new TrackingInputError(`invalid config key '${dottedKey}': use a dotted path such as model.nz`);
   }
+  assertSafeKey(dottedKey, 'config key');
   return '$' + segments.map((s) => `."${s}"`).join('');
 }
 

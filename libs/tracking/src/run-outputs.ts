@@ -83,12 +83,14 @@ export function artifactSteps(ctx: StoreContext, runId: string, kind: string): n
 /** Insert or replace the result of `metric` for a run. */
 export function upsertEvalResult(ctx: StoreContext, runId: string, r: EvalResultInput): void {
   if (!r.metric) throw new TrackingInputError('an eval result needs a metric name');
+  const value = fromWireNumber(r.value);
+  if (value === undefined) throw new TrackingInputError(`eval result ${r.metric}: value must be a number, got ${JSON.stringify(r.value)}`);
   ctx.write(() => {
     if (!ctx.runExists(runId)) throw new TrackingInputError(`unknown run ${runId}`);
     ctx.db.prepare(UPSERT_EVAL).run({
       run_id: runId,
       metric: r.metric,
-      value: storable(fromWireNumber(r.value) ?? NaN),
+      value: storable(value),
       stderr: r.stderr ?? null,
       n: r.n ?? null,
       step: r.step ?? null,

@@ -2,6 +2,7 @@
 // and `workbench sweep status`.
 import { TrackingInputError } from './errors.js';
 import { newSweepId } from './ids.js';
+import { assertValidId } from './run-layout.js';
 import { parseJson } from './run-row.js';
 import type { StoreContext } from './store-context.js';
 import type { NewSweep, NewSweepJob, RunStatus, SweepJobRow, SweepJobUpdate, SweepRow, SweepStatus, SweepWithJobs } from './types.js';
@@ -47,7 +48,7 @@ function toSweepRow(r: SweepDbRow): SweepRow {
 
 export function createSweep(ctx: StoreContext, s: NewSweep = {}): SweepRow {
   const at = s.at ?? Date.now();
-  const id = s.id ?? newSweepId(new Date(at));
+  const id = s.id === undefined ? newSweepId(new Date(at)) : assertValidId(s.id, 'sweep');
   ctx.write(() => {
     if (ctx.db.prepare('SELECT 1 FROM sweeps WHERE id = ?').get(id)) throw new TrackingInputError(`sweep ${id} already exists`);
     ctx.db

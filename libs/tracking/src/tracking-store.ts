@@ -14,6 +14,7 @@ import { configHash, groupKey as computeGroupKey } from './config-hash.js';
 import { TrackingFileError, TrackingInputError } from './errors.js';
 import { sqliteFileError } from './sqlite-file-error.js';
 import { newRunId } from './ids.js';
+import { assertValidId } from './run-layout.js';
 import type { OpenDatabaseOptions } from './open-database.js';
 import type { IngestResult, TrackingRecord } from './records.js';
 import { buildRunOrder, buildRunWhere, type MetricAgg, type RunFilter, type RunQuery } from './run-filter.js';
@@ -152,6 +153,7 @@ export class TrackingStore {
   createRun(input: NewRun): RunRow {
     if (!input.method) throw new TrackingInputError('createRun needs a method (e.g. bicyclegan)');
     if (!input.config || typeof input.config !== 'object') throw new TrackingInputError('createRun needs the resolved config object');
+    if (input.id !== undefined) assertValidId(input.id, 'run');
     const at = input.at ?? Date.now();
     let id = input.id ?? newRunId(new Date(at));
     // A generated id is unique with overwhelming odds; never fail a run on the rare clash.

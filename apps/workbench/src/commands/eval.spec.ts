@@ -27,11 +27,12 @@ describe('workbench eval', () => {
     writeFileSync(join(ckpt, 'state.json'), JSON.stringify({ format: CHECKPOINT_FORMAT, step: 3 }));
     writeFileSync(join(ckpt, 'G.safetensors'), 'truncated');
     const store = openStore(db);
-    const id = store.createRun({ method: config.method, config: config as unknown as Record<string, unknown>, runDir }).id;
+    // The run's folder is <train.runs_dir>/<run id> (the tracking run layout), so the id names it.
+    const id = store.createRun({ id: 'broken', method: config.method, config: config as unknown as Record<string, unknown>, runDir }).id;
     store.finishRun(id, 'finished');
     store.close();
 
-    const err = await run(process.execPath, [join(ROOT, 'bin/workbench.js'), 'eval', id, `tracking.db=${db}`, 'eval.n_inputs=2', 'eval.n_samples=2', 'eval.lpips_dir=' + join(tmp, 'no-lpips')], { cwd: ROOT }).then(
+    const err = await run(process.execPath, [join(ROOT, 'bin/workbench.js'), 'eval', id, `tracking.db=${db}`, `train.runs_dir=${join(tmp, 'runs')}`, 'eval.n_inputs=2', 'eval.n_samples=2', 'eval.lpips_dir=' + join(tmp, 'no-lpips')], { cwd: ROOT }).then(
       () => undefined,
       (e: { code: number; stderr: string }) => e,
     );

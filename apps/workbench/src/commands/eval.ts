@@ -25,7 +25,7 @@ import { CheckpointError } from '@workbench/models';
 import { TorchIoError } from '@workbench/torch-io';
 import { openStore, type RunRow, type TrackingStore } from '@workbench/tracking';
 import { parseIntFlag } from '../int-flag.js';
-import { UserError, withUserErrors } from '../user-error.js';
+import { cliId, UserError, withUserErrors } from '../user-error.js';
 import { withConfigErrors } from './config.js';
 
 function fmt(s: MeanSe | undefined, digits = 4): string {
@@ -49,7 +49,7 @@ export function summarizeEval(r: EvaluateRunResult): string {
 }
 
 function targetRuns(store: TrackingStore, id: string, dbPath: string): { runs: RunRow[]; sweep: boolean } {
-  const run = store.getRun(id);
+  const run = store.getRun(cliId(id, 'run or sweep'));
   if (run) return { runs: [run], sweep: false };
   if (store.getSweep(id)) return { runs: store.listRuns({ sweepId: id, sort: 'createdAt', order: 'asc' }).runs, sweep: true };
   throw new UserError(`no run or sweep '${id}' in ${dbPath} (pass tracking.db=<file> if it lives elsewhere)`);

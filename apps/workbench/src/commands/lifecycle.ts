@@ -10,7 +10,7 @@
 // run that is still running. A deleted sweep run's job goes back to pending, so `sweep resume`
 // trains it again.
 import type { Command } from 'commander';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { composeConfig } from '@workbench/config';
 import { openStore, type RunRow, type TrackingStore } from '@workbench/tracking';
 import { deleteRunsAndFolders } from '../server/routes/lifecycle-routes.js';
@@ -18,12 +18,12 @@ import { UserError } from '../user-error.js';
 import { withConfigErrors } from './config.js';
 
 /** Split `ids... key=value...` and open the database the overrides (or --db) name. */
-function openFor(args: string[]): { store: TrackingStore; ids: string[]; folders: { baseDir: string; runsRoot: string } } {
+function openFor(args: string[]): { store: TrackingStore; ids: string[]; runsRoot: string } {
   const overrides = args.filter((a) => a.includes('='));
   const ids = [...new Set(args.filter((a) => !a.includes('=')))];
   const { config } = withConfigErrors(() => composeConfig({ overrides }));
   const db = resolve(config.tracking.db);
-  return { store: openStore(db), ids, folders: { baseDir: dirname(db), runsRoot: resolve(config.train.runs_dir) } };
+  return { store: openStore(db), ids, runsRoot: resolve(config.train.runs_dir) };
 }
 
 function runsOrFail(store: TrackingStore, ids: string[]): RunRow[] {
@@ -75,12 +75,12 @@ export function registerRunLifecycle(runs: Command): void {
     .option('-y, --yes', 'really delete (without it: list what would be deleted)')
     .option('--files', 'also remove the run folders (checkpoints, image grids)')
     .action((args: string[], opts: { yes?: boolean; files?: boolean }) => {
-      const { store, ids, folders } = openFor(args);
+      const { store, ids, runsRoot } = openFor(args);
       try {
         const found = runsOrFail(store, ids);
         refuseRunning(found);
         if (!confirm(opts.yes, found.map((r) => `run ${r.id} (${r.name}, ${r.status})${opts.files ? ` and ${r.runDir ?? 'its folder'}` : ''}`))) return;
-        const { deleted, folders: removed } = deleteRunsAndFolders({ store, folders }, found, Boolean(opts.files));
+        const { deleted, folders: removed } = deleteRunsAndFolders({ store, runsRoot }, found, Boolean(opts.files));
         console.log(`deleted ${deleted} runs${opts.files ? ` and ${removed} run folders` : ' (run folders kept: --files removes them)'}`);
       } finally {
         store.close();
@@ -120,14 +120,14 @@ export function registerSweepLifecycle(sweep: Command): void {
     .option('--files', 'with --runs: also remove their run folders')
     .action((sweepId: string, overrides: string[], opts: { yes?: boolean; runs?: boolean; files?: boolean }) => {
       if (opts.files && !opts.runs) throw new UserError('--files needs --runs: run folders are removed only with their runs');
-      const { store, folders } = openFor(overrides);
+      const { store, runsRoot } = openFor(overrides);
       try {
         const s = store.getSweep(sweepId);
         if (!s) throw new UserError(`unknown sweep '${sweepId}' in ${store.path} (see: workbench sweep list --all)`);
         const runs = opts.runs ? store.listRuns({ sweepId, includeConfig: false }).runs : [];
         refuseRunning(runs);
         if (!confirm(opts.yes, [`sweep ${sweepId} (${s.jobs.length} jobs)`, ...runs.map((r) => `run ${r.id} (${r.status})${opts.files ? ` and ${r.runDir ?? 'its folder'}` : ''}`)])) return;
-        const { deleted, folders: removed } = deleteRunsAndFolders({ store, folders }, runs, Boolean(opts.files));
+        const { deleted, folders: removed } = deleteRunsAndFolders({ store, runsRoot }, runs, Boolean(opts.files));
         store.deleteSweep(sweepId);
         console.log(`deleted sweep ${sweepId}${opts.runs ? `, ${deleted} runs${opts.files ? `, ${removed} run folders` : ''}` : ' (its runs stay: --runs deletes them)'}`);
       } finally {

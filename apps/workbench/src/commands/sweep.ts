@@ -25,7 +25,7 @@ import {
 } from '@workbench/sweep';
 import { openStore, TrackingInputError, type TrackingStore } from '@workbench/tracking';
 import { intFlag } from '../int-flag.js';
-import { UserError, withUserErrors } from '../user-error.js';
+import { cliId, UserError, withUserErrors } from '../user-error.js';
 import { registerSweepLifecycle } from './lifecycle.js';
 import { formatSchedulerStatus, registerSweepCancel, schedulerStatus } from './sweep-scheduler.js';
 
@@ -191,7 +191,7 @@ export function registerSweep(program: Command): void {
     .option('-v, --verbose', "echo every job's output")
     .action(async (sweepId: string, overrides: string[], opts: { dryRun?: boolean; jobs?: number; verbose?: boolean }) => {
       const store = storeFor(overrides);
-      const existing = store.getSweep(sweepId);
+      const existing = store.getSweep(cliId(sweepId, 'sweep'));
       if (!existing) throw new UserError(`unknown sweep '${sweepId}' (see: workbench sweep list)`);
       const todo = resumePlan(store, existing);
       if (opts.dryRun || todo.length === 0) {
@@ -217,7 +217,7 @@ export function registerSweep(program: Command): void {
     .option('--json', 'print the sweep and its jobs as JSON')
     .action(async (sweepId: string, overrides: string[], opts: { json?: boolean }) => {
       const store = storeFor(overrides);
-      const s = store.getSweep(sweepId);
+      const s = store.getSweep(cliId(sweepId, 'sweep'));
       if (!s) {
         store.close();
         throw new UserError(`unknown sweep '${sweepId}' (see: workbench sweep list)`);

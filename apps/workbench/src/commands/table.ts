@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { composeConfig } from '@workbench/config';
 import { formatTables, paperTables, parseTableFormat, UnknownSweepError } from '@workbench/metrics';
 import { openStore } from '@workbench/tracking';
-import { UserError } from '../user-error.js';
+import { cliId, UserError } from '../user-error.js';
 import { withConfigErrors } from './config.js';
 
 export function registerTable(program: Command): void {
@@ -30,7 +30,7 @@ export function registerTable(program: Command): void {
       }
       const store = openStore(config.tracking.db);
       try {
-        const tables = paperTables(store, sweepId, { lpipsVersion: config.eval.lpips_version, all: opts.all });
+        const tables = paperTables(store, cliId(sweepId, 'sweep'), { lpipsVersion: config.eval.lpips_version, all: opts.all });
         const text = formatTables(tables, format);
         if (opts.out) {
           writeFileSync(opts.out, `${text}\n`);

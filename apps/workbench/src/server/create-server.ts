@@ -7,6 +7,7 @@ import { errorHandler, notFound } from './http-error.js';
 import { liveFeed, type LiveFeed } from './live-events.js';
 import type { GeneratorService } from './generator-service.js';
 import { createModelService } from './model-service.js';
+import { createPairSigner } from './pair-signer.js';
 import { compareRouter } from './routes/compare-routes.js';
 import { explorerRouter } from './routes/explorer-routes.js';
 import { hparamsRouter } from './routes/hparams-routes.js';
@@ -24,9 +25,8 @@ export interface CreateServerOptions {
   store: TrackingStore;
   /** Required on every request when set (Bearer header or the cookie `?token=` sets). */
   token?: string;
-  /** Folder that relative run folders resolve against (default: the database's folder). */
-  baseDir?: string;
-  /** Where run folders live when a run has none recorded (default: `<baseDir>/runs`). */
+  /** The folder of run folders, `<runsRoot>/<run id>` (default: `runs` beside the database). A
+   *  run's recorded `runDir` is never followed. */
   runsRoot?: string;
   /** Runs G/E for the explorer and the realism study (default: the checkpoint-backed service). */
   generator?: GeneratorService;
@@ -45,11 +45,12 @@ export interface DashboardApp {
 
 export function createServer(opts: CreateServerOptions): DashboardApp {
   const log = opts.log ?? ((m: string) => console.error(m));
-  const baseDir = opts.baseDir ?? (opts.store.path === ':memory:' ? process.cwd() : path.dirname(opts.store.path));
+  const dbDir = opts.store.path === ':memory:' ? process.cwd() : path.dirname(opts.store.path);
   const live = liveFeed(opts.store, opts.pollMs, log);
   const context: ServerContext = {
     store: opts.store,
-    folders: { baseDir, runsRoot: opts.runsRoot ?? path.join(baseDir, 'runs') },
+    runsRoot: path.resolve(opts.runsRoot ?? path.join(dbDir, 'runs')),
+    pairs: createPairSigner(),
     log,
     notifyChange: (ids) => live.notify(ids),
   };

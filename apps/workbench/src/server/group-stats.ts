@@ -2,7 +2,7 @@
 // rows (no config parsing), and mean ± std (n) is computed only for the groups on the visible page,
 // from the store's series summaries (each member's last value per metric is one stored row).
 import { meanInterval } from '@workbench/metrics/stats';
-import { flattenConfig, type MeanStd, type RunFilter, type RunRow, type TrackingStore } from '@workbench/tracking';
+import { flattenConfig, nullProto, type MeanStd, type RunFilter, type RunRow, type TrackingStore } from '@workbench/tracking';
 
 /** mean ± std (n) of a group, with the Student-t 95 % interval of the mean (NaN for n < 2). */
 export interface GroupStat extends MeanStd {
@@ -102,7 +102,7 @@ export function evalValues(store: TrackingStore, runIds: string[]): Map<string, 
 
 /** mean ± std (n) and the 95 % interval of the mean per key over the members that have a finite value. */
 export function groupStats(members: RunRow[], keys: string[], values: Map<string, Map<string, number>>): Record<string, GroupStat> {
-  const stats: Record<string, GroupStat> = {};
+  const stats = nullProto<GroupStat>();
   for (const key of keys) {
     const xs = members.map((m) => values.get(m.id)?.get(key)).filter((v): v is number => v !== undefined && Number.isFinite(v));
     if (!xs.length) continue;

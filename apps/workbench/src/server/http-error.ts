@@ -1,6 +1,7 @@
 // An error with an HTTP status. Route handlers throw it; `errorHandler` turns it into JSON
 // `{ error: message }` so every API failure has the same shape.
 import type { ErrorRequestHandler } from 'express';
+import { RunFolderError, TrackingConflictError, TrackingInputError } from '@workbench/tracking';
 
 export class HttpError extends Error {
   override name = 'HttpError';
@@ -15,6 +16,7 @@ export class HttpError extends Error {
 export const badRequest = (message: string) => new HttpError(400, message);
 export const notFound = (message: string) => new HttpError(404, message);
 export const forbidden = (message: string) => new HttpError(403, message);
+export const conflict = (message: string) => new HttpError(409, message);
 
 /** The last middleware: known errors keep their status; anything else is a 500 without internals. */
 export function errorHandler(log: (msg: string) => void = console.error): ErrorRequestHandler {
@@ -22,6 +24,13 @@ export function errorHandler(log: (msg: string) => void = console.error): ErrorR
     if (res.headersSent) return;
     if (err instanceof HttpError) {
       res.status(err.status).json({ error: err.message });
+      return;
+    }
+    // The store's caller errors (bad id, reserved key, unknown run, a second answer, a run folder
+    // leaving the runs root) are the client's: a 4xx it must not retry.
+    if (err instanceof TrackingInputError) {
+      const status = err instanceof TrackingConflictError ? 409 : err instanceof RunFolderError ? 403 : 400;
+      res.status(status).json({ error: err.message });
       return;
     }
     // body-parser errors carry a status (413 too large, 400 bad JSON).

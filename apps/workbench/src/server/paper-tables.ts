@@ -3,7 +3,7 @@
 // cells also carry a Wilson 95% interval over the judgments pooled across the row's seeds.
 // Downloads (CSV / Markdown / LaTeX) use the metrics library's formatter unchanged.
 import { formatMeanStd, type PaperTable as MetricsTable, type TableFormat } from '@workbench/metrics';
-import { wilsonInterval, type TrackingStore } from '@workbench/tracking';
+import { nullProto, wilsonInterval, type TrackingStore } from '@workbench/tracking';
 import { finiteOrNull } from './run-views.js';
 
 export interface TableCell {
@@ -27,11 +27,12 @@ export interface PaperTable {
 }
 
 const FOOLING = 'fooling_rate';
-export const DOWNLOAD_FORMATS: Record<Exclude<TableFormat, 'json'>, { type: string; ext: string }> = {
-  csv: { type: 'text/csv; charset=utf-8', ext: 'csv' },
-  md: { type: 'text/markdown; charset=utf-8', ext: 'md' },
-  latex: { type: 'application/x-latex; charset=utf-8', ext: 'tex' },
-};
+/** A Map: `format` comes from the URL, and `toString` or `__proto__` must not look like a format. */
+export const DOWNLOAD_FORMATS: ReadonlyMap<string, { format: Exclude<TableFormat, 'json'>; type: string; ext: string }> = new Map([
+  ['csv', { format: 'csv', type: 'text/csv; charset=utf-8', ext: 'csv' }],
+  ['md', { format: 'md', type: 'text/markdown; charset=utf-8', ext: 'md' }],
+  ['latex', { format: 'latex', type: 'application/x-latex; charset=utf-8', ext: 'tex' }],
+] as const);
 
 /** The metrics library's tables as the API's JSON tables. */
 export function tableViews(store: TrackingStore, tables: MetricsTable[]): PaperTable[] {
@@ -42,7 +43,7 @@ export function tableViews(store: TrackingStore, tables: MetricsTable[]): PaperT
     rowHeader: t.labelColumns.map((c) => c.label),
     columns: t.metrics.map((m) => ({ key: m.key, label: m.label, better: m.better })),
     rows: t.rows.map((r) => {
-      const cells: Record<string, TableCell> = {};
+      const cells = nullProto<TableCell>();
       for (const m of t.metrics) {
         const v = r.values[m.key];
         if (!v || v.n === 0) continue;

@@ -1,6 +1,19 @@
 // Query strings → typed store queries. Everything is validated here so a bad URL is a 400 with a
 // message, and values reach SQL only as bound parameters (the store parameterises every value).
-import { RUN_STATUSES, type ConfigCondition, type ConfigScalar, type RunFilter, type RunQuery, type RunSort, type RunStatus } from '@workbench/tracking';
+// Keys that become object properties (config keys, metric keys) never use a reserved name
+// (`__proto__`, `prototype`, `constructor`), and run/sweep ids match the one id pattern.
+import {
+  assertSafeKey,
+  assertValidId,
+  nullProto,
+  RUN_STATUSES,
+  type ConfigCondition,
+  type ConfigScalar,
+  type RunFilter,
+  type RunQuery,
+  type RunSort,
+  type RunStatus,
+} from '@workbench/tracking';
 import { badRequest } from './http-error.js';
 
 type Query = Record<string, unknown>;
@@ -16,6 +29,25 @@ export function list(q: Query, name: string): string[] | undefined {
   const v = str(q, name);
   if (v === undefined || v === '') return undefined;
   return v.split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+/** A comma list of run or sweep ids, each checked against the id pattern (400 otherwise). */
+export function idList(q: Query, name: string, what: 'run' | 'sweep'): string[] | undefined {
+  return list(q, name)?.map((id) => assertValidId(id, what));
+}
+
+/** A comma list of keys that will index objects (metric keys, config columns): no reserved names. */
+export function keyList(q: Query, name: string, what: string): string[] | undefined {
+  const keys = list(q, name);
+  for (const k of keys ?? []) assertSafeKey(k, what);
+  return keys;
+}
+
+/** A dotted config key from a URL: non-empty parts, no reserved names. */
+export function configKey(key: string, context: string): string {
+  if (key.split('.').some((s) => s === '')) throw badRequest(`${context}: "${key}" is not a dotted config key (empty part); write it like model.nz`);
+  assertSafeKey(key, 'config key');
+  return key;
 }
 
 export function int(q: Query, name: string, dflt: number, min: number, max: number): number {
@@ -45,12 +77,13 @@ const CONDITION = /^\s*([A-Za-z0-9_.-]+)\s*(!=|>=|<=|=|>|<|~)(.*)$/;
  */
 export function parseConfigFilter(text: string | undefined): Record<string, ConfigCondition> | undefined {
   if (!text) return undefined;
-  const out: Record<string, Exclude<ConfigCondition, ConfigScalar>> = {};
+  const out = nullProto<Exclude<ConfigCondition, ConfigScalar>>();
   for (const part of text.split(';').map((s) => s.trim()).filter(Boolean)) {
     const m = CONDITION.exec(part);
     if (!m) throw badRequest(`config filter "${part}" not understood: use key=value, key!=value, key>number, key~text (separate several with ;)`);
     const [, key, op, raw] = m;
-    const cond = (out[key] ??= {});
+    configKey(key, `config filter "${part}"`);
+    const cond = (out[key] ??= Object.create(null) as Exclude<ConfigCondition, ConfigScalar>);
     const value = parseScalar(raw);
     const numeric = () => {
       if (typeof value !== 'number') throw badRequest(`config filter "${part}": ${op} needs a number`);
@@ -72,11 +105,13 @@ const SORT_COLUMNS = new Set(['createdAt', 'startedAt', 'endedAt', 'heartbeatAt'
 /** `startedAt` | `config:model.nz` | `metric:loss_G` | `metric:loss_G:min`. */
 export function parseSort(text: string | undefined): RunSort | undefined {
   if (!text) return undefined;
-  if (text.startsWith('config:')) return { config: text.slice('config:'.length) };
+  if (text.startsWith('config:')) return { config: configKey(text.slice('config:'.length), `sort "${text}"`) };
   if (text.startsWith('metric:')) {
     const rest = text.slice('metric:'.length);
     const m = /^(.*):(last|min|max)$/.exec(rest);
-    return m ? { metric: m[1], agg: m[2] as 'last' | 'min' | 'max' } : { metric: rest };
+    const sort = m ? { metric: m[1], agg: m[2] as 'last' | 'min' | 'max' } : { metric: rest };
+    assertSafeKey(sort.metric, 'metric key');
+    return sort;
   }
   if (SORT_COLUMNS.has(text)) return text as RunSort;
   throw badRequest(`unknown sort "${text}": use one of ${[...SORT_COLUMNS].join(', ')}, config:<key>, metric:<key>[:min|max]`);
@@ -100,10 +135,10 @@ export function parseRunFilter(q: Query): RunFilter {
   const filter: RunFilter = {
     status: status as RunStatus[] | undefined,
     method: list(q, 'method'),
-    ids: list(q, 'ids'),
+    ids: idList(q, 'ids', 'run'),
     tags: list(q, 'tag'),
     text: str(q, 'q') || undefined,
-    sweepId: str(q, 'sweep') || undefined,
+    sweepId: str(q, 'sweep') ? assertValidId(str(q, 'sweep'), 'sweep') : undefined,
     groupKey: str(q, 'groupKey') || undefined,
     config: parseConfigFilter(str(q, 'config')),
     archived: parseArchived(str(q, 'archived'), q.ids !== undefined),

@@ -2,7 +2,7 @@
 // showing for a page of runs (config keys that vary, metric and eval keys present).
 import { EVAL_METRICS, evalMetricLabel } from '@workbench/metrics';
 import type { GroupStat } from './group-stats.js';
-import { BOOKKEEPING_KEYS, flattenConfig, type RunGroup, type RunRow, type TrackingStore } from '@workbench/tracking';
+import { BOOKKEEPING_KEYS, flattenConfig, nullProto, type RunGroup, type RunRow, type TrackingStore } from '@workbench/tracking';
 
 export interface MetricCell {
   last: number | null;
@@ -48,13 +48,13 @@ export function summarizeRuns(store: TrackingStore, runs: RunRow[]): RunSummary[
   const ids = runs.map((r) => r.id);
   const metrics = new Map<string, Record<string, MetricCell>>();
   for (const m of store.metricSummaries(ids)) {
-    const cells = metrics.get(m.runId) ?? {};
+    const cells = metrics.get(m.runId) ?? nullProto<MetricCell>();
     cells[m.key] = { last: finiteOrNull(m.last), step: m.lastStep, min: finiteOrNull(m.min), max: finiteOrNull(m.max) };
     metrics.set(m.runId, cells);
   }
   const evals = new Map<string, RunSummary['evals']>();
   for (const e of store.evalResults({ runIds: ids })) {
-    const cells = evals.get(e.runId) ?? {};
+    const cells = evals.get(e.runId) ?? nullProto<RunSummary['evals'][string]>();
     cells[e.metric] = { value: finiteOrNull(e.value), stderr: e.stderr, n: e.n };
     evals.set(e.runId, cells);
   }

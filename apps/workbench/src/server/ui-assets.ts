@@ -11,22 +11,23 @@ export const UI_DIR = fileURLToPath(new URL('../ui/', import.meta.url));
 const require = createRequire(import.meta.url);
 
 /** Package entry points resolved through node's resolver (works with hoisted workspaces). */
-function vendorFiles(): Record<string, string> {
+function vendorFiles(): ReadonlyMap<string, string> {
   const chartDir = path.dirname(require.resolve('chart.js')); // .../chart.js/dist
   const zoomDir = path.dirname(require.resolve('chartjs-plugin-zoom'));
   const hammer = require.resolve('hammerjs/hammer.min.js', { paths: [path.dirname(zoomDir)] });
-  return {
-    'chart.umd.min.js': path.join(chartDir, 'chart.umd.min.js'),
-    'hammer.min.js': hammer,
-    'chartjs-plugin-zoom.min.js': path.join(zoomDir, 'chartjs-plugin-zoom.min.js'),
-  };
+  // A Map: the file name comes from the URL (`/vendor/toString` must be a 404, not a property).
+  return new Map([
+    ['chart.umd.min.js', path.join(chartDir, 'chart.umd.min.js')],
+    ['hammer.min.js', hammer],
+    ['chartjs-plugin-zoom.min.js', path.join(zoomDir, 'chartjs-plugin-zoom.min.js')],
+  ]);
 }
 
 export function uiRouter(): Router {
   const router = express.Router();
   const vendor = vendorFiles();
   router.get('/vendor/:file', (req, res, next) => {
-    const file = vendor[req.params.file];
+    const file = vendor.get(req.params.file);
     if (!file) return next();
     res.sendFile(file, { maxAge: '1d' });
   });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -57,13 +57,20 @@ describe('evaluateRun', () => {
     await expect(evaluateRun(store, run, { nInputs: 2, nSamples: 2, pairs: 'consecutive', runsDir: dir })).rejects.toThrow(/run run-empty has no checkpoint in .*train it first/);
   });
 
+  it('looks only in <runsDir>/<run id>: a run_dir recorded in the row (remote clients write rows) is not followed', async () => {
+    const other = createTinyRun(store, join(dir, 'runs-b'), { id: 'run-b', step: 2 });
+    const run = store.createRun({ id: 'run-points-elsewhere', method: 'bicyclegan', config: other.config, runDir: other.runDir! });
+    await expect(evaluateRun(store, run, { nInputs: 2, nSamples: 2, pairs: 'consecutive', runsDir: join(dir, 'runs-b') })).rejects.toThrow(/run run-points-elsewhere has no checkpoint in .*runs-b\/run-points-elsewhere\/checkpoints/);
+  });
+
   it('releases the loaded networks when the test split cannot be opened', async () => {
     const good = createTinyRun(store, join(dir, 'runs-moved'), { id: 'run-moved', step: 2 });
     // The same checkpoint, but its data now points at a folder that is gone.
     const config = { ...(good.config as Record<string, unknown>), data: { ...(good.config.data as Record<string, unknown>), dataset: 'aligned', root: join(dir, 'gone') } };
-    const run = store.createRun({ id: 'run-moved-data', method: 'bicyclegan', config, runDir: good.runDir! });
+    cpSync(good.runDir!, join(dir, 'runs-moved', 'run-moved-data'), { recursive: true });
+    const run = store.createRun({ id: 'run-moved-data', method: 'bicyclegan', config });
     const before = tf.memory().numTensors;
-    await expect(evaluateRun(store, run, { nInputs: 2, nSamples: 2, pairs: 'consecutive', runsDir: dir })).rejects.toThrow(DataError);
+    await expect(evaluateRun(store, run, { nInputs: 2, nSamples: 2, pairs: 'consecutive', runsDir: join(dir, 'runs-moved') })).rejects.toThrow(DataError);
     expect(tf.memory().numTensors).toBe(before);
   });
 

@@ -1,9 +1,9 @@
 // `workbench eval` for one tracked run: final checkpoint → every metric → tracking store.
 // Idempotent: eval results are upserted per (run, metric) and the grid artifact per
 // (run, kind, step, path), so a rerun replaces rows and never duplicates them.
-import { join, relative, resolve } from 'node:path';
+import { join, relative } from 'node:path';
 import { openFirstSplit, type DataConfig, type OpenedSplit, type Split } from '@workbench/data';
-import type { EvalResultInput, RunRow, TrackingStore } from '@workbench/tracking';
+import { realRunFolder, type EvalResultInput, type RunRow, type TrackingStore } from '@workbench/tracking';
 import type { ModelConfigSlice } from '@workbench/models';
 import { latestCheckpoint } from '@workbench/training';
 import type { PairMode } from '../diversity/sample-pairs.js';
@@ -16,7 +16,7 @@ export interface EvaluateRunOptions {
   nInputs: number;
   nSamples: number;
   pairs: PairMode;
-  /** Folder of run folders, for runs whose row has no run_dir (`train.runs_dir`). */
+  /** Folder of run folders (`train.runs_dir`): a run's folder is `<runsDir>/<run id>`. */
   runsDir: string;
   lpips?: Lpips;
   /** Why LPIPS is skipped (when `lpips` is absent). */
@@ -49,12 +49,10 @@ export interface EvaluateRunResult {
   gridPath?: string;
 }
 
-export function runFolder(run: RunRow, runsDir: string): string {
-  return resolve(run.runDir ?? join(runsDir, run.id));
-}
-
 export async function evaluateRun(store: TrackingStore, run: RunRow, opts: EvaluateRunOptions): Promise<EvaluateRunResult> {
-  const dir = runFolder(run, opts.runsDir);
+  // The one run layout (`<runs dir>/<run id>`, @workbench/tracking): a path recorded in the run row
+  // is not followed (remote clients write rows), and eval writes its grid into this folder.
+  const dir = realRunFolder(opts.runsDir, run.id);
   const ckpt = latestCheckpoint(dir);
   if (!ckpt) throw new RunCheckpointError(`run ${run.id} has no checkpoint in ${dir}/checkpoints (status ${run.status}); train it first`);
   const cfg = run.config as unknown as ModelConfigSlice & { data: DataConfig };

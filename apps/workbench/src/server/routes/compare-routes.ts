@@ -1,9 +1,9 @@
 // /api/compare: 2+ runs side by side: the config keys that differ, overlaid series, and mean ± std
 // bands for runs sharing a config up to the seed.
 import express, { type Router } from 'express';
-import { configDiff, flattenConfig, type RunRow, type TrackingStore } from '@workbench/tracking';
+import { configDiff, flattenConfig, nullProto, type RunRow, type TrackingStore } from '@workbench/tracking';
 import { badRequest } from '../http-error.js';
-import { int, list } from '../query-params.js';
+import { int, keyList, list } from '../query-params.js';
 import { groupCurve } from '../group-curves.js';
 import { byGroupKey } from '../group-stats.js';
 import { evalMetricBetter, evalMetricLabel } from '@workbench/metrics';
@@ -22,7 +22,7 @@ function runsOf(ctx: ServerContext, q: Record<string, unknown>): RunRow[] {
 
 /** The metric keys asked for (`keys=a,b`), else every key any of the runs logged. */
 function metricKeysOf(store: TrackingStore, q: Record<string, unknown>, runs: RunRow[]): string[] {
-  return list(q, 'keys') ?? [...new Set(runs.flatMap((x) => store.metricKeys(x.id)))].sort();
+  return keyList(q, 'keys', 'metric key') ?? [...new Set(runs.flatMap((x) => store.metricKeys(x.id)))].sort();
 }
 
 /** Label for a group: its method plus the differing config values that are not the seed. */
@@ -57,7 +57,7 @@ export function compareRouter(ctx: ServerContext): Router {
     const runs = runsOf(ctx, req.query);
     const points = int(req.query, 'points', 600, 4, 20000);
     const keys = metricKeysOf(store, req.query, runs);
-    const series: Record<string, Array<{ runId: string; steps: number[]; values: (number | null)[]; times: number[] }>> = {};
+    const series = nullProto<Array<{ runId: string; steps: number[]; values: (number | null)[]; times: number[] }>>();
     for (const key of keys) {
       series[key] = runs
         .map((x) => ({ runId: x.id, s: store.metricSeries(x.id, key, { maxPoints: points }) }))
@@ -73,7 +73,7 @@ export function compareRouter(ctx: ServerContext): Router {
     const keys = metricKeysOf(store, req.query, runs);
     const diffKeys = configDiff(runs.map((x) => x.config)).map((d) => d.key);
     const groups = byGroupKey(runs);
-    const bands: Record<string, Array<{ groupKey: string; label: string; runs: number } & ReturnType<typeof groupCurve>>> = {};
+    const bands = nullProto<Array<{ groupKey: string; label: string; runs: number } & ReturnType<typeof groupCurve>>>();
     for (const key of keys) {
       bands[key] = [...groups.entries()]
         .map(([groupKey, members]) => {

@@ -1,10 +1,10 @@
 // /api/explorer/:runId: the latent explorer. The server runs the run's generator on its backend.
 import express, { type Router } from 'express';
+import { realRunFolder, TrackingInputError, type RunRow } from '@workbench/tracking';
 import { latestCheckpoint } from '@workbench/training';
 import { badRequest } from '../http-error.js';
 import type { GeneratorService } from '../generator-service.js';
 import { str } from '../query-params.js';
-import { runFolder } from '../run-folder.js';
 import type { ServerContext } from '../server-context.js';
 import { decodeUpload, MAX_UPLOAD_BYTES } from '../upload.js';
 import { getRunOr404 } from './runs-routes.js';
@@ -17,7 +17,7 @@ export function explorerRouter(ctx: ServerContext, service: GeneratorService): R
   const r = express.Router();
   const runAndDir = (id: string) => {
     const run = getRunOr404(ctx, id);
-    return [run, runFolder(run, ctx.folders)] as const;
+    return [run, realRunFolder(ctx.runsRoot, run.id)] as const;
   };
   const ready = async (id: string) => {
     const [run, dir] = runAndDir(id);
@@ -26,11 +26,21 @@ export function explorerRouter(ctx: ServerContext, service: GeneratorService): R
     return { run, dir, info };
   };
 
+  // A run whose folder is not served (invalid id, symlink out of the runs root) is not listed.
+  const explorable = (run: RunRow) => {
+    try {
+      return latestCheckpoint(realRunFolder(ctx.runsRoot, run.id));
+    } catch (err) {
+      if (err instanceof TrackingInputError) return undefined;
+      throw err;
+    }
+  };
+
   // Runs that can be explored: newest first, those with a checkpoint in their folder.
   r.get('/', (_req, res) => {
     const { runs } = ctx.store.listRuns({ status: ['finished', 'running', 'killed'], sort: 'createdAt', order: 'desc', limit: 500, includeConfig: false });
     const items = runs
-      .map((x) => ({ run: x, ckpt: latestCheckpoint(runFolder(x, ctx.folders)) }))
+      .map((x) => ({ run: x, ckpt: explorable(x) }))
       .filter((x) => x.ckpt)
       .map(({ run: x, ckpt }) => ({ id: x.id, name: x.name, method: x.method, seed: x.seed, status: x.status, checkpointStep: ckpt!.step }));
     res.json({ runs: items });

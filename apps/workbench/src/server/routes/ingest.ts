@@ -4,10 +4,15 @@
 // resent batch or a re-synced spool a no-op). Writing runs needs the server's token as
 // `Authorization: Bearer`: a server started without `serve.token` refuses remote writes.
 //
+// Every record is checked against the one record schema (`assertRecord`: 400 naming the record
+// and field); the server never takes a filesystem path from a client (a run's folder is
+// `<runs root>/<run id>`, the reported `runDir` is dropped), and a `judgment` record must carry
+// the signature of a realism pair this server served (once: a second answer is a 409).
+//
 //   POST /api/ingest            body: TrackingRecord[]  -> { applied, duplicates, records }
-//   GET  /api/ingest/runs/:id   -> { run }   (what `resume=<id>` needs: config and run folder)
+//   GET  /api/ingest/runs/:id   -> { run }   (what `resume=<id>` needs: the config)
 import express, { type Router } from 'express';
-import { TrackingInputError, type TrackingRecord } from '@workbench/tracking';
+import { assertRecord, assertValidId, type TrackingRecord } from '@workbench/tracking';
 import { HttpError, badRequest } from '../http-error.js';
 import { bearerToken, tokensEqual } from '../security.js';
 import type { ServerContext } from '../server-context.js';
@@ -39,29 +44,34 @@ function touchedRuns(records: TrackingRecord[]): string[] | null {
   return [...ids];
 }
 
+/** What the server decides for itself in a (schema-checked) record. */
+function serverSide(ctx: ServerContext, rec: TrackingRecord): TrackingRecord {
+  if (rec.op === 'createRun') return { ...rec, run: { ...rec.run, runDir: null } };
+  if (rec.op === 'judgment') {
+    const { sig, ...judgment } = rec.judgment as typeof rec.judgment & { sig?: string };
+    return { ...rec, judgment: { ...judgment, key: ctx.pairs.judgmentKey(judgment.runId, judgment.realRef, judgment.fakeRef, sig) } };
+  }
+  return rec;
+}
+
 export function ingestRouter(ctx: ServerContext, token: string | undefined): Router {
   const r = express.Router();
   r.use(requireBearer(token));
 
   r.post('/', express.json({ limit: MAX_BODY }), (req, res) => {
-    const records = req.body as unknown;
-    if (!Array.isArray(records)) throw badRequest('the body must be a JSON array of tracking records');
-    const bad = records.findIndex((x) => x === null || typeof x !== 'object' || typeof (x as { op?: unknown }).op !== 'string');
-    if (bad !== -1) throw badRequest(`record ${bad} is not a tracking record (an object with "op")`);
-    let result;
-    try {
-      result = ctx.store.ingest(records as TrackingRecord[]);
-    } catch (err) {
-      // A bad record: the whole batch was rolled back; resending it cannot help (client: 400).
-      if (err instanceof TrackingInputError) throw badRequest(err.message);
-      throw err; // anything else is a 500: the client retries
-    }
-    if (result.applied > 0) ctx.notifyChange(touchedRuns(records as TrackingRecord[]));
+    const body = req.body as unknown;
+    if (!Array.isArray(body)) throw badRequest('the body must be a JSON array of tracking records');
+    body.forEach((rec, i) => assertRecord(rec, i));
+    const records = (body as TrackingRecord[]).map((rec) => serverSide(ctx, rec));
+    // A bad record rolls the whole batch back and is a 400 (409 for a second answer to a pair):
+    // resending cannot help. Anything else is a 500, which the client retries.
+    const result = ctx.store.ingest(records);
+    if (result.applied > 0) ctx.notifyChange(touchedRuns(records));
     res.json({ ...result, records: records.length });
   });
 
   r.get('/runs/:id', (req, res) => {
-    const run = ctx.store.getRun(req.params.id);
+    const run = ctx.store.getRun(assertValidId(req.params.id, 'run'));
     if (!run) {
       res.status(404).json({ error: `no run with id "${req.params.id}"`, run: null });
       return;

@@ -4,11 +4,9 @@
 // disk only when asked (`files: true`), since checkpoints can be expensive to remake.
 import express, { type Router } from 'express';
 import { rmSync, statSync } from 'node:fs';
-import path from 'node:path';
-import type { RunRow } from '@workbench/tracking';
+import { isValidId, realRunFolder, type RunRow } from '@workbench/tracking';
 import { badRequest, notFound } from '../http-error.js';
 import { str } from '../query-params.js';
-import { runFolder, type RunFolderOptions } from '../run-folder.js';
 import type { ServerContext } from '../server-context.js';
 
 const MAX_IDS = 1000;
@@ -16,7 +14,7 @@ const MAX_TAGS = 50;
 
 function idsOf(body: unknown): string[] {
   const ids = (body as { ids?: unknown } | undefined)?.ids;
-  if (!Array.isArray(ids) || ids.length === 0 || ids.length > MAX_IDS || !ids.every((id) => typeof id === 'string' && id !== '')) {
+  if (!Array.isArray(ids) || ids.length === 0 || ids.length > MAX_IDS || !ids.every((id) => typeof id === 'string' && isValidId(id))) {
     throw badRequest(`ids must be a list of 1 to ${MAX_IDS} run ids, e.g. {"ids": ["20261128-081021-3fa9c2d1"]}`);
   }
   return [...new Set(ids as string[])];
@@ -38,12 +36,10 @@ function flag(v: unknown, name: string): boolean {
   throw badRequest(`${name} must be true or false`);
 }
 
-/** Remove a run's folder, never the dashboard's base folder or one of its parents. Returns
- *  whether a folder was removed. */
-function removeRunFolder(run: Pick<RunRow, 'id' | 'runDir'>, folders: RunFolderOptions): boolean {
-  const dir = runFolder(run, folders);
-  const base = path.resolve(folders.baseDir);
-  if (base === dir || base.startsWith(dir + path.sep) || path.parse(dir).root === dir) return false;
+/** Remove a run's folder `<runsRoot>/<id>` (the tracking run layout: never a recorded path, never
+ *  outside the runs root). Returns whether a folder was removed. */
+function removeRunFolder(run: Pick<RunRow, 'id'>, runsRoot: string): boolean {
+  const dir = realRunFolder(runsRoot, run.id);
   try {
     if (!statSync(dir).isDirectory()) return false;
   } catch {
@@ -55,11 +51,11 @@ function removeRunFolder(run: Pick<RunRow, 'id' | 'runDir'>, folders: RunFolderO
 
 /** Delete runs (rows and everything they logged) and, with `files`, their folders; shared with
  *  `workbench runs delete` / `workbench sweep delete`. */
-export function deleteRunsAndFolders(ctx: Pick<ServerContext, 'store' | 'folders'>, runs: RunRow[], files: boolean): { deleted: number; folders: number } {
+export function deleteRunsAndFolders(ctx: Pick<ServerContext, 'store' | 'runsRoot'>, runs: RunRow[], files: boolean): { deleted: number; folders: number } {
   let folders = 0;
   for (const run of runs) {
     ctx.store.deleteRun(run.id);
-    if (files && removeRunFolder(run, ctx.folders)) folders++;
+    if (files && removeRunFolder(run, ctx.runsRoot)) folders++;
   }
   return { deleted: runs.length, folders };
 }

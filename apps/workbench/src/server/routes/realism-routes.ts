@@ -2,11 +2,11 @@
 // the same input A with a random z; the browser flashes them for 1 s and posts which one the
 // participant took for real. Fooling rate = fraction of answers that picked the fake.
 import express, { type Router } from 'express';
-import { createHmac, randomBytes, randomInt } from 'node:crypto';
-import { badRequest } from '../http-error.js';
+import { randomInt } from 'node:crypto';
+import { realRunFolder, TrackingConflictError, type JudgmentInput } from '@workbench/tracking';
+import { badRequest, conflict } from '../http-error.js';
 import type { GeneratorService } from '../generator-service.js';
-import { list } from '../query-params.js';
-import { runFolder } from '../run-folder.js';
+import { idList } from '../query-params.js';
 import { finiteOrNull } from '../run-views.js';
 import type { ServerContext } from '../server-context.js';
 import { getRunOr404 } from './runs-routes.js';
@@ -35,14 +35,10 @@ const optStr = (v: unknown, name: string, max = 200): string | null => {
 
 export function realismRouter(ctx: ServerContext, service: GeneratorService): Router {
   const r = express.Router();
-  const { store } = ctx;
-  // Pairs are signed when served, and only signed pairs can be judged: answers are about images
-  // this server really showed (the key lives as long as the server process).
-  const key = randomBytes(32);
-  const sign = (runId: string, realRef: string, fakeRef: string) => createHmac('sha256', key).update(`${runId}\u0000${realRef}\u0000${fakeRef}`).digest('base64url');
+  const { store, pairs } = ctx;
 
   r.get('/summary', (req, res) => {
-    const ids = list(req.query, 'ids');
+    const ids = idList(req.query, 'ids', 'run');
     const rates = store.foolingRates(ids).map((f) => ({ ...f, rate: finiteOrNull(f.rate) }));
     const { runs } = rates.length ? store.listRuns({ ids: rates.map((f) => f.runId), includeConfig: false }) : { runs: [] };
     res.json({ rates, runs: runs.map((x) => ({ id: x.id, name: x.name, method: x.method, seed: x.seed })) });
@@ -50,7 +46,7 @@ export function realismRouter(ctx: ServerContext, service: GeneratorService): Ro
 
   r.get('/:runId/pair', async (req, res) => {
     const run = getRunOr404(ctx, req.params.runId);
-    const dir = runFolder(run, ctx.folders);
+    const dir = realRunFolder(ctx.runsRoot, run.id);
     const info = await service.info(run, dir);
     if (!info.available) throw badRequest(info.reason ?? 'this run cannot generate images');
     const index = randomInt(0, info.inputs!);
@@ -58,7 +54,7 @@ export function realismRouter(ctx: ServerContext, service: GeneratorService): Ro
     const [real, [fake]] = await Promise.all([service.inputImage(run, dir, index, 'B'), service.generate(run, dir, index, [z])]);
     const realRef = `test:${index}:B`;
     const fakeRef = `G@${info.checkpointStep}:test:${index}:z=${z.map((v) => v.toFixed(4)).join(',')}`;
-    res.json({ runId: run.id, real: { ref: realRef, url: pngDataUrl(real) }, fake: { ref: fakeRef, url: pngDataUrl(fake) }, sig: sign(run.id, realRef, fakeRef) });
+    res.json({ runId: run.id, real: { ref: realRef, url: pngDataUrl(real) }, fake: { ref: fakeRef, url: pngDataUrl(fake) }, sig: pairs.sign(run.id, realRef, fakeRef) });
   });
 
   r.post('/judgments', express.json({ limit: '16kb' }), (req, res) => {
@@ -70,9 +66,11 @@ export function realismRouter(ctx: ServerContext, service: GeneratorService): Ro
     const realRef = optStr(b.realRef, 'realRef', 2000);
     const fakeRef = optStr(b.fakeRef, 'fakeRef', 2000);
     if (!realRef || !fakeRef) throw badRequest('realRef and fakeRef are required (from the pair)');
-    if (typeof b.sig !== 'string' || b.sig !== sign(runId, realRef, fakeRef)) throw badRequest('unknown pair: judge a pair served by GET /api/realism/<run>/pair (with its sig) on this server');
+    // The pair's signature is the answer's key: one answer per served pair (`key` is not needed).
+    const pairKey = pairs.judgmentKey(runId, realRef, fakeRef, b.sig);
+    optStr(b.key, 'key');
     if (b.realSide !== undefined && b.realSide !== null && b.realSide !== 'left' && b.realSide !== 'right') throw badRequest('realSide must be left or right');
-    const id = store.addJudgment({
+    const judgment: JudgmentInput = {
       runId,
       realRef,
       fakeRef,
@@ -82,9 +80,16 @@ export function realismRouter(ctx: ServerContext, service: GeneratorService): Ro
       realSide: (b.realSide as 'left' | 'right' | null | undefined) ?? null,
       participant: optStr(b.participant, 'participant'),
       session: optStr(b.session, 'session'),
-      key: optStr(b.key, 'key'),
+      key: pairKey,
       practice: b.practice === true, // warm-up trial: stored, never counted
-    });
+    };
+    let id: number;
+    try {
+      id = store.addJudgment(judgment);
+    } catch (err) {
+      if (err instanceof TrackingConflictError) throw conflict('this pair was already answered: each served pair takes one answer (fetch a new pair)');
+      throw err;
+    }
     ctx.notifyChange([runId]);
     const fr = store.foolingRate(runId);
     res.status(201).json({ id, foolingRate: { ...fr, rate: finiteOrNull(fr.rate) } });

@@ -1,11 +1,10 @@
 // /api/runs: the runs table (filters, sort, pagination), groups ignoring the seed, one run's
 // detail, its metric series, image grids, checkpoints and files.
 import express, { type Router } from 'express';
-import type { RunRow } from '@workbench/tracking';
+import { assertSafeKey, assertValidId, realRunFolder, type RunRow } from '@workbench/tracking';
 import { evalValues, groupPage, groupStats, lastValues, type GroupSort } from '../group-stats.js';
 import { badRequest, notFound } from '../http-error.js';
-import { int, list, parseRunFilter, parseRunQuery, str } from '../query-params.js';
-import { runFolder } from '../run-folder.js';
+import { int, keyList, parseRunFilter, parseRunQuery, str } from '../query-params.js';
 import { finiteOrNull, groupView, pageColumns, summarizeRuns } from '../run-views.js';
 import { fileUrl, listCheckpoints, tailLog } from '../run-files.js';
 import { runsCsv } from '../runs-csv.js';
@@ -14,8 +13,9 @@ import type { ServerContext } from '../server-context.js';
 
 const IMAGE_FILE = /\.(png|jpe?g)$/i;
 
+/** The run with this id: 400 for an id that breaks the id pattern, 404 for an unknown one. */
 export function getRunOr404(ctx: ServerContext, id: string): RunRow {
-  const run = ctx.store.getRun(id);
+  const run = ctx.store.getRun(assertValidId(id, 'run'));
   if (!run) throw notFound(`no run with id "${id}"`);
   return run;
 }
@@ -30,8 +30,12 @@ function facets(ctx: ServerContext, pageConfigKeys: string[]): { methods: string
 function parseGroupSort(text: string | undefined): GroupSort {
   if (!text || text === 'createdAt') return { by: 'newest' };
   if (text === 'n') return { by: 'n' };
-  if (text.startsWith('metric:')) return { by: 'metric', key: text.slice('metric:'.length).replace(/:(last|min|max)$/, '') };
-  if (text.startsWith('eval:')) return { by: 'eval', key: text.slice('eval:'.length) };
+  const key = (k: string) => {
+    assertSafeKey(k, 'metric key');
+    return k;
+  };
+  if (text.startsWith('metric:')) return { by: 'metric', key: key(text.slice('metric:'.length).replace(/:(last|min|max)$/, '')) };
+  if (text.startsWith('eval:')) return { by: 'eval', key: key(text.slice('eval:'.length)) };
   throw badRequest(`groups sort by createdAt, n, metric:<key> or eval:<metric>, not "${text}"`);
 }
 
@@ -51,7 +55,7 @@ export function runsRouter(ctx: ServerContext): Router {
     const configKeys = [...new Set(items.flatMap((i) => Object.keys(i.config)))].sort();
     const columns = pageColumns(items);
     // Config columns the user picked (the UI's column chooser), else the ones that vary.
-    const picked = list(req.query, 'cols');
+    const picked = keyList(req.query, 'cols', 'config column');
     if (picked) columns.config = picked;
     const sortKey = q.sort && typeof q.sort === 'object' && 'config' in q.sort ? q.sort.config : undefined;
     if (sortKey && !columns.config.includes(sortKey)) columns.config.unshift(sortKey);
@@ -74,7 +78,7 @@ export function runsRouter(ctx: ServerContext): Router {
     const limit = int(req.query, 'limit', 50, 1, 1000);
     const offset = int(req.query, 'offset', 0, 0, Number.MAX_SAFE_INTEGER);
     // by=<keys>: group by those config keys' values, averaging over everything else.
-    const by = list(req.query, 'by');
+    const by = keyList(req.query, 'by', 'group key');
     for (const k of by ?? []) if (!/^[A-Za-z0-9_.-]+$/.test(k)) throw badRequest(`by: "${k}" is not a config key (use dotted keys such as method,model.nz)`);
     const { total, page } = groupPage(store, filter, offset, limit, parseGroupSort(str(req.query, 'sort')), str(req.query, 'order') === 'asc' ? 'asc' : 'desc', by);
     // One representative per group (its newest run) decides the columns and shows the config.
@@ -82,7 +86,7 @@ export function runsRouter(ctx: ServerContext): Router {
     const repById = new Map(reps.map((x) => [x.id, x]));
     const summaries = summarizeRuns(store, reps);
     const columns = pageColumns(summaries);
-    columns.config = by ?? (list(req.query, 'cols') ?? columns.config).filter((k) => k !== 'seed');
+    columns.config = by ?? (keyList(req.query, 'cols', 'config column') ?? columns.config).filter((k) => k !== 'seed');
     const memberIds = page.flatMap((g) => g.members.map((m) => m.id));
     const lasts = lastValues(store, memberIds, columns.metrics);
     const evals = evalValues(store, memberIds);
@@ -112,7 +116,7 @@ export function runsRouter(ctx: ServerContext): Router {
       lastStep,
       evals: store.evalResults({ runId: run.id }).map((e) => ({ ...e, value: finiteOrNull(e.value) })),
       foolingRate: { ...fr, rate: finiteOrNull(fr.rate) },
-      checkpoints: listCheckpoints(run.id, runFolder(run, ctx.folders)),
+      checkpoints: listCheckpoints(run.id, realRunFolder(ctx.runsRoot, run.id)),
     });
   });
 
@@ -138,12 +142,12 @@ export function runsRouter(ctx: ServerContext): Router {
   r.get('/:id/log', (req, res) => {
     const run = getRunOr404(ctx, req.params.id);
     const lines = int(req.query, 'tail', 200, 1, 5000);
-    res.json({ runId: run.id, ...tailLog(runFolder(run, ctx.folders), lines) });
+    res.json({ runId: run.id, ...tailLog(realRunFolder(ctx.runsRoot, run.id), lines) });
   });
 
   r.get('/:id/metrics', (req, res) => {
     const run = getRunOr404(ctx, req.params.id);
-    const keys = list(req.query, 'keys') ?? store.metricKeys(run.id);
+    const keys = keyList(req.query, 'keys', 'metric key') ?? store.metricKeys(run.id);
     const points = int(req.query, 'points', 1000, 4, 20000);
     const stepMin = str(req.query, 'stepMin') ? int(req.query, 'stepMin', 0, -Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER) : undefined;
     const stepMax = str(req.query, 'stepMax') ? int(req.query, 'stepMax', 0, -Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER) : undefined;
@@ -156,7 +160,7 @@ export function runsRouter(ctx: ServerContext): Router {
 
   r.get('/:id/images', (req, res) => {
     const run = getRunOr404(ctx, req.params.id);
-    const dir = runFolder(run, ctx.folders);
+    const dir = realRunFolder(ctx.runsRoot, run.id);
     const images = store
       .listArtifacts(run.id)
       .filter((a) => IMAGE_FILE.test(a.path))
@@ -169,7 +173,7 @@ export function runsRouter(ctx: ServerContext): Router {
 
   r.get('/:id/checkpoints', (req, res) => {
     const run = getRunOr404(ctx, req.params.id);
-    res.json({ runId: run.id, checkpoints: listCheckpoints(run.id, runFolder(run, ctx.folders)) });
+    res.json({ runId: run.id, checkpoints: listCheckpoints(run.id, realRunFolder(ctx.runsRoot, run.id)) });
   });
 
   // Any file inside the run folder (images, checkpoints, logs): resolved and prefix-checked.
@@ -177,7 +181,7 @@ export function runsRouter(ctx: ServerContext): Router {
     const run = getRunOr404(ctx, req.params.id);
     const parts = (req.params as unknown as { path: string[] | string }).path;
     const rel = Array.isArray(parts) ? parts.join('/') : parts;
-    const file = resolveInside(runFolder(run, ctx.folders), rel);
+    const file = resolveInside(realRunFolder(ctx.runsRoot, run.id), rel);
     res.sendFile(file, { dotfiles: 'allow', headers: { 'Cache-Control': 'private, max-age=60' } });
   });
 

@@ -2,7 +2,7 @@
 // or as CSV / Markdown / LaTeX downloads.
 import express, { type Router } from 'express';
 import { formatTables, paperTables } from '@workbench/metrics';
-import type { SweepWithJobs } from '@workbench/tracking';
+import { assertValidId, type SweepWithJobs } from '@workbench/tracking';
 import { badRequest, notFound } from '../http-error.js';
 import { int, parseArchived, str } from '../query-params.js';
 import type { ServerContext } from '../server-context.js';
@@ -12,7 +12,7 @@ export function sweepsRouter(ctx: ServerContext): Router {
   const r = express.Router();
   const { store } = ctx;
   const getSweepOr404 = (id: string): SweepWithJobs => {
-    const sweep = store.getSweep(id);
+    const sweep = store.getSweep(assertValidId(id, 'sweep'));
     if (!sweep) throw notFound(`no sweep with id "${id}"`);
     return sweep;
   };
@@ -40,11 +40,11 @@ export function sweepsRouter(ctx: ServerContext): Router {
       res.json({ sweepId: sweep.id, tables: tableViews(store, tables) });
       return;
     }
-    if (!(format in DOWNLOAD_FORMATS)) throw badRequest(`unknown format "${format}": use json, csv, md or latex`);
-    const f = DOWNLOAD_FORMATS[format as keyof typeof DOWNLOAD_FORMATS];
+    const f = DOWNLOAD_FORMATS.get(format);
+    if (!f) throw badRequest(`unknown format "${format}": use json, csv, md or latex`);
     res.setHeader('Content-Type', f.type);
     res.setHeader('Content-Disposition', `attachment; filename="${sweep.id.replace(/[^A-Za-z0-9._-]/g, '_')}-tables.${f.ext}"`);
-    res.send(formatTables(tables, format as keyof typeof DOWNLOAD_FORMATS));
+    res.send(formatTables(tables, f.format));
   });
 
   return r;
