@@ -140,6 +140,9 @@ export const SCHEMA = {
     display_every: leaf('positive-int', 100, 'iterations between image grids'),
     checkpoint_every: leaf('positive-int', 500, 'iterations between checkpoints (and always at the end)'),
     num_samples: leaf('positive-int', 3, 'random-z samples per input in the image grids'),
+    eval_every: leaf('nat', 250, 'iterations between in-training evaluations, logged as eval_* metric series (0 = off)'),
+    eval_inputs: leaf('positive-int', 16, 'in-training evaluation: the first N test inputs (a fixed subset)'),
+    eval_samples: leaf('positive-int', 8, 'in-training evaluation: random-z samples per input (fixed seed)'),
     runs_dir: leaf('string', 'runs', 'folder of run folders (runs/<run-id>/)'),
   },
   eval: {
@@ -200,6 +203,9 @@ export interface ResolvedConfig {
     display_every: number;
     checkpoint_every: number;
     num_samples: number;
+    eval_every: number;
+    eval_inputs: number;
+    eval_samples: number;
     runs_dir: string;
   };
   eval: { n_inputs: number; n_samples: number; pairs: PairMode; lpips_version: LpipsVersion; lpips_dir: string };

@@ -14,3 +14,4 @@ export * from './tables/paper-tables.js';
 export * from './tables/table-format.js';
 export * from './evaluate/run-checkpoint.js';
 export * from './evaluate/evaluate-run.js';
+export * from './evaluate/training-evaluator.js';

@@ -47,6 +47,8 @@ export interface EvaluateOptions {
   gridPath?: string;
   /** Rows of the grid (default 8; the first inputs). */
   gridRows?: number;
+  /** Reconstruction error over the first K test images only (default: the whole split). */
+  reconstructionInputs?: number;
   /** Called after each unit of work. */
   onProgress?: (done: number, total: number, phase: EvalPhase) => void;
 }
@@ -108,7 +110,7 @@ export async function evaluateModel(
   if (n < 2) throw new Error(`evaluation needs at least 2 test inputs; the ${dataset.name} test split has ${dataset.size} (eval.n_inputs=${opts.nInputs})`);
   const seed = opts.seed ?? 0;
   const gridRows = Math.min(opts.gridRows ?? 8, n);
-  const reconTotal = E ? dataset.size : 0;
+  const reconTotal = E ? Math.min(opts.reconstructionInputs ?? dataset.size, dataset.size) : 0;
   const total = n + reconTotal + 1;
   let done = 0;
   const tick = (phase: EvalPhase) => opts.onProgress?.(++done, total, phase);
@@ -157,8 +159,8 @@ export async function evaluateModel(
     if (E) {
       const errs: number[] = [];
       const step = chunkSize(dataset.height, dataset.width);
-      for (let s = 0; s < dataset.size; s += step) {
-        const batch = await Promise.all(Array.from({ length: Math.min(step, dataset.size - s) }, (_, k) => dataset.get(s + k)));
+      for (let s = 0; s < reconTotal; s += step) {
+        const batch = await Promise.all(Array.from({ length: Math.min(step, reconTotal - s) }, (_, k) => dataset.get(s + k)));
         const e = tf.tidy(() => {
           const a = tf.concat(batch.map((x) => sampleTensors(x, dataset.inputNc, dataset.outputNc).a)) as tf.Tensor4D;
           const b = tf.concat(batch.map((x) => sampleTensors(x, dataset.inputNc, dataset.outputNc).b)) as tf.Tensor4D;

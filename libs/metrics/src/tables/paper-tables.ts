@@ -120,7 +120,7 @@ const TABLES: Array<{ id: PaperTableId; title: string; keys: string[] }> = [
 ];
 
 /** Keys that never distinguish rows: bookkeeping, where things are stored, evaluation options. */
-const NOT_A_FACTOR = [...GROUP_KEY_IGNORED, 'eval', 'train.log_every', 'train.display_every', 'train.checkpoint_every', 'train.num_samples'];
+const NOT_A_FACTOR = [...GROUP_KEY_IGNORED, 'eval', 'train.log_every', 'train.display_every', 'train.checkpoint_every', 'train.num_samples', 'train.eval_every', 'train.eval_inputs', 'train.eval_samples'];
 
 function isFactor(key: string): boolean {
   return !NOT_A_FACTOR.some((p) => key === p || key.startsWith(`${p}.`));
