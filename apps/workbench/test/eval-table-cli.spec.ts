@@ -58,7 +58,7 @@ describe('workbench eval + table', () => {
 
     const md = (await workbench('table', sweepId, ...common)).stdout;
     expect(md).toContain('### Methods: diversity vs mode coverage');
-    expect(md).toMatch(/\| BicycleGAN \| \d\.\d{4} ± \d\.\d{4} \(2\) \|/);
+    expect(md).toMatch(/\| BicycleGAN \| \d\.\d{4} \[-?\d\.\d{4}, \d\.\d{4}\] \(2\)( \*)? \|/);
     expect(md).toMatch(/\*random real images\*/);
 
     await expect(workbench('eval', 'no-such-id', ...common)).rejects.toMatchObject({ stderr: expect.stringMatching(/workbench: no run or sweep 'no-such-id'/) });

@@ -12,6 +12,7 @@ export * from './evaluate/evaluate-model.js';
 export * from './evaluate/eval-results.js';
 export * from './tables/paper-tables.js';
 export * from './tables/table-format.js';
+export * from './tables/run-convergence.js';
 export * from './evaluate/run-checkpoint.js';
 export * from './evaluate/evaluate-run.js';
 export * from './evaluate/training-evaluator.js';

@@ -62,7 +62,8 @@ const baseOptions = (logY, title) => ({
 
 /**
  * A chart card with its controls. `series`: [{label, steps, values}] (one colour each) and
- * optionally `bands`: [{label, steps, mean, std, n}] drawn as mean ± std.
+ * optionally `bands`: [{label, steps, mean, std, half?, n}] drawn as mean ± half (the 95 % CI
+ * half-width), or ± std when no half is given.
  * Returns {el, chart, update(series, bands)}.
  */
 export function curveCard(title, { series = [], bands = [], onDestroy } = {}) {
@@ -82,8 +83,9 @@ export function curveCard(title, { series = [], bands = [], onDestroy } = {}) {
     const out = [];
     state.bands.forEach((b, i) => {
       const mean = smooth(b.mean, state.smoothing);
-      const lo = mean.map((m, j) => (m === null ? null : m - (b.std[j] ?? 0)));
-      const hi = mean.map((m, j) => (m === null ? null : m + (b.std[j] ?? 0)));
+      const w = b.half ?? b.std;
+      const lo = mean.map((m, j) => (m === null ? null : m - (w[j] ?? 0)));
+      const hi = mean.map((m, j) => (m === null ? null : m + (w[j] ?? 0)));
       out.push({ label: `_${b.label} hi`, data: points(b.steps, hi), borderColor: 'transparent', pointRadius: 0, fill: false });
       out.push({ label: `_${b.label} lo`, data: points(b.steps, lo), borderColor: 'transparent', backgroundColor: color(i, 0.18), pointRadius: 0, fill: '-1' });
       out.push({ label: b.label, data: points(b.steps, mean), borderColor: color(i), backgroundColor: color(i), fill: false });

@@ -30,9 +30,11 @@ describe('curveConvergence', () => {
   it('too few points gives no verdict; exact lines are judged by their slope', () => {
     expect(curveConvergence([1, 2, 3], [0.1, 0.2, 0.3]).converged).toBeNull();
     expect(curveConvergence([], []).converged).toBeNull();
-    expect(curveConvergence([1, 2, 3, 4], [0.5, 0.5, 0.5, 0.5]).converged).toBe(true);
-    expect(curveConvergence([1, 2, 3, 4], [0.1, 0.2, 0.3, 0.4]).converged).toBe(false);
+    // 6 points: a tail of 3 is too short, whatever the values
+    expect(curveConvergence([1, 2, 3, 4, 5, 6], [0, 0, 0, 0.1, 0.2, 0.3]).converged).toBeNull();
     // 7 points: ceil(3.5) = 4 in the tail
     expect(curveConvergence([1, 2, 3, 4, 5, 6, 7], [0, 0, 0, 1, 1.1, 0.9, 1]).k).toBe(4);
+    expect(curveConvergence([1, 2, 3, 4, 5, 6, 7, 8], [0, 0, 0, 0, 0.5, 0.5, 0.5, 0.5]).converged).toBe(true);
+    expect(curveConvergence([1, 2, 3, 4, 5, 6, 7, 8], [0, 0, 0, 0, 0.1, 0.2, 0.3, 0.4]).converged).toBe(false);
   });
 });

@@ -1,6 +1,6 @@
 // "Has this metric curve flattened?": the rule behind the tables' "not converged" flag.
 //
-// Take the last half of a run's eval_every points (at least MIN_POINTS of them), fit a
+// Take the last half of a run's eval_every points (at least minPoints of them), fit a
 // least-squares line value ~ step, and test its slope against zero with the t-test of the
 // regression slope (df = k − 2). The curve has NOT converged when the slope differs from zero at
 // p < 0.05: the metric still drifts by more than its own step-to-step noise explains. With fewer
@@ -36,7 +36,7 @@ export interface Convergence {
 /** Convergence verdict of one curve (steps ascending, values finite). See CONVERGENCE_RULE. */
 export function curveConvergence(steps: readonly number[], values: readonly number[], rule = CONVERGENCE_RULE): Convergence {
   const pts = steps.map((s, i) => [s, values[i]] as const).filter(([s, v]) => Number.isFinite(s) && Number.isFinite(v));
-  const k = Math.max(Math.ceil(pts.length * rule.tailFraction), Math.min(pts.length, rule.minPoints));
+  const k = Math.ceil(pts.length * rule.tailFraction);
   const tail = pts.slice(pts.length - k);
   const none: Convergence = { converged: null, k: tail.length, slope: NaN, change: NaN, noise: NaN, p: NaN, fromStep: tail[0]?.[0] ?? NaN, toStep: tail.at(-1)?.[0] ?? NaN };
   if (tail.length < rule.minPoints) return none;
