@@ -277,7 +277,7 @@ export function buildPaperTables(input: PaperTablesInput, opts: PaperTablesOptio
     }
     if (rows.some((r) => r.convergence)) {
       notes.push(
-        `not converged: the run's ${CONVERGENCE_SERIES.join(' (else ')}${')'.repeat(CONVERGENCE_SERIES.length - 1)} curve still moves: ` +
+        `not converged: the run's ${CONVERGENCE_SERIES[0]} curve (without it: the first of ${CONVERGENCE_SERIES.slice(1).join(', ')}) still moves: ` +
           `over the last ${CONVERGENCE_RULE.tailFraction * 100} % of its train.eval_every points (≥ ${CONVERGENCE_RULE.minPoints}) ` +
           `the least-squares slope differs from 0 (t-test on the slope, p < ${CONVERGENCE_RULE.alpha}); shown as k/n runs of the row.`,
       );
