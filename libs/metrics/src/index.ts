@@ -16,3 +16,4 @@ export * from './tables/run-convergence.js';
 export * from './evaluate/run-checkpoint.js';
 export * from './evaluate/evaluate-run.js';
 export * from './evaluate/training-evaluator.js';
+export * from './realism/classifier-two-sample.js';

@@ -50,6 +50,7 @@ export async function createTrainingEvaluator(config: ResolvedConfig): Promise<T
         nz: config.model.nz,
         seed: TRAINING_EVAL_SEED,
         reconstructionInputs: nInputs,
+        c2st: false, // a classifier fit per point would cost more than the rest; workbench eval has it
       });
       return trainingEvalValues(report);
     },

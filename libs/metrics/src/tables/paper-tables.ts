@@ -138,9 +138,10 @@ function metricsFor(id: PaperTableId, v: string): TableMetric[] {
   const leak: TableMetric = { key: EVAL_METRICS.modeLeak, label: 'colour leak', digits: 3, better: 'lower' };
   const fool: TableMetric = { key: FOOLING, label: 'fooling rate %', digits: 1, better: 'higher' };
   const rec: TableMetric = { key: EVAL_METRICS.reconstructionL1, label: 'reconstruction L1', digits: 4, better: 'lower' };
+  const c2st: TableMetric = { key: EVAL_METRICS.c2stAccuracy, label: 'realism proxy: C2ST acc.', digits: 3, better: 'lower' };
   if (id === 'encoder_injection') return [rec];
-  if (id === 'latent_size') return [lp, l1, cov, tv, none, leak, fool];
-  return [lp, l1, cov, tv, none, fool];
+  if (id === 'latent_size') return [lp, l1, cov, tv, none, leak, c2st, fool];
+  return [lp, l1, cov, tv, none, c2st, fool];
 }
 
 const TABLES: Array<{ id: PaperTableId; title: string; keys: string[] }> = [
@@ -320,6 +321,12 @@ export function buildPaperTables(input: PaperTablesInput, opts: PaperTablesOptio
         notes.push("LPIPS not computed (no AlexNet weights: run 'workbench lpips import --alexnet <file>', then re-run eval).");
       } else if (version !== wanted) {
         notes.push(`LPIPS v${wanted} not computed for these runs; showing v${version}.`);
+      }
+      if (metrics.some((m) => m.key === EVAL_METRICS.c2stAccuracy)) {
+        notes.push(
+          'realism proxy, C2ST acc.: held-out accuracy of a small real-vs-generated CNN trained on half of the evaluated inputs ' +
+            '(0.5 = indistinguishable, 1 = trivially told apart); a proxy, not a human judgment.',
+        );
       }
       const cov = input.evals.find((e) => e.metric === EVAL_METRICS.modeCoverage);
       const tv = input.evals.find((e) => e.metric === EVAL_METRICS.modeTv);
