@@ -2,6 +2,7 @@
 // from the npm registry: no browser, no system Cairo). chart.js picks its DOM-free platform in Node.
 import { createCanvas } from '@napi-rs/canvas';
 import { Chart, registerables, type ChartConfiguration, type Plugin } from 'chart.js';
+import { errorBarsPlugin } from '../ui/error-bars.js';
 
 Chart.register(...registerables);
 
@@ -36,35 +37,6 @@ const WHITE_BACKGROUND: Plugin = {
     ctx.fillStyle = '#ffffff';
     ctx.fillRect(0, 0, width, height);
     ctx.restore();
-  },
-};
-
-/** Whiskers from lo to hi on every bar that has an interval. */
-const ERROR_BARS: Plugin<'bar'> = {
-  id: 'errorBars',
-  afterDatasetsDraw(chart) {
-    const { ctx } = chart;
-    chart.data.datasets.forEach((ds, di) => {
-      const ci = (ds as unknown as { ci: Array<[number, number] | null> }).ci;
-      chart.getDatasetMeta(di).data.forEach((bar, i) => {
-        const iv = ci?.[i];
-        if (!iv) return;
-        const y = chart.scales.y;
-        const [top, bottom] = [y.getPixelForValue(iv[1]), y.getPixelForValue(iv[0])];
-        ctx.save();
-        ctx.strokeStyle = '#222';
-        ctx.lineWidth = 1.5;
-        ctx.beginPath();
-        ctx.moveTo(bar.x, top);
-        ctx.lineTo(bar.x, bottom);
-        ctx.moveTo(bar.x - 6, top);
-        ctx.lineTo(bar.x + 6, top);
-        ctx.moveTo(bar.x - 6, bottom);
-        ctx.lineTo(bar.x + 6, bottom);
-        ctx.stroke();
-        ctx.restore();
-      });
-    });
   },
 };
 
@@ -125,7 +97,7 @@ export function barChart(title: string, bars: Bar[], width = 760, height = 380):
             label: title,
             data: bars.map((b) => b.mean),
             backgroundColor: bars.map((_, i) => colour(i, 0.7)),
-            ci: bars.map((b) => (b.lo !== null && b.hi !== null ? [b.lo, b.hi] : null)),
+            intervals: bars.map((b) => (b.lo !== null && b.hi !== null ? [b.lo, b.hi] : null)),
           } as never,
         ],
       },
@@ -133,7 +105,7 @@ export function barChart(title: string, bars: Bar[], width = 760, height = 380):
         scales: { y: { suggestedMin: Math.min(0, ...lows), suggestedMax: Math.max(...highs) } },
         plugins: { title: { display: true, text: `${title} (mean, 95 % CI over seeds; no whisker: 1 seed)` }, legend: { display: false } },
       },
-      plugins: [ERROR_BARS as Plugin],
+      plugins: [errorBarsPlugin],
     },
     width,
     height,
