@@ -1,5 +1,5 @@
 // End to end through the CLI, as a user runs it: a tiny 2-seed sweep is trained, evaluated twice
-// (the rerun must replace rows, not duplicate them), and its table printed with mean ± std (n).
+// (the rerun must replace rows, not duplicate them), and its table printed with mean [95 % CI] (n).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -58,7 +58,8 @@ describe('workbench eval + table', () => {
 
     const md = (await workbench('table', sweepId, ...common)).stdout;
     expect(md).toContain('### Methods: diversity vs mode coverage');
-    expect(md).toMatch(/\| BicycleGAN \| \d\.\d{4} \[-?\d\.\d{4}, \d\.\d{4}\] \(2\)( \*)? \|/);
+    // the only row, so the reference row: mean [95 % CI] (n) over the 2 seeds
+    expect(md).toMatch(/\| BicycleGAN \(reference\) \| \d\.\d{4} \[-?\d\.\d{4}, \d\.\d{4}\] \(2\) \|/);
     expect(md).toMatch(/\*random real images\*/);
 
     await expect(workbench('eval', 'no-such-id', ...common)).rejects.toMatchObject({ stderr: expect.stringMatching(/workbench: no run or sweep 'no-such-id'/) });
