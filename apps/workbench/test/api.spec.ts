@@ -225,7 +225,7 @@ describe('compare', () => {
     expect((await get('/api/compare?ids=')).status).toBe(400);
   });
 
-  it('overlays series and builds mean ± std bands over seeds', async () => {
+  it('overlays series and builds mean bands with 95 % CIs over seeds', async () => {
     const m = await json(`/api/compare/metrics?ids=${ids}&keys=loss_D`);
     expect(m.series.loss_D).toHaveLength(4);
     const b = await json(`/api/compare/bands?ids=${ids}&keys=loss_D&points=1000`);
@@ -239,6 +239,8 @@ describe('compare', () => {
     const c = s1.values[s1.steps.indexOf(200)];
     expect(bic.mean[i]).toBeCloseTo((a + c) / 2, 9);
     expect(bic.std[i]).toBeCloseTo(Math.abs(a - c) / Math.SQRT2, 9);
+    // t(0.975, 1) = 12.7062…: the 95 % CI of a mean of two seeds is wide
+    expect(bic.half[i]).toBeCloseTo((12.706204736174693 * Math.abs(a - c)) / Math.SQRT2 / Math.SQRT2, 9);
     expect(bic.n[i]).toBe(2);
   });
 });
@@ -253,14 +255,25 @@ describe('sweeps and tables', () => {
     expect(s.jobs.every((j: { runId: string }) => j.runId)).toBe(true);
   });
 
-  it('builds the paper tables with mean ± std over seeds and the fooling rate with a CI', async () => {
+  it('builds the paper tables with mean, 95 % CI and n over seeds, Welch-tested against the first row, and the fooling rate with a CI', async () => {
     const d = await json('/api/sweeps/sweep-quick/tables');
     const table = d.tables.find((x: { id: string }) => x.id === 'methods');
     expect(table.rowHeader).toEqual(['method']);
     const bic = table.rows.find((r: { labels: string[] }) => r.labels[0] === 'BicycleGAN');
     expect(bic.cells['diversity_lpips_v0.0'].mean).toBeCloseTo(0.114, 9);
     expect(bic.cells['diversity_lpips_v0.0'].n).toBe(2);
-    expect(bic.cells['diversity_lpips_v0.0'].text).toBe('0.1140 ± 0.0028 (2)');
+    // 0.112, 0.116: half-width t(0.975, 1) · 0.002 = 0.0254; vs cVAE-GAN (0.095, 0.099): t = 6.01, df = 2, p = 0.027
+    expect(bic.cells['diversity_lpips_v0.0'].text).toBe('0.1140 [0.0886, 0.1394] (2) *');
+    expect(bic.cells['diversity_lpips_v0.0'].lo).toBeCloseTo(0.114 - 12.706204736174693 * 0.002, 9);
+    expect(bic.cells['diversity_lpips_v0.0'].p).toBeCloseTo(0.02658, 4);
+    expect(bic.cells['diversity_lpips_v0.0'].evalSe).toBeCloseTo(0.003, 12);
+    expect(table.rows[0].marks).toEqual(['reference']);
+    expect(table.caption).toContain("Welch's t-test");
+    // another reference row on request: BicycleGAN is then the untested one
+    const other = (await json('/api/sweeps/sweep-quick/tables?reference=BicycleGAN')).tables.find((x: { id: string }) => x.id === 'methods');
+    const bic2 = other.rows.find((r: { labels: string[] }) => r.labels[0] === 'BicycleGAN');
+    expect(bic2.marks).toEqual(['reference']);
+    expect(bic2.cells['diversity_lpips_v0.0'].p).toBeUndefined();
     const fool = bic.cells.fooling_rate;
     expect(fool.n).toBe(2);
     expect(fool.mean).toBeCloseTo(100 / 3, 9); // 4 of 12 fooled in each seed
@@ -273,13 +286,13 @@ describe('sweeps and tables', () => {
     const csv = await get('/api/sweeps/sweep-quick/tables?format=csv');
     expect(csv.headers.get('content-disposition')).toMatch(/attachment; filename="sweep-quick-tables.csv"/);
     const csvText = await csv.text();
-    expect(csvText.split('\n')[0]).toBe('table,row,metric,mean,std,n,run_ids');
+    expect(csvText.split('\n')[0]).toBe('table,row,metric,mean,std,n,ci95_lo,ci95_hi,eval_se,reference_row,welch_p,significant,not_converged,run_ids');
     expect(csvText).toMatch(/methods,method=bicyclegan,diversity_lpips_v0\.0,0\.114/);
     const md = await (await get('/api/sweeps/sweep-quick/tables?format=md')).text();
-    expect(md).toMatch(/\| BicycleGAN \| 0\.1140 ± 0\.0028 \(2\) \|/);
+    expect(md).toMatch(/\| BicycleGAN \| 0\.1140 \[0\.0886, 0\.1394\] \(2\) \* \|/);
     const tex = await (await get('/api/sweeps/sweep-quick/tables?format=latex')).text();
     expect(tex).toContain('\\begin{tabular}');
-    expect(tex).toContain('0.1140 \\pm 0.0028');
+    expect(tex).toContain('$0.1140$ {\\scriptsize [0.0886, 0.1394] (2)}$^{*}$');
     expect((await get('/api/sweeps/sweep-quick/tables?format=xlsx')).status).toBe(400);
   });
 });

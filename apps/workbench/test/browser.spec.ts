@@ -194,7 +194,7 @@ describe('compare', () => {
     expect(await page.$$eval('#compare-images img.grid', (imgs) => imgs.length)).toBe(4);
     await shot('compare');
     await page.check('#bands-toggle');
-    await page.waitForFunction(() => Array.from(document.querySelectorAll('#compare-curves canvas')).some((c) => (c as unknown as { __chart: { data: { datasets: { label: string }[] } } }).__chart.data.datasets.some((d) => d.label.includes('(n=2)'))));
+    await page.waitForFunction(() => Array.from(document.querySelectorAll('#compare-curves canvas')).some((c) => (c as unknown as { __chart: { data: { datasets: { label: string }[] } } }).__chart.data.datasets.some((d) => d.label.includes('(n=2, 95 % CI)'))));
     expect(await inkedPixels('#compare-curves canvas')).toBeGreaterThan(500);
     await page.locator('#compare-curves').scrollIntoViewIfNeeded();
     await shot('compare-bands');
@@ -210,7 +210,9 @@ describe('sweeps and tables', () => {
     await page.waitForSelector('.job');
     expect(await page.locator('.job[data-status="finished"]').count()).toBe(4);
     await page.waitForSelector('.paper-table canvas');
-    expect(await page.locator('.paper-table table').first().textContent()).toMatch(/0\.1140 ± 0\.0028 \(2\)/);
+    expect(await page.locator('.paper-table table').first().textContent()).toMatch(/0\.1140 \[0\.0886, 0\.1394\] \(2\) \*/);
+    expect(await page.locator('.paper-table .tag.mark-reference').first().textContent()).toBe('reference');
+    expect(await page.locator('.paper-table td.num.significant').count()).toBeGreaterThan(0);
     expect(await inkedPixels('.paper-table canvas')).toBeGreaterThan(300);
     expect(await page.locator('.paper-table').first().textContent()).toMatch(/fooling rate/);
     const csvHref = await page.locator('a', { hasText: 'CSV' }).getAttribute('href');

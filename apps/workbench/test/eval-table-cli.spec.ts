@@ -1,5 +1,5 @@
 // End to end through the CLI, as a user runs it: a tiny 2-seed sweep is trained, evaluated twice
-// (the rerun must replace rows, not duplicate them), and its table printed with mean ± std (n).
+// (the rerun must replace rows, not duplicate them), and its table printed with mean [95 % CI] (n).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -36,7 +36,7 @@ describe('workbench eval + table', () => {
 
     const first = await workbench('eval', sweepId, 'eval.n_inputs=4', 'eval.n_samples=3', ...common);
     expect(first.stderr).toMatch(/LPIPS skipped: no AlexNet weights for LPIPS in .*workbench lpips import --alexnet <file>/);
-    expect(first.stdout).toMatch(/stored 14 results for 2 run\(s\)/);
+    expect(first.stdout).toMatch(/stored 16 results for 2 run\(s\)/);
 
     // The fixture's random AlexNet stands in for torchvision's file (same keys and shapes).
     await workbench('lpips', 'import', '--alexnet', lpipsFixture, ...common);
@@ -45,9 +45,9 @@ describe('workbench eval + table', () => {
 
     const db = openStore(join(dir, 'wb.db'));
     const rows = db.evalResults({ sweepId });
-    // 9 metrics per run (the rerun replaced the first 7 and added LPIPS diversity + real pairs), each once.
-    expect(rows).toHaveLength(18);
-    expect(new Set(rows.map((r) => `${r.runId}/${r.metric}`)).size).toBe(18);
+    // 10 metrics per run (the rerun replaced the first 8 and added LPIPS diversity + real pairs), each once.
+    expect(rows).toHaveLength(20);
+    expect(new Set(rows.map((r) => `${r.runId}/${r.metric}`)).size).toBe(20);
     expect(rows.filter((r) => r.metric === 'diversity_lpips_v0.0').every((r) => r.n === 4 * 2)).toBe(true);
     for (const id of runIds) {
       const grids = db.listArtifacts(id, { kind: 'eval_grid' });
@@ -58,7 +58,8 @@ describe('workbench eval + table', () => {
 
     const md = (await workbench('table', sweepId, ...common)).stdout;
     expect(md).toContain('### Methods: diversity vs mode coverage');
-    expect(md).toMatch(/\| BicycleGAN \| \d\.\d{4} ± \d\.\d{4} \(2\) \|/);
+    // the only row, so the reference row: mean [95 % CI] (n) over the 2 seeds
+    expect(md).toMatch(/\| BicycleGAN \(reference\) \| \d\.\d{4} \[-?\d\.\d{4}, \d\.\d{4}\] \(2\) \|/);
     expect(md).toMatch(/\*random real images\*/);
 
     await expect(workbench('eval', 'no-such-id', ...common)).rejects.toMatchObject({ stderr: expect.stringMatching(/workbench: no run or sweep 'no-such-id'/) });

@@ -10,10 +10,13 @@ import type { ResolvedConfig } from './schema.js';
  * id and job id differ per job and must not split seed groups). `@workbench/tracking` hashes runs
  * with this list and `hashConfig` when it creates them.
  */
+// train.eval_*: in-training evaluation changes nothing that is trained (tested in metrics), so
+// runs with and without it, and runs recorded before the keys existed, share a hash.
 export const BOOKKEEPING_KEYS = [
   'name', 'resume', 'backend', 'tracking', 'serve', 'launcher', 'sweep', 'train.runs_dir', 'eval.lpips_dir', 'eval.split',
   // Which checkpoints stay on disk does not change what is trained.
   'train.keep_checkpoints', 'train.best_metric',
+  'train.eval_every', 'train.eval_inputs', 'train.eval_samples',
 ] as const;
 
 function canonical(value: unknown, path: string, skip: readonly string[]): unknown {

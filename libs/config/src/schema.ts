@@ -140,6 +140,9 @@ export const SCHEMA = {
     display_every: leaf('positive-int', 100, 'iterations between image grids'),
     checkpoint_every: leaf('positive-int', 500, 'iterations between checkpoints (and always at the end)'),
     num_samples: leaf('positive-int', 3, 'random-z samples per input in the image grids'),
+    eval_every: leaf('nat', 250, 'iterations between in-training evaluations, logged as eval_* metric series (0 = off)'),
+    eval_inputs: leaf('positive-int', 16, 'in-training evaluation: the first N test inputs (a fixed subset)'),
+    eval_samples: leaf('positive-int', 8, 'in-training evaluation: random-z samples per input (fixed seed)'),
     runs_dir: leaf('string', 'runs', 'folder of run folders (runs/<run-id>/)'),
     keep_checkpoints: leaf('nat', 0, 'keep only the last N checkpoints plus the best one (0 = keep all)'),
     best_metric: leaf('string', 'G_L1', 'the training metric whose lowest value marks the best checkpoint (empty = no best, only the last N)'),
@@ -203,6 +206,9 @@ export interface ResolvedConfig {
     display_every: number;
     checkpoint_every: number;
     num_samples: number;
+    eval_every: number;
+    eval_inputs: number;
+    eval_samples: number;
     runs_dir: string;
     keep_checkpoints: number;
     best_metric: string;

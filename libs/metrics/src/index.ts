@@ -13,5 +13,8 @@ export * from './evaluate/eval-results.js';
 export * from './tables/paper-tables.js';
 export * from './tables/table-format.js';
 export * from './tables/eval-labels.js';
+export * from './tables/run-convergence.js';
 export * from './evaluate/run-checkpoint.js';
 export * from './evaluate/evaluate-run.js';
+export * from './evaluate/training-evaluator.js';
+export * from './realism/classifier-two-sample.js';

@@ -26,6 +26,7 @@ import { startSystemMetrics } from './system-metrics.js';
 import { GaussianRng } from './rng.js';
 import { writeTrainingGrid } from './training-grid.js';
 import type { TrackingSink } from './tracking-sink.js';
+import type { TrainingEvaluator, TrainingEvaluatorFactory } from './training-evaluator.js';
 
 export type RunEndStatus = 'finished' | 'failed' | 'killed';
 
@@ -55,6 +56,9 @@ export interface TrainRunOptions {
   systemMetricsMs?: number;
   /** Called once the run is recorded (new or resumed), before any training. */
   onStart?: (run: { runId: string; runDir: string; resumed: boolean }) => void;
+  /** Builds the in-training evaluator (`train.eval_every` > 0); the app passes
+   *  `createTrainingEvaluator` from @workbench/metrics. Without it eval_every is noted and ignored. */
+  createEvaluator?: TrainingEvaluatorFactory;
 }
 
 export interface TrainRunResult {
@@ -69,6 +73,12 @@ export interface TrainRunResult {
   /** Mean iterations per second of this process's iterations. */
   itPerSec: number;
   lastCheckpoint?: string;
+  /** Wall seconds of this process's loop spent in in-training evaluations, and in everything else
+   *  (iterations, grids, checkpoints): their ratio is eval_every's overhead. */
+  evalSeconds: number;
+  trainSeconds: number;
+  /** In-training evaluations done by this process. */
+  evaluations: number;
 }
 
 export class TrainError extends Error {
@@ -94,6 +104,11 @@ function forgetMissingCheckpoints(store: TrackingSink, runId: string, runDir: st
   const missing = store.listArtifacts(runId, { kind: 'checkpoint' }).filter((a) => !existsSync(join(runDir, a.path, 'state.json')));
   for (const a of missing) store.removeArtifact(runId, 'checkpoint', a.path);
   return missing;
+}
+
+/** Evaluation time as a percentage of the rest of the loop's time ("4.2 %"). */
+export function overheadPercent(t: { evalSeconds: number; trainSeconds: number }): string {
+  return t.trainSeconds > 0 ? `${((100 * t.evalSeconds) / t.trainSeconds).toFixed(1)} %` : 'n/a';
 }
 
 export async function trainRun(input: ResolvedConfig, opts: TrainRunOptions): Promise<TrainRunResult> {
@@ -224,6 +239,9 @@ export async function trainRun(input: ResolvedConfig, opts: TrainRunOptions): Pr
   let totalSteps = 0;
   let itPerSec = 0;
   let lastCheckpoint: string | undefined;
+  let evalMs = 0;
+  let loopStart = 0; // when this process's iterations began (0: not yet)
+  let evaluations = 0;
   let progress = createProgress('none', { total: 1, start: 0, every: 1 });
   const finish = async (status: RunEndStatus, reason?: string): Promise<TrainRunResult> => {
     try {
@@ -235,7 +253,10 @@ export async function trainRun(input: ResolvedConfig, opts: TrainRunOptions): Pr
     }
     // Most reasons say the step already ("SIGTERM at step 197"): name it once.
     note(reason === undefined ? `${status} at step ${step}` : /\bat step \d+/.test(reason) ? `${status}: ${reason}` : `${status} at step ${step}: ${reason}`);
-    return { runId, runDir, status, ...(reason ? { reason } : {}), step, totalSteps, itPerSec, ...(lastCheckpoint ? { lastCheckpoint } : {}) };
+    const loopMs = loopStart > 0 ? Date.now() - loopStart : 0;
+    const timing = { evalSeconds: evalMs / 1000, trainSeconds: Math.max(0, loopMs - evalMs) / 1000, evaluations };
+    if (evaluations > 0) note(`eval_every: ${evaluations} evaluations took ${timing.evalSeconds.toFixed(1)} s, ${overheadPercent(timing)} of the ${timing.trainSeconds.toFixed(1)} s of training`);
+    return { runId, runDir, status, ...(reason ? { reason } : {}), step, totalSteps, itPerSec, ...(lastCheckpoint ? { lastCheckpoint } : {}), ...timing };
   };
 
   try {
@@ -287,6 +308,25 @@ export async function trainRun(input: ResolvedConfig, opts: TrainRunOptions): Pr
     };
     const keys = lossKeys(spec);
 
+    const evalEvery = t.eval_every ?? 0; // runs recorded before the key existed: off
+    let evaluator: TrainingEvaluator | undefined;
+    if (evalEvery > 0 && opts.createEvaluator) {
+      evaluator = await opts.createEvaluator(config);
+      disposables.push(evaluator);
+    } else if (evalEvery > 0) {
+      note(`train.eval_every=${evalEvery} ignored: no evaluator was given to trainRun (the workbench CLI gives one)`);
+    }
+    const evaluate = async (): Promise<void> => {
+      if (!evaluator) return;
+      const t0 = Date.now();
+      const values = await evaluator.evaluate({ G: nets.G, E: nets.E }, step);
+      const ms = Date.now() - t0;
+      evalMs += ms;
+      evaluations += 1;
+      writer.log(step, { ...values, eval_seconds: ms / 1000 });
+      note(`eval at step ${step} (${(ms / 1000).toFixed(2)} s): ${Object.entries(values).map(([k, v]) => `${k} ${v.toPrecision(4)}`).join(' ')}`);
+    };
+
     const checkpoint = async (): Promise<void> => {
       const state: CheckpointState = {
         format: CHECKPOINT_FORMAT,
@@ -316,6 +356,7 @@ export async function trainRun(input: ResolvedConfig, opts: TrainRunOptions): Pr
     progress = createProgress(opts.progress ?? 'auto', { total: totalSteps, start: step, every: Math.max(t.log_every, 1), stream, label: spec.name });
     const startStep = step;
     const tStart = Date.now();
+    loopStart = tStart;
     let windowStart = Date.now();
     let windowFrom = step; // it/s counts this process's iterations only
     let windowSteps = restoredWindow?.steps ?? 0;
@@ -369,6 +410,7 @@ export async function trainRun(input: ResolvedConfig, opts: TrainRunOptions): Pr
       }
       progress.update(step, Object.fromEntries(keys.map((k) => [k, losses[k]!])), displayRate);
       if (step % t.display_every === 0 || step === totalSteps) await grid();
+      if (evalEvery > 0 && (step % evalEvery === 0 || step === totalSteps)) await evaluate();
       if (step % t.checkpoint_every === 0 || step === totalSteps) {
         await writer.flush(); // metrics up to the checkpoint are durable before it exists
         await checkpoint();

@@ -45,6 +45,10 @@ export function summarizeEval(r: EvaluateRunResult): string {
         `no-mode ${fmt(rep.modes.noModeFraction, 3)}, leak ${fmt(rep.modes.leak, 3)}`,
     );
   }
+  if (rep.c2st) {
+    const c = rep.c2st;
+    parts.push(`realism proxy (C2ST): classifier accuracy ${c.accuracy.toFixed(3)} [${c.lo.toFixed(3)}, ${c.hi.toFixed(3)}] on ${c.nTest} held-out images (0.5 = indistinguishable)`);
+  }
   return parts.join('\n  ');
 }
 

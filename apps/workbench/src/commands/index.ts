@@ -13,8 +13,9 @@ import { registerServe } from './serve.js';
 import { registerStart } from './start.js';
 import { registerSweep } from './sweep.js';
 import { registerSync } from './sync.js';
+import { registerReport } from './report.js';
 import { registerTable } from './table.js';
 import { registerTrain } from './train.js';
 import { registerWhere } from './where.js';
 
-export const commands: Array<(program: Command) => void> = [registerStart, registerBackend, registerConfig, registerTrain, registerRuns, registerData, registerServe, registerInspect, registerImportOfficial, registerSweep, registerEval, registerTable, registerLpips, registerSync, registerWhere, registerCompletion];
+export const commands: Array<(program: Command) => void> = [registerStart, registerBackend, registerConfig, registerTrain, registerRuns, registerData, registerServe, registerInspect, registerImportOfficial, registerSweep, registerEval, registerTable, registerReport, registerLpips, registerSync, registerWhere, registerCompletion];

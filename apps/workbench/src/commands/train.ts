@@ -15,7 +15,8 @@ import { DataError } from '@workbench/data';
 import { ModelOptionsError } from '@workbench/models';
 import { TorchIoError } from '@workbench/torch-io';
 import { reportRunId } from '@workbench/sweep';
-import { CheckpointError, TrainError, trainRun } from '@workbench/training';
+import { CheckpointError, overheadPercent, TrainError, trainRun } from '@workbench/training';
+import { createTrainingEvaluator, TrainingEvalError } from '@workbench/metrics';
 import { intFlag } from '../int-flag.js';
 import { toUserError, UserError, withUserErrors } from '../user-error.js';
 import { describePaths } from '../project-paths.js';
@@ -94,16 +95,20 @@ export function registerTrain(program: Command): void {
           command: ['workbench', 'train', ...overrides].join(' '),
           backend: backendName,
           progress: opts.progress as 'auto',
+          createEvaluator: createTrainingEvaluator,
           onStart: ({ runId, runDir, resumed }) => {
             reportRunId(runId); // a sweep job: tells the sweep runner which run this is
             console.log(`${resumed ? 'resuming' : 'run'} ${runId}`);
             console.log(`run dir: ${runDir}`);
           },
         }).catch((err: unknown) => {
-          throw toUserError(err, [TrainError, TrackingInputError, CheckpointError, TorchIoError, RemoteTrackingError, DataError, ModelOptionsError]);
+          throw toUserError(err, [TrainError, TrainingEvalError, TrackingInputError, CheckpointError, TorchIoError, RemoteTrackingError, DataError, ModelOptionsError]);
         });
         console.log(`run ${result.runId} ${result.status}${result.reason ? `: ${result.reason}` : ''}`);
         console.log(`steps: ${result.step}/${result.totalSteps}, ${result.itPerSec.toFixed(2)} it/s, tracking: ${store.path}`);
+        if (result.evaluations > 0) {
+          console.log(`eval_every: ${result.evaluations} evaluations, ${result.evalSeconds.toFixed(1)} s = ${overheadPercent(result)} of the ${result.trainSeconds.toFixed(1)} s of training`);
+        }
         process.exitCode = exitCodeFor(result.status, result.reason);
       } finally {
         await store.close();

@@ -1,8 +1,9 @@
 // A sweep's paper-layout tables (built by @workbench/metrics, the same as `workbench table`) in the
-// API's JSON shape for the UI: label columns, metric columns, cells as mean ± std (n). Fooling-rate
-// cells also carry a Wilson 95% interval over the judgments pooled across the row's seeds.
+// API's JSON shape for the UI: label columns, metric columns, cells as mean, 95 % CI and n with the
+// Welch test against the reference row, rows with their marks (reference, not converged).
+// Fooling-rate cells also carry a Wilson 95% interval over the judgments pooled across the row's seeds.
 // Downloads (CSV / Markdown / LaTeX) use the metrics library's formatter unchanged.
-import { formatMeanStd, type PaperTable as MetricsTable, type TableFormat } from '@workbench/metrics';
+import { formatCell, rowMarks, type PaperTable as MetricsTable, type TableFormat } from '@workbench/metrics';
 import { nullProto, wilsonInterval, type TrackingStore } from '@workbench/tracking';
 import { finiteOrNull } from './run-views.js';
 
@@ -10,6 +11,14 @@ export interface TableCell {
   mean: number | null;
   std: number | null;
   n: number;
+  /** 95 % Student-t interval over seeds (null for n < 2). */
+  lo: number | null;
+  hi: number | null;
+  /** mean of the runs' evaluation standard errors, when stored */
+  evalSe: number | null;
+  /** Welch's t-test against the table's reference row (absent when untestable) */
+  p?: number;
+  significant?: boolean;
   /** The cell as printed (metric-specific digits; a CI for the fooling rate). */
   text: string;
   /** Wilson 95% interval (fooling rate, percent). */
@@ -23,7 +32,7 @@ export interface PaperTable {
   caption?: string;
   rowHeader: string[];
   columns: Array<{ key: string; label: string; better: 'higher' | 'lower' }>;
-  rows: Array<{ labels: string[]; cells: Record<string, TableCell>; runIds: string[]; reference?: boolean }>;
+  rows: Array<{ labels: string[]; cells: Record<string, TableCell>; runIds: string[]; reference?: boolean; marks: string[] }>;
 }
 
 const FOOLING = 'fooling_rate';
@@ -42,12 +51,21 @@ export function tableViews(store: TrackingStore, tables: MetricsTable[]): PaperT
     caption: t.notes.join(' '),
     rowHeader: t.labelColumns.map((c) => c.label),
     columns: t.metrics.map((m) => ({ key: m.key, label: m.label, better: m.better })),
-    rows: t.rows.map((r) => {
+    rows: t.rows.map((r, ri) => {
       const cells = nullProto<TableCell>();
       for (const m of t.metrics) {
         const v = r.values[m.key];
         if (!v || v.n === 0) continue;
-        const cell: TableCell = { mean: finiteOrNull(v.mean), std: finiteOrNull(v.std), n: v.n, text: formatMeanStd(v, m.digits) };
+        const cell: TableCell = {
+          mean: finiteOrNull(v.mean),
+          std: finiteOrNull(v.std),
+          n: v.n,
+          lo: finiteOrNull(v.lo),
+          hi: finiteOrNull(v.hi),
+          evalSe: finiteOrNull(v.evalSe ?? NaN),
+          ...(v.vsReference ? { p: v.vsReference.p, significant: v.vsReference.significant } : {}),
+          text: formatCell(v, m.digits),
+        };
         if (m.key === FOOLING && r.runIds.length) {
           let n = 0;
           let fooled = 0;
@@ -64,7 +82,7 @@ export function tableViews(store: TrackingStore, tables: MetricsTable[]): PaperT
         }
         cells[m.key] = cell;
       }
-      return { labels: t.labelColumns.map((c) => r.labels[c.key] ?? ''), cells, runIds: r.runIds, ...(r.reference ? { reference: true } : {}) };
+      return { labels: t.labelColumns.map((c) => r.labels[c.key] ?? ''), cells, runIds: r.runIds, ...(r.reference ? { reference: true } : {}), marks: rowMarks(t, ri) };
     }),
   }));
 }

@@ -1,6 +1,7 @@
 // chart.js helpers: metric curves with smoothing, log scale and zoom; mean ± std bands; bar charts
 // with error bars. Series arrive downsampled by the server as {steps: [...], values: [...]}.
 import { h } from './dom.js';
+import { errorBarsPlugin } from './error-bars.js';
 
 export const PALETTE = ['#4c78a8', '#f58518', '#54a24b', '#e45756', '#72b7b2', '#b279a2', '#eeca3b', '#9d755d', '#ff9da6', '#79706e'];
 
@@ -66,7 +67,8 @@ const baseOptions = (logY, title) => ({
 
 /**
  * A chart card with its controls. `series`: [{label, steps, values}] (one colour each) and
- * optionally `bands`: [{label, steps, mean, std, n}] drawn as mean ± std.
+ * optionally `bands`: [{label, steps, mean, std, half?, n}] drawn as mean ± half (the 95 % CI
+ * half-width), or ± std when no half is given.
  * Returns {el, chart, update(series, bands)}.
  */
 export function curveCard(title, { series = [], bands = [], onDestroy } = {}) {
@@ -86,8 +88,9 @@ export function curveCard(title, { series = [], bands = [], onDestroy } = {}) {
     const out = [];
     state.bands.forEach((b, i) => {
       const mean = smooth(b.mean, state.smoothing);
-      const lo = mean.map((m, j) => (m === null ? null : m - (b.std[j] ?? 0)));
-      const hi = mean.map((m, j) => (m === null ? null : m + (b.std[j] ?? 0)));
+      const w = b.half ?? b.std;
+      const lo = mean.map((m, j) => (m === null ? null : m - (w[j] ?? 0)));
+      const hi = mean.map((m, j) => (m === null ? null : m + (w[j] ?? 0)));
       out.push({ label: `_${b.label} hi`, data: points(b.steps, hi), borderColor: 'transparent', pointRadius: 0, fill: false });
       out.push({ label: `_${b.label} lo`, data: points(b.steps, lo), borderColor: 'transparent', backgroundColor: color(i, 0.18), pointRadius: 0, fill: '-1' });
       out.push({ label: b.label, data: points(b.steps, mean), borderColor: color(i), backgroundColor: color(i), fill: false });
@@ -151,45 +154,22 @@ export function curveCard(title, { series = [], bands = [], onDestroy } = {}) {
   };
 }
 
-/** Bars with ± error whiskers (drawn by a tiny inline plugin: chart.js has no error bars). */
+/** Bars with ± error whiskers (error-bars.js: chart.js has none). */
 export function barCard(title, labels, groups, onDestroy) {
   // groups: [{label, means: [...], errs: [...]}] one colour each, one bar per label.
   const canvas = h('canvas');
-  const errorBars = {
-    id: 'errorBars',
-    afterDatasetsDraw(chart) {
-      const { ctx } = chart;
-      chart.data.datasets.forEach((ds, di) => {
-        const meta = chart.getDatasetMeta(di);
-        if (meta.hidden) return;
-        meta.data.forEach((bar, i) => {
-          const err = ds.errs?.[i];
-          const mean = ds.data[i];
-          if (!(err > 0) || mean === null) return;
-          const y = chart.scales.y;
-          const top = y.getPixelForValue(mean + err);
-          const bottom = y.getPixelForValue(mean - err);
-          ctx.save();
-          ctx.strokeStyle = '#333';
-          ctx.lineWidth = 1.2;
-          ctx.beginPath();
-          ctx.moveTo(bar.x, top);
-          ctx.lineTo(bar.x, bottom);
-          ctx.moveTo(bar.x - 4, top);
-          ctx.lineTo(bar.x + 4, top);
-          ctx.moveTo(bar.x - 4, bottom);
-          ctx.lineTo(bar.x + 4, bottom);
-          ctx.stroke();
-          ctx.restore();
-        });
-      });
-    },
-  };
   const chart = new window.Chart(canvas, {
     type: 'bar',
     data: {
       labels,
-      datasets: groups.map((g, i) => ({ label: g.label, data: g.means, errs: g.errs, backgroundColor: color(i, 0.75), borderColor: color(i), borderWidth: 1 })),
+      datasets: groups.map((g, i) => ({
+        label: g.label,
+        data: g.means,
+        intervals: g.means.map((m, j) => (m === null || !(g.errs?.[j] > 0) ? null : [m - g.errs[j], m + g.errs[j]])),
+        backgroundColor: color(i, 0.75),
+        borderColor: color(i),
+        borderWidth: 1,
+      })),
     },
     options: {
       animation: false,
@@ -199,7 +179,7 @@ export function barCard(title, labels, groups, onDestroy) {
       // Leave room for the whiskers above the tallest bar.
       scales: { y: { beginAtZero: true, suggestedMax: Math.max(0, ...groups.flatMap((g) => g.means.map((m, i) => (m ?? 0) + (g.errs?.[i] ?? 0)))) * 1.08 } },
     },
-    plugins: [errorBars],
+    plugins: [errorBarsPlugin],
   });
   canvas.__chart = chart;
   onDestroy?.(() => chart.destroy());

@@ -23,6 +23,8 @@ export const EVAL_METRICS = {
   modeNoMatch: 'mode_no_match',
   /** Shapes dataset: fraction of background pixels not of a background colour. */
   modeLeak: 'mode_leak',
+  /** Realism proxy: held-out accuracy of a real-vs-generated classifier (0.5 = indistinguishable). */
+  c2stAccuracy: 'c2st_accuracy',
 } as const;
 
 function row(metric: string, s: MeanSe, step: number | null, details: Record<string, unknown>): EvalResultInput {
@@ -51,6 +53,18 @@ export function evalReportRows(report: EvalReport, step: number | null): EvalRes
     rows.push(row(EVAL_METRICS.modeTv, mo.tv, step, { ...d, ideal: mo.idealTv }));
     rows.push(row(EVAL_METRICS.modeNoMatch, mo.noModeFraction, step, d));
     rows.push(row(EVAL_METRICS.modeLeak, mo.leak, step, d));
+  }
+  if (report.c2st) {
+    const c = report.c2st;
+    // stderr: binomial sqrt(p(1-p)/n); the Wilson interval in details is what tables show
+    rows.push({
+      metric: EVAL_METRICS.c2stAccuracy,
+      value: c.accuracy,
+      stderr: Math.sqrt((c.accuracy * (1 - c.accuracy)) / c.nTest),
+      n: c.nTest,
+      step,
+      details: { lo: c.lo, hi: c.hi, n_test: c.nTest, n_train: c.nTrain, proxy: 'classifier two-sample test' },
+    });
   }
   return rows;
 }

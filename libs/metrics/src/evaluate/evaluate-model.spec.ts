@@ -36,6 +36,9 @@ describe('evaluateModel', () => {
     const r2 = await evaluateModel(nets, ds, { ...opts, gridPath: undefined });
     expect(r2.diversity).toEqual(r1.diversity);
     expect(r2.reconstruction).toEqual(r1.reconstruction);
+    expect(r2.c2st).toEqual(r1.c2st); // seeded classifier: the same accuracy twice
+    expect(r1.c2st!.nTest).toBe(6); // inputs 1, 3, 5: real + generated
+    expect(r1.c2st!.lo).toBeLessThanOrEqual(r1.c2st!.accuracy);
 
     expect(r1.diversity.l1.n).toBe(6 * 3);
     expect(r1.diversity.lpips!.n).toBe(6 * 3);
@@ -52,7 +55,7 @@ describe('evaluateModel', () => {
     const names = evalReportRows(r1, 100).map((x) => x.metric);
     expect(names).toEqual([
       'diversity_l1', 'real_pairs_l1', 'diversity_lpips_v0.0', 'real_pairs_lpips_v0.0',
-      'reconstruction_l1', 'mode_coverage', 'mode_tv', 'mode_no_match', 'mode_leak',
+      'reconstruction_l1', 'mode_coverage', 'mode_tv', 'mode_no_match', 'mode_leak', 'c2st_accuracy',
     ]);
     nets.G.dispose();
     nets.E!.dispose();

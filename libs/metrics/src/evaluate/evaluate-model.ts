@@ -5,6 +5,7 @@
 //  - the "random real pairs" upper bound on the B images of the same N inputs;
 //  - reconstruction error |B − G(A, E(B).mu)| over the whole test split (models with an encoder);
 //  - ground-truth mode statistics (shapes dataset only: samples carry their masks and modes);
+//  - the realism proxy C2ST: a small classifier's held-out accuracy on real B vs G(A, z_1) per input;
 //  - a sample grid: rows = inputs; columns = input A, ground truth B, encoded G(A, E(B).mu), M samples.
 //
 // G and E run in eval mode (dropout off), as the official test.py does after model.eval().
@@ -17,6 +18,7 @@ import type { PairMode } from '../diversity/sample-pairs.js';
 import type { Lpips } from '../lpips/lpips.js';
 import { fillReportOf, ModeCoverageAccumulator, type ModeCoverageResult } from '../modes/mode-coverage.js';
 import { reconstructionL1 } from '../reconstruction.js';
+import { classifierTwoSampleTest, type C2stResult } from '../realism/classifier-two-sample.js';
 import { meanSe, type MeanSe } from '../stats/summary.js';
 
 /** The slice of the models' Generator this needs. */
@@ -47,6 +49,10 @@ export interface EvaluateOptions {
   gridPath?: string;
   /** Rows of the grid (default 8; the first inputs). */
   gridRows?: number;
+  /** Run the classifier two-sample test (default true; needs ≥ 4 inputs). */
+  c2st?: boolean;
+  /** Reconstruction error over the first K test images only (default: the whole split). */
+  reconstructionInputs?: number;
   /** Called after each unit of work. */
   onProgress?: (done: number, total: number, phase: EvalPhase) => void;
 }
@@ -63,6 +69,8 @@ export interface EvalReport {
   reconstruction?: MeanSe;
   /** Shapes dataset only. */
   modes?: ModeCoverageResult;
+  /** Realism proxy: real vs generated classifier accuracy on held-out inputs (absent when off). */
+  c2st?: C2stResult;
   gridPath?: string;
 }
 
@@ -108,7 +116,7 @@ export async function evaluateModel(
   if (n < 2) throw new Error(`evaluation needs at least 2 inputs; the ${dataset.name} ${dataset.split} split has ${dataset.size} (eval.n_inputs=${opts.nInputs})`);
   const seed = opts.seed ?? 0;
   const gridRows = Math.min(opts.gridRows ?? 8, n);
-  const reconTotal = E ? dataset.size : 0;
+  const reconTotal = E ? Math.min(opts.reconstructionInputs ?? dataset.size, dataset.size) : 0;
   const total = n + reconTotal + 1;
   let done = 0;
   const tick = (phase: EvalPhase) => opts.onProgress?.(++done, total, phase);
@@ -119,6 +127,8 @@ export async function evaluateModel(
   const grid: GridRow[] = [];
   const gridTensors: tf.Tensor[] = [];
   const reals: tf.Tensor4D[] = [];
+  const withC2st = opts.c2st !== false && n >= 4;
+  const firstSamples: tf.Tensor4D[] = []; // G(A_i, z_1) per input, for the C2ST
   try {
     for (let i = 0; i < n; i++) {
       const sample = i === 0 ? first : await dataset.get(i);
@@ -130,6 +140,7 @@ export async function evaluateModel(
       const samples = generateSamples(G, a, z);
       z.dispose();
       diversity.add(samples);
+      if (withC2st) firstSamples.push(tf.slice(samples, [0, 0, 0, 0], [1, -1, -1, -1]));
       if (modes && sample.meta) {
         const data = samples.dataSync() as Float32Array;
         const per = sample.height * sample.width * dataset.outputNc;
@@ -157,8 +168,8 @@ export async function evaluateModel(
     if (E) {
       const errs: number[] = [];
       const step = chunkSize(dataset.height, dataset.width);
-      for (let s = 0; s < dataset.size; s += step) {
-        const batch = await Promise.all(Array.from({ length: Math.min(step, dataset.size - s) }, (_, k) => dataset.get(s + k)));
+      for (let s = 0; s < reconTotal; s += step) {
+        const batch = await Promise.all(Array.from({ length: Math.min(step, reconTotal - s) }, (_, k) => dataset.get(s + k)));
         const e = tf.tidy(() => {
           const a = tf.concat(batch.map((x) => sampleTensors(x, dataset.inputNc, dataset.outputNc).a)) as tf.Tensor4D;
           const b = tf.concat(batch.map((x) => sampleTensors(x, dataset.inputNc, dataset.outputNc).b)) as tf.Tensor4D;
@@ -173,6 +184,12 @@ export async function evaluateModel(
     // As many real pairs as the diversity protocol has distances.
     const realStack = tf.concat(reals) as tf.Tensor4D;
     const realPairs = realPairsDiversity(realStack, n * diversity.pairs.length, seed, opts.lpips);
+    let c2st: C2stResult | undefined;
+    if (withC2st) {
+      const fakeStack = tf.concat(firstSamples) as tf.Tensor4D;
+      c2st = classifierTwoSampleTest(realStack, fakeStack, { seed });
+      fakeStack.dispose();
+    }
     realStack.dispose();
     tick('real pairs');
 
@@ -190,10 +207,12 @@ export async function evaluateModel(
       realPairs,
       reconstruction,
       modes: modes?.result(),
+      c2st,
       gridPath: opts.gridPath,
     };
   } finally {
     tf.dispose(reals);
+    tf.dispose(firstSamples);
     tf.dispose(gridTensors);
   }
 }

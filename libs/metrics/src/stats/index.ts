@@ -4,3 +4,4 @@ export * from './summary.js';
 export * from './student-t.js';
 export * from './mean-interval.js';
 export * from './welch-test.js';
+export * from './convergence.js';

@@ -109,6 +109,9 @@ describe('welchTest', () => {
   it('is undefined with fewer than 2 values per side or no variance at all', () => {
     expect(welchTest([1], [1, 2, 3]).p).toBeNaN();
     expect(welchTest([1, 1], [2, 2]).p).toBeNaN();
+    // identical values whose float mean is inexact still have no variance
+    expect(welchTest([0.24, 0.24, 0.24], [0.18, 0.18, 0.18]).p).toBeNaN();
+    expect(meanInterval([0.24, 0.24, 0.24]).sd).toBe(0);
     // one side constant is fine: df falls back to the other side's n − 1
     const r = welchTest([1, 1, 1], [2, 3, 4]);
     close(r.df, 2, 1e-12);

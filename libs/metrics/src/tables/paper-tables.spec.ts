@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore, type EvalResultRow, type TrackingStore } from '@workbench/tracking';
 import { buildPaperTables, paperTables, UnknownSweepError } from './paper-tables.js';
-import { formatMeanStd, formatTables, parseTableFormat } from './table-format.js';
+import { formatCell, formatMeanStd, formatTables, parseTableFormat } from './table-format.js';
+
+const T975_2 = 4.302652729749462; // Student-t 97.5 % quantile, 2 df (3 seeds)
 
 let dir: string;
 let store: TrackingStore;
@@ -53,7 +55,7 @@ function seedMiniSweep(): string {
 }
 
 describe('paper tables', () => {
-  it('groups a seeded mini-sweep over seeds as mean ± std (n)', () => {
+  it('groups a seeded mini-sweep over seeds as mean, 95 % CI and n, tested against the first row', () => {
     const id = seedMiniSweep();
     const tables = paperTables(store, id);
     // method and nz vary; encoder/injection do not, so no reconstruction table.
@@ -70,6 +72,15 @@ describe('paper tables', () => {
     expect(lp.n).toBe(3);
     expect(lp.mean).toBeCloseTo(0.121, 12);
     expect(lp.std).toBeCloseTo(0.001, 12); // sample std of 0.120, 0.121, 0.122
+    expect(lp.hi - lp.mean).toBeCloseTo((T975_2 * 0.001) / Math.sqrt(3), 12);
+    expect(lp.evalSe).toBeCloseTo(0.002, 12); // the s.e. eval stored with each run's value
+    // Welch vs the first row (cVAE-GAN, |z| = 2: 0.090, 0.091, 0.092): t = 0.030 / sqrt(2e-6/3), df = 4
+    expect(methods.referenceRow).toBe(0);
+    expect(lp.vsReference!.t).toBeCloseTo(0.03 / Math.sqrt(2e-6 / 3), 6);
+    expect(lp.vsReference!.df).toBeCloseTo(4, 9);
+    expect(lp.vsReference!.significant).toBe(true);
+    // equal constant values: no variance, no test
+    expect(bic8.values.diversity_l1!.vsReference).toBeUndefined();
     // Fooling rate from judgments: 1/4, 2/4, 3/4 → 50 ± 25 %.
     expect(bic8.values.fooling_rate!.mean).toBeCloseTo(50, 9);
     expect(bic8.values.fooling_rate!.std).toBeCloseTo(25, 9);
@@ -79,20 +90,31 @@ describe('paper tables', () => {
 
     const md = formatTables(tables, 'md');
     expect(md).toContain('### Methods: diversity vs mode coverage');
-    expect(md).toContain('| BicycleGAN | 8 | 0.1210 ± 0.0010 (3) | 0.2400 ± 0.0000 (3) | 0.810 ± 0.010 (3) | 0.050 ± 0.000 (3) | 50.0 ± 25.0 (3) |');
-    expect(md).toContain('| *random real images* |  | 0.2620 ± 0.0000 (12)');
+    expect(md).toContain('| BicycleGAN | 8 | 0.1210 [0.1185, 0.1235] (3) * | 0.2400 [0.2400, 0.2400] (3) | 0.810 [0.785, 0.835] (3) * | 0.050 [0.050, 0.050] (3) | 50.0 [-12.1, 112.1] (3) |');
+    expect(md).toContain('| cVAE-GAN (reference) | 2 |');
+    expect(md).toContain('| *random real images* |  | 0.2620 [0.2620, 0.2620] (12)');
+    expect(md).toContain("* differs from the reference row cVAE-GAN / 2 (two-sided Welch's t-test");
+    expect(md).toContain('convergence not checked');
     expect(md).toContain('an ideal sampler (K = 6 modes, M = 20 samples) scores mode coverage 0.974');
     expect(md).toContain('diversity: 100 test inputs × 20 random z, consecutive pairs');
 
     const csv = formatTables(tables, 'csv').split('\n');
-    expect(csv[0]).toBe('table,row,metric,mean,std,n,run_ids');
-    expect(csv.filter((l) => l.startsWith('methods,method=bicyclegan; model.nz=8,diversity_lpips_v0.0,0.121'))).toHaveLength(1);
+    expect(csv[0]).toBe('table,row,metric,mean,std,n,ci95_lo,ci95_hi,eval_se,reference_row,welch_p,significant,not_converged,run_ids');
+    const bicCsv = csv.filter((l) => l.startsWith('methods,method=bicyclegan; model.nz=8,diversity_lpips_v0.0,0.121'));
+    expect(bicCsv).toHaveLength(1);
+    const f = bicCsv[0].split(',');
+    expect(Number(f[6])).toBeCloseTo(lp.lo, 12);
+    expect(Number(f[7])).toBeCloseTo(lp.hi, 12);
+    expect(Number(f[8])).toBeCloseTo(0.002, 12);
+    expect(f[9]).toBe('method=cvae_gan; model.nz=2');
+    expect(Number(f[10])).toBeCloseTo(lp.vsReference!.p, 12);
+    expect(f[11]).toBe('true');
 
     const tex = formatTables(tables, 'latex');
     expect(tex).toContain('\\begin{tabular}{llrrrrr}');
-    expect(tex).toContain('BicycleGAN & 8 & $0.1210 \\pm 0.0010$ {\\scriptsize (3)}');
+    expect(tex).toContain('BicycleGAN & 8 & $0.1210$ {\\scriptsize [0.1185, 0.1235] (3)}$^{*}$ & ');
     expect(tex).toContain('\\label{tab:latent-size}');
-    expect(tex).toContain('\\caption{Methods: diversity vs mode coverage. mean $\\pm$ sample std');
+    expect(tex).toContain("\\caption{Methods: diversity vs mode coverage. mean [95 \\% CI] (n): Student-t");
 
     const json = JSON.parse(formatTables(tables, 'json')) as Array<{ id: string; rows: unknown[] }>;
     expect(json.map((t) => t.id)).toEqual(['latent_size', 'methods']);
@@ -101,6 +123,10 @@ describe('paper tables', () => {
 
   it('formats single runs and missing values, and says when nothing was evaluated', () => {
     expect(formatMeanStd({ mean: 0.5, std: Number.NaN, n: 1 }, 3)).toBe('0.500 (1)');
+    const one = { n: 1, mean: 0.194, sd: NaN, std: NaN, se: NaN, lo: NaN, hi: NaN, level: 0.95, samples: [0.194] };
+    expect(formatCell({ ...one, evalSe: 0.0171 }, 3)).toBe('0.194 ± 0.017 (1 seed: no interval)');
+    expect(formatCell(one, 3)).toBe('0.194 (1 seed: no interval)');
+    expect(formatCell(undefined, 3)).toBe('–');
     expect(formatMeanStd(undefined, 3)).toBe('–');
     const sweep = store.createSweep({ id: 'sw-empty' });
     store.createRun({ method: 'bicyclegan', config: config('bicyclegan', 8, 0), sweepId: sweep.id });
@@ -108,6 +134,35 @@ describe('paper tables', () => {
     expect(formatTables([], 'md')).toMatch(/run `workbench eval <sweep-id>` first/);
     expect(() => paperTables(store, 'nope')).toThrow(UnknownSweepError);
     expect(() => parseTableFormat('html')).toThrow(/use one of md, csv, latex, json/);
+  });
+
+  it('flags rows whose eval_every curve still moves, and takes the reference row from the options', () => {
+    const sweep = store.createSweep({ id: 'sw-conv' });
+    const steps = Array.from({ length: 10 }, (_, i) => (i + 1) * 100);
+    const curves: Record<string, number[]> = {
+      bicyclegan: [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.62, 0.61, 0.63, 0.62], // plateau
+      cvae_gan: [0.1, 0.15, 0.2, 0.25, 0.3, 0.36, 0.4, 0.45, 0.52, 0.56], // still rising
+    };
+    for (const method of ['bicyclegan', 'cvae_gan']) {
+      const run = store.createRun({ method, config: config(method, 8, 0), sweepId: sweep.id });
+      store.logMetrics(run.id, steps.map((step, i) => ({ key: 'eval_mode_coverage', step, value: curves[method][i] })));
+      store.upsertEvalResult(run.id, { metric: 'mode_coverage', value: curves[method][9], stderr: 0.0171, n: 300 });
+    }
+    const [t] = paperTables(store, 'sw-conv', { reference: 'bicyclegan' });
+    expect(t.rows.map((r) => [r.labels.method, r.convergence])).toEqual([
+      ['cVAE-GAN', { checked: 1, notConverged: 1 }],
+      ['BicycleGAN', { checked: 1, notConverged: 0 }],
+    ]);
+    expect(t.referenceRow).toBe(1);
+    const md = formatTables([t], 'md');
+    expect(md).toContain('| cVAE-GAN (not converged 1/1) | 0.560 ± 0.017 (1 seed: no interval) |');
+    expect(md).toContain('| BicycleGAN (reference) | 0.620 ± 0.017 (1 seed: no interval) |');
+    expect(md).toMatch(/not converged: the run's eval_mode_coverage curve \(without it: .*\) still moves: over the last 50 % of its train\.eval_every points/);
+    expect(formatTables([t], 'csv').split('\n')[1]).toMatch(/,1\/1,/);
+    // an unknown reference falls back to the first row and says so
+    const [u] = paperTables(store, 'sw-conv', { reference: 'pix2pix' });
+    expect(u.referenceRow).toBe(0);
+    expect(u.notes.join(' ')).toContain("reference 'pix2pix' is not a row of this table");
   });
 
   it('builds the encoder × injection table and notes a skipped LPIPS', () => {

@@ -1,4 +1,6 @@
-// The paper's tables from a sweep, with runs that differ only by seed grouped as mean ± std (n):
+// The paper's tables from a sweep, with runs that differ only by seed grouped as mean, 95 %
+// Student-t interval and n, each row tested against a reference row (Welch's t-test), and rows
+// whose runs' eval_every curves still move flagged "not converged":
 //
 //   encoder_injection  model.encoder × model.where_add → reconstruction error (paper Table 3);
 //   latent_size        model.nz → diversity and realism proxies (paper's |z| study);
@@ -11,8 +13,27 @@
 //
 // `paperTables(store, sweepId)` reads the tracking store; `buildPaperTables(input)` is the pure
 // part (the dashboard can feed it rows it already has). Format with `formatTables`.
-import { flattenConfig, GROUP_KEY_IGNORED, meanStd, type EvalResultRow, type FoolingRate, type MeanStd, type RunRow, type TrackingStore } from '@workbench/tracking';
+import { flattenConfig, GROUP_KEY_IGNORED, type EvalResultRow, type FoolingRate, type RunRow, type TrackingStore } from '@workbench/tracking';
 import { EVAL_METRICS } from '../evaluate/eval-results.js';
+import { CONVERGENCE_RULE, type Convergence } from '../stats/convergence.js';
+import { meanInterval, type MeanInterval } from '../stats/mean-interval.js';
+import { welchTest, type WelchResult } from '../stats/welch-test.js';
+import { CONVERGENCE_SERIES, runConvergence } from './run-convergence.js';
+
+/** Two-sided level at which a row is marked as differing from the reference row. */
+export const SIGNIFICANCE_LEVEL = 0.05;
+
+/** One cell: the group's runs' values summarised over seeds. */
+export interface TableCell extends MeanInterval {
+  /** = sd (sample std over seeds; the name earlier readers of the tables use) */
+  std: number;
+  /** the runs' values, one per seed */
+  samples: number[];
+  /** mean over the runs of the standard error `eval` stored with each value (noise over test inputs) */
+  evalSe?: number;
+  /** Welch's t-test of this row against the table's reference row (both rows need ≥ 2 seeds) */
+  vsReference?: WelchResult & { significant: boolean };
+}
 
 export type PaperTableId = 'encoder_injection' | 'latent_size' | 'methods';
 
@@ -38,10 +59,12 @@ export interface PaperTableRow {
   config: Record<string, unknown>;
   runIds: string[];
   seeds: Array<number | null>;
-  /** mean ± std (n) over the group's runs, per metric key; absent = no run has it. */
-  values: Record<string, MeanStd | undefined>;
-  /** True for the "random real images" reference row. */
+  /** mean, 95 % CI, n over the group's runs, per metric key; absent = no run has it. */
+  values: Record<string, TableCell | undefined>;
+  /** True for the "random real images" bound row (never tested, never the reference). */
   reference?: boolean;
+  /** Runs of the row with a convergence verdict, and how many of them have not converged. */
+  convergence?: { checked: number; notConverged: number };
 }
 
 export interface PaperTable {
@@ -51,8 +74,10 @@ export interface PaperTable {
   /** Only metrics that at least one row has. */
   metrics: TableMetric[];
   rows: PaperTableRow[];
-  /** Footnotes: protocol, skipped metrics, ideal-sampler references. */
+  /** Footnotes: protocol, skipped metrics, ideal-sampler references, the legend of the marks. */
   notes: string[];
+  /** Index in `rows` of the row the others are tested against. */
+  referenceRow: number;
 }
 
 export interface PaperTablesInput {
@@ -60,6 +85,8 @@ export interface PaperTablesInput {
   evals: EvalResultRow[];
   /** Per-run realism study results (may be empty). */
   fooling?: FoolingRate[];
+  /** Per-run convergence verdicts of the eval_every curves (see `runConvergence`). */
+  convergence?: Record<string, Convergence>;
 }
 
 export interface PaperTablesOptions {
@@ -67,6 +94,9 @@ export interface PaperTablesOptions {
   lpipsVersion?: '0.0' | '0.1';
   /** Build every table that has data, not only those whose keys vary. */
   all?: boolean;
+  /** The row the others are tested against: a row label as shown (e.g. `BicycleGAN`, or
+   *  `BicycleGAN / 8` for several label columns), case-insensitive. Default: each table's first row. */
+  reference?: string;
 }
 
 const FOOLING = 'fooling_rate';
@@ -108,9 +138,10 @@ function metricsFor(id: PaperTableId, v: string): TableMetric[] {
   const leak: TableMetric = { key: EVAL_METRICS.modeLeak, label: 'colour leak', digits: 3, better: 'lower' };
   const fool: TableMetric = { key: FOOLING, label: 'fooling rate %', digits: 1, better: 'higher' };
   const rec: TableMetric = { key: EVAL_METRICS.reconstructionL1, label: 'reconstruction L1', digits: 4, better: 'lower' };
+  const c2st: TableMetric = { key: EVAL_METRICS.c2stAccuracy, label: 'realism proxy: C2ST acc.', digits: 3, better: 'lower' };
   if (id === 'encoder_injection') return [rec];
-  if (id === 'latent_size') return [lp, l1, cov, tv, none, leak, fool];
-  return [lp, l1, cov, tv, none, fool];
+  if (id === 'latent_size') return [lp, l1, cov, tv, none, leak, c2st, fool];
+  return [lp, l1, cov, tv, none, c2st, fool];
 }
 
 const TABLES: Array<{ id: PaperTableId; title: string; keys: string[] }> = [
@@ -120,7 +151,7 @@ const TABLES: Array<{ id: PaperTableId; title: string; keys: string[] }> = [
 ];
 
 /** Keys that never distinguish rows: bookkeeping, where things are stored, evaluation options. */
-const NOT_A_FACTOR = [...GROUP_KEY_IGNORED, 'eval', 'train.log_every', 'train.display_every', 'train.checkpoint_every', 'train.num_samples'];
+const NOT_A_FACTOR = [...GROUP_KEY_IGNORED, 'eval', 'train.log_every', 'train.display_every', 'train.checkpoint_every', 'train.num_samples', 'train.eval_every', 'train.eval_inputs', 'train.eval_samples'];
 
 function isFactor(key: string): boolean {
   return !NOT_A_FACTOR.some((p) => key === p || key.startsWith(`${p}.`));
@@ -175,6 +206,17 @@ export function buildPaperTables(input: PaperTablesInput, opts: PaperTablesOptio
   for (const f of input.fooling ?? []) if (f.n > 0) fooling.set(f.runId, 100 * f.rate);
   const value = (runId: string, metric: string): number | undefined =>
     metric === FOOLING ? fooling.get(runId) : evals.get(`${runId}\u0000${metric}`)?.value;
+  const stderr = (runId: string, metric: string): number | undefined => {
+    const se = metric === FOOLING ? null : evals.get(`${runId}\u0000${metric}`)?.stderr;
+    return se === null || se === undefined || !Number.isFinite(se) ? undefined : se;
+  };
+  const cell = (runIds: string[], metric: string): TableCell | undefined => {
+    const samples = runIds.map((id) => value(id, metric)).filter((x): x is number => x !== undefined && Number.isFinite(x));
+    if (samples.length === 0) return undefined;
+    const ses = runIds.map((id) => stderr(id, metric)).filter((x): x is number => x !== undefined);
+    const iv = meanInterval(samples);
+    return { ...iv, std: iv.sd, samples, ...(ses.length > 0 ? { evalSe: ses.reduce((a, b) => a + b, 0) / ses.length } : {}) };
+  };
 
   // The requested LPIPS version, or the other one when only that was computed (labelled as such).
   const wanted = opts.lpipsVersion ?? '0.0';
@@ -191,12 +233,11 @@ export function buildPaperTables(input: PaperTablesInput, opts: PaperTablesOptio
     const labelKeys = [...spec.keys, ...varied.filter((k) => !spec.keys.includes(k))];
     const candidates = metricsFor(spec.id, version);
     const rows: PaperTableRow[] = groups.map((g) => {
-      const values: Record<string, MeanStd | undefined> = {};
-      for (const m of candidates) {
-        const xs = g.runs.map((r) => value(r.id, m.key)).filter((x): x is number => x !== undefined);
-        values[m.key] = xs.length > 0 ? meanStd(xs) : undefined;
-      }
+      const values: Record<string, TableCell | undefined> = {};
+      for (const m of candidates) values[m.key] = cell(g.runs.map((r) => r.id), m.key);
+      const verdicts = g.runs.map((r) => input.convergence?.[r.id]?.converged).filter((c): c is boolean => c === true || c === false);
       return {
+        ...(verdicts.length > 0 ? { convergence: { checked: verdicts.length, notConverged: verdicts.filter((c) => !c).length } } : {}),
         labels: Object.fromEntries(labelKeys.map((k) => [k, display(k, g.flat[k])])),
         config: Object.fromEntries(labelKeys.map((k) => [k, g.flat[k]])),
         runIds: g.runs.map((r) => r.id),
@@ -213,26 +254,53 @@ export function buildPaperTables(input: PaperTablesInput, opts: PaperTablesOptio
     });
     const metrics = candidates.filter((m) => rows.some((r) => r.values[m.key] !== undefined));
     if (metrics.length === 0) continue;
-    const notes: string[] = ['mean ± sample std over seeds (n runs); each run evaluated on its final checkpoint.'];
+    const referenceRow = findReference(rows, labelKeys, opts.reference);
+    const ref = rows[referenceRow];
+    for (const r of rows) {
+      if (r === ref) continue;
+      for (const m of metrics) {
+        const a = r.values[m.key];
+        const b = ref.values[m.key];
+        if (!a || !b || a.n < 2 || b.n < 2) continue;
+        const w = welchTest(a.samples, b.samples);
+        if (Number.isFinite(w.p)) a.vsReference = { ...w, significant: w.p < SIGNIFICANCE_LEVEL };
+      }
+    }
+    const refLabel = labelKeys.map((k) => ref.labels[k]).join(' / ');
+    const notes: string[] = [
+      'mean [95 % CI] (n): Student-t confidence interval over seeds, n runs; each run evaluated on its final checkpoint. ' +
+        "1 seed: no interval; the ± then is that run's evaluation standard error over test inputs.",
+      `* differs from the reference row ${refLabel} (two-sided Welch's t-test over seeds, p < ${SIGNIFICANCE_LEVEL}; ` +
+        'needs ≥ 2 seeds in both rows; no correction for multiple comparisons).',
+    ];
+    if (opts.reference && findReference(rows, labelKeys, opts.reference, true) < 0) {
+      notes.push(`reference '${opts.reference}' is not a row of this table: the first row is the reference.`);
+    }
+    if (rows.some((r) => r.convergence)) {
+      notes.push(
+        `not converged: the run's ${CONVERGENCE_SERIES[0]} curve (without it: the first of ${CONVERGENCE_SERIES.slice(1).join(', ')}) still moves: ` +
+          `over the last ${CONVERGENCE_RULE.tailFraction * 100} % of its train.eval_every points (≥ ${CONVERGENCE_RULE.minPoints}) ` +
+          `the least-squares slope differs from 0 (t-test on the slope, p < ${CONVERGENCE_RULE.alpha}); shown as k/n runs of the row.`,
+      );
+    } else {
+      notes.push('convergence not checked: no run has enough train.eval_every points (at least 7 per curve).');
+    }
 
     if (spec.id !== 'encoder_injection') {
       // The "random real images" upper bound, averaged over the runs that measured it.
-      const ref: Record<string, MeanStd | undefined> = {};
+      const bound: Record<string, TableCell | undefined> = {};
       const refMetric: Record<string, string> = {
         [EVAL_METRICS.diversityLpips(version)]: EVAL_METRICS.realPairsLpips(version),
         [EVAL_METRICS.diversityL1]: EVAL_METRICS.realPairsL1,
       };
-      for (const [col, src] of Object.entries(refMetric)) {
-        const xs = input.runs.map((r) => value(r.id, src)).filter((x): x is number => x !== undefined);
-        ref[col] = xs.length > 0 ? meanStd(xs) : undefined;
-      }
-      if (Object.values(ref).some((v) => v !== undefined) && metrics.some((m) => m.key in refMetric)) {
+      for (const [col, src] of Object.entries(refMetric)) bound[col] = cell(input.runs.map((r) => r.id), src);
+      if (Object.values(bound).some((v) => v !== undefined) && metrics.some((m) => m.key in refMetric)) {
         rows.push({
           labels: Object.fromEntries(labelKeys.map((k, i) => [k, i === 0 ? 'random real images' : ''])),
           config: {},
           runIds: [],
           seeds: [],
-          values: ref,
+          values: bound,
           reference: true,
         });
       }
@@ -254,6 +322,12 @@ export function buildPaperTables(input: PaperTablesInput, opts: PaperTablesOptio
       } else if (version !== wanted) {
         notes.push(`LPIPS v${wanted} not computed for these runs; showing v${version}.`);
       }
+      if (metrics.some((m) => m.key === EVAL_METRICS.c2stAccuracy)) {
+        notes.push(
+          'realism proxy, C2ST acc.: held-out accuracy of a small real-vs-generated CNN trained on half of the evaluated inputs ' +
+            '(0.5 = indistinguishable, 1 = trivially told apart); a proxy, not a human judgment.',
+        );
+      }
       const cov = input.evals.find((e) => e.metric === EVAL_METRICS.modeCoverage);
       const tv = input.evals.find((e) => e.metric === EVAL_METRICS.modeTv);
       if (cov && metrics.some((m) => m.key === EVAL_METRICS.modeCoverage)) {
@@ -272,9 +346,21 @@ export function buildPaperTables(input: PaperTablesInput, opts: PaperTablesOptio
       metrics,
       rows,
       notes,
+      referenceRow,
     });
   }
   return tables;
+}
+
+/** Index of the row labelled `wanted` (all labels joined by ' / ', or the first label alone);
+ *  the first row when absent or not found (`strict`: -1 when not found). */
+function findReference(rows: PaperTableRow[], labelKeys: string[], wanted: string | undefined, strict = false): number {
+  if (wanted) {
+    const w = wanted.trim().toLowerCase();
+    const i = rows.findIndex((r) => !r.reference && (labelKeys.map((k) => r.labels[k]).join(' / ').toLowerCase() === w || r.labels[labelKeys[0]]?.toLowerCase() === w));
+    if (i >= 0 || strict) return i;
+  }
+  return 0;
 }
 
 /** Error for a sweep id the store does not know (the CLI prints it as one line). */
@@ -287,5 +373,8 @@ export function paperTables(store: TrackingStore, sweepId: string, opts: PaperTa
   if (!store.getSweep(sweepId)) throw new UnknownSweepError(`unknown sweep '${sweepId}' (list sweeps in the dashboard or with the sweep command)`);
   const { runs } = store.listRuns({ sweepId });
   const ids = runs.map((r) => r.id);
-  return buildPaperTables({ runs, evals: store.evalResults({ sweepId }), fooling: ids.length > 0 ? store.foolingRates(ids) : [] }, opts);
+  return buildPaperTables(
+    { runs, evals: store.evalResults({ sweepId }), fooling: ids.length > 0 ? store.foolingRates(ids) : [], convergence: runConvergence(store, ids) },
+    opts,
+  );
 }

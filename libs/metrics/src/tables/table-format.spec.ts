@@ -2,6 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { evalMetricLabel } from './eval-labels.js';
 import type { PaperTable } from './paper-tables.js';
 import { formatTables } from './table-format.js';
+import { meanInterval } from '../stats/mean-interval.js';
+
+/** One seed's cell (no interval). */
+const oneSeed = (v: number) => ({ ...meanInterval([v]), std: Number.NaN, samples: [v] });
 
 // A table whose labels carry every LaTeX special character and a carriage return.
 const table: PaperTable = {
@@ -10,10 +14,11 @@ const table: PaperTable = {
   labelColumns: [{ key: 'method', label: 'method' }],
   metrics: [{ key: 'mode_coverage', label: evalMetricLabel('mode_coverage'), digits: 3, better: 'higher' }],
   rows: [
-    { labels: { method: 'a\\b~c^d_e{f}' }, config: { method: 'a\\b~c^d_e{f}' }, runIds: ['r1'], seeds: [0], values: { mode_coverage: { mean: 0.5, std: Number.NaN, n: 1 } } },
-    { labels: { method: 'line\rbreak' }, config: { method: 'line\rbreak' }, runIds: ['r2'], seeds: [0], values: { mode_coverage: { mean: 0.25, std: Number.NaN, n: 1 } } },
+    { labels: { method: 'a\\b~c^d_e{f}' }, config: { method: 'a\\b~c^d_e{f}' }, runIds: ['r1'], seeds: [0], values: { mode_coverage: oneSeed(0.5) } },
+    { labels: { method: 'line\rbreak' }, config: { method: 'line\rbreak' }, runIds: ['r2'], seeds: [0], values: { mode_coverage: oneSeed(0.25) } },
   ],
   notes: [],
+  referenceRow: 0,
 };
 
 describe('table formats escape what their readers treat specially', () => {

@@ -1,7 +1,8 @@
 // Text forms of the paper tables: Markdown (reading), CSV (analysis, one row per cell value),
 // LaTeX (booktabs, for the paper draft) and JSON (everything, for programs).
 import type { MeanStd } from '@workbench/tracking';
-import type { PaperTable, TableMetric } from './paper-tables.js';
+import { NO_INTERVAL_TEXT } from '../stats/mean-interval.js';
+import type { PaperTable, PaperTableRow, TableCell, TableMetric } from './paper-tables.js';
 
 export const TABLE_FORMATS = ['md', 'csv', 'latex', 'json'] as const;
 export type TableFormat = (typeof TABLE_FORMATS)[number];
@@ -19,6 +20,34 @@ export function formatMeanStd(v: MeanStd | undefined, digits: number, pm = '±')
   return `${m} ${pm} ${v.std.toFixed(digits)} (${v.n})`;
 }
 
+/**
+ * A table cell as text: `0.657 [0.557, 0.758] (3) *` (mean, 95 % CI, n; `*` = differs from the
+ * reference row); one seed: `0.194 ± 0.017 (1 seed: no interval)` with the evaluation's standard
+ * error; no value: `–`.
+ */
+export function formatCell(c: TableCell | undefined, digits: number): string {
+  if (!c || c.n === 0 || !Number.isFinite(c.mean)) return '–';
+  const f = (x: number) => x.toFixed(digits);
+  if (c.n < 2) return `${f(c.mean)}${c.evalSe !== undefined ? ` ± ${f(c.evalSe)}` : ''} (${NO_INTERVAL_TEXT})`;
+  return `${f(c.mean)} [${f(c.lo)}, ${f(c.hi)}] (${c.n})${c.vsReference?.significant ? ' *' : ''}`;
+}
+
+/** The marks of row `index`: `reference`, `not converged k/n`. */
+export function rowMarks(t: PaperTable, index: number): string[] {
+  const r = t.rows[index];
+  const marks: string[] = [];
+  if (index === t.referenceRow && !r.reference) marks.push('reference');
+  if (r.convergence && r.convergence.notConverged > 0) marks.push(`not converged ${r.convergence.notConverged}/${r.convergence.checked}`);
+  return marks;
+}
+
+/** The first label cell with the row's marks. */
+function rowTitle(t: PaperTable, r: PaperTableRow, index: number): string {
+  const first = r.labels[t.labelColumns[0]?.key] ?? '';
+  const marks = rowMarks(t, index);
+  return marks.length > 0 ? `${first} (${marks.join('; ')})` : first;
+}
+
 function header(m: TableMetric): string {
   return `${m.label} ${m.better === 'higher' ? '↑' : '↓'}`;
 }
@@ -33,8 +62,9 @@ function markdown(tables: PaperTable[]): string {
         '',
         `| ${cols.map(esc).join(' | ')} |`,
         `|${t.labelColumns.map(() => ' --- ').join('|')}|${t.metrics.map(() => ' ---: ').join('|')}|`,
-        ...t.rows.map((r) => {
-          const cells = [...t.labelColumns.map((c) => r.labels[c.key] ?? ''), ...t.metrics.map((m) => formatMeanStd(r.values[m.key], m.digits))];
+        ...t.rows.map((r, ri) => {
+          const labels = t.labelColumns.map((c, i) => (i === 0 ? rowTitle(t, r, ri) : (r.labels[c.key] ?? '')));
+          const cells = [...labels, ...t.metrics.map((m) => formatCell(r.values[m.key], m.digits))];
           return `| ${cells.map((c, i) => (r.reference && i === 0 ? `*${esc(c)}*` : esc(c))).join(' | ')} |`;
         }),
         '',
@@ -53,14 +83,24 @@ function csvCell(s: string | number): string {
 
 /** Long format: one line per (table, row, metric), ready for pandas / R. */
 function csv(tables: PaperTable[]): string {
-  const lines = ['table,row,metric,mean,std,n,run_ids'];
+  const lines = ['table,row,metric,mean,std,n,ci95_lo,ci95_hi,eval_se,reference_row,welch_p,significant,not_converged,run_ids'];
+  const num = (x: number | undefined) => (x !== undefined && Number.isFinite(x) ? x : '');
+  const rowKey = (t: PaperTable, r: PaperTableRow) =>
+    t.labelColumns.map((c) => `${c.key}=${r.reference ? (r.labels[c.key] ?? '') : String(r.config[c.key])}`).join('; ');
   for (const t of tables) {
+    const ref = rowKey(t, t.rows[t.referenceRow]);
     for (const r of t.rows) {
-      const row = t.labelColumns.map((c) => `${c.key}=${r.reference ? (r.labels[c.key] ?? '') : String(r.config[c.key])}`).join('; ');
+      const row = rowKey(t, r);
+      const conv = r.convergence ? `${r.convergence.notConverged}/${r.convergence.checked}` : '';
       for (const m of t.metrics) {
         const v = r.values[m.key];
         if (!v) continue;
-        lines.push([t.id, row, m.key, v.mean, Number.isFinite(v.std) ? v.std : '', v.n, r.runIds.join(' ')].map(csvCell).join(','));
+        const w = v.vsReference;
+        lines.push(
+          [t.id, row, m.key, v.mean, num(v.std), v.n, num(v.lo), num(v.hi), num(v.evalSe), r.reference ? '' : ref, num(w?.p), w ? String(w.significant) : '', conv, r.runIds.join(' ')]
+            .map(csvCell)
+            .join(','),
+        );
       }
     }
   }
@@ -88,6 +128,7 @@ function latexEscape(s: string): string {
     .replace(/‖/g, '\\|')
     .replace(/×/g, '$\\times$')
     .replace(/±/g, '$\\pm$')
+    .replace(/≥/g, '$\\geq$')
     .replace(/−/g, '-')
     .replace(/₁/g, '$_1$')
     .replace(/↑/g, '$\\uparrow$')
@@ -95,18 +136,23 @@ function latexEscape(s: string): string {
     .replace(/\|z\|/g, '$|z|$');
 }
 
+/** `$0.657$ {\scriptsize [0.557, 0.758] (3)}$^{*}$`; one seed: `$0.194 \pm 0.017$ {\scriptsize (1 seed: no interval)}`. */
+function latexCell(c: TableCell | undefined, digits: number): string {
+  if (!c || c.n === 0 || !Number.isFinite(c.mean)) return '--';
+  const f = (x: number) => x.toFixed(digits);
+  if (c.n < 2) return `$${f(c.mean)}${c.evalSe !== undefined ? ` \\pm ${f(c.evalSe)}` : ''}$ {\\scriptsize (${NO_INTERVAL_TEXT})}`;
+  return `$${f(c.mean)}$ {\\scriptsize [${f(c.lo)}, ${f(c.hi)}] (${c.n})}${c.vsReference?.significant ? '$^{*}$' : ''}`;
+}
+
 function latex(tables: PaperTable[]): string {
   return tables
     .map((t) => {
       const align = `${'l'.repeat(t.labelColumns.length)}${'r'.repeat(t.metrics.length)}`;
       const head = [...t.labelColumns.map((c) => latexEscape(c.label)), ...t.metrics.map((m) => latexEscape(header(m)))];
-      const body = t.rows.map((r) => {
+      const body = t.rows.map((r, ri) => {
         const cells = [
-          ...t.labelColumns.map((c) => latexEscape(r.labels[c.key] ?? '')),
-          ...t.metrics.map((m) => {
-            const s = formatMeanStd(r.values[m.key], m.digits, '\\pm');
-            return s === '–' ? '--' : `$${s.replace(/ \((\d+)\)$/, '$ {\\scriptsize ($1)}')}`;
-          }),
+          ...t.labelColumns.map((c, i) => latexEscape(i === 0 ? rowTitle(t, r, ri) : (r.labels[c.key] ?? ''))),
+          ...t.metrics.map((m) => latexCell(r.values[m.key], m.digits)),
         ];
         return `${r.reference ? '\\midrule\n' : ''}${cells.join(' & ')} \\\\`;
       });

@@ -1,5 +1,5 @@
-// /api/compare: 2+ runs side by side: the config keys that differ, overlaid series, and mean ± std
-// bands for runs sharing a config up to the seed.
+// /api/compare: 2+ runs side by side: the config keys that differ, overlaid series, and mean bands
+// with pointwise 95 % CIs (and the std) for runs sharing a config up to the seed.
 import express, { type Router } from 'express';
 import { configDiff, flattenConfig, nullProto, type RunRow, type TrackingStore } from '@workbench/tracking';
 import { badRequest } from '../http-error.js';

@@ -34,7 +34,8 @@ export function sweepsRouter(ctx: ServerContext): Router {
 
   r.get('/:id/tables', (req, res) => {
     const sweep = getSweepOr404(req.params.id);
-    const tables = paperTables(store, sweep.id);
+    // reference=<row label>: the row the others are tested against (default: each table's first)
+    const tables = paperTables(store, sweep.id, { reference: str(req.query, 'reference') });
     const format = str(req.query, 'format') ?? 'json';
     if (format === 'json') {
       res.json({ sweepId: sweep.id, tables: tableViews(store, tables) });

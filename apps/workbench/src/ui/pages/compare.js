@@ -1,5 +1,5 @@
 // Compare 2+ runs: the config keys that differ, overlaid curves, image grids at the same step, and
-// mean ± std bands over seeds for runs that share a config up to the seed.
+// mean curves with pointwise 95 % CI bands over seeds for runs that share a config up to the seed.
 import { api, url } from '../api.js';
 import { h, mount, notice, statusBadge, configValue, runLabels, fmt } from '../dom.js';
 import { color, curveCard } from '../charts.js';
@@ -48,7 +48,7 @@ export async function render(main, params, ctx) {
     diffTable,
     h('h2', null, 'Evaluation results'),
     evalTable(data, runs, runHead),
-    h('h2', null, 'Curves ', h('label', { class: 'chip' }, bandsBox, ' mean ± std over seeds')),
+    h('h2', null, 'Curves ', h('label', { class: 'chip' }, bandsBox, ' mean, 95 % CI over seeds')),
     curvesHost,
     h('h2', null, 'Image grids at the same step'),
     h('div', { id: 'compare-images' }),
@@ -70,7 +70,7 @@ export async function render(main, params, ctx) {
       let bands = [];
       if (grouped) {
         for (const g of res.bands[key] ?? []) {
-          if (g.runs > 1) bands.push({ label: `${g.label} (n=${g.runs})`, steps: g.steps, mean: g.mean, std: g.std });
+          if (g.runs > 1) bands.push({ label: `${g.label} (n=${g.runs}, 95 % CI)`, steps: g.steps, mean: g.mean, std: g.std, half: g.half });
           else series.push({ label: g.label, steps: g.steps, values: g.mean, color: runColor.get(data.groups.find((x) => x.groupKey === g.groupKey)?.runIds[0]) });
         }
       } else {

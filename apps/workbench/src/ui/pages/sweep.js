@@ -1,5 +1,6 @@
-// One sweep: the job grid with statuses, and the paper-layout tables (mean ± std (n) over seeds)
-// with bar charts and CSV / Markdown / LaTeX downloads.
+// One sweep: the job grid with statuses, and the paper-layout tables (mean [95 % CI] (n) over
+// seeds, * = differs from the reference row by Welch's t-test, rows flagged "not converged") with
+// bar charts whose error bars are the 95 % CIs, and CSV / Markdown / LaTeX downloads.
 import { api } from '../api.js';
 import { h, mount, notice, fmtPm, statusBadge } from '../dom.js';
 import { barCard } from '../charts.js';
@@ -63,8 +64,9 @@ function tableBlock(table, ctx) {
     const rows = table.rows.filter((r) => !r.reference);
     const labels = rows.map((r) => r.labels.filter(Boolean).join(' · '));
     const means = rows.map((r) => r.cells[col]?.mean ?? null);
-    const errs = rows.map((r) => r.cells[col]?.std ?? 0);
-    mount(chartHost, barCard(`${table.title}: ${numericCols.find((c) => c.key === col)?.label ?? col} (mean ± std)`, labels, [{ label: col, means, errs }], ctx.onLeave));
+    // 95 % CI half-widths; rows with one seed get no bar (no interval)
+    const errs = rows.map((r) => (r.cells[col]?.hi ?? null) !== null ? r.cells[col].hi - r.cells[col].mean : 0);
+    mount(chartHost, barCard(`${table.title}: ${numericCols.find((c) => c.key === col)?.label ?? col} (mean, 95 % CI over seeds; none for 1 seed)`, labels, [{ label: col, means, errs }], ctx.onLeave));
   };
   colSel.addEventListener('change', drawBars);
   const el = h('div', { class: 'card paper-table', style: { marginBottom: '14px' } },
@@ -75,10 +77,11 @@ function tableBlock(table, ctx) {
         h('thead', null, h('tr', null, table.rowHeader.map((c) => h('th', null, c)),
           table.columns.map((c) => h('th', { class: 'num', title: `${c.better} is better` }, c.label, c.better === 'higher' ? ' ↑' : c.better === 'lower' ? ' ↓' : '')))),
         h('tbody', null, table.rows.map((r) => h('tr', { class: r.reference ? 'reference' : '' },
-          r.labels.map((l) => h('td', null, l)),
+          r.labels.map((l, i) => h('td', null, l, i === 0 ? (r.marks ?? []).map((m) => h('span', { class: `tag mark-${m.split(' ')[0]}` }, m)) : null)),
           table.columns.map((c) => {
             const cell = r.cells[c.key];
-            return h('td', { class: 'num' }, cell ? (cell.text ?? fmtPm(cell.mean, cell.std, cell.n)) : '—');
+            const title = cell?.p !== undefined ? `Welch's t-test vs the reference row: p = ${cell.p.toPrecision(3)}` : undefined;
+            return h('td', { class: `num${cell?.significant ? ' significant' : ''}`, title }, cell ? (cell.text ?? fmtPm(cell.mean, cell.std, cell.n)) : '—');
           })))))),
       table.caption ? h('p', { class: 'muted small' }, table.caption) : null,
       numericCols.length ? h('div', { style: { maxWidth: '720px' } }, numericCols.length > 1 ? h('label', { class: 'small muted' }, 'bar chart of ', colSel) : null, chartHost) : null));
