@@ -103,7 +103,7 @@ export async function runMultirunSweep(overrides: string[], opts: MultirunOption
   const launcher = userErrors(() => createLauncher(plan.settings.launcher, { workers: opts.jobs }));
   const store = openStore(plan.settings.tracking.db);
   console.log(`${plan.jobs.length} jobs, ${JSON.stringify(launcher.describe())}, tracking ${plan.settings.tracking.db}`);
-  return runAttached(store, launcher, opts.verbose, (runOpts) => runSweep(plan, { ...runOpts, command: ['workbench', 'train', '-m', ...overrides].join(' ') }));
+  return runAttached(store, launcher, opts.verbose, (runOpts) => userErrors(() => runSweep(plan, { ...runOpts, command: ['workbench', 'train', '-m', ...overrides].join(' ') })));
 }
 
 /**
