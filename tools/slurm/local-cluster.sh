@@ -115,7 +115,8 @@ JobCompType=jobcomp/none
 SlurmctldTimeout=30
 SlurmdTimeout=30
 InactiveLimit=0
-KillWait=5
+# SIGTERM -> SIGKILL grace (Slurm's default): a run checkpoints and exits within it, also on a loaded machine
+KillWait=30
 MinJobAge=3600
 NodeName=$host CPUs=$cpus RealMemory=$mem State=UNKNOWN
 PartitionName=debug Nodes=$host Default=YES MaxTime=INFINITE State=UP
