@@ -204,19 +204,10 @@ async function executeJobs(sweepId: string, sweepDir: string, jobs: JobToRun[], 
       : undefined;
   progress?.unref();
 
-  const queryRun = (jobId: string) =>
+  // The job's run (its newest, after a resume). The job passes its id to the trainer as
+  // `sweep.job=...` (job-command.ts), which the run records.
+  const findRun = (jobId: string) =>
     store.listRuns({ sweepId, sort: 'createdAt', order: 'desc', includeConfig: false }).runs.find((r) => r.jobId === jobId);
-  // A job that exited 0 has recorded its run. Rarely (seen twice in ~20 CI runs, cause not yet
-  // found) the runner's first look right after the exit does not see it; look again briefly
-  // before recording the job without its run.
-  const findRun = (jobId: string, exitedCleanly: boolean) => {
-    let run = queryRun(jobId);
-    for (let attempt = 0; run === undefined && exitedCleanly && attempt < 10; attempt++) {
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
-      run = queryRun(jobId);
-    }
-    return run;
-  };
 
   const launched = opts.launcher.run(
     specs,
@@ -232,7 +223,7 @@ async function executeJobs(sweepId: string, sweepDir: string, jobs: JobToRun[], 
       },
       onOutput: opts.echoOutput ? (job, line) => log(`${tag(job.index)} ${line}`) : undefined,
       onEnd(job, outcome) {
-        const run = findRun(job.jobId, outcome.exitCode === 0);
+        const run = findRun(job.jobId);
         const status = jobEndStatus(outcome, run?.status ?? null);
         const reason =
           status === 'finished'

@@ -48,7 +48,7 @@ function printPlan(plan: SweepPlan): void {
   const line = (r: string[]) => [r[0].padStart(widths[0]), r[1].padEnd(widths[1]), r[2].padEnd(widths[2]), r[3]].join('  ').trimEnd();
   console.log(line(['#', 'job', 'axes', 'name']));
   for (const r of rows) console.log(line(r));
-  console.log(`each job runs: workbench train ${plan.jobs[0].overrides.join(' ')} sweep.id=<sweep> sweep.job=${plan.jobs[0].jobId}`);
+  console.log(`each job runs: workbench train ${plan.jobs[0].overrides.join(' ')} sweep.id=<sweep> sweep.job=${formatValue(plan.jobs[0].jobId)}`);
 }
 
 /** Ctrl-C once: stop cleanly (jobs get SIGTERM and checkpoint); twice: kill. */
