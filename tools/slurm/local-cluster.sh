@@ -142,7 +142,8 @@ CONF
   ;;
 stop)
   if [ -f "$dir/slurm.conf" ]; then
-    SLURM_CONF="$dir/slurm.conf" scontrol shutdown >/dev/null 2>&1 || true
+    # bounded: on a busy machine a slow controller must not keep the daemons below from being stopped
+    SLURM_CONF="$dir/slurm.conf" timeout 20 scontrol shutdown >/dev/null 2>&1 || true
   fi
   stop_daemons
   echo "local-cluster: stopped"

@@ -101,9 +101,9 @@ afterAll(async () => {
     }
   }
   await server?.stop();
-  if (clusterDir) await run(localCluster, ['stop', clusterDir], { timeout: 60_000 }).catch(() => undefined);
+  if (clusterDir) await run(localCluster, ['stop', clusterDir], { timeout: 180_000 }).catch(() => undefined);
   if (dir) rmSync(dir, { recursive: true, force: true });
-});
+}, 300_000); // a loaded machine: stopping the jobs, the server and the daemons takes minutes, not seconds
 
 describe('launcher=slurm end to end', () => {
   it.skipIf(skipReason !== null)(
