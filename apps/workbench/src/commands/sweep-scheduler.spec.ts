@@ -1,12 +1,13 @@
 // The Slurm side of `workbench sweep` through the real CLI, without a cluster: `sweep run
 // launcher=slurm` where Slurm does not answer, and `sweep cancel` of a sweep that has finished.
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openStore } from '@workbench/tracking';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { onPath } from '../../test/support/slurm-available.js';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 
@@ -21,14 +22,7 @@ function workbench(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code:
   });
 }
 
-const slurmInstalled = (() => {
-  try {
-    execFileSync('sh', ['-c', 'command -v squeue'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const slurmInstalled = onPath('squeue');
 
 let dir: string;
 let db: string;

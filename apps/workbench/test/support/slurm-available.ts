@@ -7,7 +7,8 @@ import { repoRoot } from './serve-process.js';
 
 export const localCluster = join(repoRoot, 'tools/slurm/local-cluster.sh');
 
-function onPath(bin: string): boolean {
+/** Is `bin` a command on PATH? */
+export function onPath(bin: string): boolean {
   try {
     execFileSync('sh', ['-c', `command -v ${bin}`], { stdio: 'ignore' });
     return true;
