@@ -33,8 +33,8 @@ pidfiles=("$dir/slurmd.pid" "$dir/slurmctld.pid" "$dir/munge/munged.pid")
 stop_daemons() {
   local pidfile pid
   for pidfile in "${pidfiles[@]}"; do
-    [ -f "$pidfile" ] || continue
-    pid=$(cat "$pidfile")
+    # a daemon shutting down (scontrol shutdown above) removes its own pid file: a missing one is fine
+    pid=$(cat "$pidfile" 2>/dev/null) || continue
     if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
       kill "$pid" 2>/dev/null || true
       for _ in $(seq 1 20); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done

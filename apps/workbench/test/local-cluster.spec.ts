@@ -50,6 +50,20 @@ describe('tools/slurm/local-cluster.sh start', () => {
     expect(existsSync(clusterDir)).toBe(false);
   });
 
+  it.skipIf(slurmSkipReason !== null)(`start then stop leaves no daemon running${slurmSkipReason ? ` (SKIPPED: ${slurmSkipReason})` : ''}`, () => {
+    dir = mkdtempSync(join(tmpdir(), 'wb-local-cluster-'));
+    const clusterDir = join(dir, 'cluster');
+    const start = spawnSync(localCluster, ['start', clusterDir], { encoding: 'utf8', timeout: 120_000 });
+    expect(start.status, start.stderr).toBe(0);
+    expect(start.stdout.trim()).toBe(`local-cluster: up; now: export SLURM_CONF=${clusterDir}/slurm.conf`);
+    expect(processesMentioning(clusterDir).length).toBeGreaterThanOrEqual(3); // munged, slurmctld, slurmd
+    // Right after `scontrol shutdown` the Slurm daemons remove their pid files while stop reads
+    // them; that used to end the script before it reached munged.
+    const stop = spawnSync(localCluster, ['stop', clusterDir], { encoding: 'utf8', timeout: 120_000 });
+    expect(stop.status, stop.stderr).toBe(0);
+    expect(processesMentioning(clusterDir)).toEqual([]);
+  });
+
   it.skipIf(slurmSkipReason !== null)(
     `a daemon that dies (slurmctld: port taken): exits 4 with its log's last lines and stops munged${slurmSkipReason ? ` (SKIPPED: ${slurmSkipReason})` : ''}`,
     async () => {
