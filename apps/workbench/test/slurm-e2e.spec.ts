@@ -16,28 +16,14 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { openStore, type TrackingStore } from '@workbench/tracking';
 import { repoRoot, startServeProcess, workbenchBin, type ServeProcess } from './support/serve-process.js';
+import { localCluster, slurmSkipReason } from './support/slurm-available.js';
 
 const run = promisify(execFile);
-const localCluster = join(repoRoot, 'tools/slurm/local-cluster.sh');
 const TOKEN = 'slurm-e2e-token-1234';
 const ITERS = 60;
 const LOG_EVERY = 5;
 
-function onPath(bin: string): boolean {
-  try {
-    execFileSync('sh', ['-c', `command -v ${bin}`], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-const missing = ['munged', 'slurmctld', 'slurmd', 'sbatch', 'squeue', 'scancel', 'scontrol'].filter((b) => !onPath(b));
-const skipReason =
-  missing.length > 0
-    ? `Slurm is not installed (missing ${missing.join(', ')}; apt-get install slurm-wlm munge, as .ci/run does)`
-    : process.getuid?.() !== 0
-      ? 'starting munged/slurmctld/slurmd needs root'
-      : null;
+const skipReason = slurmSkipReason;
 if (skipReason) console.warn(`SKIPPED slurm end-to-end test: ${skipReason}`);
 
 let dir = '';
@@ -69,6 +55,22 @@ async function waitFor<T>(what: string, fn: () => T | undefined | null | false, 
   }
 }
 
+/**
+ * Has SIGTERM reached this (stopped) process: pending for it, or it runs again (slurmd sends
+ * SIGCONT right before SIGTERM) or is gone? Read from /proc/<pid>/status (SIGTERM = bit 14).
+ */
+function sigtermArrived(pid: number): boolean {
+  let status: string;
+  try {
+    status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  } catch {
+    return true; // exited
+  }
+  if (/^State:\s+[^T]/m.test(status)) return true;
+  const pending = [...status.matchAll(/^(?:SigPnd|ShdPnd):\s+([0-9a-f]+)$/gm)].map((m) => BigInt(`0x${m[1]}`));
+  return pending.some((mask) => (mask & (1n << 14n)) !== 0n);
+}
+
 beforeAll(async () => {
   if (skipReason) return;
   dir = mkdtempSync(join(tmpdir(), 'wb-slurm-'));
@@ -83,7 +85,7 @@ beforeAll(async () => {
     WORKBENCH_BACKEND: 'wasm',
   };
   server = await startServeProcess({ db: join(dir, 'wb.db'), token: TOKEN, env });
-}, 120_000);
+}, 300_000); // cluster + server start: seconds when quiet, minutes on a loaded machine
 
 afterAll(async () => {
   // After a failure: stop our runner processes and every job of this private cluster first.
@@ -99,9 +101,9 @@ afterAll(async () => {
     }
   }
   await server?.stop();
-  if (clusterDir) await run(localCluster, ['stop', clusterDir], { timeout: 60_000 }).catch(() => undefined);
+  if (clusterDir) await run(localCluster, ['stop', clusterDir], { timeout: 180_000 }).catch(() => undefined);
   if (dir) rmSync(dir, { recursive: true, force: true });
-});
+}, 300_000); // a loaded machine: stopping the jobs, the server and the daemons takes minutes, not seconds
 
 describe('launcher=slurm end to end', () => {
   it.skipIf(skipReason !== null)(
@@ -134,32 +136,59 @@ describe('launcher=slurm end to end', () => {
       try {
         const sweepId = await waitFor('the sweep', () => store.listSweeps().sweeps[0]?.id);
         const job1 = await waitFor('job 1 submitted', () => store.getSweep(sweepId)?.jobs.find((j) => j.index === 1 && j.slurmJobId));
-        // Cancel job 1 through Slurm once it has a checkpoint: Slurm SIGTERMs it like a preemption.
-        const run1 = await waitFor('job 1 checkpointed', () => {
-          const r = store.listRuns({ sweepId }).runs.find((x) => x.jobId === job1.jobId);
-          return r && store.listArtifacts(r.id, { kind: 'checkpoint' }).length > 0 ? r : undefined;
-        });
-        const cancel = await workbench(['sweep', 'cancel', sweepId, '--job', '1', `tracking.db=${db}`]);
-        expect(cancel.out).toContain(`cancelled ${job1.slurmJobId}_1`);
-
+        const arr = job1.slurmJobId!;
+        // Each interruption below acts on a job that provably is still training: at the first
+        // checkpoint of its run (step 10 of ITERS; from there on the trainer handles SIGTERM) the
+        // test freezes the job's trainer (SIGSTOP, same machine), asks Slurm to cancel or requeue
+        // it, waits until Slurm's SIGTERM is pending (or Slurm continued the process itself, as
+        // slurmd does before it signals a job), and only then lets it go on (SIGCONT). So however
+        // slow the machine, the SIGTERM lands right after the step the trainer was frozen at.
+        const frozenAtCheckpoint = async (index: number) => {
+          const r = await waitFor(`job ${index} checkpointed`, () => {
+            const jobId = store.getSweep(sweepId)!.jobs[index].jobId;
+            const x = store.listRuns({ sweepId }).runs.find((y) => y.jobId === jobId);
+            return x && store.listArtifacts(x.id, { kind: 'checkpoint' }).length > 0 ? x : undefined;
+          });
+          expect(r.host).toBe(hostname());
+          process.kill(r.pid!, 'SIGSTOP');
+          return r;
+        };
+        const continueAfterSigterm = async (pid: number) => {
+          await waitFor(`SIGTERM for the frozen trainer ${pid}`, () => sigtermArrived(pid));
+          try {
+            process.kill(pid, 'SIGCONT');
+          } catch {
+            // Slurm continued it and it has already exited
+          }
+        };
+        // Cancel job 1 through Slurm: Slurm SIGTERMs it like a preemption; it checkpoints, ends killed.
+        const cancelJob1 = async () => {
+          const r = await frozenAtCheckpoint(1);
+          const cancel = await workbench(['sweep', 'cancel', sweepId, '--job', '1', `tracking.db=${db}`]);
+          expect(cancel.out).toContain(`cancelled ${arr}_1`);
+          await continueAfterSigterm(r.pid!);
+          return r;
+        };
         // Preempt job 0 the way PreemptMode=REQUEUE does: Slurm SIGTERMs it and queues it again;
         // the next attempt continues the same run from its checkpoint (no resume needed).
-        const arr = job1.slurmJobId!;
-        const run0 = await waitFor('job 0 checkpointed', () => {
-          const r = store.listRuns({ sweepId }).runs.find((x) => x.jobId === store.getSweep(sweepId)!.jobs[0].jobId);
-          return r && store.listArtifacts(r.id, { kind: 'checkpoint' }).length > 0 ? r : undefined;
-        });
-        await run('scontrol', ['requeue', `${arr}_0`], { env });
-        for (const deadline = Date.now() + 60_000; ; ) {
-          const state = (await run('squeue', ['-h', '-j', `${arr}_0`, '-o', '%T'], { env })).stdout.trim();
-          if (state === 'PENDING') break;
-          if (Date.now() > deadline) throw new Error(`job 0 did not go back to PENDING after requeue (${state})`);
-          await new Promise((r) => setTimeout(r, 250));
-        }
-        // Slurm delays requeued jobs (BeginTime); start it now, but only once slurmd has cleaned up
-        // the killed attempt (a relaunch of the same job id in the same second fails to start).
-        await new Promise((r) => setTimeout(r, 3000));
-        await run('scontrol', ['update', `jobid=${arr}_0`, 'StartTime=now'], { env });
+        const requeueJob0 = async () => {
+          const r = await frozenAtCheckpoint(0);
+          await run('scontrol', ['requeue', `${arr}_0`], { env });
+          await continueAfterSigterm(r.pid!);
+          // PENDING again = the killed attempt is over: slurmd has revoked its credential and
+          // cleaned up (the controller requeues it only after slurmd reported the epilog).
+          const pendingAt = await waitFor(
+            'job 0 back to PENDING after requeue',
+            () => execFileSync('squeue', ['-h', '-j', `${arr}_0`, '-o', '%T'], { env, encoding: 'utf8' }).trim() === 'PENDING' && Date.now(),
+          );
+          // Slurm delays requeued jobs (BeginTime); start it now. slurmd refuses a launch whose
+          // credential is not newer than the revocation of the killed attempt, both in whole
+          // seconds: so ask in the second after the one PENDING was seen in (at most 1 s away).
+          await waitFor('the second after the requeue', () => Math.floor(Date.now() / 1000) > Math.floor(pendingAt / 1000), 5_000);
+          await run('scontrol', ['update', `jobid=${arr}_0`, 'StartTime=now'], { env });
+          return r;
+        };
+        const [run1, run0] = await Promise.all([cancelJob1(), requeueJob0()]);
 
         const first = await sweepRun;
         expect(first.code, first.out).toBe(1); // not all finished: job 1 was killed
@@ -218,7 +247,13 @@ describe('launcher=slurm end to end', () => {
         expect(j0.runId).toBe(run0.id);
         const final0 = store.getRun(run0.id)!;
         expect(final0.resumes).toBe(1);
-        expect(readFileSync(join(final0.runDir!, 'train.log'), 'utf8')).toMatch(/killed: SIGTERM at step \d+[\s\S]*resumed from checkpoints\/step-\d+ \(step \d+\)/);
+        const trainLog0 = readFileSync(join(final0.runDir!, 'train.log'), 'utf8');
+        expect(trainLog0).toMatch(/killed: SIGTERM at step \d+[\s\S]*resumed from checkpoints\/step-\d+ \(step \d+\)/);
+        const requeuedAt = Number(/killed: SIGTERM at step (\d+)/.exec(trainLog0)![1]);
+        expect(requeuedAt).toBeLessThan(ITERS);
+        expect(trainLog0).toContain(`resumed from checkpoints/step-${String(requeuedAt).padStart(7, '0')} (step ${requeuedAt})`);
+        // How much room the interruptions had (the soak loop, tools/slurm/soak-e2e.sh, collects these lines).
+        console.log(`slurm-e2e: job 0 requeued at step ${requeuedAt}/${ITERS}, job 1 cancelled at step ${killedAt}/${ITERS}`);
         const jobLog0 = readFileSync(join(done.sweepDir!, 'jobs', readdirSync(join(done.sweepDir!, 'jobs')).find((f) => f.startsWith('000-'))!), 'utf8');
         expect(jobLog0).toContain(`requeued by Slurm: continuing run ${run0.id}`);
 
@@ -244,10 +279,24 @@ describe('launcher=slurm end to end', () => {
         expect(status.out).toContain('Slurm:');
         expect(status.out).toMatch(new RegExp(`${j1.slurmJobId}_1\\s+COMPLETED\\s+0\\s+finished\\s+finished`));
         expect(status.out).toContain('sacct unavailable');
+
+        // sbatch refusing the script (no such partition): one line, and nothing half-submitted:
+        // the sweep is `failed`, its jobs `pending` without a Slurm id (resume submits them).
+        const refused = await workbench(['sweep', 'run', 'model.ngf=4,6', ...common, 'launcher.partition=nosuch']);
+        expect(refused.code, refused.out).toBe(2);
+        expect(refused.out).toMatch(/^workbench: sbatch --parsable \S+array-1\.sbatch: sbatch: error: .*partition/im);
+        expect(refused.out).not.toContain('internal error');
+        const other = store.listSweeps().sweeps.find((s) => s.id !== sweepId)!;
+        const refusedSweep = store.getSweep(other.id)!;
+        expect(refusedSweep.status).toBe('failed');
+        expect(refusedSweep.jobs.map((j) => [j.status, j.slurmJobId])).toEqual([
+          ['pending', null],
+          ['pending', null],
+        ]);
       } finally {
         store.close();
       }
     },
-    300_000,
+    1_200_000, // ~2 min on 2 quiet cores; 9 min measured at load average 50 on 2 cores
   );
 });

@@ -53,6 +53,11 @@ export interface Launcher {
   readonly name: string;
   /** Run every job (up to the launcher's parallelism); resolves when all have ended or been skipped. */
   run(jobs: JobSpec[], hooks: LaunchHooks, control?: LaunchControl): Promise<void>;
+  /**
+   * Optional (Slurm): check that the launcher can work here (the Slurm commands answer) before a
+   * sweep records or submits anything; throws a SweepError that says what is missing.
+   */
+  preflight?(env?: NodeJS.ProcessEnv): Promise<void>;
   /** What the summary prints about the launcher (e.g. `{type: 'local', workers: 2}`). */
   describe(): Record<string, unknown>;
   /** Optional (Slurm): the scheduler's view of a sweep's jobs, for `workbench sweep status`. */

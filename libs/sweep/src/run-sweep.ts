@@ -58,6 +58,7 @@ interface JobToRun {
 export async function runSweep(plan: SweepPlan, opts: RunSweepOptions): Promise<SweepResult> {
   const cwd = opts.cwd ?? process.cwd();
   const { store } = opts;
+  await opts.launcher.preflight?.(opts.env); // e.g. Slurm not answering: say so before recording anything
   const sweep = store.createSweep({
     id: opts.sweepId,
     name: plan.experiment ?? plan.overrides.join(' '),
@@ -161,6 +162,7 @@ function reopenSweep(sweepId: string, opts: RunSweepOptions, runsDir: string) {
  */
 export async function resumeSweep(sweepId: string, opts: RunSweepOptions): Promise<SweepResult> {
   const { cwd, store, sweep, sweepDir } = reopenSweep(sweepId, opts, 'runs');
+  await opts.launcher.preflight?.(opts.env); // before the sweep is marked running again
   const todo = resumePlan(store, sweep, cwd);
   store.updateSweep(sweepId, { status: 'running', launcher: { ...opts.launcher.describe(), host: hostname(), pid: process.pid } });
   return executeJobs(sweepId, sweepDir, todo, opts);
@@ -173,6 +175,7 @@ export async function resumeSweep(sweepId: string, opts: RunSweepOptions): Promi
  */
 export async function extendSweep(sweepId: string, plan: SweepPlan, opts: RunSweepOptions): Promise<SweepResult & { extension: SweepExtension }> {
   const { cwd, store, sweep, sweepDir } = reopenSweep(sweepId, opts, plan.settings.runsDir);
+  await opts.launcher.preflight?.(opts.env); // before any job is added
   const extension = planExtension(store, sweep, plan, cwd);
   store.addSweepJobs(sweepId, extension.added.map((j) => ({ jobId: j.jobId, index: j.index, overrides: j.overrides })));
   store.updateSweep(sweepId, { status: 'running', grid: extension.grid, launcher: { ...opts.launcher.describe(), host: hostname(), pid: process.pid } });
@@ -214,6 +217,9 @@ async function executeJobs(sweepId: string, sweepDir: string, jobs: JobToRun[], 
       runIdFile: runIdFileFor(logPath),
     };
   });
+  // What the jobs were before this call: restored for the ones no scheduler accepts if the launcher gives up.
+  const before = new Map((store.getSweep(sweepId)?.jobs ?? []).map((j) => [j.jobId, { status: j.status, exitReason: j.exitReason }]));
+  const submitted = new Set<string>();
   for (const s of specs) {
     clearRunReport(s.runIdFile);
     store.updateSweepJob(sweepId, s.jobId, { status: 'queued', exitReason: null });
@@ -243,10 +249,11 @@ async function executeJobs(sweepId: string, sweepDir: string, jobs: JobToRun[], 
     return runId === undefined ? undefined : store.getRun(runId);
   };
 
-  await opts.launcher.run(
+  const launched = opts.launcher.run(
     specs,
     {
       onSubmit(job, info) {
+        submitted.add(job.jobId);
         store.updateSweepJob(sweepId, job.jobId, { slurmJobId: info.slurmJobId, slurmArrayTaskId: info.slurmArrayTaskId });
         log(`${tag(job.index)} queued   ${job.jobId}  slurm ${info.slurmJobId}_${info.slurmArrayTaskId}`);
       },
@@ -275,13 +282,28 @@ async function executeJobs(sweepId: string, sweepDir: string, jobs: JobToRun[], 
           endedAt: outcome.endedAt,
         });
         ran.push({ jobId: job.jobId, index: job.index, status, runId: run?.id ?? null });
-        const took = formatDuration(outcome.endedAt - outcome.startedAt);
+        // the run's own duration, as in the summary table (the launcher's times are poll times on Slurm)
+        const took = formatDuration((run ? store.getRun(run.id)?.durationMs : undefined) ?? outcome.endedAt - outcome.startedAt);
         log(`${tag(job.index)} ${status.padEnd(8)} ${job.jobId}  ${took}${reason ? `  ${reason}` : ''}`);
       },
     },
     opts.control,
   );
-  if (progress) clearInterval(progress);
+  try {
+    await launched;
+  } catch (err) {
+    // The launcher gave up (e.g. sbatch refused the script): leave nothing half-submitted. Jobs
+    // no scheduler accepted get back what they were ('pending' for a new sweep); the sweep is
+    // 'failed', for resume.
+    for (const s of specs) {
+      const was = before.get(s.jobId);
+      if (!submitted.has(s.jobId) && was) store.updateSweepJob(sweepId, s.jobId, was);
+    }
+    store.updateSweep(sweepId, { status: 'failed' });
+    throw err;
+  } finally {
+    if (progress) clearInterval(progress);
+  }
 
   // Jobs never started because the sweep was interrupted stay 'pending' (resume picks them up).
   const sweep = store.getSweep(sweepId) as SweepWithJobs;

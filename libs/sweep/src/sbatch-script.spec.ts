@@ -59,6 +59,23 @@ describe('sbatch script', () => {
     expect(slurmTimeSeconds('soon')).toBeNull();
   });
 
+  /**
+   * Resolves once the task's shell has started the run and set its traps (TERM ignored, USR1
+   * caught): signals sent before that would hit a shell that is not listening yet. Read from
+   * /proc/<pid>/status (SigIgn / SigCgt bit masks; bit n-1 for signal n).
+   */
+  async function shellReady(pid: number): Promise<void> {
+    const has = (status: string, field: string, signal: number) => {
+      const m = new RegExp(`^${field}:\\s+([0-9a-f]+)$`, 'm').exec(status);
+      return m !== null && (BigInt(`0x${m[1]}`) & (1n << BigInt(signal - 1))) !== 0n;
+    };
+    for (;;) {
+      const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+      if (has(status, 'SigIgn', 15) && has(status, 'SigCgt', 10)) return;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
   function runTask(taskId: number, command: string[], onStart?: (pid: number) => void, restart = 0): Promise<{ code: number | null; exit: string | null; log: string }> {
     const slurmDir = join(dir, 'slurm');
     const tasks = [0, 1].map((index) => ({ index, argv: index === taskId ? command : ['false'], logPath: join(dir, 'jobs', `${index}.log`), runIdFile: join(dir, 'jobs', `${index} run id`) }));
@@ -67,7 +84,7 @@ describe('sbatch script', () => {
     return new Promise((resolve) => {
       const env = { ...process.env, SLURM_ARRAY_TASK_ID: String(taskId), SLURM_ARRAY_JOB_ID: '77', SLURM_JOB_ID: '78', SLURM_RESTART_COUNT: String(restart) };
       const child = spawn('bash', [path], { env, stdio: 'ignore' });
-      if (onStart) setTimeout(() => onStart(child.pid!), 700);
+      if (onStart) shellReady(child.pid!).then(() => onStart(child.pid!), () => undefined); // the shell ended first: the close handler reports it
       child.on('close', (code) => {
         const exitFile = join(slurmDir, 'exit', `77_${taskId}.${restart}`);
         resolve({ code, exit: existsSync(exitFile) ? readFileSync(exitFile, 'utf8').trim() : null, log: readFileSync(join(dir, 'jobs', `${taskId}.log`), 'utf8') });

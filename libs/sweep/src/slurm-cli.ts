@@ -2,6 +2,8 @@
 // They run with the caller's environment, so SLURM_CONF and friends apply. Outputs are parsed
 // from explicit `-o`/`--format` layouts, never from the human-readable defaults.
 import { execFile } from 'node:child_process';
+import { accessSync, constants, existsSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
 import { SweepError } from './sweep-error.js';
 
 export interface SlurmCliOptions {
@@ -51,6 +53,53 @@ export function runSlurm(cmd: string, args: string[], opts: SlurmCliOptions = {}
       reject(new SlurmCommandError(`${cmd} ${args.join(' ')}: ${text}`, String(stderr)));
     });
   });
+}
+
+/** The Slurm client commands the launcher runs. */
+const SLURM_COMMANDS = ['sbatch', 'squeue', 'scancel', 'scontrol'];
+
+function onPath(cmd: string, env: NodeJS.ProcessEnv): boolean {
+  return (env.PATH ?? '').split(delimiter).some((d) => {
+    try {
+      accessSync(join(d || '.', cmd), constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/**
+ * Before a sweep records or submits anything: are the Slurm commands on PATH, and does the
+ * controller answer (`squeue`)? Throws a one-line SlurmCommandError saying what is missing and
+ * how to set it (the usual case on a fresh machine: SLURM_CONF not exported).
+ */
+export async function checkSlurmAnswers(opts: SlurmCliOptions = {}): Promise<void> {
+  const env = opts.env ?? process.env;
+  const missing = SLURM_COMMANDS.filter((c) => !onPath(c, env));
+  if (missing.length > 0) {
+    throw new SlurmCommandError(
+      `launcher=slurm needs the Slurm client commands, and ${missing.map((c) => `'${c}'`).join(', ')} ${missing.length === 1 ? 'is' : 'are'} not on PATH: run the sweep on a cluster login node (or install them: apt-get install slurm-client)`,
+      '',
+    );
+  }
+  const conf = env.SLURM_CONF;
+  // squeue would retry a missing file for 60 s before saying so
+  if (conf && !existsSync(conf)) {
+    throw new SlurmCommandError(`launcher=slurm: SLURM_CONF=${conf} does not exist: export SLURM_CONF=<the cluster's slurm.conf> (tools/slurm/local-cluster.sh start DIR prints it)`, '');
+  }
+  try {
+    await runSlurm('squeue', ['-h', '--me', '-o', '%i'], opts);
+  } catch (err) {
+    if (!(err instanceof SlurmCommandError)) throw err;
+    const said = err.stderr.trim().split('\n').pop() || err.message;
+    throw new SlurmCommandError(
+      conf
+        ? `launcher=slurm: Slurm does not answer with SLURM_CONF=${conf} (${said}): start its slurmctld (tools/slurm/local-cluster.sh start DIR for a local one) or export SLURM_CONF=<a running cluster's slurm.conf>`
+        : `launcher=slurm: Slurm does not answer (${said}) and SLURM_CONF is not set: export SLURM_CONF=<the cluster's slurm.conf> (tools/slurm/local-cluster.sh start DIR prints it), or run on a login node where Slurm is configured`,
+      err.stderr,
+    );
+  }
 }
 
 /** Submit a script; returns the job id (`--parsable` prints `id` or `id;cluster`). */

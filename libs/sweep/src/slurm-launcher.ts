@@ -13,6 +13,7 @@ import { buildSbatchScript, slurmJobName, type SlurmOptions } from './sbatch-scr
 import {
   ACTIVE_STATES,
   TERMINAL_STATES,
+  checkSlurmAnswers,
   sacctTasks,
   sbatch,
   scancel,
@@ -101,6 +102,11 @@ export class SlurmLauncher implements Launcher {
 
   private cli(env?: NodeJS.ProcessEnv): SlurmCliOptions {
     return { env: this.opts.env ?? env ?? process.env };
+  }
+
+  /** The Slurm commands are on PATH and the controller answers (else a one-line SlurmCommandError). */
+  preflight(env?: NodeJS.ProcessEnv): Promise<void> {
+    return checkSlurmAnswers(this.cli(env));
   }
 
   /** Write the array script for these jobs (the next `slurm/array-<k>.sbatch`); returns its path. */
@@ -240,10 +246,10 @@ export class SlurmLauncher implements Launcher {
   async cancel(sweep: SweepWithJobs, indices?: number[]): Promise<string[]> {
     const unknown = (indices ?? []).filter((i) => !sweep.jobs.some((j) => j.index === i));
     if (unknown.length > 0) throw new SweepError(`sweep ${sweep.id} has no job ${unknown.join(', ')} (indices 0-${sweep.jobs.length - 1})`);
-    const ids = SlurmLauncher.ids(
-      sweep,
-      indices ?? sweep.jobs.filter((j) => (j.runStatus ?? j.status) !== 'finished').map((j) => j.index),
-    );
+    // Finished jobs are never cancelled, also when asked for by index (scancel of a completed task
+    // changes nothing, and the run must stay `finished`).
+    const unfinished = sweep.jobs.filter((j) => (j.runStatus ?? j.status) !== 'finished').map((j) => j.index);
+    const ids = SlurmLauncher.ids(sweep, indices ? indices.filter((i) => unfinished.includes(i)) : unfinished);
     if (ids.length === 0) return [];
     await scancel(ids, this.cli());
     return ids;

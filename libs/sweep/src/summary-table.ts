@@ -47,13 +47,21 @@ export function summaryRows(store: TrackingStore, sweep: SweepWithJobs): Summary
       for (const s of summaries) if (keys.includes(s.key)) put(s.runId, s.key, s.last);
     }
   }
+  // A job's time is its run's own duration (start to end as the run recorded it, across resumes):
+  // the job's start/end are when the launcher noticed them, for Slurm rounded to its poll interval.
+  // Jobs without a run (failed before creating one) keep the launcher's times.
+  const runDurations = new Map<string, number>();
+  for (const id of runIds) {
+    const run = store.getRun(id);
+    if (run) runDurations.set(id, run.durationMs);
+  }
   return sweep.jobs.map((j) => ({
     index: j.index,
     jobId: j.jobId,
     status: j.runStatus === 'crashed' || j.runStatus === 'running' ? j.runStatus : j.status,
     runId: j.runId,
     axes: axesOf(j.overrides, axisKeys),
-    durationMs: j.startedAt !== null && j.endedAt !== null ? j.endedAt - j.startedAt : null,
+    durationMs: (j.runId !== null ? runDurations.get(j.runId) : undefined) ?? (j.startedAt !== null && j.endedAt !== null ? j.endedAt - j.startedAt : null),
     metrics: (j.runId && metrics.get(j.runId)) || {},
     reason: j.status === 'finished' ? null : j.exitReason,
   }));

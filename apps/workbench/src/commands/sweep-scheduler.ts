@@ -42,6 +42,20 @@ export function formatSchedulerStatus(st: SchedulerStatus): string {
   return ['', 'Slurm:', line(header), ...body.map(line), ...reasons, ...st.notes.map((n) => `(${n})`)].join('\n');
 }
 
+/** Why the asked-for jobs (all without --job) that are not among `cancelled` were left alone. */
+function notCancelled(sweep: SweepWithJobs, indices: number[] | undefined, cancelled: string[]): string {
+  const why = new Map<string, number[]>();
+  for (const j of sweep.jobs) {
+    if (indices && !indices.includes(j.index)) continue;
+    if (j.slurmJobId && cancelled.includes(`${j.slurmJobId}_${j.slurmArrayTaskId ?? j.index}`)) continue;
+    const reason = (j.runStatus ?? j.status) === 'finished' ? 'already finished' : !j.slurmJobId ? 'never submitted to Slurm' : null;
+    if (reason) why.set(reason, [...(why.get(reason) ?? []), j.index]);
+  }
+  // without --job, finished jobs are not worth a mention
+  if (!indices) why.delete('already finished');
+  return [...why].map(([reason, idx]) => `job${idx.length > 1 ? 's' : ''} ${idx.join(', ')} ${reason}`).join('; ');
+}
+
 export function registerSweepCancel(sweep: Command, storeFor: (overrides: string[]) => TrackingStore): void {
   sweep
     .command('cancel')
@@ -66,8 +80,13 @@ export function registerSweepCancel(sweep: Command, storeFor: (overrides: string
           throw new UserError(`sweep ${sweepId} runs on the ${String(s.launcher.type ?? 'local')} launcher: stop it with Ctrl-C in its terminal${where}`);
         }
         const ids = await withUserErrors([SweepError], () => launcher.cancel!(s, opts.job));
-        console.log(ids.length === 0 ? `sweep ${sweepId}: no submitted job to cancel` : `cancelled ${ids.join(' ')} (running jobs get SIGTERM, save a checkpoint and end killed)`);
-        if (ids.length > 0) console.log(`continue them later with: workbench sweep resume ${sweepId}`);
+        const left = notCancelled(s, opts.job, ids);
+        if (ids.length === 0) {
+          console.log(`sweep ${sweepId}: nothing to cancel${left ? ` (${left})` : ''}`);
+          return;
+        }
+        console.log(`cancelled ${ids.join(' ')} (running jobs get SIGTERM, save a checkpoint and end killed)${left ? `; ${left}` : ''}`);
+        console.log(`continue them later with: workbench sweep resume ${sweepId}`);
       } finally {
         store.close();
       }

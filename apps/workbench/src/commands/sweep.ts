@@ -54,7 +54,7 @@ function printPlan(plan: SweepPlan): void {
   const line = (r: string[]) => [r[0].padStart(widths[0]), r[1].padEnd(widths[1]), r[2].padEnd(widths[2]), r[3]].join('  ').trimEnd();
   console.log(line(['#', 'job', 'axes', 'name']));
   for (const r of rows) console.log(line(r));
-  console.log(`each job runs: workbench train ${plan.jobs[0].overrides.join(' ')} sweep.id=<sweep> sweep.job=${plan.jobs[0].jobId}`);
+  console.log(`each job runs: workbench train ${plan.jobs[0].overrides.join(' ')} sweep.id=<sweep> sweep.job=${formatValue(plan.jobs[0].jobId)}`);
 }
 
 /** Ctrl-C once: stop cleanly (jobs get SIGTERM and checkpoint); twice: kill. */
@@ -111,7 +111,7 @@ export async function runMultirunSweep(overrides: string[], opts: MultirunOption
   const store = openStore(plan.settings.tracking.db);
   console.log(`${plan.jobs.length} jobs, ${JSON.stringify(launcher.describe())}`);
   console.log(`database ${resolve(plan.settings.tracking.db)} · runs ${resolve(plan.settings.runsDir)}`);
-  return runAttached(store, launcher, opts.verbose, (runOpts) => runSweep(plan, { ...runOpts, command: ['workbench', 'train', '-m', ...overrides].join(' ') }));
+  return runAttached(store, launcher, opts.verbose, (runOpts) => userErrors(() => runSweep(plan, { ...runOpts, command: ['workbench', 'train', '-m', ...overrides].join(' ') })));
 }
 
 /** `sweep run --extend <id>`: the plan's jobs added to an existing sweep; only new (and unfinished) jobs run. */
