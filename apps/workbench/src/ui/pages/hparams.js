@@ -3,7 +3,7 @@
 // key or metric against another, coloured by a third (e.g. diversity vs mode coverage by method).
 // State (sweep, axes, colour, x/y) lives in the URL hash so a view can be shared.
 import { api, url } from '../api.js';
-import { h, mount, notice, fmt, configValue } from '../dom.js';
+import { h, mount, notice, fmt, configValue, runLabels } from '../dom.js';
 import { colorScale } from '../color-scale.js';
 import { parallelCoords } from '../parallel-coords.js';
 
@@ -88,10 +88,11 @@ export async function render(main, params, ctx) {
   function renderTable() {
     const axes = state.axes.map(col).filter(Boolean);
     const rows = data.points.filter((p) => selected.includes(p.id));
+    const labels = runLabels(data.points);
     mount(tableHost, h('table', { class: 'data hp-runs' },
       h('thead', null, h('tr', null, h('th', null, 'run'), axes.map((c) => h('th', { class: c.numeric ? 'num' : '' }, c.label)))),
       h('tbody', null, rows.map((p) => h('tr', { dataset: { runId: p.id } },
-        h('td', null, h('a', { href: `#/run/${encodeURIComponent(p.id)}` }, p.name || p.id)),
+        h('td', null, h('a', { href: `#/run/${encodeURIComponent(p.id)}` }, labels.get(p.id))),
         axes.map((c) => h('td', { class: c.numeric ? 'num' : 'mono' }, c.numeric ? fmt(p.values[c.id]) : configValue(p.values[c.id]))))))));
   }
 
