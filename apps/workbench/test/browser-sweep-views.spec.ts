@@ -210,7 +210,7 @@ describe('latent explorer', () => {
       const sel = el as HTMLSelectElement;
       const ctx2d = document.createElement('canvas').getContext('2d')!;
       ctx2d.font = getComputedStyle(sel).font;
-      const longest = Math.max(...[...sel.options].map((o) => ctx2d.measureText(o.text).width));
+      const longest = Math.max(...Array.from(sel.options, (o) => ctx2d.measureText(o.text).width));
       return { longest, width: sel.clientWidth };
     });
     expect(fit.width).toBeGreaterThan(fit.longest);
