@@ -1,21 +1,18 @@
 // Run lifecycle in headless Chromium against a real server and SQLite file: bulk tags, archive,
 // restore and delete from the runs table and the run page, archiving a sweep, and the realism
 // study's practice trials and per-run / per-participant answer deletion.
-import { chromium, type Browser, type Dialog, type Page } from 'playwright-core';
+import type { Browser, Dialog, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from './support/browser.js';
+import { launchPage, openHash } from './support/browser-page.js';
 import { startTestDashboard, type TestDashboard } from './support/test-server.js';
 
 let t: TestDashboard;
 let browser: Browser;
 let page: Page;
-const pageErrors: string[] = [];
+let pageErrors: string[];
 const dialogs: string[] = [];
 
-async function open(hash: string, ready: string): Promise<void> {
-  await page.goto(`${t.url}/${hash}`);
-  await page.waitForSelector(`body[data-ready="${ready}"]`, { timeout: 60_000 });
-}
+const open = (hash: string, ready: string) => openHash(page, t.url, hash, ready);
 
 /** Tick runs in the runs table. */
 async function tick(...ids: string[]): Promise<void> {
@@ -28,9 +25,7 @@ async function tableIds(): Promise<string[]> {
 
 beforeAll(async () => {
   t = await startTestDashboard();
-  browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
-  page.on('pageerror', (e) => pageErrors.push(e.message));
+  ({ browser, page, pageErrors } = await launchPage());
   // Destructive actions ask first: accept, and remember what was asked.
   page.on('dialog', (d: Dialog) => {
     dialogs.push(d.message());

@@ -4,38 +4,22 @@
 // and eval table, the run page's full-size eval grid, and the explorer without an encoder.
 import { cpSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from './support/browser.js';
+import { inkedPixels, launchPage, openHash } from './support/browser-page.js';
 import { startTestDashboard, type TestDashboard } from './support/test-server.js';
 
 let t: TestDashboard;
 let browser: Browser;
 let page: Page;
-const pageErrors: string[] = [];
+let pageErrors: string[];
 
-async function open(hash: string, ready: string): Promise<void> {
-  await page.goto(`${t.url}/${hash}`);
-  await page.waitForSelector(`body[data-ready="${ready}"]`, { timeout: 60_000 });
-}
-
-/** Non-background pixels of a canvas: proves the chart drew. */
-function inkedPixels(selector: string): Promise<number> {
-  return page.$eval(selector, (c) => {
-    const canvas = c as HTMLCanvasElement;
-    const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
-    let n = 0;
-    for (let i = 0; i < data.length; i += 4) if (data[i + 3] > 0 && (data[i] < 240 || data[i + 1] < 240 || data[i + 2] < 240)) n++;
-    return n;
-  });
-}
+const open = (hash: string, ready: string) => openHash(page, t.url, hash, ready);
 
 beforeAll(async () => {
   t = await startTestDashboard();
-  browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
-  page.on('pageerror', (e) => pageErrors.push(e.message));
+  ({ browser, page, pageErrors } = await launchPage());
 });
 
 afterAll(async () => {
@@ -86,7 +70,7 @@ describe('hyperparameters vs metrics', () => {
     const ds = await page.$eval('#hp-scatter', (c) => (c as unknown as { __chart: { data: { datasets: Array<{ label: string; data: Array<{ x: number; y: number }> }> } } }).__chart.data.datasets.map((d) => ({ label: d.label, n: d.data.length, xs: d.data.map((p) => p.x) })));
     expect(ds.map((d) => [d.label, d.n])).toEqual([['bicyclegan', 2], ['cvae_gan', 2]]);
     expect(ds[0].xs.sort()).toEqual([0.112, 0.116]);
-    expect(await inkedPixels('#hp-scatter')).toBeGreaterThan(300);
+    expect(await inkedPixels(page, '#hp-scatter')).toBeGreaterThan(300);
     // Colour by a number instead: one dataset, a colour per point.
     await page.selectOption('#hp-sc', 'eval:reconstruction_l1');
     const one = await page.$eval('#hp-scatter', (c) => (c as unknown as { __chart: { data: { datasets: Array<{ backgroundColor: string[] }> } } }).__chart.data.datasets.map((d) => d.backgroundColor));

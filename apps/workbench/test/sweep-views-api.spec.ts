@@ -3,14 +3,11 @@
 // and the runs CSV (seed once, carriage returns quoted).
 import { meanInterval } from '@workbench/metrics/stats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiClient } from './support/api-client.js';
 import { startTestDashboard, type TestDashboard } from './support/test-server.js';
 
 let t: TestDashboard;
-const json = async (p: string) => {
-  const res = await fetch(`${t.url}${p}`);
-  expect(res.status, `${p}: ${res.status}`).toBe(200);
-  return res.json();
-};
+const { get, json } = apiClient(() => t.url);
 
 beforeAll(async () => {
   t = await startTestDashboard();
@@ -31,7 +28,7 @@ describe('hyperparameters vs metrics', () => {
     const s0 = d.points.find((p: { id: string }) => p.id === 'run-bicyclegan-s0');
     expect(s0.values['eval:diversity_lpips_v0.0']).toBeCloseTo(0.112, 9);
     expect(s0.values['metric:loss_D']).toBe(t.seeded.store.metricValue('run-bicyclegan-s0', 'loss_D'));
-    expect((await fetch(`${t.url}/api/hparams?limit=0`)).status).toBe(400);
+    expect((await get(`/api/hparams?limit=0`)).status).toBe(400);
   });
 
   it('names eval results in the runs table and on the compare page exactly as the paper tables do', async () => {
@@ -67,14 +64,14 @@ describe('group by any keys', () => {
     // The filter a group hands out lists exactly its runs.
     const listed = await json(`/api/runs?config=${encodeURIComponent(pair.configFilter)}`);
     expect(listed.items.map((r: { id: string }) => r.id).sort()).toEqual(['run-bicyclegan-s0', 'run-bicyclegan-s1']);
-    expect((await fetch(`${t.url}/api/runs/groups?by=model.nz;DROP`)).status).toBe(400);
+    expect((await get(`/api/runs/groups?by=model.nz;DROP`)).status).toBe(400);
   });
 });
 
 describe('runs CSV', () => {
   it('has seed once and quotes a carriage return', async () => {
     t.seeded.store.renameRun('run-failed', 'line\rbreak');
-    const text = await (await fetch(`${t.url}/api/runs?ids=run-failed,run-bicyclegan-s0&format=csv&cols=seed,model.nz`)).text();
+    const text = await (await get(`/api/runs?ids=run-failed,run-bicyclegan-s0&format=csv&cols=seed,model.nz`)).text();
     const head = text.split('\n')[0].split(',');
     expect(head.filter((h) => h === 'seed')).toHaveLength(1);
     expect(text).toContain('"line\rbreak"');
