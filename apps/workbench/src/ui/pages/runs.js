@@ -147,8 +147,11 @@ export async function render(main, params, ctx) {
     const run = async (path, body, done) => {
       try {
         const res = await api(path, { method: 'POST', body: { ids: [...selected], ...body } });
-        msg.textContent = done(res);
+        const text = done(res);
+        // Say "done" only once the table shows it: a message over a stale table misleads (and a
+        // test waiting for the message would read the old rows).
         await refresh();
+        msg.textContent = text;
       } catch (err) {
         msg.textContent = err.message;
       }
@@ -203,7 +206,16 @@ export async function render(main, params, ctx) {
     }, breakable(label), active ? h('span', { class: 'arrow' }, state.order === 'asc' ? ' ▲' : ' ▼') : null);
   };
 
-  async function refresh() {
+  // Refreshes overlap (live updates, actions, typing); only the newest one may draw the table, or
+  // an older response landing late would show rows from before an action. A superseded refresh
+  // resolves when the newer one has drawn, so `await refresh()` always means "the table is current".
+  let refreshSeq = 0;
+  let latestRefresh = Promise.resolve();
+  function refresh() {
+    latestRefresh = draw(++refreshSeq);
+    return latestRefresh;
+  }
+  async function draw(seq) {
     pushState();
     renderCfgChips();
     csvLink.href = url('/api/runs', { ...query(), offset: 0, limit: 1000, format: 'csv' });
@@ -213,9 +225,11 @@ export async function render(main, params, ctx) {
     try {
       data = await api(url(path, query()));
     } catch (err) {
+      if (seq !== refreshSeq) return latestRefresh;
       if (ctx.alive()) mount(tableHost, notice(err.message, 'error'));
       return;
     }
+    if (seq !== refreshSeq) return latestRefresh;
     if (!ctx.alive()) return;
     // Facets for the method menu and config key autocomplete.
     const methods = data.facets?.methods ?? [];
