@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '@workbench/tracking';
 import { startServer } from '../src/server/index.js';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './support/browser.js';
+import { inkedPixels, openHash } from './support/browser-page.js';
 import { XSS_NAME } from './support/seed-dashboard.js';
 import { startTestDashboard, type TestDashboard } from './support/test-server.js';
 
@@ -24,26 +25,14 @@ let browser: Browser;
 let page: Page;
 const pageErrors: string[] = [];
 
-async function open(hash: string, ready: string): Promise<void> {
-  await page.goto(`${t.url}/${hash}`);
-  await page.waitForSelector(`body[data-ready="${ready}"]`, { timeout: 60_000 });
-}
+const open = (hash: string, ready: string) => openHash(page, t.url, hash, ready);
 
 async function shot(name: string): Promise<void> {
   await page.screenshot({ path: `${SHOTS}${name}.png` });
   expect(await sharp(`${SHOTS}${name}.png`).metadata()).toMatchObject({ format: 'png', width: 1280, height: 800 });
 }
 
-/** Non-background pixels of a canvas: proves the chart actually drew. */
-function inkedPixels(selector: string): Promise<number> {
-  return page.$eval(selector, (c) => {
-    const canvas = c as HTMLCanvasElement;
-    const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
-    let n = 0;
-    for (let i = 0; i < data.length; i += 4) if (data[i + 3] > 0 && (data[i] < 240 || data[i + 1] < 240 || data[i + 2] < 240)) n++;
-    return n;
-  });
-}
+const inked = (selector: string) => inkedPixels(page, selector);
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
@@ -69,7 +58,8 @@ describe('runs table', () => {
     const failedRow = page.locator('tr[data-run-id="run-failed"]');
     expect(await failedRow.locator('.status').textContent()).toBe('failed');
     expect(await failedRow.locator('.reason').textContent()).toMatch(/NaN in loss_G_GAN/);
-    expect(await page.locator('table.runs thead th').allTextContents()).toEqual(expect.arrayContaining(['loss_G_GAN', 'diversity_lpips_v0.0', 'mode_coverage', 'model.nz']));
+    // Eval columns carry the paper tables' names.
+    expect(await page.locator('table.runs thead th').allTextContents()).toEqual(expect.arrayContaining(['loss_G_GAN', 'LPIPS v0.0 diversity', 'mode coverage', 'model.nz']));
     await shot('runs');
   });
 
@@ -96,7 +86,7 @@ describe('runs table', () => {
     expect(desc).toEqual([...names].reverse());
   });
 
-  it('filters by status and groups seeds as mean ± std (n)', async () => {
+  it('filters by status and groups seeds as mean [95% CI] (n)', async () => {
     await open('#/runs', 'runs');
     await page.click('.chip[data-status="failed"]');
     await page.waitForFunction(() => document.querySelectorAll('table.runs tbody tr').length === 1);
@@ -105,7 +95,7 @@ describe('runs table', () => {
     await page.check('#group-toggle');
     await page.waitForSelector('table.groups');
     const bic = page.locator('table.groups tbody tr', { hasText: 'seed 1' }).first();
-    expect(await bic.textContent()).toMatch(/± .*\(2\)/);
+    expect(await bic.textContent()).toMatch(/\d \[[-\d.]+, [-\d.]+\] \(n=2\)/);
     await shot('runs-grouped');
   });
 });
@@ -117,7 +107,7 @@ describe('run page', () => {
     const points = await page.$$eval('#curves canvas', (cs) => cs.map((c) => (c as unknown as { __chart: { data: { datasets: { label: string; data: unknown[] }[] } } }).__chart.data.datasets.filter((d) => !d.label.startsWith('_')).reduce((n, d) => n + d.data.length, 0)));
     expect(points.length).toBe(5);
     expect(Math.min(...points)).toBe(81);
-    expect(await inkedPixels('#curves canvas')).toBeGreaterThan(500);
+    expect(await inked('#curves canvas')).toBeGreaterThan(500);
     const img = page.locator('#images img.grid');
     await img.waitFor();
     await page.waitForFunction(() => (document.querySelector('#images img.grid') as HTMLImageElement).naturalWidth > 0);
@@ -195,7 +185,7 @@ describe('compare', () => {
     await shot('compare');
     await page.check('#bands-toggle');
     await page.waitForFunction(() => Array.from(document.querySelectorAll('#compare-curves canvas')).some((c) => (c as unknown as { __chart: { data: { datasets: { label: string }[] } } }).__chart.data.datasets.some((d) => d.label.includes('(n=2, 95 % CI)'))));
-    expect(await inkedPixels('#compare-curves canvas')).toBeGreaterThan(500);
+    expect(await inked('#compare-curves canvas')).toBeGreaterThan(500);
     await page.locator('#compare-curves').scrollIntoViewIfNeeded();
     await shot('compare-bands');
   });
@@ -213,7 +203,7 @@ describe('sweeps and tables', () => {
     expect(await page.locator('.paper-table table').first().textContent()).toMatch(/0\.1140 \[0\.0886, 0\.1394\] \(2\) \*/);
     expect(await page.locator('.paper-table .tag.mark-reference').first().textContent()).toBe('reference');
     expect(await page.locator('.paper-table td.num.significant').count()).toBeGreaterThan(0);
-    expect(await inkedPixels('.paper-table canvas')).toBeGreaterThan(300);
+    expect(await inked('.paper-table canvas')).toBeGreaterThan(300);
     expect(await page.locator('.paper-table').first().textContent()).toMatch(/fooling rate/);
     const csvHref = await page.locator('a', { hasText: 'CSV' }).getAttribute('href');
     const csv = await page.evaluate(async (href) => (await fetch(href!)).text(), csvHref);

@@ -4,17 +4,11 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiClient } from './support/api-client.js';
 import { startTestDashboard, type TestDashboard } from './support/test-server.js';
 
 let t: TestDashboard;
-const get = (p: string, init?: RequestInit) => fetch(`${t.url}${p}`, init);
-const json = async (p: string) => {
-  const res = await get(p);
-  expect(res.status, `${p}: ${res.status}`).toBe(200);
-  return res.json();
-};
-const send = (method: string, p: string, body?: unknown) =>
-  get(p, body === undefined ? { method } : { method, body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+const { get, json, send } = apiClient(() => t.url);
 const ids = (d: { items: Array<{ id: string }> }) => d.items.map((r) => r.id).sort();
 
 beforeAll(async () => {

@@ -9,6 +9,7 @@ const pages = {
   compare: () => import('./pages/compare.js'),
   sweeps: () => import('./pages/sweeps.js'),
   sweep: () => import('./pages/sweep.js'),
+  hparams: () => import('./pages/hparams.js'),
   explorer: () => import('./pages/explorer.js'),
   realism: () => import('./pages/realism.js'),
 };
@@ -62,7 +63,7 @@ async function route() {
   cleanups = [];
   listeners = [];
   for (const a of document.querySelectorAll('#nav a')) {
-    const active = a.dataset.page === page || (page === 'run' && a.dataset.page === 'runs') || (page === 'sweep' && a.dataset.page === 'sweeps');
+    const active = a.dataset.page === page || (page === 'run' && a.dataset.page === 'runs') || (page === 'sweep' && a.dataset.page === 'sweeps') || (page === 'hparams' && a.dataset.page === 'sweeps');
     a.classList.toggle('active', active);
   }
   const main = document.getElementById('main');

@@ -61,6 +61,13 @@ export function fmtPm(mean, std, n) {
   return s;
 }
 
+/** A group statistic {mean, lo, hi, n}: "0.114 [0.089, 0.139] (n=2)"; no interval for n = 1. */
+export function fmtCi(stat) {
+  if (!stat || stat.mean === null || stat.mean === undefined) return '—';
+  const interval = stat.n > 1 && stat.lo !== null && stat.hi !== null ? ` [${fmt(stat.lo, 3)}, ${fmt(stat.hi, 3)}]` : '';
+  return `${fmt(stat.mean)}${interval} (n=${stat.n})`;
+}
+
 export function fmtDuration(ms) {
   if (ms === null || ms === undefined) return '—';
   const s = Math.round(ms / 1000);

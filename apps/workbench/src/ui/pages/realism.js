@@ -1,7 +1,9 @@
 // Realism study, the paper's AMT protocol built in: a real and a generated image flash side by side
 // for 1 s, then the participant says which one was real. Judgments are stored per run; the fooling
-// rate (how often the fake was picked) is shown with a Wilson 95% interval.
-import { api } from '../api.js';
+// rate (how often the fake was picked) is shown with a Wilson 95% interval. Practice trials come
+// first and say whether the answer was right; they are stored apart and never counted. Answers can
+// be reviewed and deleted per run or per participant.
+import { api, url } from '../api.js';
 import { h, mount, notice, fmt, runLabels } from '../dom.js';
 
 const FLASH_MS = 1000;
@@ -9,6 +11,9 @@ const FLASH_MS = 1000;
 export async function render(main, params, ctx) {
   const runSel = h('select', { id: 'realism-run', multiple: true, size: 6, style: { minWidth: '320px' } });
   const trialsIn = h('input', { type: 'number', min: 1, max: 200, value: 20, style: { width: '70px' } });
+  const practiceIn = h('input', { type: 'number', min: 0, max: 50, value: 0, id: 'practice-trials', style: { width: '60px' }, title: 'warm-up trials with feedback, never counted' });
+  const answersHost = h('div', { id: 'realism-answers' });
+  const answersBy = h('select', { id: 'answers-by' }, h('option', { value: 'run' }, 'per run'), h('option', { value: 'participant' }, 'per participant'));
   const stage = h('div', { class: 'card study', id: 'study-stage' });
   const results = h('div', { id: 'realism-results' });
   const participant = h('input', { type: 'text', placeholder: 'participant (optional)', size: 18 });
@@ -17,9 +22,10 @@ export async function render(main, params, ctx) {
     h('p', { class: 'muted' }, 'Each trial shows a real image and a generated one side by side for 1 second; then choose which one was real. The fooling rate is the fraction of trials where the generated image was chosen (50% = indistinguishable).'),
     h('div', { class: 'row' },
       h('div', { class: 'card' }, h('div', { class: 'small muted' }, 'runs (ctrl/shift for several)'), runSel,
-        h('div', { class: 'toolbar', style: { marginTop: '8px' } }, h('label', null, 'trials ', trialsIn), participant, startBtn)),
+        h('div', { class: 'toolbar', style: { marginTop: '8px' } }, h('label', null, 'trials ', trialsIn), h('label', null, 'practice ', practiceIn), participant, startBtn)),
       h('div', { style: { flex: '1 1 480px' } }, stage)),
-    h('h2', null, 'Fooling rates'), results);
+    h('h2', null, 'Fooling rates'), results,
+    h('h2', null, 'Answers ', answersBy), answersHost);
 
   const { runs } = await api('/api/explorer').catch(() => ({ runs: [] }));
   if (!ctx.alive()) return;
@@ -46,6 +52,41 @@ export async function render(main, params, ctx) {
         h('td', { class: 'num' }, `${fmt(r.low * 100, 3)}% – ${fmt(r.high * 100, 3)}%`))))));
   }
 
+  /** Answers per run or per participant (counted and practice), each with a delete button. */
+  async function loadAnswers() {
+    const data = await api('/api/realism/answers');
+    if (!ctx.alive()) return;
+    const names = runLabels(data.runs);
+    const by = answersBy.value;
+    const rows = new Map();
+    for (const c of data.counts) {
+      const key = by === 'run' ? c.runId : c.participant;
+      const row = rows.get(key) ?? { key, n: 0, fooled: 0, practice: 0, people: new Set() };
+      row.n += c.n;
+      row.fooled += c.fooled;
+      row.practice += c.practice;
+      row.people.add(by === 'run' ? c.participant : c.runId);
+      rows.set(key, row);
+    }
+    if (!rows.size) return void mount(answersHost, notice('No answers stored.'));
+    const who = (key) => (by === 'run' ? h('a', { href: `#/run/${encodeURIComponent(key)}` }, names.get(key) ?? key) : key ?? '(no name)');
+    const remove = async (key) => {
+      const what = by === 'run' ? `every answer about run ${names.get(key) ?? key}` : `every answer of participant ${key ?? '(no name)'}`;
+      if (!confirm(`Delete ${what}? Fooling rates and the paper tables change accordingly.`)) return;
+      // participant= (empty) addresses the answers given without a name.
+      const path = by === 'run' ? url('/api/realism/answers', { run: key }) : `/api/realism/answers?participant=${encodeURIComponent(key ?? '')}`;
+      await api(path, { method: 'DELETE' });
+      await Promise.all([loadAnswers(), loadResults()]);
+    };
+    mount(answersHost, h('table', { class: 'data answers' },
+      h('thead', null, h('tr', null, h('th', null, by), h('th', { class: 'num' }, 'counted'), h('th', { class: 'num' }, 'fooled'), h('th', { class: 'num', title: 'warm-up trials: stored, never counted' }, 'practice'), h('th', { class: 'num' }, by === 'run' ? 'participants' : 'runs'), h('th', null, ''))),
+      h('tbody', null, [...rows.values()].map((r) => h('tr', { dataset: { key: r.key ?? '' } },
+        h('td', null, who(r.key)), h('td', { class: 'num' }, String(r.n)), h('td', { class: 'num' }, String(r.fooled)), h('td', { class: 'num' }, String(r.practice)),
+        h('td', { class: 'num' }, String(r.people.size)),
+        h('td', null, h('button', { class: 'btn small danger', type: 'button', onclick: () => remove(r.key) }, 'delete…')))))));
+  }
+  answersBy.addEventListener('change', () => loadAnswers().catch((e) => mount(answersHost, notice(e.message, 'error'))));
+
   const session = Math.random().toString(36).slice(2, 10);
   let running = false;
   startBtn.addEventListener('click', async () => {
@@ -55,9 +96,11 @@ export async function render(main, params, ctx) {
     running = true;
     startBtn.disabled = true;
     const total = Math.max(1, Math.min(200, Number(trialsIn.value) || 20));
+    const practiceN = Math.max(0, Math.min(50, Number(practiceIn.value) || 0));
     let fooled = 0;
     try {
-      for (let t = 0; t < total && ctx.alive(); t++) {
+      for (let t = -practiceN; t < total && ctx.alive(); t++) {
+        const practice = t < 0;
         const runId = ids[Math.floor(Math.random() * ids.length)];
         const pair = await api(`/api/realism/${encodeURIComponent(runId)}/pair`);
         const realLeft = Math.random() < 0.5;
@@ -65,21 +108,27 @@ export async function render(main, params, ctx) {
         const left = await loadImage(leftSrc);
         const right = await loadImage(rightSrc);
         if (!ctx.alive()) return;
-        mount(stage, h('div', { class: 'muted small' }, `trial ${t + 1} / ${total}`), h('div', { class: 'pair' }, left, right), h('div', { class: 'muted' }, 'look…'));
+        const counter = practice ? `practice ${t + practiceN + 1} / ${practiceN}` : `trial ${t + 1} / ${total}`;
+        mount(stage, h('div', { class: 'muted small' }, counter), h('div', { class: 'pair' }, left, right), h('div', { class: 'muted' }, 'look…'));
         const shownAt = performance.now();
         await new Promise((r) => setTimeout(r, FLASH_MS));
         const shownMs = Math.round(performance.now() - shownAt);
-        const choice = await ask(stage, t, total);
+        const choice = await ask(stage, counter);
         const chosen = (choice === 'left') === realLeft ? 'real' : 'fake';
-        if (chosen === 'fake') fooled++;
+        if (chosen === 'fake' && !practice) fooled++;
         await api('/api/realism/judgments', {
           method: 'POST',
           body: {
             runId, realRef: pair.real.ref, fakeRef: pair.fake.ref, sig: pair.sig, chosen, shownMs,
             responseMs: Math.round(performance.now() - shownAt - shownMs), realSide: realLeft ? 'left' : 'right',
-            participant: participant.value.trim() || null, session, key: `${session}-${t}`,
+            participant: participant.value.trim() || null, session, key: `${session}-${t}`, practice,
           },
         });
+        if (practice) {
+          // Feedback teaches the task; these answers are never counted.
+          mount(stage, h('div', { class: 'muted small' }, counter), h('div', { class: 'big', id: 'practice-feedback' }, chosen === 'real' ? 'Right: that was the real image' : 'Wrong: that one was generated'));
+          await new Promise((r) => setTimeout(r, 900));
+        }
       }
       if (ctx.alive()) mount(stage, h('div', { class: 'big' }, `${fooled} / ${total} fooled`), h('div', { class: 'muted' }, 'Thanks! Results are stored with the runs.'));
     } catch (err) {
@@ -88,11 +137,12 @@ export async function render(main, params, ctx) {
       running = false;
       startBtn.disabled = false;
       loadResults().catch(() => {});
+      loadAnswers().catch(() => {});
     }
   });
 
-  ctx.onChange(() => loadResults().catch(() => {}));
-  await loadResults().catch((e) => mount(results, notice(e.message, 'error')));
+  ctx.onChange(() => Promise.all([loadResults(), loadAnswers()]).catch(() => {}));
+  await Promise.all([loadResults().catch((e) => mount(results, notice(e.message, 'error'))), loadAnswers().catch((e) => mount(answersHost, notice(e.message, 'error')))]);
 }
 
 function loadImage(src) {
@@ -104,7 +154,7 @@ function loadImage(src) {
   });
 }
 
-function ask(stage, t, total) {
+function ask(stage, counter) {
   return new Promise((resolve) => {
     const pick = (side) => {
       window.removeEventListener('keydown', onKey);
@@ -115,7 +165,7 @@ function ask(stage, t, total) {
       if (e.key === 'ArrowRight' || e.key === 'j') pick('right');
     };
     window.addEventListener('keydown', onKey);
-    mount(stage, h('div', { class: 'muted small' }, `trial ${t + 1} / ${total}`),
+    mount(stage, h('div', { class: 'muted small' }, counter),
       h('div', { class: 'pair' }, h('div', { class: 'blank' }), h('div', { class: 'blank' })),
       h('div', null, 'Which image was real?'),
       h('div', { class: 'choices' },

@@ -26,6 +26,24 @@ export async function render(main, params, ctx) {
   const logHost = h('pre', { class: 'log', id: 'run-log' }, '');
   const titleEl = h('span', { class: 'run-title' }, r.name || r.id);
   const editHost = h('div', { class: 'card edit-card', hidden: true });
+  const lifecycleHost = h('span', { class: 'toolbar', style: { margin: 0 } });
+  // Archive hides the run from the runs table (everything kept); delete removes it from the database.
+  const renderLifecycle = (run) => {
+    const act = async (path, body) => {
+      await api(path, { method: 'POST', body });
+      const d = await api(`/api/runs/${encodeURIComponent(id)}`);
+      if (ctx.alive()) renderHeader(d);
+    };
+    mount(lifecycleHost,
+      run.archivedAt
+        ? [h('span', { class: 'tag archived' }, 'archived'), h('button', { class: 'btn small', type: 'button', id: 'run-restore', onclick: () => act('/api/runs/restore', { ids: [id] }) }, 'restore')]
+        : h('button', { class: 'btn small', type: 'button', id: 'run-archive', onclick: () => act('/api/runs/archive', { ids: [id] }) }, 'archive'),
+      h('button', { class: 'btn small danger', type: 'button', id: 'run-delete', onclick: async () => {
+        if (!confirm(`Delete run ${run.name || id} with its metrics, images and eval results from the database? Its folder stays on disk.`)) return;
+        await api(`/api/runs/${encodeURIComponent(id)}`, { method: 'DELETE' });
+        location.hash = '#/runs';
+      } }, 'delete…'));
+  };
 
   const renderHeader = (d) => {
     titleEl.textContent = d.run.name || d.run.id;
@@ -34,6 +52,7 @@ export async function render(main, params, ctx) {
     mount(evalHost, evalTable(d));
     mount(summaryHost, summaryTable(d));
     mount(ckptHost, checkpointTable(d));
+    renderLifecycle(d.run);
   };
 
   const configRows = Object.entries(flatten(r.config));
@@ -65,6 +84,7 @@ export async function render(main, params, ctx) {
       h('a', { class: 'btn small', href: `#/explorer?run=${encodeURIComponent(r.id)}` }, 'latent explorer'),
       h('a', { class: 'btn small', href: `#/realism?run=${encodeURIComponent(r.id)}` }, 'realism study'),
       r.sweepId ? h('a', { class: 'btn small', href: `#/sweep/${encodeURIComponent(r.sweepId)}` }, `sweep ${r.sweepId}`) : null,
+      lifecycleHost,
     ),
     h('div', { class: 'row' }, h('div', { class: 'card', style: { flex: '1 1 520px' } }, infoHost),
       h('div', { class: 'card', style: { flex: '1 1 420px' } }, h('h2', { style: { marginTop: 0 } }, 'Reproduce ', copyBtn), h('pre', { class: 'command' }, r.command ?? 'no command recorded'))),

@@ -1,7 +1,8 @@
 // Runs table: filter (status, method, config key=value, free text), sort, paginate, select for
-// compare, and group rows by config ignoring the seed (mean ± std (n)). State lives in the URL hash.
+// compare or for bulk tag / archive / delete, and group rows by config ignoring the seed or by any
+// keys (mean [95% CI] (n)). Archived runs are listed on request. State lives in the URL hash.
 import { api, url } from '../api.js';
-import { h, mount, fmt, fmtPm, fmtDuration, fmtTime, statusBadge, notice, configValue } from '../dom.js';
+import { h, mount, fmt, fmtCi, fmtDuration, fmtTime, statusBadge, notice, configValue } from '../dom.js';
 
 const STATUSES = ['running', 'finished', 'failed', 'killed', 'crashed'];
 const PAGE = 50;
@@ -29,6 +30,8 @@ export async function render(main, params, ctx) {
     group: params.group === '1',
     sweep: params.sweep ?? '',
     groupKey: params.groupKey ?? '',
+    by: params.by ?? '',
+    archived: params.archived ?? '',
   };
 
   const pushState = () => {
@@ -43,6 +46,8 @@ export async function render(main, params, ctx) {
     if (state.group) p.set('group', '1');
     if (state.sweep) p.set('sweep', state.sweep);
     if (state.groupKey) p.set('groupKey', state.groupKey);
+    if (state.by) p.set('by', state.by);
+    if (state.archived) p.set('archived', state.archived);
     history.replaceState(null, '', `#/runs${p.toString() ? '?' + p : ''}`);
   };
 
@@ -58,6 +63,8 @@ export async function render(main, params, ctx) {
     offset: state.offset,
     limit: PAGE,
     cols: savedColumns().config,
+    by: state.group ? state.by : '',
+    archived: state.archived,
   });
 
   const tableHost = h('div', { id: 'runs-table' });
@@ -98,6 +105,7 @@ export async function render(main, params, ctx) {
   const groupBox = h('input', { type: 'checkbox', checked: state.group, id: 'group-toggle' });
   groupBox.addEventListener('change', () => {
     state.group = groupBox.checked;
+    byInput.hidden = !state.group;
     state.offset = 0;
     // Each mode has its own sort keys; fall back to newest first when the current one has no meaning there.
     const okInGroups = state.sort === 'createdAt' || state.sort === 'n' || state.sort.startsWith('metric:') || state.sort.startsWith('eval:');
@@ -106,15 +114,67 @@ export async function render(main, params, ctx) {
     refresh();
   });
 
+  // Group by chosen keys (e.g. method,model.nz), averaging over every other key; empty = by
+  // config ignoring the seed.
+  const byInput = h('input', { type: 'text', id: 'group-by', list: 'group-keys', placeholder: 'by keys: method,model.nz', size: 24, value: state.by, hidden: !state.group });
+  const byList = h('datalist', { id: 'group-keys' });
+  byInput.addEventListener('change', () => { state.by = byInput.value.split(',').map((k) => k.trim()).filter(Boolean).join(','); state.offset = 0; refresh(); });
+  const archivedChip = h('span', { class: 'chip' + (state.archived === 'only' ? ' on' : ''), id: 'archived-toggle', title: 'archived runs are hidden from the table; show them instead' }, 'archived');
+  archivedChip.addEventListener('click', () => {
+    state.archived = state.archived === 'only' ? '' : 'only';
+    archivedChip.classList.toggle('on', state.archived === 'only');
+    state.offset = 0;
+    refresh();
+  });
+  const bulkBar = bulkActions();
+
   mount(
     main,
     h('h1', null, 'Runs ', countEl),
-    h('div', { class: 'toolbar' }, search, methodSel, ...statusChips),
+    h('div', { class: 'toolbar' }, search, methodSel, ...statusChips, archivedChip),
     h('div', { class: 'toolbar' }, cfgInput, cfgList, h('button', { class: 'btn small', type: 'button', onclick: addCfg }, 'add filter'), cfgChips,
-      h('label', { class: 'chip' }, groupBox, ' group by config (ignoring seed)'), compareBtn,
+      h('label', { class: 'chip' }, groupBox, ' group'), byInput, byList, compareBtn,
       h('span', { class: 'col-anchor' }, colsBtn, colsPanel), csvLink),
+    bulkBar.el,
     tableHost,
   );
+
+  /** Actions on the ticked runs: add or remove a tag, archive or restore, delete (asks first). */
+  function bulkActions() {
+    const tagInput = h('input', { type: 'text', id: 'bulk-tag', placeholder: 'tag', size: 12 });
+    const msg = h('span', { class: 'muted small', id: 'bulk-msg' });
+    const count = h('b');
+    const run = async (path, body, done) => {
+      try {
+        const res = await api(path, { method: 'POST', body: { ids: [...selected], ...body } });
+        const text = done(res);
+        // Say "done" only once the table shows it: a message over a stale table misleads (and a
+        // test waiting for the message would read the old rows).
+        await refresh();
+        msg.textContent = text;
+      } catch (err) {
+        msg.textContent = err.message;
+      }
+    };
+    const tag = (op) => {
+      const t = tagInput.value.trim();
+      if (!t) return void (msg.textContent = 'type a tag first');
+      run('/api/runs/tags', { [op]: [t] }, () => `${op === 'add' ? 'tagged' : 'untagged'} ${selected.size} runs "${t}"`);
+    };
+    const el = h('div', { class: 'toolbar bulk', id: 'bulk-actions', hidden: true },
+      h('span', null, count, ' selected:'), tagInput,
+      h('button', { class: 'btn small', type: 'button', id: 'bulk-tag-add', onclick: () => tag('add') }, '+ tag'),
+      h('button', { class: 'btn small', type: 'button', id: 'bulk-tag-remove', onclick: () => tag('remove') }, '− tag'),
+      h('button', { class: 'btn small', type: 'button', id: 'bulk-archive', onclick: () => run('/api/runs/archive', {}, (r) => { const n = selected.size; selected.clear(); return `archived ${r.changed} of ${n}`; }) }, 'archive'),
+      h('button', { class: 'btn small', type: 'button', id: 'bulk-restore', onclick: () => run('/api/runs/restore', {}, (r) => { selected.clear(); return `restored ${r.changed}`; }) }, 'restore'),
+      h('button', { class: 'btn small danger', type: 'button', id: 'bulk-delete', onclick: () => {
+        if (!confirm(`Delete ${selected.size} runs with their metrics, images and eval results from the database? Their folders stay on disk.`)) return;
+        run('/api/runs/delete', {}, (r) => { selected.clear(); return `deleted ${r.deleted} runs`; });
+      } }, 'delete…'),
+      h('button', { class: 'btn small', type: 'button', onclick: () => { selected.clear(); refresh(); } }, 'clear selection'),
+      msg);
+    return { el, update() { el.hidden = selected.size === 0; count.textContent = String(selected.size); } };
+  }
 
   function goCompare() {
     if (selected.size < 2) return;
@@ -123,6 +183,7 @@ export async function render(main, params, ctx) {
   const updateCompare = () => {
     compareBtn.disabled = selected.size < 2;
     compareBtn.textContent = `Compare selected (${selected.size})`;
+    bulkBar.update();
   };
 
   function renderCfgChips() {
@@ -145,7 +206,16 @@ export async function render(main, params, ctx) {
     }, breakable(label), active ? h('span', { class: 'arrow' }, state.order === 'asc' ? ' ▲' : ' ▼') : null);
   };
 
-  async function refresh() {
+  // Refreshes overlap (live updates, actions, typing); only the newest one may draw the table, or
+  // an older response landing late would show rows from before an action. A superseded refresh
+  // resolves when the newer one has drawn, so `await refresh()` always means "the table is current".
+  let refreshSeq = 0;
+  let latestRefresh = Promise.resolve();
+  function refresh() {
+    latestRefresh = draw(++refreshSeq);
+    return latestRefresh;
+  }
+  async function draw(seq) {
     pushState();
     renderCfgChips();
     csvLink.href = url('/api/runs', { ...query(), offset: 0, limit: 1000, format: 'csv' });
@@ -155,9 +225,11 @@ export async function render(main, params, ctx) {
     try {
       data = await api(url(path, query()));
     } catch (err) {
+      if (seq !== refreshSeq) return latestRefresh;
       if (ctx.alive()) mount(tableHost, notice(err.message, 'error'));
       return;
     }
+    if (seq !== refreshSeq) return latestRefresh;
     if (!ctx.alive()) return;
     // Facets for the method menu and config key autocomplete.
     const methods = data.facets?.methods ?? [];
@@ -166,7 +238,8 @@ export async function render(main, params, ctx) {
     }
     methodSel.value = state.method;
     mount(cfgList, (data.facets?.configKeys ?? []).map((k) => h('option', { value: `${k}=` })));
-    countEl.textContent = state.group ? `${data.total} groups` : `${data.total} runs`;
+    mount(byList, ['method', ...(data.facets?.configKeys ?? [])].map((k) => h('option', { value: state.by ? `${state.by},${k}` : k })));
+    countEl.textContent = (state.group ? `${data.total} groups` : `${data.total} runs`) + (state.archived === 'only' ? ' (archived)' : '');
     data.columns = effectiveColumns(data.columns);
     renderColumnChooser(data.columns);
     mount(tableHost, state.group ? groupTable(data) : runTable(data), pager(data));
@@ -224,7 +297,7 @@ export async function render(main, params, ctx) {
         sortHeader('method', 'method'),
         cfgCols.map((k) => sortHeader(k, `config:${k}`)),
         metricCols.map((k) => sortHeader(k, `metric:${k}`, 'num')),
-        evalCols.map((k) => h('th', { class: 'num', title: 'evaluation result ± standard error' }, breakable(k))),
+        evalCols.map((k) => h('th', { class: 'num', title: `${k}: evaluation result ± standard error` }, breakable(data.columns.labels?.[k] ?? k))),
         sortHeader('started', 'createdAt'),
         sortHeader('duration', 'duration', 'num'),
       )),
@@ -240,7 +313,7 @@ export async function render(main, params, ctx) {
           h('td', null, statusBadge(r.status, r.exitReason),
             r.status === 'running' ? h('span', { class: 'sub', title: 'time since the last heartbeat: a run silent for longer than the stale threshold becomes crashed' }, `♥ ${fmtDuration(Math.max(0, Date.now() - r.heartbeatAt))} ago`) : null),
           h('td', { class: 'name-cell' }, h('a', { href: `#/run/${encodeURIComponent(r.id)}`, class: 'run-name', title: r.name }, r.name || r.id),
-            h('span', { class: 'sub mono' }, r.id, ' ', r.tags.map((t) => h('span', { class: 'tag', title: t }, t))),
+            h('span', { class: 'sub mono' }, r.id, ' ', r.archivedAt ? h('span', { class: 'tag archived', title: `archived ${fmtTime(r.archivedAt)}` }, 'archived') : null, r.tags.map((t) => h('span', { class: 'tag', title: t }, t))),
             r.exitReason && r.status !== 'finished' ? h('span', { class: 'reason', title: r.exitReason }, r.exitReason) : null),
           h('td', null, r.method),
           cfgCols.map((k) => h('td', { class: 'mono' }, configValue(r.config[k]))),
@@ -258,13 +331,15 @@ export async function render(main, params, ctx) {
     const metricCols = data.columns?.metrics ?? [];
     const evalCols = data.columns?.evals ?? [];
     if (!data.items.length) return notice('No runs match these filters.');
+    const byKeys = Boolean(state.by);
+    const ci = { title: 'mean [95% CI of the mean, Student t] (n runs)' };
     return h('div', { style: { overflowX: 'auto' } }, h('table', { class: 'data groups' },
       h('thead', null, h('tr', null,
         h('th', null, ''), h('th', null, 'method'), sortHeader('n', 'n', 'num'), h('th', null, 'statuses'),
         cfgCols.map((k) => h('th', null, k)),
         metricCols.map((k) => sortHeader(k, `metric:${k}`, 'num')),
-        evalCols.map((k) => sortHeader(k, `eval:${k}`, 'num')),
-        h('th', null, 'seeds'),
+        evalCols.map((k) => sortHeader(data.columns.labels?.[k] ?? k, `eval:${k}`, 'num')),
+        h('th', null, byKeys ? 'runs' : 'seeds'),
       )),
       h('tbody', null, data.items.map((g) => {
         const box = h('input', { type: 'checkbox', checked: g.runIds.every((id) => selected.has(id)), title: 'select all runs of this group' });
@@ -281,9 +356,11 @@ export async function render(main, params, ctx) {
           h('td', { class: 'num' }, String(g.n)),
           h('td', null, Object.entries(g.statuses).map(([s, n]) => h('span', { class: `status status-${s}`, title: s, style: { marginRight: '3px' } }, `${n}`))),
           cfgCols.map((k) => h('td', { class: 'mono' }, configValue(g.config[k]))),
-          metricCols.map((k) => h('td', { class: 'num' }, g.metrics[k] ? fmtPm(g.metrics[k].mean, g.metrics[k].std, g.metrics[k].n) : '—')),
-          evalCols.map((k) => h('td', { class: 'num' }, g.evals[k] ? fmtPm(g.evals[k].mean, g.evals[k].std, g.evals[k].n) : '—')),
-          h('td', { class: 'wrap' }, g.runs.map((r) => h('a', { href: `#/run/${encodeURIComponent(r.id)}`, class: 'tag', title: r.name }, r.seed === null ? r.id : `seed ${r.seed}`)),
+          metricCols.map((k) => h('td', { class: 'num', ...ci }, fmtCi(g.metrics[k]))),
+          evalCols.map((k) => h('td', { class: 'num', dataset: { eval: k }, ...ci }, fmtCi(g.evals[k]))),
+          h('td', { class: 'wrap' }, byKeys
+            ? h('a', { class: 'tag', href: `#/runs?cfg=${encodeURIComponent(g.configFilter)}`, title: 'list the runs of this group' }, `${g.n} runs ›`)
+            : g.runs.map((r) => h('a', { href: `#/run/${encodeURIComponent(r.id)}`, class: 'tag', title: r.name }, r.seed === null ? r.id : `seed ${r.seed}`)),
             g.n > 1 ? h('a', { class: 'small', href: `#/compare?ids=${g.runIds.map(encodeURIComponent).join(',')}`, style: { marginLeft: '4px' } }, 'compare ›') : null),
         );
       })),

@@ -23,7 +23,8 @@ export async function render(main, params, ctx) {
     const s = await api(`/api/sweeps/${enc}`);
     if (!ctx.alive()) return;
     mount(title, s.name || s.id, statusBadge(s.status), h('span', { class: 'muted small mono' }, s.id),
-      h('a', { class: 'btn small', href: `#/runs?sweep=${enc}&group=1` }, 'runs grouped'));
+      h('a', { class: 'btn small', href: `#/runs?sweep=${enc}&group=1` }, 'runs grouped'),
+      h('a', { class: 'btn small', id: 'sweep-hparams', href: `#/hparams?sweep=${enc}` }, 'hyperparameters vs metrics'));
     mount(jobsHost,
       h('div', { class: 'counts', style: { marginBottom: '8px' } }, Object.entries(s.counts).map(([k, n]) => h('span', { class: `status status-${k}` }, `${k} ${n}`))),
       h('div', { class: 'job-grid' }, s.jobs.map((j) => {
