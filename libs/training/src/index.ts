@@ -11,3 +11,4 @@ export * from './progress.js';
 export * from './training-grid.js';
 export * from './trainer.js';
 export * from './tracking-sink.js';
+export * from './step-memory.js';

@@ -11,6 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { stringify } from 'yaml';
+import { asWasmHeapError, wasmHeapStats, WasmHeapExhaustedError } from '@workbench/backend';
 import type { ResolvedConfig } from '@workbench/config';
 import { createDataset, EpochBatches, loadBatch, type PairedDataset } from '@workbench/data';
 import { newRunId } from '@workbench/tracking';
@@ -18,6 +19,7 @@ import { NonFiniteLossError, bicycleStep, type StepConfig } from './bicycle-step
 import { buildMethodNetworks, buildOptimizers } from './build-networks.js';
 import { CHECKPOINT_FORMAT, checkpointDirName, latestCheckpoint, loadCheckpoint, saveCheckpoint, type CheckpointState } from './checkpoint.js';
 import { lrForEpoch, lrForIteration } from './lr-schedule.js';
+import { describeStepConfig, wasmMemoryRefusal } from './step-memory.js';
 import { lossKeys, methodSpec, type NetName } from './methods.js';
 import { createProgress, type ProgressMode } from './progress.js';
 import { GaussianRng } from './rng.js';
@@ -127,12 +129,21 @@ export async function trainRun(input: ResolvedConfig, opts: TrainRunOptions): Pr
   const stream = opts.stream ?? process.stderr;
 
   // What a bad config can break happens before the run is recorded: a wrong data.root or an
-  // impossible crop size is a user error, not a failed run.
+  // impossible crop size is a user error, not a failed run; so is a step too large for wasm's heap.
+  const refusal = tf.getBackend() === 'wasm' ? wasmMemoryRefusal(config) : undefined;
+  if (refusal !== undefined) throw new TrainError(refusal);
   const dataset = await createDataset(config.data, 'train');
   // Released on every exit path, including a failure while the rest is being built.
   const disposables: Array<{ dispose(): void }> = [dataset];
+  let heapFailed = false;
   const disposeAll = (): void => {
-    for (const d of disposables) d.dispose();
+    for (const d of disposables) {
+      try {
+        d.dispose();
+      } catch (err) {
+        if (!heapFailed) throw err; // a wasm module that aborted cannot free anything any more
+      }
+    }
   };
   let perEpoch: number;
   let displaySet: PairedDataset;
@@ -323,6 +334,8 @@ export async function trainRun(input: ResolvedConfig, opts: TrainRunOptions): Pr
         for (const [k, v] of sums) point[k] = v / windowSteps; // mean over the iterations since the last point
         point['lr'] = lr;
         point['it_s'] = itPerSec;
+        const heap = wasmHeapStats();
+        if (heap !== undefined) point['wasm_heap_gib'] = heap.heapBytes / 1024 ** 3; // high-water mark of the 4 GiB heap
         writer.log(step, point, now);
         note(`step ${step}/${totalSteps} ${itPerSec.toFixed(2)} it/s lr ${lr.toExponential(3)} ${keys.map((k) => `${k} ${point[k]!.toPrecision(4)}`).join(' ')}`);
         sums.clear();
@@ -356,6 +369,13 @@ export async function trainRun(input: ResolvedConfig, opts: TrainRunOptions): Pr
     if (err instanceof NonFiniteLossError) {
       const kept = lastCheckpoint ? `last good checkpoint ${relative(runDir, lastCheckpoint)}` : 'no checkpoint was written yet';
       return await finish('failed', `non-finite loss: ${err.lossKey} = ${err.value} at step ${step + 1} (update not applied; ${kept})`);
+    }
+    const heapErr = asWasmHeapError(err);
+    if (heapErr instanceof WasmHeapExhaustedError) {
+      heapFailed = true;
+      const kept = lastCheckpoint ? `last good checkpoint ${relative(runDir, lastCheckpoint)}` : 'no checkpoint was written yet';
+      if (err instanceof Error && err.stack) note(err.stack);
+      return await finish('failed', `at step ${step + 1} with ${describeStepConfig(config)}: ${heapErr.message} (metrics up to step ${step} kept; ${kept})`);
     }
     const message = err instanceof Error ? err.message : String(err);
     if (err instanceof Error && err.stack) note(err.stack);
