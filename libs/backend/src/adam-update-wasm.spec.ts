@@ -63,9 +63,9 @@ describe('adamUpdateWasm', () => {
     const w = owned(() => tf.tensor4d(randomArray(3 * 3 * 3 * 4, 6), [3, 3, 3, 4]));
     const m = owned(() => tf.zeros(w.shape));
     const v = owned(() => tf.zeros(w.shape));
-    tf.tidy(() => tf.conv2d(x, w, 1, 'same').dataSync()); // caches the packed filter
+    tf.tidy(() => tf.conv2d(x, w as tf.Tensor4D, 1, 'same').dataSync()); // caches the packed filter
     tf.tidy(() => w.assign(adamUpdateWasm(w, m, v, tf.onesLike(w), { ...coeffs(1), stepSize: 0.5 })!));
-    const after = tf.tidy(() => tf.conv2d(x, w, 1, 'same').dataSync() as Float32Array);
+    const after = tf.tidy(() => tf.conv2d(x, w as tf.Tensor4D, 1, 'same').dataSync() as Float32Array);
     const xs = x.dataSync() as Float32Array;
     const ws = w.dataSync() as Float32Array;
     const cpu = await onBackend('cpu', () => tf.tidy(() => tf.conv2d(tf.tensor4d(xs, [2, 6, 6, 3]), tf.tensor4d(ws, [3, 3, 3, 4]), 1, 'same').dataSync() as Float32Array));

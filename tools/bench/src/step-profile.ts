@@ -14,7 +14,7 @@ import { bicycleStep, buildMethodNetworks, buildOptimizers, GaussianRng, methodS
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { steps: { type: 'string', default: '3' }, kernels: { type: 'boolean', default: false } },
+  options: { steps: { type: 'string', default: '3' }, kernels: { type: 'boolean', default: false }, json: { type: 'boolean', default: false } },
 });
 const MiB = 1024 ** 2;
 const fmtMiB = (b: number): string => `${Math.round(b / MiB)}`;
@@ -59,9 +59,11 @@ const runStep = (step: number, rows?: PhaseRow[]): number => {
 };
 
 const steps = Number(values.steps);
+const stepSeconds: number[] = [];
 for (let s = 0; s < steps; s++) {
   const rows: PhaseRow[] = [];
   const ms = runStep(s, rows);
+  stepSeconds.push(ms / 1000);
   console.log(`\nstep ${s + 1}: ${(ms / 1000).toFixed(2)} s, rss ${fmtMiB(process.memoryUsage().rss)} MiB`);
   console.log('| phase | ms | tensor high-water MiB | live after MiB | wasm heap MiB |\n|---|---|---|---|---|');
   for (const r of rows) console.log(`| ${r.phase} | ${Math.round(r.ms)} | ${Math.round(r.peakMiB)} | ${Math.round(r.liveMiB)} | ${Math.round(r.heapMiB)} |`);
@@ -85,5 +87,10 @@ if (values.kernels) {
   for (const [name, e] of [...byKernel].sort((p, q) => q[1].ms - p[1].ms)) {
     console.log(`| ${name} | ${e.n} | ${Math.round(e.ms)} | ${((100 * e.ms) / inKernels).toFixed(1)} % |`);
   }
+}
+if (values.json) {
+  // one machine-readable line for the side-by-side benchmark (side-by-side.ts)
+  const heap = wasmHeapStats();
+  console.log(`STEP_PROFILE ${JSON.stringify({ stepSeconds, peakRssMB: process.resourceUsage().maxRSS / 1024, ...(heap && { heapMiB: heap.heapBytes / MiB }) })}`);
 }
 console.log(`\npeak RSS ${fmtMiB(process.resourceUsage().maxRSS * 1024)} MiB; load average ${(await import('node:os')).loadavg().map((l) => l.toFixed(1)).join(' ')}`);
