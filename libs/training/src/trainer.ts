@@ -15,8 +15,8 @@ import { asWasmHeapError, wasmHeapStats, WasmHeapExhaustedError } from '@workben
 import type { ResolvedConfig } from '@workbench/config';
 import { createDataset, EpochBatches, loadBatch, type PairedDataset } from '@workbench/data';
 import { newRunId } from '@workbench/tracking';
-import { NonFiniteLossError, bicycleStep, type StepConfig } from './bicycle-step.js';
-import { buildMethodNetworks, buildOptimizers } from './build-networks.js';
+import { NonFiniteLossError, bicycleStep } from './bicycle-step.js';
+import { buildMethodNetworks, buildOptimizers, stepConfigFromConfig } from './build-networks.js';
 import { CHECKPOINT_FORMAT, checkpointDirName, latestCheckpoint, loadCheckpoint, saveCheckpoint, type CheckpointState } from './checkpoint.js';
 import { lrForEpoch, lrForIteration } from './lr-schedule.js';
 import { describeStepConfig, wasmMemoryRefusal } from './step-memory.js';
@@ -260,14 +260,7 @@ export async function trainRun(input: ResolvedConfig, opts: TrainRunOptions): Pr
     const displayZ = tf.tensor2d(new GaussianRng(`${config.seed}:display`).normals(t.num_samples * config.model.nz), [t.num_samples, config.model.nz]);
     disposables.push(display.A, display.B, displayZ);
 
-    const stepCfg: StepConfig = {
-      spec,
-      nz: config.model.nz,
-      lambdas: config.loss,
-      ganMode: config.model.gan_mode,
-      conditionalD: config.model.conditional_D,
-      training: true,
-    };
+    const stepCfg = stepConfigFromConfig(spec, config);
     const keys = lossKeys(spec);
 
     const checkpoint = async (): Promise<void> => {

@@ -10,7 +10,7 @@ import { performance } from 'node:perf_hooks';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend, parseBackendChoice, resetWasmHeapPeak, wasmHeapStats } from '@workbench/backend';
 import { composeConfig } from '@workbench/config';
-import { bicycleStep, buildMethodNetworks, buildOptimizers, GaussianRng, methodSpec, type StepConfig } from '@workbench/training';
+import { bicycleStep, buildMethodNetworks, buildOptimizers, GaussianRng, methodSpec, stepConfigFromConfig } from '@workbench/training';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -29,14 +29,7 @@ const size = config.data.crop_size;
 const A = tf.randomUniform([n, size, size, config.data.input_nc], -1, 1, 'float32', 1) as tf.Tensor4D; // [N,H,W,Cin]
 const B = tf.randomUniform([n, size, size, config.data.output_nc], -1, 1, 'float32', 2) as tf.Tensor4D; // [N,H,W,Cout]
 const rng = new GaussianRng('profile');
-const stepCfg: StepConfig = {
-  spec,
-  nz: config.model.nz,
-  lambdas: config.loss,
-  ganMode: config.model.gan_mode,
-  conditionalD: config.model.conditional_D,
-  training: true,
-};
+const stepCfg = stepConfigFromConfig(spec, config);
 console.log(`${info.name}: ${config.method} ${size} px, ngf/ndf/nef ${config.model.ngf}/${config.model.ndf}/${config.model.nef}, batch ${n}, encoder ${config.model.encoder}, where_add ${config.model.where_add}, nz ${config.model.nz}`);
 const h0 = wasmHeapStats();
 if (h0) console.log(`after building networks + Adam state: tensors ${fmtMiB(h0.liveBytes)} MiB, heap ${fmtMiB(h0.heapBytes)} MiB`);
