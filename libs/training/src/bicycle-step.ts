@@ -221,23 +221,28 @@ export function bicycleStep(
 
       // Gradients of G (and E) summed over the branches' tapes, keyed by net and parameter name.
       const geGrads = new Map<NetName, Map<string, tf.Tensor>>();
+      // Summed-over gradients are released after the loop: tfjs may hand the very same tensor to
+      // two variables (an add's dy passes through unchanged), so none may go while another needs it.
+      const summedAway = new Set<tf.Tensor>();
       for (const branch of spec.branches) {
         const owners: Array<[NetName, ParamOwner]> = [['G', nets.G]];
         if (trainsE(branch)) owners.push(['E', E!]);
         const vars = collectVars(owners);
-        const { value, grads } = tf.variableGrads(() => branchLoss(branch), vars.list);
-        value.dispose();
+        // (the returned value may be one of the kept loss terms: the step's tidy releases it)
+        const { grads } = tf.variableGrads(() => branchLoss(branch), vars.list);
         for (const [net, g] of splitGrads(grads, vars.byTfName)) {
           const acc = geGrads.get(net) ?? new Map<string, tf.Tensor>();
           for (const [key, t] of g) {
             const prev = acc.get(key);
             acc.set(key, prev === undefined ? t : tf.add(prev, t));
-            if (prev !== undefined) tf.dispose([prev, t]);
+            if (prev !== undefined) summedAway.add(prev).add(t);
           }
           geGrads.set(net, acc);
         }
         inspect?.phase?.(`G/E ${branch} backward`);
       }
+      const inUse = new Set([...geGrads.values()].flatMap((g) => [...g.values()]));
+      tf.dispose([...summedAway].filter((t) => !inUse.has(t)));
       // loss_G = G_GAN + G_GAN2 + G_L1 + kl, summed left to right like the official code
       const ordered = [...spec.gan.map((g) => g.gLoss), 'G_L1', 'kl'].flatMap((k) => parts.get(k) ?? []);
       gScalars.push(['loss_G', keep(ordered.slice(1).reduce((acc, s): tf.Scalar => acc.add(s), ordered[0]!))]);
@@ -249,7 +254,7 @@ export function bicycleStep(
       // official order: optimizer_E.step(), then optimizer_G.step()
       if (trainE) optimizers.E!.apply(geGrads.get('E') ?? new Map());
       optimizers.G.apply(geGrads.get('G') ?? new Map());
-      for (const g of geGrads.values()) tf.dispose([...g.values()]); // G's gradients alone are 219 MB at 256 px / ngf 64
+      tf.dispose([...inUse]); // G's gradients alone are 219 MB at 256 px / ngf 64
       inspect?.phase?.('Adam G/E');
 
       // ---- 3. discriminators on the fakes made before G's update ----
@@ -275,7 +280,7 @@ export function bicycleStep(
         const dGrads = splitGrads(grads, d.byTfName).get(g.disc) ?? new Map<string, tf.Tensor>();
         inspect?.grads?.(g.disc, dGrads);
         optimizers[g.disc]!.apply(dGrads);
-        tf.dispose([...dGrads.values()]);
+        tf.dispose([...new Set(dGrads.values())]);
         inspect?.phase?.(`Adam ${g.disc}`);
       }
       const dValues = readScalars(dScalars);
