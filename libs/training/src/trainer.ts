@@ -130,8 +130,6 @@ export async function trainRun(input: ResolvedConfig, opts: TrainRunOptions): Pr
 
   // What a bad config can break happens before the run is recorded: a wrong data.root or an
   // impossible crop size is a user error, not a failed run; so is a step too large for wasm's heap.
-  const refusal = tf.getBackend() === 'wasm' ? wasmMemoryRefusal(config) : undefined;
-  if (refusal !== undefined) throw new TrainError(refusal);
   const dataset = await createDataset(config.data, 'train');
   // Released on every exit path, including a failure while the rest is being built.
   const disposables: Array<{ dispose(): void }> = [dataset];
@@ -155,6 +153,8 @@ export async function trainRun(input: ResolvedConfig, opts: TrainRunOptions): Pr
     probe.close();
     displaySet = await openDisplaySet(config);
     disposables.push(displaySet);
+    const refusal = tf.getBackend() === 'wasm' ? wasmMemoryRefusal(config) : undefined; // before allocating anything large
+    if (refusal !== undefined) throw new TrainError(refusal);
     nets = buildMethodNetworks(spec, { model: config.model, data: config.data }, config.seed);
     disposables.push(nets);
     optimizers = buildOptimizers(nets, t);
