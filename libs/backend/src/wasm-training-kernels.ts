@@ -1,15 +1,43 @@
 // Registers the wasm kernels training needs: the missing Conv2DBackpropFilter, a fast
-// Conv2DBackpropInput (which also runs every conv2dTranspose forward) and the missing
-// UnsortedSegmentSum (the gradient of tf.gather).
+// Conv2DBackpropInput (which also runs every conv2dTranspose forward), the missing
+// UnsortedSegmentSum (the gradient of tf.gather) and accurate (float64-accumulating) Sum and Mean.
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm'; // registers the stock wasm kernels we build on
 import { conv2dBackpropFilterWasm } from './conv2d-backprop-filter-wasm.js';
 import { makeConv2dBackpropInputWasm } from './conv2d-backprop-input-wasm.js';
+import { makeAccurateReduceWasm } from './reduce-wasm.js';
 import { unsortedSegmentSumWasm } from './unsorted-segment-sum-wasm.js';
 import { onBackendSetup } from './select-backend.js';
 import { wasmBinaryInUse } from './wasm-threads.js';
+import { watchWasmHeap } from './wasm-heap-watch.js';
+import type { KernelArgs, WasmBackend } from './wasm-heap.js';
 
-let stockBackpropInput: tf.KernelConfig | undefined;
+/** Stock wasm kernels we replaced, by name (to call as fallbacks and to put back). */
+const replacedStock = new Map<string, tf.KernelConfig>();
+
+/** Replaces a stock wasm kernel by `make(stockKernelFunc)`, keeping its setupFunc (which binds the C++ entry point the fallback needs). */
+function replaceStock(kernelName: string, make: (stock: (args: KernelArgs) => tf.TensorInfo) => (args: KernelArgs) => tf.TensorInfo): void {
+  if (replacedStock.has(kernelName)) return;
+  const stock = tf.getKernel(kernelName, 'wasm');
+  if (stock === undefined) throw new Error(`the wasm backend has no stock '${kernelName}' kernel: import '@tensorflow/tfjs-backend-wasm' first`);
+  replacedStock.set(kernelName, stock);
+  tf.unregisterKernel(kernelName, 'wasm');
+  tf.registerKernel({
+    kernelName,
+    backendName: 'wasm',
+    ...(stock.setupFunc && { setupFunc: stock.setupFunc }),
+    kernelFunc: make(stock.kernelFunc as unknown as (args: KernelArgs) => tf.TensorInfo) as unknown as tf.KernelFunc,
+  });
+}
+
+/** Puts a stock wasm kernel back (A/B comparisons). */
+function restoreStock(kernelName: string): void {
+  const stock = replacedStock.get(kernelName);
+  if (stock === undefined) return;
+  tf.unregisterKernel(kernelName, 'wasm');
+  tf.registerKernel(stock);
+  replacedStock.delete(kernelName);
+}
 
 /**
  * Idempotent: registers our kernels for the `wasm` backend. Importing this library already did;
@@ -30,33 +58,26 @@ export function registerWasmTrainingKernels(): string[] {
       kernelFunc: unsortedSegmentSumWasm as unknown as tf.KernelFunc,
     });
   }
-  if (stockBackpropInput === undefined) {
-    const stock = tf.getKernel('Conv2DBackpropInput', 'wasm');
-    if (stock === undefined) throw new Error("the wasm backend has no stock 'Conv2DBackpropInput' kernel: import '@tensorflow/tfjs-backend-wasm' first");
-    stockBackpropInput = stock;
-    const stockFn = stock.kernelFunc as unknown as Parameters<typeof makeConv2dBackpropInputWasm>[0];
-    tf.unregisterKernel('Conv2DBackpropInput', 'wasm');
-    tf.registerKernel({
-      kernelName: 'Conv2DBackpropInput',
-      backendName: 'wasm',
-      // The stock kernel binds its C++ entry point in setupFunc; keep that running on re-init.
-      setupFunc: stock.setupFunc,
-      kernelFunc: makeConv2dBackpropInputWasm(stockFn) as unknown as tf.KernelFunc,
-    });
-  }
+  replaceStock('Conv2DBackpropInput', (stock) => makeConv2dBackpropInputWasm(stock as Parameters<typeof makeConv2dBackpropInputWasm>[0]) as unknown as (args: KernelArgs) => tf.TensorInfo);
+  replaceStock('Sum', (stock) => makeAccurateReduceWasm('Sum', stock));
+  replaceStock('Mean', (stock) => makeAccurateReduceWasm('Mean', stock));
   return [
     'Conv2DBackpropFilter (im2col + XNNPACK GEMM)',
     'Conv2DBackpropInput (sub-pixel XNNPACK convs)',
     'UnsortedSegmentSum (gather gradient)',
+    'Sum and Mean (float64 accumulation)',
   ];
 }
 
 /** Restores the stock Conv2DBackpropInput (benchmarks and tests compare against it). */
 export function unregisterFastBackpropInput(): void {
-  if (stockBackpropInput === undefined) return;
-  tf.unregisterKernel('Conv2DBackpropInput', 'wasm');
-  tf.registerKernel(stockBackpropInput);
-  stockBackpropInput = undefined;
+  restoreStock('Conv2DBackpropInput');
+}
+
+/** Restores the stock float32 Sum and Mean (tests and benchmarks compare against them). */
+export function unregisterAccurateReductions(): void {
+  restoreStock('Sum');
+  restoreStock('Mean');
 }
 
 // Registered on import too, so code that calls tf.setBackend('wasm') itself (tests, tools) gets
@@ -66,6 +87,7 @@ registerWasmTrainingKernels();
 onBackendSetup(async (name): Promise<Record<string, string | number>> => {
   if (name !== 'wasm') return {};
   const kernels = registerWasmTrainingKernels();
+  watchWasmHeap(tf.backend() as WasmBackend); // byte counts, and a clear error when the 4 GiB run out
   const bin = wasmBinaryInUse();
   const details: Record<string, string | number> = {
     'wasm binary': bin.binary,

@@ -3,6 +3,7 @@
 // anonymous (getWeights() returns them in creation order) and its epsilon defaults to 1e-7; a
 // small explicit optimizer keyed by the official parameter names is simpler to checkpoint.
 import * as tf from '@tensorflow/tfjs';
+import { adamUpdateWasm } from '@workbench/backend';
 
 export interface AdamOptions {
   lr: number;
@@ -36,10 +37,14 @@ export class Adam {
     this.beta1 = opts.beta1;
     this.beta2 = opts.beta2;
     this.eps = opts.eps ?? 1e-8;
-    for (const [name, p] of params) {
-      this.m.set(name, tf.variable(tf.zerosLike(p), false, undefined, 'float32'));
-      this.v.set(name, tf.variable(tf.zerosLike(p), false, undefined, 'float32'));
-    }
+    // In a tidy, so the zeros tensors die and each moment owns its buffer (the fused wasm update
+    // writes moments in place only when nothing else shares them).
+    tf.tidy(() => {
+      for (const [name, p] of params) {
+        this.m.set(name, tf.variable(tf.zerosLike(p), false, undefined, 'float32'));
+        this.v.set(name, tf.variable(tf.zerosLike(p), false, undefined, 'float32'));
+      }
+    });
   }
 
   get step(): number {
@@ -56,19 +61,26 @@ export class Adam {
     // PyTorch: step_size = lr / (1 - b1^t); denom = sqrt(v) / sqrt(1 - b2^t) + eps.
     const stepSize = this.lr / (1 - this.beta1 ** t);
     const bc2Sqrt = Math.sqrt(1 - this.beta2 ** t);
-    tf.tidy(() => {
-      for (const [name, p] of this.params) {
-        const m = this.m.get(name)!;
-        const v = this.v.get(name)!;
+    const coeffs = { beta1: this.beta1, beta2: this.beta2, eps: this.eps, stepSize, biasCorrection2Sqrt: bc2Sqrt };
+    for (const [name, p] of this.params) {
+      const m = this.m.get(name)!;
+      const v = this.v.get(name)!;
+      // One parameter at a time: temporaries never exceed one parameter's size.
+      tf.tidy(() => {
+        const fused = adamUpdateWasm(p, m, v, grads.get(name), coeffs);
+        if (fused !== undefined) {
+          p.assign(fused);
+          return;
+        }
         const g = grads.get(name) ?? tf.zerosLike(p);
         const mNew = m.mul(this.beta1).add(g.mul(1 - this.beta1));
-        const vNew = v.mul(this.beta2).add(g.mul(g).mul(1 - this.beta2));
+        const vNew = v.mul(this.beta2).add(g.mul(1 - this.beta2).mul(g));
         const denom = vNew.sqrt().div(bc2Sqrt).add(this.eps);
         m.assign(mNew);
         v.assign(vNew);
-        p.assign(p.sub(mNew.div(denom).mul(stepSize)));
-      }
-    });
+        p.assign(p.add(mNew.mul(-stepSize).div(denom)));
+      });
+    }
   }
 
   /** Copies the moments to host memory for a checkpoint. */

@@ -46,6 +46,10 @@ export interface StepInspector {
   tensors?(t: Partial<Record<'mu' | 'logvar' | 'z_encoded' | 'mu2' | 'fake_B_encoded' | 'fake_B_random', tf.Tensor>>): void;
   /** The gradient each optimizer is about to apply, keyed by parameter name. */
   grads?(net: NetName, grads: Map<string, tf.Tensor>): void;
+  /** Called at the end of each phase (memory and time profiles): per branch 'G/E <branch> forward'
+   *  and 'G/E <branch> backward', 'Adam G/E', then per discriminator '<D> forward+backward' and
+   *  'Adam <D>'. */
+  phase?(name: string): void;
 }
 
 export interface GanTermValue {
@@ -160,81 +164,98 @@ export function bicycleStep(
       const realFor = (branch: 'encoded' | 'random'): tf.Tensor4D => (branch === 'encoded' ? dInput(A1, B1) : dInput(A2, B2));
 
       // ---- 1+2. forward and the G/E update ----
+      // The loss is a sum over the two branches, so its gradient is taken one branch at a time
+      // (one tape each) and added: only one branch's activations are alive at once, which is what
+      // lets 256 px / ngf 64 fit the wasm heap. Each loss term belongs to one branch.
       // E gets gradients from the encoded branch, and from z_L1 only when the method says so.
-      const trainE = E !== undefined && (encoded || spec.latentL1 === 'G+E');
-      const geNets: Array<[NetName, ParamOwner]> = [['G', nets.G]];
-      if (trainE) geNets.push(['E', E]);
-      const ge = collectVars(geNets);
+      const trainsE = (branch: 'encoded' | 'random'): boolean => E !== undefined && (branch === 'encoded' || spec.latentL1 === 'G+E');
+      const trainE = spec.branches.some(trainsE);
 
       let fakeEncoded: tf.Tensor4D | undefined;
       let fakeRandom: tf.Tensor4D | undefined;
+      const fakeOf = (b: 'encoded' | 'random'): tf.Tensor4D => (b === 'encoded' ? fakeEncoded! : fakeRandom!);
       const gScalars: Array<[string, tf.Scalar]> = [];
-      const { grads: geRaw } = tf.variableGrads(() => {
+      const parts = new Map<string, tf.Scalar>();
+      const term = (key: string, loss: tf.Scalar): tf.Scalar => {
+        gScalars.push([key, keep(loss)]);
+        parts.set(key, loss);
+        return loss;
+      };
+      /** The loss terms of one branch (its G forward first); returns their sum. */
+      const branchLoss = (branch: 'encoded' | 'random'): tf.Scalar => {
+        const terms: tf.Scalar[] = [];
         let mu: tf.Tensor2D | undefined;
         let logvar: tf.Tensor2D | undefined;
         let zEncoded: tf.Tensor2D | undefined;
-        if (encoded) {
+        let mu2: tf.Tensor2D | undefined;
+        if (branch === 'encoded') {
           ({ mu, logvar } = E!.apply(B1, { training: cfg.training }));
           // official: eps.mul(std).add_(mu), std = exp(0.5·logvar)
           zEncoded = spec.encodedZ === 'mean' ? mu : (eps!.mul(logvar.mul(0.5).exp()).add(mu) as tf.Tensor2D);
           fakeEncoded = keep(nets.G.apply(A1, zEncoded, { training: cfg.training, dropoutSeed: cfg.dropoutSeed }));
-        }
-        if (random) {
+        } else {
           const dropoutSeed = cfg.dropoutSeed === undefined ? undefined : cfg.dropoutSeed + RANDOM_BRANCH_DROPOUT_OFFSET;
           fakeRandom = keep(nets.G.apply(A1, zRandom!, { training: cfg.training, dropoutSeed }));
         }
-        const fakeOf = (b: 'encoded' | 'random'): tf.Tensor4D => (b === 'encoded' ? fakeEncoded! : fakeRandom!);
-
-        const lossParts: tf.Scalar[] = [];
-        for (const g of spec.gan) {
+        for (const g of spec.gan.filter((x) => x.branch === branch)) {
           const t = ganTerms(nets[g.disc]!.apply(dInput(A1, fakeOf(g.branch)), { training: cfg.training }), true, cfg.ganMode);
           gScalars.push([`gan:${g.gLoss}:total`, keep(t.total)], ...t.perScale.map((s, i): [string, tf.Scalar] => [`gan:${g.gLoss}:${i}`, keep(s)]));
-          const loss = keep(t.total.mul(lambdas[g.lambda]) as tf.Scalar);
-          gScalars.push([g.gLoss, loss]);
-          lossParts.push(loss);
+          terms.push(term(g.gLoss, t.total.mul(lambdas[g.lambda]) as tf.Scalar));
         }
-        if (spec.imageL1 !== null) {
-          const loss = keep(l1Loss(fakeOf(spec.imageL1), B1).mul(lambdas.lambda_L1) as tf.Scalar);
-          gScalars.push(['G_L1', loss]);
-          lossParts.push(loss);
-        }
-        if (spec.kl) {
-          // a sum over batch and dims, not a mean (official)
-          const loss = keep(klLoss(mu!, logvar!).mul(lambdas.lambda_kl) as tf.Scalar);
-          gScalars.push(['kl', loss]);
-          lossParts.push(loss);
-        }
-        // loss_G = G_GAN + G_GAN2 + G_L1 + kl, summed left to right like the official code
-        const lossG = keep(lossParts.slice(1).reduce((acc, s): tf.Scalar => acc.add(s), lossParts[0]!));
-        gScalars.push(['loss_G', lossG]);
-        let total: tf.Scalar = lossG;
-        let mu2: tf.Tensor2D | undefined;
-        if (spec.latentL1 !== null) {
+        if (spec.imageL1 === branch) terms.push(term('G_L1', l1Loss(fakeOf(branch), B1).mul(lambdas.lambda_L1) as tf.Scalar));
+        // a sum over batch and dims, not a mean (official)
+        if (spec.kl && branch === 'encoded') terms.push(term('kl', klLoss(mu!, logvar!).mul(lambdas.lambda_kl) as tf.Scalar));
+        if (spec.latentL1 !== null && branch === 'random') {
           // Only the mean head: a point estimate (official, issue #14). frozen: z_L1 trains G only.
           mu2 = E!.apply(fakeRandom!, { frozen: spec.latentL1 === 'G', training: cfg.training }).mu;
-          const loss = keep(latentL1Loss(mu2, zRandom!).mul(lambdas.lambda_z) as tf.Scalar);
-          gScalars.push(['z_L1', loss]);
-          total = total.add(loss) as tf.Scalar;
+          terms.push(term('z_L1', latentL1Loss(mu2, zRandom!).mul(lambdas.lambda_z) as tf.Scalar));
         }
-        if (inspect?.tensors) {
-          inspect.tensors({
-            ...(mu && { mu: keep(mu), logvar: keep(logvar!), z_encoded: keep(zEncoded!) }),
-            ...(mu2 && { mu2: keep(mu2) }),
-            ...(fakeEncoded && { fake_B_encoded: fakeEncoded }),
-            ...(fakeRandom && { fake_B_random: fakeRandom }),
-          });
+        inspect?.tensors?.({
+          ...(mu && { mu: keep(mu), logvar: keep(logvar!), z_encoded: keep(zEncoded!) }),
+          ...(mu2 && { mu2: keep(mu2) }),
+          ...(branch === 'encoded' ? { fake_B_encoded: fakeEncoded! } : { fake_B_random: fakeRandom! }),
+        });
+        inspect?.phase?.(`G/E ${branch} forward`);
+        return terms.slice(1).reduce((acc, s): tf.Scalar => acc.add(s), terms[0]!);
+      };
+
+      // Gradients of G (and E) summed over the branches' tapes, keyed by net and parameter name.
+      const geGrads = new Map<NetName, Map<string, tf.Tensor>>();
+      // Summed-over gradients are released after the loop: tfjs may hand the very same tensor to
+      // two variables (an add's dy passes through unchanged), so none may go while another needs it.
+      const summedAway = new Set<tf.Tensor>();
+      for (const branch of spec.branches) {
+        const owners: Array<[NetName, ParamOwner]> = [['G', nets.G]];
+        if (trainsE(branch)) owners.push(['E', E!]);
+        const vars = collectVars(owners);
+        // (the returned value may be one of the kept loss terms: the step's tidy releases it)
+        const { grads } = tf.variableGrads(() => branchLoss(branch), vars.list);
+        for (const [net, g] of splitGrads(grads, vars.byTfName)) {
+          const acc = geGrads.get(net) ?? new Map<string, tf.Tensor>();
+          for (const [key, t] of g) {
+            const prev = acc.get(key);
+            acc.set(key, prev === undefined ? t : tf.add(prev, t));
+            if (prev !== undefined) summedAway.add(prev).add(t);
+          }
+          geGrads.set(net, acc);
         }
-        return total;
-      }, ge.list);
+        inspect?.phase?.(`G/E ${branch} backward`);
+      }
+      const inUse = new Set([...geGrads.values()].flatMap((g) => [...g.values()]));
+      tf.dispose([...summedAway].filter((t) => !inUse.has(t)));
+      // loss_G = G_GAN + G_GAN2 + G_L1 + kl, summed left to right like the official code
+      const ordered = [...spec.gan.map((g) => g.gLoss), 'G_L1', 'kl'].flatMap((k) => parts.get(k) ?? []);
+      gScalars.push(['loss_G', keep(ordered.slice(1).reduce((acc, s): tf.Scalar => acc.add(s), ordered[0]!))]);
 
       const gValues = readScalars(gScalars);
       const lossKeysG = gScalars.map(([k]) => k).filter((k) => !k.startsWith('gan:'));
       assertFinite(gValues, lossKeysG);
-      const geGrads = splitGrads(geRaw, ge.byTfName);
       for (const [net, g] of geGrads) inspect?.grads?.(net, g);
       // official order: optimizer_E.step(), then optimizer_G.step()
       if (trainE) optimizers.E!.apply(geGrads.get('E') ?? new Map());
       optimizers.G.apply(geGrads.get('G') ?? new Map());
+      tf.dispose([...inUse]); // G's gradients alone are 219 MB at 256 px / ngf 64
+      inspect?.phase?.('Adam G/E');
 
       // ---- 3. discriminators on the fakes made before G's update ----
       const dScalars: Array<[string, tf.Scalar]> = [];
@@ -253,11 +274,14 @@ export function bicycleStep(
           dScalars.push([g.dLoss, loss]);
           return loss;
         }, d.list);
+        inspect?.phase?.(`${g.disc} forward+backward`);
         const dValue = readScalars(dScalars.slice(-1));
         assertFinite(dValue, [g.dLoss]);
         const dGrads = splitGrads(grads, d.byTfName).get(g.disc) ?? new Map<string, tf.Tensor>();
         inspect?.grads?.(g.disc, dGrads);
         optimizers[g.disc]!.apply(dGrads);
+        tf.dispose([...new Set(dGrads.values())]);
+        inspect?.phase?.(`Adam ${g.disc}`);
       }
       const dValues = readScalars(dScalars);
 

@@ -1,6 +1,8 @@
 // Networks and optimizers for a method, from the resolved config.
 import { buildNetworks, modelOptionsFromConfig, type ModelConfigSlice } from '@workbench/models';
 import { Adam } from './adam.js';
+import type { ResolvedConfig } from '@workbench/config';
+import type { StepConfig } from './bicycle-step.js';
 import type { MethodSpec, NetName } from './methods.js';
 import type { TrainNetworks } from './networks.js';
 
@@ -22,4 +24,9 @@ export function buildOptimizers(nets: TrainNetworks, train: { lr: number; beta1:
   if (nets.E) out.E = make(nets.E);
   if (nets.D2) out.D2 = make(nets.D2);
   return out;
+}
+
+/** The step's settings from the resolved config (training mode; the trainer adds each step's dropout seed). */
+export function stepConfigFromConfig(spec: MethodSpec, config: Pick<ResolvedConfig, 'model' | 'loss'>): StepConfig {
+  return { spec, nz: config.model.nz, lambdas: config.loss, ganMode: config.model.gan_mode, conditionalD: config.model.conditional_D, training: true };
 }

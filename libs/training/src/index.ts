@@ -12,3 +12,4 @@ export * from './training-grid.js';
 export * from './trainer.js';
 export * from './tracking-sink.js';
 export * from './training-evaluator.js';
+export * from './step-memory.js';

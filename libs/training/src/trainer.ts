@@ -10,14 +10,16 @@ import * as tf from '@tensorflow/tfjs';
 import { appendFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { stringify } from 'yaml';
+import { asWasmHeapError, wasmHeapStats, WasmHeapExhaustedError } from '@workbench/backend';
 import type { ResolvedConfig } from '@workbench/config';
 import { checkDatasetDirection, createDataset, EpochBatches, loadBatch, type PairedDataset } from '@workbench/data';
 import { newRunId } from '@workbench/tracking';
-import { NonFiniteLossError, bicycleStep, type StepConfig } from './bicycle-step.js';
-import { buildMethodNetworks, buildOptimizers } from './build-networks.js';
+import { NonFiniteLossError, bicycleStep } from './bicycle-step.js';
+import { buildMethodNetworks, buildOptimizers, stepConfigFromConfig } from './build-networks.js';
 import { CheckpointRetention } from './checkpoint-retention.js';
 import { CHECKPOINT_FORMAT, checkpointDirName, latestCheckpoint, loadCheckpoint, saveCheckpoint, type CheckpointState } from './checkpoint.js';
 import { lrForEpoch, lrForIteration } from './lr-schedule.js';
+import { describeStepConfig, wasmMemoryRefusal } from './step-memory.js';
 import { lossKeys, methodSpec, type NetName } from './methods.js';
 import { createProgress, type ProgressMode } from './progress.js';
 import { isNoSpace, noSpaceReason } from './no-space.js';
@@ -139,7 +141,7 @@ export async function trainRun(input: ResolvedConfig, opts: TrainRunOptions): Pr
   const stream = opts.stream ?? process.stderr;
 
   // What a bad config can break happens before the run is recorded: a wrong data.root or an
-  // impossible crop size is a user error, not a failed run.
+  // impossible crop size is a user error, not a failed run; so is a step too large for wasm's heap.
   const dataset = await createDataset(config.data, 'train');
   // A reversed data.direction trains photo → labels without any error: warn before the first step.
   const direction = await checkDatasetDirection(dataset, config.data.direction).catch((err: unknown) => {
@@ -148,8 +150,15 @@ export async function trainRun(input: ResolvedConfig, opts: TrainRunOptions): Pr
   });
   // Released on every exit path, including a failure while the rest is being built.
   const disposables: Array<{ dispose(): void }> = [dataset];
+  let heapFailed = false;
   const disposeAll = (): void => {
-    for (const d of disposables) d.dispose();
+    for (const d of disposables) {
+      try {
+        d.dispose();
+      } catch (err) {
+        if (!heapFailed) throw err; // a wasm module that aborted cannot free anything any more
+      }
+    }
   };
   let perEpoch: number;
   let displaySet: PairedDataset;
@@ -161,6 +170,8 @@ export async function trainRun(input: ResolvedConfig, opts: TrainRunOptions): Pr
     probe.close();
     displaySet = await openDisplaySet(config);
     disposables.push(displaySet);
+    const refusal = tf.getBackend() === 'wasm' ? wasmMemoryRefusal(config) : undefined; // before allocating anything large
+    if (refusal !== undefined) throw new TrainError(refusal);
     nets = buildMethodNetworks(spec, { model: config.model, data: config.data }, config.seed);
     disposables.push(nets);
     optimizers = buildOptimizers(nets, t);
@@ -298,14 +309,7 @@ export async function trainRun(input: ResolvedConfig, opts: TrainRunOptions): Pr
     const displayZ = tf.tensor2d(new GaussianRng(`${config.seed}:display`).normals(t.num_samples * config.model.nz), [t.num_samples, config.model.nz]);
     disposables.push(display.A, display.B, displayZ);
 
-    const stepCfg: StepConfig = {
-      spec,
-      nz: config.model.nz,
-      lambdas: config.loss,
-      ganMode: config.model.gan_mode,
-      conditionalD: config.model.conditional_D,
-      training: true,
-    };
+    const stepCfg = stepConfigFromConfig(spec, config);
     const keys = lossKeys(spec);
 
     const evalEvery = t.eval_every ?? 0; // runs recorded before the key existed: off
@@ -438,6 +442,13 @@ export async function trainRun(input: ResolvedConfig, opts: TrainRunOptions): Pr
     }
     const full = noSpaceReason(err, runDir);
     if (full !== undefined) return await finish('failed', full);
+    const heapErr = asWasmHeapError(err);
+    if (heapErr instanceof WasmHeapExhaustedError) {
+      heapFailed = true;
+      const kept = lastCheckpoint ? `last good checkpoint ${relative(runDir, lastCheckpoint)}` : 'no checkpoint was written yet';
+      if (err instanceof Error && err.stack) note(err.stack);
+      return await finish('failed', `at step ${step + 1} with ${describeStepConfig(config)}: ${heapErr.message} (metrics up to step ${step} kept; ${kept})`);
+    }
     const message = err instanceof Error ? err.message : String(err);
     if (err instanceof Error && err.stack) note(err.stack);
     return await finish('failed', message);

@@ -13,27 +13,26 @@ import type { ParamOwner, TrainNetworks } from '../src/networks.js';
 import { Comparison, decode, FIXTURE_ROOT, nhwc, readTrainFixture, sums } from './official-train-fixture.js';
 
 type FixtureBackend = 'wasm' | 'cpu';
-const ALL_CONFIGS = ['all_resnet_nz8', 'input_conv_nz8', 'input_resnet_nz8', 'all_conv_nz8', 'all_resnet_nz2'];
+const ALL_CONFIGS = ['all_resnet_nz8', 'input_conv_nz8', 'input_resnet_nz8', 'all_conv_nz8', 'all_resnet_nz2', 'all_resnet_256_nz8'];
 /**
- * all_resnet_nz2 is the configuration the fixture README (section 8) calls rounding-sensitive: the
- * gradient reaching z_encoded is a spatial sum of an almost zero-mean map (z is tiled over every
- * level), so its float32 value depends on the summation order. On the `cpu` backend every number
- * is inside its tol (worst |diff|/tol 0.21, measured); on `wasm` that sum comes out ~6 % larger
- * (its Sum kernel adds in another order), which scales all of E's iteration-1 gradients by ~6 %
- * and the z-channel weight gradients of G by ~1 % (up to 4.7× tol); the parameter deltas follow.
- * On wasm, losses, GAN terms, tensors and images stay strict there; gradients and deltas are held
- * to 10× tol, so a real mistake (README section 7: caught at ×43 to ×5.6e7) still fails. The same
- * config also runs on `cpu` with every tolerance strict (the case below), which shows that the
- * port itself is exact and the gap is wasm's rounding.
+ * Every config on wasm (what training uses), every number within the fixture's own tolerance:
+ * one rule, 256 px included; no loss-specific relative bound (the tolerances decide). Since wasm's
+ * Sum/Mean accumulate in float64 (libs/backend/src/reduce-wasm.ts), the z_encoded gradient, a
+ * heavily cancelling spatial sum, matches PyTorch: all_resnet_nz2's gradients went from 4.7× to
+ * 0.11× tol and the 256 px config passes strictly.
+ * One number is left outside, in the configuration the fixture README (section 8) calls
+ * rounding-sensitive: all_resnet_nz2's iteration-3 delta_l1 of the innermost down conv's bias
+ * (1.06× tol; 0.21× on `cpu`): XNNPACK's GEMM rounding, not the reductions (the fused Adam and
+ * tfjs-op Adam give the same 1.06). For that config alone params_after is held to 1.5× tol on wasm,
+ * and it also runs on `cpu` with every tolerance strict (minutes), which checks the port exactly.
+ * FIXTURE_CONFIGS / FIXTURE_BACKEND narrow the list or pick the backend for a manual run.
  */
-const LOOSE_ON_WASM = new Set(['all_resnet_nz2']);
-/** [config, backend] cases: every config on wasm (what training uses), the sensitive one on cpu too.
- *  FIXTURE_CONFIGS / FIXTURE_BACKEND narrow the list for a manual run. */
+const PARAMS_AFTER_ALLOWANCE_ON_WASM: Record<string, number> = { all_resnet_nz2: 1.5 };
 const CASES: Array<[string, FixtureBackend]> = (() => {
   const configs = process.env['FIXTURE_CONFIGS']?.split(',') ?? ALL_CONFIGS;
   const forced = process.env['FIXTURE_BACKEND'] as FixtureBackend | undefined;
   if (forced) return configs.map((c) => [c, forced]);
-  return [...configs.map((c): [string, FixtureBackend] => [c, 'wasm']), ...configs.filter((c) => LOOSE_ON_WASM.has(c)).map((c): [string, FixtureBackend] => [c, 'cpu'])];
+  return [...configs.map((c): [string, FixtureBackend] => [c, 'wasm']), ...configs.filter((c) => c in PARAMS_AFTER_ALLOWANCE_ON_WASM).map((c): [string, FixtureBackend] => [c, 'cpu'])];
 })();
 const NETS: NetName[] = ['G', 'E', 'D', 'D2'];
 
@@ -44,7 +43,7 @@ function snapshot(owner: ParamOwner): Map<string, Float32Array> {
 
 describe.each(CASES)('official training fixture %s on %s', (config, backend) => {
   // The pure-JS cpu backend needs ~100 CPU-seconds for the 3 iterations.
-  it('reproduces losses, GAN terms, tensors, images, gradients and updates of 3 iterations', { timeout: backend === 'cpu' ? 900_000 : 120_000 }, async () => {
+  it('reproduces losses, GAN terms, tensors, images, gradients and updates of 3 iterations', { timeout: backend === 'cpu' ? 900_000 : 300_000 }, async () => {
     await initBackend({ force: backend });
     const fx = readTrainFixture(config);
     const o = fx.options;
@@ -159,16 +158,13 @@ describe.each(CASES)('official training fixture %s on %s', (config, backend) => 
 
     expect(tf.memory().numTensors).toBe(before);
     console.log(`[${config}] on ${tf.getBackend()}\n${cmp.summary()}`);
-    if (LOOSE_ON_WASM.has(config) && tf.getBackend() === 'wasm') {
-      const follows = ['grads', 'params_after', 'final_param_sums']; // all downstream of the one rounding-sensitive sum
-      const strict = cmp.failures.filter((f) => !follows.some((c) => f.startsWith(c)));
-      expect(strict).toEqual([]);
-      for (const cat of [...follows, 'params_after_cancelled']) expect(cmp.worstRatio.get(cat) ?? 0).toBeLessThan(10);
+    const allowance = tf.getBackend() === 'wasm' ? PARAMS_AFTER_ALLOWANCE_ON_WASM[config] : undefined;
+    if (allowance !== undefined) {
+      expect(cmp.failures.filter((f) => !f.startsWith('params_after ')).slice(0, 20)).toEqual([]);
+      expect(cmp.worstRatio.get('params_after') ?? 0).toBeLessThan(allowance);
     } else {
       expect(cmp.failures.slice(0, 20)).toEqual([]);
     }
-    // the issue's criterion: every loss within 1e-3 relative at every step
-    expect(cmp.worstRel.get('losses') ?? 0).toBeLessThan(1e-3);
     tf.dispose([batch.A, batch.B]);
     for (const opt of Object.values(opts)) opt.dispose();
     for (const net of NETS) built[net]!.dispose();

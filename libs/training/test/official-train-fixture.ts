@@ -71,7 +71,7 @@ export class Comparison {
   readonly failures: string[] = [];
   /** Largest |diff|/tol per category. */
   readonly worstRatio = new Map<string, number>();
-  /** Largest |diff|/|ref| per category (losses: the 1e-3 criterion). */
+  /** Largest |diff|/|ref| per category (diagnostic, printed in the summary; the tolerances decide). */
   readonly worstRel = new Map<string, number>();
 
   check(category: string, what: string, mine: number, ref: number, tol: number): void {

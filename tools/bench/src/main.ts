@@ -13,10 +13,12 @@ import { fileURLToPath } from 'node:url';
 import { dirname, resolve } from 'node:path';
 import { forwardFlops } from './pix2pix-net.js';
 import { formatTable, type BenchResult } from './bench-result.js';
+import { sideBySide } from './side-by-side.js';
 
 const USAGE = `usage: npm run bench -- [--res 64,128,256] [--ngf 16,32,64] [--backends node-gpu,node,wasm,cpu]
                       [--steps 5] [--warmup 1] [--batch 2] [--threads 0,2] [--max-seconds 60] [--all]
-                      [--stock-backprop-input] [--json out.json]`;
+                      [--stock-backprop-input] [--json out.json]
+       npm run bench -- --official <official checkout> [--configs 256/64/2,128/16/8] [--iters 6] [--threads 1,2]`;
 
 /** Rough sustained conv speed per backend (GFLOP/s) to skip configurations that would take forever. */
 const EXPECTED_GFLOPS: Record<string, number> = { 'node-gpu': 200, node: 20, wasm: 4, cpu: 0.015 };
@@ -35,7 +37,7 @@ function numbers(value: string, what: string): number[] {
   });
 }
 
-function main(): number {
+async function main(): Promise<number> {
   let args;
   try {
     args = parseArgs({
@@ -51,6 +53,9 @@ function main(): number {
         all: { type: 'boolean', default: false },
         'stock-backprop-input': { type: 'boolean', default: false },
         json: { type: 'string' },
+        official: { type: 'string' },
+        configs: { type: 'string', default: '256/64/2,128/16/8' },
+        iters: { type: 'string', default: '6' },
         help: { type: 'boolean', default: false },
       },
     }).values;
@@ -61,6 +66,17 @@ function main(): number {
   if (args.help) {
     console.log(USAGE);
     return 0;
+  }
+  if (args.official !== undefined) {
+    const configs = list(args.configs, 'configs').map((c) => {
+      const [res, width, batch] = c.split('/').map(Number);
+      if (![res, width, batch].every((n) => Number.isInteger(n) && n! > 0)) throw new Error(`--configs: '${c}' is not res/width/batch, e.g. 256/64/2`);
+      return { res: res!, width: width!, batch: batch! };
+    });
+    const [iters] = numbers(args.iters, 'iters');
+    const threads = args.threads === undefined ? [1] : numbers(args.threads, 'threads');
+    const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+    return sideBySide({ officialDir: resolve(args.official), configs, iters: iters!, threads, python: process.env['PYTHON'] ?? '/usr/bin/python3', root });
   }
   const resList = numbers(args.res, 'res');
   const ngfList = numbers(args.ngf, 'ngf');
@@ -163,4 +179,4 @@ function runChild(
   };
 }
 
-process.exitCode = main();
+process.exitCode = await main();

@@ -1,0 +1,138 @@
+// `npm run bench -- --official <checkout> [--configs 256/64/2,128/16/8] [--iters 6] [--threads 1,2]`
+//
+// The official PyTorch train.py (unchanged, from the given checkout) and the workbench's BicycleGAN
+// step on the same configurations (resolution / ngf=ndf=nef / batch), one after the other in one
+// run, so that the ratio is measured under the same machine load. Prints s/iter (median, first
+// iteration excluded), the ratio workbench / official, peak RSS of each process and the workbench's
+// wasm heap high-water mark. The official side trains on a folder of random aligned 512×256
+// JPEGs made here (as ../shared/reference/official-bench.sh does); the workbench side runs the
+// same step on random tensors of that size (tools/bench/src/step-profile.ts).
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import sharp from 'sharp';
+
+export interface SideBySideOptions {
+  officialDir: string;
+  configs: Array<{ res: number; width: number; batch: number }>;
+  iters: number;
+  threads: number[];
+  python: string;
+  root: string;
+}
+
+interface SideResult {
+  sPerIter?: number;
+  n: number;
+  peakRssMB?: number;
+  heapMiB?: number;
+  note?: string;
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+/** Random aligned pairs in the pix2pix layout: <dir>/train/*.jpg, 512×256, A left, B right. */
+async function makeAlignedFolder(dir: string, n: number): Promise<void> {
+  mkdirSync(join(dir, 'train'), { recursive: true });
+  let s = 12345;
+  for (let i = 0; i < n; i++) {
+    const px = Buffer.alloc(512 * 256 * 3);
+    for (let j = 0; j < px.length; j++) {
+      s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+      px[j] = s >>> 24;
+    }
+    await sharp(px, { raw: { width: 512, height: 256, channels: 3 } }).jpeg({ quality: 90 }).toFile(join(dir, 'train', `${String(i).padStart(3, '0')}.jpg`));
+  }
+}
+
+/** Runs a command, time-stamping each stdout/stderr line on arrival; resolves with the lines and exit code. */
+function runTimed(cmd: string, args: string[], opts: { cwd: string; env: NodeJS.ProcessEnv }): Promise<{ lines: Array<[number, string]>; code: number | null }> {
+  return new Promise((done) => {
+    const child = spawn(cmd, args, { ...opts, stdio: ['ignore', 'pipe', 'pipe'] });
+    const lines: Array<[number, string]> = [];
+    for (const stream of [child.stdout, child.stderr]) {
+      let buf = '';
+      stream.on('data', (chunk: Buffer) => {
+        const now = performance.now() / 1000;
+        buf += chunk.toString();
+        const parts = buf.split('\n');
+        buf = parts.pop()!;
+        for (const p of parts) lines.push([now, p]);
+      });
+    }
+    child.on('close', (code) => done({ lines, code }));
+  });
+}
+
+/** GNU time's `%M` line: maximum resident set size in KiB. */
+const maxRssLine = /^MAXRSS_KB (\d+)$/;
+
+async function runOfficial(o: SideBySideOptions, dataroot: string, work: string, res: number, width: number, batch: number, threads: number): Promise<SideResult> {
+  const name = `sbs_${res}_${width}_${batch}_t${threads}`;
+  const nets = res === 256 ? [] : ['--netG', `unet_${res}`, '--netE', `resnet_${res}`, '--netD', `basic_${res}_multi`, '--netD2', `basic_${res}_multi`];
+  const args = [
+    '-f', 'MAXRSS_KB %M', o.python, '-u', 'train.py',
+    '--dataroot', dataroot, '--name', name, '--model', 'bicycle_gan', '--checkpoints_dir', join(work, 'checkpoints'),
+    '--gpu_ids', '-1', '--display_id', '0', '--no_html',
+    '--batch_size', String(batch), '--ngf', String(width), '--ndf', String(width), '--nef', String(width),
+    '--load_size', String(res), '--crop_size', String(res), ...nets,
+    '--niter', '1', '--niter_decay', '0', '--print_freq', String(batch), '--save_latest_freq', '1000000', '--save_epoch_freq', '1000000',
+  ];
+  const { lines, code } = await runTimed('/usr/bin/time', args, { cwd: o.officialDir, env: { ...process.env, OMP_NUM_THREADS: String(threads), MKL_NUM_THREADS: String(threads) } });
+  // train.py prints one "(epoch: e, iters: i, time: ...)" line per iteration (print_freq = batch)
+  const stamps = lines.filter(([, l]) => /\(epoch: \d+, iters: \d+, time: /.test(l)).map(([t]) => t);
+  const walls = stamps.slice(1).map((t, i) => t - stamps[i]!);
+  const rss = lines.map(([, l]) => maxRssLine.exec(l)).find((m) => m !== null);
+  const out: SideResult = { n: walls.length, ...(rss && { peakRssMB: Number(rss[1]) / 1024 }) };
+  if (walls.length > 0) out.sPerIter = median(walls);
+  if (code !== 0 || walls.length === 0) out.note = `official exited ${code}: ${lines.filter(([, l]) => /Error|error/.test(l)).map(([, l]) => l).at(-1) ?? 'no iteration logged'}`.slice(0, 200);
+  return out;
+}
+
+function runWorkbench(o: SideBySideOptions, res: number, width: number, batch: number, threads: number): SideResult {
+  const env = { ...process.env, ...(threads > 1 ? { WORKBENCH_WASM_THREADS: String(threads) } : {}) };
+  const overrides = ['scale=full', 'data=shapes', `data.crop_size=${res}`, `data.load_size=${res}`, `model.ngf=${width}`, `model.ndf=${width}`, `model.nef=${width}`, `train.batch_size=${batch}`, 'backend=wasm'];
+  const child = spawnSync(process.execPath, [resolve(o.root, 'bin/run-ts.js'), resolve(o.root, 'tools/bench/src/step-profile.ts'), '--steps', String(o.iters), '--json', ...overrides], {
+    cwd: o.root, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024,
+  });
+  const line = (child.stdout ?? '').split('\n').find((l) => l.startsWith('STEP_PROFILE '));
+  if (line === undefined) return { n: 0, note: `workbench exited ${child.status}: ${(child.stderr ?? '').split('\n').filter((l) => /rror/.test(l)).at(0)?.slice(0, 200) ?? ''}` };
+  const r = JSON.parse(line.slice('STEP_PROFILE '.length)) as { stepSeconds: number[]; peakRssMB: number; heapMiB?: number };
+  const walls = r.stepSeconds.slice(1);
+  return { n: walls.length, sPerIter: median(walls), peakRssMB: r.peakRssMB, ...(r.heapMiB !== undefined && { heapMiB: r.heapMiB }) };
+}
+
+export async function sideBySide(o: SideBySideOptions): Promise<number> {
+  const work = mkdtempSync(join(tmpdir(), 'workbench-sbs-'));
+  try {
+    const maxBatch = Math.max(...o.configs.map((c) => c.batch));
+    const dataroot = join(work, 'aligned');
+    await makeAlignedFolder(dataroot, (o.iters + 1) * maxBatch);
+    const rows: string[] = [];
+    for (const c of o.configs) {
+      for (const threads of o.threads) {
+        const label = `${c.res} px, widths ${c.width}, batch ${c.batch}, ${threads} thread${threads > 1 ? 's' : ''}`;
+        process.stdout.write(`${label}: official ... `);
+        const off = await runOfficial(o, dataroot, work, c.res, c.width, c.batch, threads);
+        process.stdout.write(`${off.sPerIter?.toFixed(2) ?? 'failed'} s/iter; workbench ... `);
+        const wb = runWorkbench(o, c.res, c.width, c.batch, threads);
+        console.log(`${wb.sPerIter?.toFixed(2) ?? 'failed'} s/iter`);
+        const ratio = off.sPerIter && wb.sPerIter ? (wb.sPerIter / off.sPerIter).toFixed(2) : '–';
+        const f = (x: number | undefined, d = 2): string => (x === undefined ? '–' : x.toFixed(d));
+        rows.push(`| ${c.res} | ${c.width} | ${c.batch} | ${threads} | ${f(off.sPerIter)} (n ${off.n}) | ${f(wb.sPerIter)} (n ${wb.n}) | ${ratio} | ${f(off.peakRssMB, 0)} | ${f(wb.peakRssMB, 0)} | ${f(wb.heapMiB, 0)} |${[off.note, wb.note].filter(Boolean).join('; ')}`);
+      }
+    }
+    console.log(`\nBicycleGAN iteration, official train.py (PyTorch) vs workbench (wasm), median s/iter after the first; load average at the end ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} cores`);
+    console.log('| res | widths | batch | threads | official s/iter | workbench s/iter | workbench / official | official peak RSS MB | workbench peak RSS MB | wasm heap high-water MiB |');
+    console.log('|---|---|---|---|---|---|---|---|---|---|');
+    for (const r of rows) console.log(r);
+    return 0;
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
