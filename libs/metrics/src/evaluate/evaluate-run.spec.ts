@@ -84,8 +84,9 @@ describe('evaluateRun', () => {
     const good = createTinyRun(store, join(dir, 'runs-tv'), { id: 'run-tv-ckpt', step: 4 });
     // trained where the dataset used to be
     const data = { dataset: 'aligned', root: join(dir, 'old-place'), direction: 'BtoA', load_size: 32, crop_size: 32, preprocess: 'resize_and_crop', no_flip: false, input_nc: 3, output_nc: 3 };
-    const run = store.createRun({ id: 'run-tv', method: 'bicyclegan', config: { ...(good.config as Record<string, unknown>), data }, runDir: good.runDir! });
-    const opts = { nInputs: 2, nSamples: 2, pairs: 'consecutive' as const, runsDir: dir, lpipsSkipped: 'test', grid: false };
+    cpSync(good.runDir!, join(dir, 'runs-tv', 'run-tv'), { recursive: true }); // its folder in the run layout
+    const run = store.createRun({ id: 'run-tv', method: 'bicyclegan', config: { ...(good.config as Record<string, unknown>), data } });
+    const opts = { nInputs: 2, nSamples: 2, pairs: 'consecutive' as const, runsDir: join(dir, 'runs-tv'), lpipsSkipped: 'test', grid: false };
 
     await expect(evaluateRun(store, run, { ...opts, splits: ['test', 'val'] })).rejects.toThrow(`data.root ${join(dir, 'old-place')} does not exist`);
     const r = await evaluateRun(store, run, { ...opts, splits: ['test', 'val'], data: { root: tv } });
