@@ -26,10 +26,10 @@ beforeAll(() => {
   store.createSweep({ id: 'sw-1', name: 'seeds' });
   store.addSweepJobs('sw-1', [0, 1].map((seed) => ({ jobId: `job-${seed}`, index: seed, overrides: [`seed=${seed}`] })));
   for (const seed of [0, 1]) {
-    const dir = join(tmp, 'runs', `r${seed}`);
+    const r = store.createRun({ name: `seed${seed}`, method: 'bicyclegan', config: { seed }, sweepId: 'sw-1', jobId: `job-${seed}` });
+    const dir = join(tmp, 'runs', r.id); // the run layout: <train.runs_dir>/<run id>
     mkdirSync(join(dir, 'checkpoints'), { recursive: true });
     writeFileSync(join(dir, 'train.log'), 'x\n');
-    const r = store.createRun({ name: `seed${seed}`, method: 'bicyclegan', config: { seed }, runDir: dir, sweepId: 'sw-1', jobId: `job-${seed}` });
     store.finishRun(r.id, 'finished');
     store.updateSweepJob('sw-1', `job-${seed}`, { runId: r.id, status: 'finished' });
     ids[`s${seed}`] = r.id;
@@ -55,8 +55,8 @@ describe('workbench runs archive|restore|delete', () => {
   it('deletes only with --yes, refuses a running run, and sends the sweep job back to pending', async () => {
     const dry = await fails('runs', 'delete', ids.s1, '--files');
     expect(dry.code).toBe(1);
-    expect(dry.stdout).toMatch(/would delete:\n {2}run .* \(seed1, finished\) and .*runs\/r1\nnothing was changed: add --yes to delete/);
-    expect(existsSync(join(tmp, 'runs', 'r1'))).toBe(true);
+    expect(dry.stdout).toMatch(new RegExp(`would delete:\\n {2}run .* \\(seed1, finished\\) and .*runs/${ids.s1}\\nnothing was changed: add --yes to delete`));
+    expect(existsSync(join(tmp, 'runs', ids.s1))).toBe(true);
 
     // A live run heartbeats (the CLI starts slowly here; without this the run could look stale).
     const writer = openStore(db);
@@ -66,7 +66,7 @@ describe('workbench runs archive|restore|delete', () => {
     expect(live.stderr).toBe(`workbench: run ${ids.solo} is still running: stop it first (nothing was changed)\n`);
 
     expect((await workbench('runs', 'delete', ids.s1, '--yes', '--files')).stdout).toBe('deleted 1 runs and 1 run folders\n');
-    expect(existsSync(join(tmp, 'runs', 'r1'))).toBe(false);
+    expect(existsSync(join(tmp, 'runs', ids.s1))).toBe(false);
     const store = openStore(db, { readonly: true });
     expect(store.getRun(ids.s1)).toBeUndefined();
     expect(store.getRun(ids.solo)?.status).toBe('running');
@@ -90,7 +90,7 @@ describe('workbench sweep archive|restore|delete', () => {
     const store = openStore(db, { readonly: true });
     expect(store.getSweep('sw-1')).toBeUndefined();
     expect(store.getRun(ids.s0)).toBeUndefined();
-    expect(existsSync(join(tmp, 'runs', 'r0'))).toBe(false);
+    expect(existsSync(join(tmp, 'runs', ids.s0))).toBe(false);
     store.close();
   }, 600_000);
 });

@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs';
 import { appendFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { stringify } from 'yaml';
-import { asWasmHeapError, wasmHeapStats, WasmHeapExhaustedError } from '@workbench/backend';
+import { asWasmHeapError, WasmHeapExhaustedError } from '@workbench/backend';
 import type { ResolvedConfig } from '@workbench/config';
 import { checkDatasetDirection, createDataset, EpochBatches, loadBatch, type PairedDataset } from '@workbench/data';
 import { newRunId } from '@workbench/tracking';

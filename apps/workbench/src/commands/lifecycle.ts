@@ -12,7 +12,7 @@
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { composeConfig } from '@workbench/config';
-import { openStore, type RunRow, type TrackingStore } from '@workbench/tracking';
+import { openStore, runFolder, type RunRow, type TrackingStore } from '@workbench/tracking';
 import { deleteRunsAndFolders } from '../server/routes/lifecycle-routes.js';
 import { UserError } from '../user-error.js';
 import { withConfigErrors } from './config.js';
@@ -79,7 +79,7 @@ export function registerRunLifecycle(runs: Command): void {
       try {
         const found = runsOrFail(store, ids);
         refuseRunning(found);
-        if (!confirm(opts.yes, found.map((r) => `run ${r.id} (${r.name}, ${r.status})${opts.files ? ` and ${r.runDir ?? 'its folder'}` : ''}`))) return;
+        if (!confirm(opts.yes, found.map((r) => `run ${r.id} (${r.name}, ${r.status})${opts.files ? ` and ${runFolder(runsRoot, r.id)}` : ''}`))) return;
         const { deleted, folders: removed } = deleteRunsAndFolders({ store, runsRoot }, found, Boolean(opts.files));
         console.log(`deleted ${deleted} runs${opts.files ? ` and ${removed} run folders` : ' (run folders kept: --files removes them)'}`);
       } finally {
@@ -126,7 +126,7 @@ export function registerSweepLifecycle(sweep: Command): void {
         if (!s) throw new UserError(`unknown sweep '${sweepId}' in ${store.path} (see: workbench sweep list --all)`);
         const runs = opts.runs ? store.listRuns({ sweepId, includeConfig: false }).runs : [];
         refuseRunning(runs);
-        if (!confirm(opts.yes, [`sweep ${sweepId} (${s.jobs.length} jobs)`, ...runs.map((r) => `run ${r.id} (${r.status})${opts.files ? ` and ${r.runDir ?? 'its folder'}` : ''}`)])) return;
+        if (!confirm(opts.yes, [`sweep ${sweepId} (${s.jobs.length} jobs)`, ...runs.map((r) => `run ${r.id} (${r.status})${opts.files ? ` and ${runFolder(runsRoot, r.id)}` : ''}`)])) return;
         const { deleted, folders: removed } = deleteRunsAndFolders({ store, runsRoot }, runs, Boolean(opts.files));
         store.deleteSweep(sweepId);
         console.log(`deleted sweep ${sweepId}${opts.runs ? `, ${deleted} runs${opts.files ? `, ${removed} run folders` : ''}` : ' (its runs stay: --runs deletes them)'}`);
