@@ -247,7 +247,7 @@ describe('launcher=slurm end to end', () => {
         expect(j0.runId).toBe(run0.id);
         const final0 = store.getRun(run0.id)!;
         expect(final0.resumes).toBe(1);
-        const trainLog0 = readFileSync(join(final0.runDir!, 'train.log'), 'utf8');
+        const trainLog0 = readFileSync(join(runsDir, run0.id, 'train.log'), 'utf8');
         expect(trainLog0).toMatch(/killed: SIGTERM at step \d+[\s\S]*resumed from checkpoints\/step-\d+ \(step \d+\)/);
         const requeuedAt = Number(/killed: SIGTERM at step (\d+)/.exec(trainLog0)![1]);
         expect(requeuedAt).toBeLessThan(ITERS);
@@ -260,13 +260,17 @@ describe('launcher=slurm end to end', () => {
         // Run 1: resumed once from the checkpoint of the step it was killed at; no step missing or twice.
         const final1 = store.getRun(run1.id)!;
         expect(final1.resumes).toBe(1);
-        const trainLog = readFileSync(join(final1.runDir!, 'train.log'), 'utf8');
+        const trainLog = readFileSync(join(runsDir, run1.id, 'train.log'), 'utf8');
         expect(trainLog).toMatch(new RegExp(`killed: SIGTERM at step ${killedAt}`));
         expect(trainLog).toContain(`resumed from checkpoints/step-${String(killedAt).padStart(7, '0')} (step ${killedAt})`);
         const expectedSteps = Array.from({ length: ITERS / LOG_EVERY }, (_, i) => (i + 1) * LOG_EVERY);
+        // A run stopped by SIGTERM also logs the steps since its last point, at the step it stopped at.
+        const stoppedAt = new Map([[run0.id, requeuedAt], [run1.id, killedAt]]);
         for (const j of done.jobs) {
           const series = store.metricSeries(j.runId!, 'G_L1', { maxPoints: 10_000 });
-          expect(series.points.map((p) => p.step)).toEqual(expectedSteps);
+          const stop = stoppedAt.get(j.runId!);
+          const steps = stop === undefined || stop % LOG_EVERY === 0 ? expectedSteps : [...expectedSteps, stop].sort((a, b) => a - b);
+          expect(series.points.map((p) => p.step)).toEqual(steps);
           const r = store.getRun(j.runId!)!;
           expect(r.host).toBe(hostname()); // recorded by the job, not by the server
           expect((r.config.serve as { token: string }).token).toBe(''); // the token never lands in the database

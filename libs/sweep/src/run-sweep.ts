@@ -4,7 +4,7 @@
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { SweepWithJobs, TrackingStore } from '@workbench/tracking';
+import { runFolder, type RunRow, type SweepWithJobs, type TrackingStore } from '@workbench/tracking';
 import { stringify } from 'yaml';
 import { defaultTrainCommand, jobArgv } from './job-command.js';
 import { jobEndStatus, type JobEndStatus } from './job-status.js';
@@ -104,10 +104,21 @@ function runnerAlive(launcher: Record<string, unknown>): boolean {
  * `@workbench/training` (`latestCheckpoint`); it is read here rather than imported so that the
  * sweep runner does not load TensorFlow.js just to plan a resume.
  */
-function hasCheckpoint(runDir: string | null, cwd: string): boolean {
-  if (!runDir) return false;
-  const dir = resolve(cwd, runDir, 'checkpoints');
+function hasCheckpoint(runDir: string | undefined): boolean {
+  if (runDir === undefined) return false;
+  const dir = join(runDir, 'checkpoints');
   return existsSync(dir) && readdirSync(dir).some((d) => /^step-\d{7,}$/.test(d) && existsSync(join(dir, d, 'state.json')));
+}
+
+/**
+ * Where a job's run keeps its checkpoints: `<runs root>/<run id>` (the tracking run layout), the
+ * runs root being the one the sweep folder lives in (`<train.runs_dir>/sweeps/<sweep id>`). Runs
+ * that reported over HTTP have no recorded runDir (the server never stores a client's path); a
+ * local run's recorded runDir is the same folder and is the fallback for sweeps without a folder.
+ */
+function runFolderOf(sweep: SweepWithJobs, run: RunRow, cwd: string): string | undefined {
+  if (sweep.sweepDir) return runFolder(resolve(cwd, sweep.sweepDir, '..', '..'), run.id);
+  return run.runDir ? resolve(cwd, run.runDir) : undefined;
 }
 
 /** The jobs `resumeSweep` would rerun: everything not finished and not live elsewhere. */
@@ -131,7 +142,7 @@ export function resumePlan(store: TrackingStore, sweep: SweepWithJobs, cwd: stri
   return jobsToResume(sweep).map((j) => {
     const previous = j.runStatus ?? j.status;
     const run = j.runId ? store.getRun(j.runId) : undefined;
-    const continues = (previous === 'killed' || previous === 'crashed') && run !== undefined && hasCheckpoint(run.runDir, cwd) ? run.id : null;
+    const continues = (previous === 'killed' || previous === 'crashed') && run !== undefined && hasCheckpoint(runFolderOf(sweep, run, cwd)) ? run.id : null;
     const overrides = j.overrides.filter((o) => !o.startsWith('resume='));
     return { jobId: j.jobId, index: j.index, previous, continues, overrides: continues ? [...overrides, `resume=${continues}`] : overrides };
   });
