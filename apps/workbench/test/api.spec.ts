@@ -1,7 +1,8 @@
 // The JSON API against a real server on 127.0.0.1 and a real SQLite file seeded through the
 // tracking API, with real PNG grids and a real (tiny) checkpoint in the run folders.
-import { symlinkSync } from 'node:fs';
+import { readFileSync, symlinkSync } from 'node:fs';
 import http from 'node:http';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -470,15 +471,17 @@ describe('security', () => {
 });
 
 describe('serving the UI', () => {
-  it('serves index.html, the ES modules and the chart.js builds from node_modules', async () => {
+  it('serves index.html, the ES modules, the chart.js builds from node_modules and the shared duration format', async () => {
     const index = await get('/');
     expect(index.headers.get('content-type')).toMatch(/text\/html/);
     expect(await index.text()).toContain('/vendor/chart.umd.min.js');
-    for (const p of ['/app.js', '/pages/runs.js', '/vendor/chart.umd.min.js', '/vendor/chartjs-plugin-zoom.min.js', '/vendor/hammer.min.js']) {
+    for (const p of ['/app.js', '/pages/runs.js', '/vendor/chart.umd.min.js', '/vendor/chartjs-plugin-zoom.min.js', '/vendor/hammer.min.js', '/vendor/format-duration.js']) {
       const res = await get(p);
       expect(res.status, p).toBe(200);
       expect(res.headers.get('content-type'), p).toMatch(/javascript/);
     }
+    // The dashboard formats durations with the very file the CLI imports (@workbench/text).
+    expect(await (await get('/vendor/format-duration.js')).text()).toBe(readFileSync(createRequire(import.meta.url).resolve('@workbench/text/format-duration'), 'utf8'));
     expect((await get('/vendor/..%2F..%2Fpackage.json')).status).toBe(404);
     expect((await get('/api/nope')).status).toBe(404);
   });
