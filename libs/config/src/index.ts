@@ -26,4 +26,5 @@ export {
   type SchemaEntry,
 } from './schema.js';
 export { findProjectRoot, type ProjectRoot } from './project-root.js';
+export { findWorkbenchRoot, workbenchPackage, WORKBENCH_PACKAGE_NAME, WORKBENCH_ROOT, type WorkbenchPackage } from './workbench-root.js';
 export { configSearchPath, ConfigSearchPath, BUILTIN_EXPERIMENTS_DIR, type SearchPathEntry, type SearchPathOptions } from './search-path.js';
