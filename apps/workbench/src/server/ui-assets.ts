@@ -6,6 +6,7 @@ import express, { type Router } from 'express';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { FORMAT_DURATION_FILE } from '@workbench/text';
 
 export const UI_DIR = fileURLToPath(new URL('../ui/', import.meta.url));
 
@@ -21,7 +22,7 @@ function vendorFiles(): ReadonlyMap<string, string> {
     ['chart.umd.min.js', path.join(chartDir, 'chart.umd.min.js')],
     ['hammer.min.js', hammer],
     ['chartjs-plugin-zoom.min.js', path.join(zoomDir, 'chartjs-plugin-zoom.min.js')],
-    ['format-duration.js', require.resolve('@workbench/text/format-duration')],
+    ['format-duration.js', FORMAT_DURATION_FILE],
   ]);
 }
 
