@@ -1,13 +1,11 @@
 // The `workbench` CLI: one entry point, one module per command under ./commands.
 import { Command, CommanderError } from 'commander';
+import { workbenchPackage } from '@workbench/config';
 import { TrackingFileError } from '@workbench/tracking';
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { commands } from './commands/index.js';
 import { UserError } from './user-error.js';
 
-const pkgPath = fileURLToPath(new URL('../../../package.json', import.meta.url));
-const version = (JSON.parse(readFileSync(pkgPath, 'utf8')) as { version: string }).version;
+const { version } = workbenchPackage();
 
 const program = new Command('workbench')
   .description('BicycleGAN research workbench: train, sweep, evaluate and compare multimodal image-to-image models.')

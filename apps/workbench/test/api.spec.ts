@@ -1,10 +1,11 @@
 // The JSON API against a real server on 127.0.0.1 and a real SQLite file seeded through the
 // tracking API, with real PNG grids and a real (tiny) checkpoint in the run folders.
-import { symlinkSync } from 'node:fs';
+import { readFileSync, symlinkSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FORMAT_DURATION_FILE } from '@workbench/text';
 import { openStore } from '@workbench/tracking';
 import { checkServeOptions, ServeConfigError } from '../src/server/index.js';
 import { startTestDashboard, type TestDashboard } from './support/test-server.js';
@@ -322,6 +323,21 @@ describe('latent explorer (runs the real generator of a checkpoint)', () => {
     expect(input.headers.get('content-type')).toMatch(/image\/png/);
   });
 
+  it('draws z from a seed on the server: the same seed gives the same z and images, the z it used come back', async () => {
+    const draw = async (seed: number) => (await (await post('/api/explorer/run-bicyclegan-s0/generate', { input: 1, seed, n: 3 })).json()) as { images: string[]; z: number[][] };
+    const a = await draw(5);
+    expect(a.z).toHaveLength(3);
+    for (const z of a.z) expect(z).toHaveLength(8);
+    expect(await draw(5)).toEqual(a);
+    expect((await draw(6)).z[0]).not.toEqual(a.z[0]);
+    // The images are G(A, z) of the z returned: the same as sending those z.
+    const byZ = (await (await post('/api/explorer/run-bicyclegan-s0/generate', { input: 1, z: a.z })).json()) as { images: string[] };
+    expect(byZ.images).toEqual(a.images);
+    const bad = await post('/api/explorer/run-bicyclegan-s0/generate', { input: 1, seed: -1, n: 3 });
+    expect([bad.status, ((await bad.json()) as { error: string }).error]).toEqual([400, 'seed must be a whole number >= 0']);
+    expect((await post('/api/explorer/run-bicyclegan-s0/generate', { input: 1, seed: 1, n: 65 })).status).toBe(400);
+  });
+
   it('validates z and input', async () => {
     expect((await post('/api/explorer/run-bicyclegan-s0/generate', { input: 0, z: [[1, 2, 3]] })).status).toBe(400);
     expect((await post('/api/explorer/run-bicyclegan-s0/generate', { input: 99, z: [new Array(8).fill(0)] })).status).toBe(400);
@@ -470,15 +486,17 @@ describe('security', () => {
 });
 
 describe('serving the UI', () => {
-  it('serves index.html, the ES modules and the chart.js builds from node_modules', async () => {
+  it('serves index.html, the ES modules, the chart.js builds from node_modules and the shared duration format', async () => {
     const index = await get('/');
     expect(index.headers.get('content-type')).toMatch(/text\/html/);
     expect(await index.text()).toContain('/vendor/chart.umd.min.js');
-    for (const p of ['/app.js', '/pages/runs.js', '/vendor/chart.umd.min.js', '/vendor/chartjs-plugin-zoom.min.js', '/vendor/hammer.min.js']) {
+    for (const p of ['/app.js', '/pages/runs.js', '/vendor/chart.umd.min.js', '/vendor/chartjs-plugin-zoom.min.js', '/vendor/hammer.min.js', '/vendor/format-duration.js']) {
       const res = await get(p);
       expect(res.status, p).toBe(200);
       expect(res.headers.get('content-type'), p).toMatch(/javascript/);
     }
+    // The dashboard formats durations with the very file the CLI imports (@workbench/text).
+    expect(await (await get('/vendor/format-duration.js')).text()).toBe(readFileSync(FORMAT_DURATION_FILE, 'utf8'));
     expect((await get('/vendor/..%2F..%2Fpackage.json')).status).toBe(404);
     expect((await get('/api/nope')).status).toBe(404);
   });

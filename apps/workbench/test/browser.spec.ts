@@ -214,9 +214,20 @@ describe('sweeps and tables', () => {
 
 describe('latent explorer', () => {
   it('draws samples with the run generator and interpolates between two z', async () => {
-    await open('#/explorer?run=run-bicyclegan-s0', 'explorer');
+    await open('#/explorer?run=run-bicyclegan-s0&seed=3', 'explorer');
     await page.waitForFunction(() => document.querySelectorAll('#explorer-samples img').length === 8, undefined, { timeout: 20_000 });
     await page.waitForFunction(() => Array.from(document.querySelectorAll('#explorer-samples img')).every((i) => (i as HTMLImageElement).naturalWidth === 32));
+    // The samples' z come from the seed in the URL: a shared link shows the same samples.
+    const sources = () => page.locator('#explorer-samples img').evaluateAll((imgs) => imgs.map((i) => (i as HTMLImageElement).src));
+    const seeded = await sources();
+    expect(await page.inputValue('#explorer-seed')).toBe('3');
+    await page.click('button:has-text("next seed")');
+    await page.waitForFunction(() => location.hash.endsWith('seed=4'));
+    await page.waitForFunction((before) => (document.querySelector('#explorer-samples img') as HTMLImageElement | null)?.src !== before, seeded[0]);
+    await page.fill('#explorer-seed', '3');
+    await page.click('button:has-text("draw samples")');
+    await page.waitForFunction((before) => (document.querySelector('#explorer-samples img') as HTMLImageElement | null)?.src === before, seeded[0]);
+    expect(await sources()).toEqual(seeded);
     await page.click('button:has-text("slerp A → B")');
     await page.waitForFunction(() => document.querySelectorAll('#explorer-interp img').length === 8, undefined, { timeout: 20_000 });
     // A guide image: uploaded, encoded by E, its z drawn as a new sample.

@@ -5,7 +5,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { ConfigError } from './config-error.js';
 import { findConfigFile, readConfigFile, type DefaultsEntry } from './config-files.js';
 import { findProjectRoot, type ProjectRoot } from './project-root.js';
-import { configSearchPath } from './search-path.js';
+import { configSearchPath, type ConfigSearchPath } from './search-path.js';
 import { resolveInterpolations } from './interpolation.js';
 import { getPath, isPlainObject, setPath, type ConfigTree } from './object-path.js';
 import { parseOverrides, type Override } from './overrides.js';
@@ -118,20 +118,52 @@ function groupChoiceInterpolation(option: string, choiceOf: (group: string) => s
   return unresolved ? null : out;
 }
 
+/**
+ * The config a run uses: the search path's defaults lists and files, the selected experiment and
+ * the command-line overrides merged over the schema defaults, interpolated and validated once.
+ */
 export function composeConfig(opts: ComposeOptions = {}): ComposeResult {
   const cwd = opts.cwd ?? process.cwd();
   const env = opts.env ?? process.env;
   const searchPath = configSearchPath({ cwd, env, configDir: opts.configDir, experimentsDir: opts.experimentsDir });
+  const groups = searchPath.groups(); // read from disk once
   const rawOverrides = [...(opts.overrides ?? [])];
-  const overrides = parseOverrides(rawOverrides);
-  const groups = searchPath.groups();
-  const shown = (p: string) => searchPath.shown(p);
+  const sorted = sortOverrides(parseOverrides(rawOverrides), searchPath, groups, cwd);
+  const root = rootDefaultsList(sorted, searchPath, cwd);
+  const { choices, merge } = walkDefaultsTree(root, sorted.cliGroups, searchPath, groups);
+  const { tree, origin } = mergeLayers(merge, sorted.keyOverrides, groups, env);
+  const unresolved = structuredClone(tree);
+  const config = interpolateAndValidate(tree, origin, env);
+  const projectRoot = findProjectRoot(cwd, env);
+  resolveProjectPaths(config, origin, projectRoot);
 
+  const groupsOut: Record<string, string> = {};
+  for (const [g, o] of choices) if (o !== null) groupsOut[g] = o;
+  return {
+    config,
+    overrides: rawOverrides,
+    experiment: sorted.experiment,
+    sources: { files: merge.map((m) => m.file), groups: groupsOut, keys: origin },
+    paths: { searchPath: searchPath.describe(), projectRoot },
+    unresolved,
+  };
+}
+
+/** The command-line overrides by role: experiment selection, group selections, key overrides. */
+interface SortedOverrides {
+  experiment: string | undefined;
+  /** Group choices made on the command line (null: `~group` dropped it); they win over all files. */
+  cliGroups: Map<string, string | null>;
+  /** The same selections as defaults-list entries, appended to the primary defaults list. */
+  cliAppend: Entry[];
+  keyOverrides: Override[];
+}
+
+/** Step 1: sort the overrides; a sweep, an unknown key or a misused group is an error here. */
+function sortOverrides(overrides: Override[], searchPath: ConfigSearchPath, groups: readonly string[], cwd: string): SortedOverrides {
   for (const o of overrides) {
     if (o.sweep) throw new ConfigError(`override '${o.raw}' is a sweep (several values): run it as a multirun with -m`);
   }
-
-  // 1. Sort the overrides: experiment selection, group selections, key overrides.
   let experiment: string | undefined;
   const cliGroups = new Map<string, string | null>();
   const cliAppend: Entry[] = [];
@@ -165,16 +197,21 @@ export function composeConfig(opts: ComposeOptions = {}): ComposeResult {
       throw unknownKeyError(o.key, ` in override '${o.raw}'`, [EXPERIMENT_KEY, ...groups]);
     }
   }
+  return { experiment, cliGroups, cliAppend, keyOverrides };
+}
 
-  // 2. The root defaults list: the primary config's entries, then CLI-appended groups and the
-  //    experiment (Hydra appends both to the primary defaults list, in that spirit).
+/**
+ * Step 2: the root defaults list: the primary config's entries, then CLI-appended groups and the
+ * experiment (Hydra appends both to the primary defaults list, in that spirit).
+ */
+function rootDefaultsList(sorted: SortedOverrides, searchPath: ConfigSearchPath, cwd: string): Entry[] {
   const primaryPath = searchPath.find(PRIMARY);
   const root: Entry[] = [];
   if (primaryPath) root.push({ kind: 'include', path: primaryPath, from: 'primary config', fromDir: cwd });
-  root.push(...cliAppend);
-  let experimentPath: string | undefined;
+  root.push(...sorted.cliAppend);
+  const experiment = sorted.experiment;
   if (experiment !== undefined) {
-    experimentPath = searchPath.find(experiment) ?? findConfigFile(cwd, experiment);
+    const experimentPath = searchPath.find(experiment) ?? findConfigFile(cwd, experiment);
     if (!experimentPath) {
       const known = searchPath.experiments();
       throw new ConfigError(
@@ -183,9 +220,21 @@ export function composeConfig(opts: ComposeOptions = {}): ComposeResult {
     }
     root.push({ kind: 'include', path: experimentPath, from: `override '+experiment=${experiment}'`, fromDir: cwd });
   }
+  return root;
+}
 
-  // 3. Walk the defaults tree. Group choices are "last selection wins, command line wins over
-  //    all", and a chosen option may bring its own defaults, so iterate to a fixpoint.
+/**
+ * Step 3: walk the defaults tree into the files to merge, in order. Group choices are "last
+ * selection wins, command line wins over all", and a chosen option may bring its own defaults, so
+ * the walk repeats until the choices settle.
+ */
+function walkDefaultsTree(
+  root: Entry[],
+  cliGroups: ReadonlyMap<string, string | null>,
+  searchPath: ConfigSearchPath,
+  groups: readonly string[],
+): { choices: Map<string, string | null>; merge: MergeItem[] } {
+  const shown = (p: string) => searchPath.shown(p);
   let choices = new Map<string, string | null>(cliGroups);
   let merge: MergeItem[] = [];
   for (let round = 0; ; round++) {
@@ -234,10 +283,20 @@ export function composeConfig(opts: ComposeOptions = {}): ComposeResult {
     for (const [g, o] of cliGroups) next.set(g, o);
     const same = next.size === choices.size && [...next].every(([g, o]) => choices.get(g) === o && choices.has(g));
     choices = next;
-    if (same) break;
+    if (same) return { choices, merge };
   }
+}
 
-  // 4. Merge: defaults (+env) < files in defaults order < key overrides.
+/**
+ * Step 4: merge defaults (+env) < files in defaults order < key overrides, recording where each
+ * key got its value. Files are checked for unknown keys here (their values may still hold ${...}).
+ */
+function mergeLayers(
+  merge: MergeItem[],
+  keyOverrides: Override[],
+  groups: readonly string[],
+  env: NodeJS.ProcessEnv,
+): { tree: ConfigTree; origin: Record<string, string> } {
   const { tree, envKeys } = defaultBase(env);
   const base = structuredClone(tree);
   const origin: Record<string, string> = { ...envKeys };
@@ -259,41 +318,28 @@ export function composeConfig(opts: ComposeOptions = {}): ComposeResult {
       origin[o.key] = `override '${o.raw}'`;
     }
   }
+  return { tree, origin };
+}
 
-  // 5. Interpolate, then validate every value strictly (naming where a bad value came from).
-  const unresolved = structuredClone(tree);
+/**
+ * Step 5: interpolate `${...}`, then validate every value once, strictly, naming where a bad
+ * value came from. The tree started from the schema's defaults, so it holds every key: it is the
+ * resolved config. (convict supplies the defaults and env values in step 4; its own validation
+ * would repeat this one's checks, which are its registered formats.)
+ */
+function interpolateAndValidate(tree: ConfigTree, origin: Record<string, string>, env: NodeJS.ProcessEnv): ResolvedConfig {
   const resolved = resolveInterpolations(tree, env);
   validateTree(resolved, (key) => (origin[key] ? ` (from ${origin[key]})` : ''), [], { values: true });
+  return resolved as unknown as ResolvedConfig;
+}
 
-  // 6. convict: the same checks once more, plus its own (a safety net, and the documented schema).
-  // convict's strict check descends into object values, so the one map-valued key
-  // (`sweep.params`, already checked above) is kept out of it and put back afterwards.
-  const cv = createConvict(env);
-  for (const [key, value] of schemaLeaves(resolved)) if (key !== 'sweep.params') cv.set(key as never, value as never);
-  try {
-    cv.validate({ allowed: 'strict' });
-  } catch (err) {
-    throw new ConfigError(`invalid config: ${(err as Error).message.split('\n')[0]}`);
-  }
-
-  const groupsOut: Record<string, string> = {};
-  for (const [g, o] of choices) if (o !== null) groupsOut[g] = o;
-  const config = cv.getProperties() as ResolvedConfig;
-  config.sweep.params = (getPath(resolved, 'sweep.params') ?? {}) as Record<string, unknown>;
-  const projectRoot = findProjectRoot(cwd, env);
+/** Step 6: relative project paths from defaults or files resolve against the project root. */
+function resolveProjectPaths(config: ResolvedConfig, origin: Record<string, string>, projectRoot: ProjectRoot): void {
   for (const key of PROJECT_PATH_KEYS) {
     const value = getPath(config as unknown as ConfigTree, key) as string;
     const typed = origin[key]?.startsWith('override ') || origin[key]?.startsWith('env ');
     if (!typed && value !== '' && !isAbsolute(value)) setPath(config as unknown as ConfigTree, key, resolve(projectRoot.dir, value));
   }
-  return {
-    config,
-    overrides: rawOverrides,
-    experiment,
-    sources: { files: merge.map((m) => m.file), groups: groupsOut, keys: origin },
-    paths: { searchPath: searchPath.describe(), projectRoot },
-    unresolved,
-  };
 }
 
 /** `key=value` text for a key of the schema (used to spell job overrides). */

@@ -1,9 +1,9 @@
-// Stable hashes of a resolved config: `configHash` identifies what a run computes (bookkeeping
-// such as the run name, paths or the sweep it belongs to is left out);
-// `groupKey` also leaves out `seed`, so runs that differ only by seed share a key (tracking
-// groups them to report mean ± std over seeds).
+// Stable hashes of a resolved config, the one implementation of config identity: `configHash`
+// identifies what a run computes (bookkeeping such as the run name, paths or the sweep it belongs
+// to is left out); `groupKey` also leaves out `seed`, so runs that differ only by seed share a key
+// (`@workbench/tracking` records both on every run and groups runs over seeds by the key).
+// Both take any config object: the store hashes stored configs, which are plain JSON.
 import { createHash } from 'node:crypto';
-import type { ResolvedConfig } from './schema.js';
 
 /**
  * Keys (or whole namespaces) that do not change what a run computes, `sweep` included (the sweep
@@ -44,12 +44,15 @@ export function hashConfig(config: object, skip: readonly string[]): string {
     .slice(0, 16);
 }
 
+/** What `groupKey` leaves out: bookkeeping and the seed. */
+export const GROUP_KEY_IGNORED: readonly string[] = [...BOOKKEEPING_KEYS, 'seed'];
+
 /** 16 hex chars; equal for configs that compute the same thing (seed included). */
-export function configHash(config: ResolvedConfig): string {
+export function configHash(config: object): string {
   return hashConfig(config, BOOKKEEPING_KEYS);
 }
 
 /** 16 hex chars; equal for configs that differ only by `seed` (and bookkeeping). */
-export function groupKey(config: ResolvedConfig): string {
-  return hashConfig(config, [...BOOKKEEPING_KEYS, 'seed']);
+export function groupKey(config: object): string {
+  return hashConfig(config, GROUP_KEY_IGNORED);
 }

@@ -5,7 +5,7 @@ export { composeConfig, overrideText, EXPERIMENT_KEY, type ComposeOptions, type 
 export { parseOverride, parseOverrides, formatOverride, type Override, type OverrideKind } from './overrides.js';
 export { parseValue, formatValue, type ConfigValue, type ParsedValue } from './value-syntax.js';
 export { expandMultirun, planMultirun, jobId, type MultirunJob, type MultirunPlan } from './multirun.js';
-export { configHash, groupKey, hashConfig, BOOKKEEPING_KEYS } from './config-hash.js';
+export { configHash, groupKey, hashConfig, BOOKKEEPING_KEYS, GROUP_KEY_IGNORED } from './config-hash.js';
 export { formatConfig, schemaHelp } from './format-config.js';
 export { listExperiments, listGroups, listOptions } from './config-files.js';
 export {
@@ -26,4 +26,5 @@ export {
   type SchemaEntry,
 } from './schema.js';
 export { findProjectRoot, type ProjectRoot } from './project-root.js';
+export { findWorkbenchRoot, workbenchPackage, WORKBENCH_PACKAGE_NAME, WORKBENCH_ROOT, type WorkbenchPackage } from './workbench-root.js';
 export { configSearchPath, ConfigSearchPath, BUILTIN_EXPERIMENTS_DIR, type SearchPathEntry, type SearchPathOptions } from './search-path.js';

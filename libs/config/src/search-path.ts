@@ -6,14 +6,14 @@
 //                 `<project root>/experiments` when it exists (see project-root.ts).
 import { existsSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ConfigError } from './config-error.js';
 import { findConfigFile, listExperiments, listGroups, listOptions, referencedGroups } from './config-files.js';
 import { findProjectRoot } from './project-root.js';
 import { didYouMean } from './suggest.js';
+import { WORKBENCH_ROOT } from './workbench-root.js';
 
 /** The workbench's own experiments folder (beside the libraries, in the checkout or the package). */
-export const BUILTIN_EXPERIMENTS_DIR = fileURLToPath(new URL('../../../experiments', import.meta.url));
+export const BUILTIN_EXPERIMENTS_DIR = join(WORKBENCH_ROOT, 'experiments');
 
 export interface SearchPathEntry {
   dir: string;

@@ -4,7 +4,7 @@ import { createDataset } from './create-dataset.js';
 import type { AlignedDataset } from './aligned-dataset.js';
 import type { DataConfig } from './data-config.js';
 import { lumaByte } from './image-convert.js';
-import { Rng } from './rng.js';
+import { Rng } from '@workbench/random';
 import { FACADES_FIXTURE, positionPair, tempDir, writeSynthetic } from './test-support.js';
 
 const facades: Partial<DataConfig> = { dataset: 'aligned', root: FACADES_FIXTURE, direction: 'BtoA', load_size: 286, crop_size: 256 };

@@ -8,7 +8,7 @@ import { bytesToUnit, rgbToGray } from './image-convert.js';
 import { decodeRgb, readImageSize, resizeBytes, type ByteImage } from './image-io.js';
 import type { PairedDataset, Sample } from './paired-dataset.js';
 import { cropFlipBytes, cropsAfterResize, drawCropFlip, outputSize, resizedSize } from './preprocess.js';
-import type { Rng } from './rng.js';
+import type { Rng } from '@workbench/random';
 
 export interface AlignedOptions {
   /** Memory for decoded, resized pairs; default 512 MiB or env WORKBENCH_DATA_CACHE_MB. */

@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { DataError } from './data-error.js';
 import type { PairedDataset, Sample } from './paired-dataset.js';
-import { Rng } from './rng.js';
+import { Rng } from '@workbench/random';
 import type { ShapesMeta } from './shapes-generator.js';
 
 export interface Batch {
@@ -50,17 +50,8 @@ export async function loadBatch(ds: PairedDataset, indices: readonly number[]): 
 
 /** The sample order of one epoch: a Fisher–Yates shuffle seeded by (seed, epoch), or 0..n-1. */
 export function epochOrder(size: number, seed: number, epoch: number, shuffle = true): Uint32Array {
-  const order = new Uint32Array(size);
-  for (let i = 0; i < size; i++) order[i] = i;
-  if (!shuffle) return order;
-  const rng = Rng.derive(seed, 'epoch-order', epoch);
-  for (let i = size - 1; i > 0; i--) {
-    const j = rng.int(i + 1);
-    const t = order[i];
-    order[i] = order[j];
-    order[j] = t;
-  }
-  return order;
+  if (!shuffle) return Uint32Array.from({ length: size }, (_, i) => i);
+  return Uint32Array.from(Rng.derive(seed, 'epoch-order', epoch).permutation(size));
 }
 
 /** Where an epoch iterator stands: the next batch it will produce. Save this to resume. */

@@ -5,7 +5,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkDirection } from './direction-check.js';
-import { Rng } from './rng.js';
+import { Rng } from '@workbench/random';
 import { FACADES_FIXTURE, tempDir, writeSynthetic } from './test-support.js';
 
 const tmp = tempDir();

@@ -2,7 +2,6 @@
 // classifier), pix2pix aligned folders, batches and epochs, and the one image-grid writer.
 export * from './data-error.js';
 export * from './data-config.js';
-export * from './rng.js';
 export * from './palette.js';
 export * from './paired-dataset.js';
 export * from './create-dataset.js';

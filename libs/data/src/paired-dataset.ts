@@ -1,6 +1,6 @@
 // The one dataset interface that training, metrics and the CLI use.
 import type { Split } from './data-config.js';
-import type { Rng } from './rng.js';
+import type { Rng } from '@workbench/random';
 import type { ShapesMeta } from './shapes-generator.js';
 
 /** One (A, B) pair, A always the model input (direction already applied). */

@@ -3,7 +3,7 @@
 // position and flip, drawn once per pair and applied to A and B alike).
 import type { DataConfig } from './data-config.js';
 import type { ByteImage } from './image-io.js';
-import type { Rng } from './rng.js';
+import type { Rng } from '@workbench/random';
 
 type PreprocessCfg = Pick<DataConfig, 'preprocess' | 'load_size' | 'crop_size' | 'no_flip'>;
 
@@ -66,7 +66,7 @@ export function drawCropFlip(cfg: PreprocessCfg, resizedW: number, resizedH: num
   if (!rng) return { x: maxX >> 1, y: maxY >> 1, width, height, flip: false };
   const x = rng.int(maxX + 1);
   const y = rng.int(maxY + 1);
-  const flip = rng.float() > 0.5;
+  const flip = rng.uniform() > 0.5;
   return { x, y, width, height, flip: flip && !cfg.no_flip };
 }
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { DataError } from './data-error.js';
 import { layoutGeometry, sampleLayout } from './shapes-layout.js';
 import { generateShapesSample, layoutFingerprint, shapeMask, type ShapesOptions } from './shapes-generator.js';
-import { Rng } from './rng.js';
+import { Rng } from '@workbench/random';
 import { rasterizeLayout } from './shapes-raster.js';
 import type { Split } from './data-config.js';
 

@@ -3,7 +3,7 @@
 // `background_modes` modes). Given A, every assignment of modes is equally likely, so
 // p(B | A) = 1 / (K^n · K_bg) exactly. See README.md for the full generative definition.
 import { A_BACKGROUND, A_OUTLINE, makePalette, type Palette } from './palette.js';
-import { deriveSeed, Rng } from './rng.js';
+import { deriveSeed, Rng } from '@workbench/random';
 import { rasterizeLayout } from './shapes-raster.js';
 import { ORIENTATIONS, SHAPE_KINDS, sampleLayout, type ShapeSpec } from './shapes-layout.js';
 import type { Split } from './data-config.js';

@@ -2,7 +2,7 @@
 // that shapes never overlap. Everything is an integer, so layouts (and the rasterised images)
 // are identical on every machine.
 import { DataError } from './data-error.js';
-import type { Rng } from './rng.js';
+import type { Rng } from '@workbench/random';
 
 export const SHAPE_KINDS = ['circle', 'square', 'triangle', 'diamond'] as const;
 export type ShapeKind = (typeof SHAPE_KINDS)[number];

@@ -2,7 +2,7 @@
 // rules, recorded in the official state_dict order; variables are created only when asked
 // (a shape-only store lets us count 24 full-size configurations without allocating them).
 import * as tf from '@tensorflow/tfjs';
-import { GaussianSource } from './init.js';
+import { Rng } from '@workbench/random';
 
 /** How a parameter is laid out in PyTorch vs tfjs (drives import/export transposes). */
 export type ParamLayout =
@@ -47,21 +47,25 @@ export class ParamStore {
     return key;
   }
 
-  /** Creates every variable with the official init (seeded). */
+  /**
+   * Creates every variable with the official init (seeded). The official code uses torch's RNG,
+   * which we cannot reproduce; we match the distributions: xavier_normal_(gain), zero bias,
+   * BatchNorm weight N(1, gain).
+   */
   allocate(seed: number, gain: number): void {
     if (this.allocated) throw new Error('internal: parameters already allocated');
-    const rng = new GaussianSource(`${seed}:${this.kind}`);
+    const rng = Rng.derive(seed, 'init', this.kind);
     for (const s of this.specs) {
       const n = s.shape.reduce((a, b) => a * b, 1);
       const data = new Float32Array(n);
       switch (s.init.kind) {
         case 'xavier': {
           const std = gain * Math.sqrt(2 / (s.init.fanIn + s.init.fanOut));
-          rng.fill(data, 0, std);
+          rng.fillNormal(data, 0, std);
           break;
         }
         case 'normal-one':
-          rng.fill(data, 1, gain);
+          rng.fillNormal(data, 1, gain);
           break;
         case 'ones':
           data.fill(1);

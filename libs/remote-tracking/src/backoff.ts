@@ -1,5 +1,7 @@
 // Exponential backoff with jitter: attempt 0 waits ~baseMs, each next attempt doubles, capped at
 // maxMs. Jitter (±25 %) keeps many jobs that lost the server at once from retrying in lockstep.
+// Math.random by default: jitter must differ between jobs, so it is not drawn from the seeded
+// experiment RNG (@workbench/random).
 
 export interface BackoffOptions {
   baseMs?: number;

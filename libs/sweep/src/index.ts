@@ -12,6 +12,6 @@ export { defaultWorkers } from './default-workers.js';
 export { jobEndStatus, type JobEndStatus } from './job-status.js';
 export { defaultTrainCommand, jobArgv, WORKBENCH_BIN } from './job-command.js';
 export { reportRunId, readReportedRunId, runIdFileFor, RUN_ID_FILE_ENV } from './run-report.js';
-export { summaryRows, formatSummary, formatDuration, axesOf, type SummaryRow } from './summary-table.js';
+export { summaryRows, formatSummary, axesOf, type SummaryRow } from './summary-table.js';
 export { SweepError } from './sweep-error.js';
 export { planExtension, type SweepExtension } from './extend-sweep.js';

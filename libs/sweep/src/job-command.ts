@@ -1,9 +1,9 @@
 // The command that runs one sweep job: `workbench train <job overrides> sweep.id=<id> sweep.job=<job>`.
-import { fileURLToPath } from 'node:url';
-import { formatValue } from '@workbench/config';
+import { join } from 'node:path';
+import { formatValue, WORKBENCH_ROOT } from '@workbench/config';
 
-/** `bin/workbench.js` of this checkout (libs/sweep/src -> repo root). */
-export const WORKBENCH_BIN = fileURLToPath(new URL('../../../bin/workbench.js', import.meta.url));
+/** `bin/workbench.js` of the workbench this code runs from. */
+export const WORKBENCH_BIN = join(WORKBENCH_ROOT, 'bin', 'workbench.js');
 
 /** The default command prefix: this Node binary running `workbench train`. */
 export function defaultTrainCommand(): string[] {

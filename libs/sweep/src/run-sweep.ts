@@ -14,7 +14,8 @@ import { repairJobLinks } from './repair-job-links.js';
 import { clearRunReport, readReportedRunId, runIdFileFor } from './run-report.js';
 import type { SweepPlan } from './plan-sweep.js';
 import { planExtension, type SweepExtension } from './extend-sweep.js';
-import { axesOf, formatDuration } from './summary-table.js';
+import { formatDuration } from '@workbench/text';
+import { axesOf } from './summary-table.js';
 import { SweepError } from './sweep-error.js';
 
 export interface RunSweepOptions {

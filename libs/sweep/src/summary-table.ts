@@ -1,5 +1,6 @@
 // The end-of-sweep table (and `workbench sweep status`): one row per job with its status, axes,
 // duration and headline metrics (eval results first, then the last value of training losses).
+import { formatDuration, formatTable } from '@workbench/text';
 import type { SweepWithJobs, TrackingStore } from '@workbench/tracking';
 
 /** Training losses worth a column when no eval result exists yet, in order of preference. */
@@ -67,14 +68,6 @@ export function summaryRows(store: TrackingStore, sweep: SweepWithJobs): Summary
   }));
 }
 
-export function formatDuration(ms: number | null): string {
-  if (ms === null) return '-';
-  const s = Math.round(ms / 1000);
-  if (s < 60) return `${s}s`;
-  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
-  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
-}
-
 const fmt = (v: number) => (Number.isNaN(v) ? 'NaN' : Math.abs(v) >= 1000 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(2) : v.toFixed(4));
 
 /** A plain-text table: aligned columns, failed jobs' reasons underneath. */
@@ -93,9 +86,7 @@ export function formatSummary(rows: SummaryRow[]): string {
     r.runId ?? '-',
     ...metricKeys.map((k) => (r.metrics[k] === undefined ? '' : fmt(r.metrics[k]))),
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
-  const out = [line(header), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)];
+  const out = [formatTable(header, body, { rule: true })];
   const reasons = rows.filter((r) => r.reason && r.status !== 'finished');
   if (reasons.length > 0) out.push('', ...reasons.map((r) => `job ${r.index} (${r.jobId}) ${r.status}: ${r.reason}`));
   const counts: Record<string, number> = {};

@@ -29,6 +29,8 @@ export function withBusyRetry<T>(fn: () => T, opts: RetryOptions = DEFAULT_RETRY
     } catch (err) {
       if (!isBusyError(err) || attempt >= opts.retries) throw err;
       const delay = Math.min(opts.maxDelayMs, opts.baseDelayMs * 2 ** attempt);
+      // Jitter, not an experiment draw: Math.random is right here (@workbench/random is for
+      // reproducible results; retry timing must differ between processes).
       sleepSync(delay / 2 + Math.random() * (delay / 2));
     }
   }

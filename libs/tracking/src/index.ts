@@ -15,14 +15,13 @@ export type {
 export { flattenConfig, configDiff, type ConfigDiffRow, type FlatConfig } from './config-diff.js';
 export type { GroupSeries, GroupSeriesPoint } from './group-series.js';
 export type { SweepListOptions } from './sweeps.js';
-export { meanStd, type MeanStd, type RunGroup, type GroupMetricSpec } from './run-groups.js';
+export { groupOverSeeds, meanStd, type MeanStd, type RunGroup, type GroupMetricSpec, type SeedGroup } from './run-groups.js';
 export type { TrackingRecord, TrackingOp, IngestResult } from './records.js';
 export { assertRecord } from './record-validation.js';
 export { toWireNumber, fromWireNumber, type WireNumber } from './wire-number.js';
 export { RunTracker, localSink, type RecordSink, type RunTrackerOptions } from './run-tracker.js';
 export { appendSpool, readSpool, spoolSink, type SpoolContents } from './spool.js';
 export { wilsonInterval, zForConfidence } from './wilson.js';
-export { configHash, groupKey, GROUP_KEY_IGNORED, BOOKKEEPING_KEYS } from './config-hash.js';
 export { newRunId, newSweepId } from './ids.js';
 export { ID_PATTERN, isValidId, assertValidId, runFolder, realRunFolder, RunFolderError } from './run-layout.js';
 export { RESERVED_KEYS, reservedSegment, assertSafeKey, nullProto } from './safe-keys.js';

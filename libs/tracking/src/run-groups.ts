@@ -47,20 +47,35 @@ export function metricLabel(spec: GroupMetricSpec): string {
   return agg === 'last' || agg === 'eval' ? spec.key : `${spec.key}:${agg}`;
 }
 
-/** Group `runs` (newest first) by group key. `value(runId, spec)` supplies each run's number. */
+/** Runs that differ only by seed (and bookkeeping): one group key, its runs newest first. */
+export interface SeedGroup {
+  groupKey: string;
+  runs: RunRow[];
+}
+
+/**
+ * The one grouping of runs over seeds (the store's groups, the paper tables): by the group key
+ * the store recorded (`groupKey` of `@workbench/config`), runs newest first in each group, groups
+ * in the order of their newest run.
+ */
+export function groupOverSeeds(runs: readonly RunRow[]): SeedGroup[] {
+  const byKey = new Map<string, RunRow[]>();
+  for (const r of [...runs].sort((a, b) => b.createdAt - a.createdAt)) {
+    const list = byKey.get(r.groupKey);
+    if (list) list.push(r);
+    else byKey.set(r.groupKey, [r]);
+  }
+  return [...byKey].map(([groupKey, members]) => ({ groupKey, runs: members }));
+}
+
+/** Group `runs` over seeds with mean ± std (n) of `specs`; `value(runId, spec)` supplies each run's number. */
 export function groupRunRows(
   runs: RunRow[],
   specs: GroupMetricSpec[],
   value: (runId: string, spec: GroupMetricSpec) => number | undefined,
 ): RunGroup[] {
-  const byKey = new Map<string, RunRow[]>();
-  for (const r of runs) {
-    const list = byKey.get(r.groupKey);
-    if (list) list.push(r);
-    else byKey.set(r.groupKey, [r]);
-  }
   const groups: RunGroup[] = [];
-  for (const [key, members] of byKey) {
+  for (const { groupKey: key, runs: members } of groupOverSeeds(runs)) {
     const statuses: Record<string, number> = {};
     for (const m of members) statuses[m.status] = (statuses[m.status] ?? 0) + 1;
     const metrics: Record<string, MeanStd> = {};

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleConfig, tempStore, type TempStore } from '../test/temp-store.js';
+import { groupOverSeeds } from './run-groups.js';
 
 let t: TempStore;
 const ids: Record<string, string> = {};
@@ -118,6 +119,14 @@ describe('groupRuns', () => {
     expect(g.metrics.G_L1.n).toBe(3);
     expect(g.metrics['G_L1:max'].mean).toBe(1);
     expect(g.statuses).toEqual({ finished: 3 });
+  });
+
+  it('is the one grouping over seeds: groupOverSeeds on any order gives the store\'s groups, newest run first', () => {
+    const { runs } = t.store.listRuns({ sort: 'createdAt', order: 'asc' });
+    const groups = groupOverSeeds(runs);
+    expect(groups.map((g) => g.groupKey)).toEqual(t.store.groupRuns({}, []).map((g) => g.groupKey));
+    const newest = groups[0]!;
+    expect(newest.runs.map((r) => r.name)).toEqual(['clr_gan-nz16-s2', 'clr_gan-nz16-s1', 'clr_gan-nz16-s0']);
   });
 
   it('respects the filter (e.g. finished runs only)', () => {

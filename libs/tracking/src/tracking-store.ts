@@ -9,8 +9,8 @@
 //   await metrics.close(); store.finishRun(run.id, 'finished');
 import type Database from 'better-sqlite3';
 import { hostname } from 'node:os';
+import { configHash, groupKey as computeGroupKey } from '@workbench/config';
 import { DEFAULT_RETRY, withBusyRetry, type RetryOptions } from './busy-retry.js';
-import { configHash, groupKey as computeGroupKey } from './config-hash.js';
 import { TrackingFileError, TrackingInputError } from './errors.js';
 import { sqliteFileError } from './sqlite-file-error.js';
 import { newRunId } from './ids.js';

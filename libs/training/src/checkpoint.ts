@@ -11,9 +11,12 @@ import { readSafetensors, writeSafetensors, type StateDict } from '@workbench/to
 import type { Adam } from './adam.js';
 import type { NetName } from './methods.js';
 import type { ParamOwner } from './networks.js';
-import type { RngState } from './rng.js';
+import { Rng, type RngState } from '@workbench/random';
 
-export const CHECKPOINT_FORMAT = 'workbench-checkpoint/1';
+/** Format 2 saves the noise generator as the four integer words of `@workbench/random`'s `Rng`. */
+export const CHECKPOINT_FORMAT = 'workbench-checkpoint/2';
+/** Format 1 saved it as a seedrandom alea state, a generator the project no longer has. */
+export const CHECKPOINT_FORMAT_ALEA = 'workbench-checkpoint/1';
 
 export interface CheckpointState {
   format: typeof CHECKPOINT_FORMAT;
@@ -34,6 +37,11 @@ export interface CheckpointState {
    *  the first point after a resume averages the same iterations as an uninterrupted run. */
   metricWindow?: { steps: number; sums: Record<string, number> };
 }
+
+/** A state.json as read back: the current format, or format 1 whose alea noise state is not continued. */
+export type StoredCheckpointState =
+  | CheckpointState
+  | (Omit<CheckpointState, 'format' | 'rng'> & { format: typeof CHECKPOINT_FORMAT_ALEA; rng?: unknown });
 
 /** The models library's error for checkpoint files that do not fit: one class for both libraries. */
 export { CheckpointError };
@@ -118,13 +126,28 @@ export function latestCheckpoint(runDir: string): CheckpointRef | undefined {
   return steps.at(-1);
 }
 
-/** The state.json of a checkpoint folder, format-checked. */
-export function readCheckpointState(dir: string): CheckpointState {
+/** The state.json of a checkpoint folder, format-checked (format 1 or 2). */
+export function readCheckpointState(dir: string): StoredCheckpointState {
   const statePath = join(dir, 'state.json');
   if (!existsSync(statePath)) throw new CheckpointError(`${dir} is not a checkpoint (no state.json)`);
-  const state = JSON.parse(readFileSync(statePath, 'utf8')) as CheckpointState;
-  if (state.format !== CHECKPOINT_FORMAT) throw new CheckpointError(`${statePath}: unknown checkpoint format '${String(state.format)}'`);
+  const state = JSON.parse(readFileSync(statePath, 'utf8')) as StoredCheckpointState;
+  if (state.format !== CHECKPOINT_FORMAT && state.format !== CHECKPOINT_FORMAT_ALEA) {
+    throw new CheckpointError(`${statePath}: unknown checkpoint format '${String((state as { format?: unknown }).format)}'`);
+  }
   return state;
+}
+
+/**
+ * The z/eps noise generator a resumed run continues with. Format 2 restores the saved stream
+ * exactly; a format-1 checkpoint (alea state) restarts the noise from a stream derived from the
+ * run seed and the step, and `note` says so (weights, optimizer and data position are restored).
+ */
+export function resumeNoise(state: StoredCheckpointState, seed: number): { rng: Rng; note?: string } {
+  if (state.format === CHECKPOINT_FORMAT) return { rng: Rng.fromState(state.rng) };
+  return {
+    rng: Rng.derive(seed, 'z', 'after-format-1', state.step),
+    note: `checkpoint format 1 (alea noise state) at step ${state.step}: weights, optimizer and data position restored; the noise z restarts from a new seeded stream, so the run is not bit-identical to an uninterrupted one`,
+  };
 }
 
 /** Restores networks and optimizers from a checkpoint folder; returns its state.json. */
@@ -132,7 +155,7 @@ export function loadCheckpoint(
   dir: string,
   nets: Partial<Record<NetName, ParamOwner>>,
   optimizers: Partial<Record<NetName, Adam>>,
-): CheckpointState {
+): StoredCheckpointState {
   const state = readCheckpointState(dir);
   for (const [name, net] of Object.entries(nets) as Array<[NetName, ParamOwner | undefined]>) {
     if (net === undefined) continue;

@@ -1,7 +1,6 @@
 // @workbench/training: The BicycleGAN training step (six methods), the training loop, checkpoints and resume.
 export * from './adam.js';
 export * from './lr-schedule.js';
-export * from './rng.js';
 export * from './methods.js';
 export * from './networks.js';
 export * from './bicycle-step.js';

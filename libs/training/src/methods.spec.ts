@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '@workbench/backend';
 import { bicycleStep, type StepConfig } from './bicycle-step.js';
 import { buildMethodNetworks, buildOptimizers } from './build-networks.js';
-import { GaussianRng } from './rng.js';
+import { Rng } from '@workbench/random';
 import { lossKeys, METHOD_NAMES, METHODS, methodSpec, type MethodName, type NetName } from './methods.js';
 
 beforeAll(async () => {
@@ -36,7 +36,7 @@ function probe(method: MethodName): Probe {
   const before = new Map(netNames.map((n) => [n, [...nets[n]!.params().values()].map((v) => v.dataSync().slice())]));
   const A = tf.randomUniform([2, 32, 32, 3], -1, 1, 'float32', 1) as tf.Tensor4D;
   const B = tf.randomUniform([2, 32, 32, 3], -1, 1, 'float32', 2) as tf.Tensor4D;
-  const rng = new GaussianRng(5);
+  const rng = new Rng(5);
   const noiseCalls: string[] = [];
   const cfg: StepConfig = { spec, nz: 4, lambdas: LAMBDAS, ganMode: 'lsgan', conditionalD: false, training: true };
   const gradL1 = new Map<NetName, number>();

@@ -1,6 +1,7 @@
 // Training progress on the terminal: a cli-progress bar (iteration, it/s, ETA, losses) when the
 // stream is a TTY, otherwise one plain line every `every` iterations (logs, CI, Slurm files).
 import cliProgress from 'cli-progress';
+import { formatDuration } from '@workbench/text';
 
 export type ProgressMode = 'auto' | 'bar' | 'lines' | 'none';
 
@@ -15,15 +16,6 @@ function formatLosses(losses: Record<string, number>): string {
   return Object.entries(losses)
     .map(([k, v]) => `${k} ${Math.abs(v) >= 100 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(2) : v.toFixed(3)}`)
     .join(' ');
-}
-
-export function formatDuration(seconds: number): string {
-  if (!Number.isFinite(seconds)) return '?';
-  const s = Math.round(seconds);
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const r = s % 60;
-  return h > 0 ? `${h}h${String(m).padStart(2, '0')}m` : m > 0 ? `${m}m${String(r).padStart(2, '0')}s` : `${r}s`;
 }
 
 export function createProgress(
@@ -43,7 +35,7 @@ export function createProgress(
         const avg = (step - s0) / Math.max(1e-3, (Date.now() - t0) / 1000);
         const eta = (opts.total - step) / Math.max(avg, 1e-9);
         const pct = ((100 * step) / opts.total).toFixed(0);
-        stream.write(`${opts.label ?? 'train'} ${step}/${opts.total} (${pct}%) | ${itPerSec.toFixed(2)} it/s | ETA ${formatDuration(eta)} | ${formatLosses(losses)}\n`);
+        stream.write(`${opts.label ?? 'train'} ${step}/${opts.total} (${pct}%) | ${itPerSec.toFixed(2)} it/s | ETA ${formatDuration(eta * 1000, '?')} | ${formatLosses(losses)}\n`);
       },
       log: (line) => void stream.write(`${line}\n`),
       stop: () => undefined,

@@ -13,12 +13,9 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { arch, cpus, hostname, platform, release, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { currentBackend } from '@workbench/backend';
+import { WORKBENCH_PACKAGE_NAME, WORKBENCH_ROOT } from '@workbench/config';
 import type { ArtifactInput } from '@workbench/tracking';
-
-/** The workbench checkout (or installed package) this code runs from. */
-export const WORKBENCH_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 export interface RunEnvironment {
   git: { commit: string | null; dirty: boolean | null; untracked: string[]; patch: string | null };
@@ -101,6 +98,6 @@ export function captureEnvironment(runDir: string, backendName?: string, root: s
   writeFileSync(join(runDir, 'environment.json'), `${JSON.stringify(environment, null, 2)}\n`);
   artifacts.push({ kind: 'environment', path: 'environment.json' });
   const packageVersions: Record<string, string> = { node: process.version, '@tensorflow/tfjs': tf.version.tfjs, ...environment.dependencies };
-  if (typeof pkg?.version === 'string') packageVersions['bicyclegan-workbench'] = pkg.version;
+  if (typeof pkg?.version === 'string') packageVersions[WORKBENCH_PACKAGE_NAME] = pkg.version;
   return { environment, gitCommit: commit, gitDirty: dirty, packageVersions, artifacts };
 }

@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '@workbench/backend';
-import { composeConfig } from '@workbench/config';
+import { composeConfig, WORKBENCH_ROOT } from '@workbench/config';
 import { openStore, type TrackingStore } from '@workbench/tracking';
-import { captureEnvironment, WORKBENCH_ROOT } from './run-environment.js';
+import { captureEnvironment } from './run-environment.js';
 import { trainRun } from './trainer.js';
 
 let dir: string;

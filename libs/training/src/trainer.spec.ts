@@ -2,7 +2,7 @@
 // SQLite and the run folder, tensor count flat), NaN -> failed, stop -> killed, and an exact
 // resume (the interrupted-and-resumed run equals the uninterrupted one, step for step).
 import * as tf from '@tensorflow/tfjs';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { PassThrough } from 'node:stream';
@@ -221,6 +221,41 @@ describe('trainRun', () => {
     );
     expect(ckpts(killed.runId)).toEqual(['checkpoints/step-0000004', 'checkpoints/step-0000008', 'checkpoints/step-0000012', 'checkpoints/step-0000014']);
     for (const path of ckpts(killed.runId)) expect(existsSync(join(killed.runDir, path, 'state.json'))).toBe(true);
+  });
+
+  it('a format-1 checkpoint (alea noise state) resumes with a one-line note; an unknown format is refused in one line', async () => {
+    const common = ['train.iters=6', 'train.checkpoint_every=100', 'train.display_every=100', 'seed=5'];
+    const stopAt4 = () => {
+      const ac = new AbortController();
+      return { signal: ac.signal, onStep: (s: number) => (s === 4 ? ac.abort() : undefined) };
+    };
+    const rewriteState = (runDir: string, edit: (state: Record<string, unknown>) => void) => {
+      const path = join(runDir, 'checkpoints', 'step-0000004', 'state.json');
+      const state = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+      edit(state);
+      writeFileSync(path, JSON.stringify(state));
+    };
+    const old = await trainRun(config(...common), { store, progress: 'none', handleSignals: false, ...stopAt4() });
+    expect([old.status, old.step]).toEqual(['killed', 4]);
+    rewriteState(old.runDir, (s) => Object.assign(s, { format: 'workbench-checkpoint/9' }));
+    const refused = await trainRun(config(`resume=${old.runId}`), { store, progress: 'none', handleSignals: false });
+    expect([refused.status, refused.step]).toEqual(['failed', 0]);
+    expect(refused.reason).toBe(`${join(old.runDir, 'checkpoints', 'step-0000004', 'state.json')}: unknown checkpoint format 'workbench-checkpoint/9'`);
+
+    // What a format-1 trainer wrote: seedrandom's alea state and a cached Box-Muller value.
+    rewriteState(old.runDir, (s) => Object.assign(s, { format: 'workbench-checkpoint/1', rng: { alea: { c: 1, s0: 0.25, s1: 0.5, s2: 0.75 }, spare: null } }));
+    let text = '';
+    const stream = new PassThrough();
+    stream.on('data', (d: Buffer) => (text += d.toString()));
+    const resumed = await trainRun(config(`resume=${old.runId}`), { store, progress: 'lines', handleSignals: false, stream: stream as unknown as NodeJS.WriteStream });
+    expect(resumed.status).toBe('finished');
+    expect(text).toContain(
+      'checkpoint format 1 (alea noise state) at step 4: weights, optimizer and data position restored; the noise z restarts from a new seeded stream, so the run is not bit-identical to an uninterrupted one\nresumed from checkpoints/step-0000004 (step 4)\n',
+    );
+    expect(series(old.runId, 'G_L1').map((p) => p.step)).toEqual([1, 2, 3, 4, 5, 6]);
+    const rewritten = JSON.parse(readFileSync(join(old.runDir, 'checkpoints', 'step-0000006', 'state.json'), 'utf8')) as { format: string; rng: unknown };
+    expect(rewritten.format).toBe('workbench-checkpoint/2');
+    expect(rewritten.rng).toHaveLength(4);
   });
 
   it('refuses to resume a finished run and keeps its record', async () => {

@@ -13,11 +13,12 @@ import { stringify } from 'yaml';
 import { asWasmHeapError, WasmHeapExhaustedError } from '@workbench/backend';
 import type { ResolvedConfig } from '@workbench/config';
 import { checkDatasetDirection, createDataset, EpochBatches, loadBatch, type PairedDataset } from '@workbench/data';
+import { Rng } from '@workbench/random';
 import { newRunId } from '@workbench/tracking';
 import { NonFiniteLossError, bicycleStep } from './bicycle-step.js';
 import { buildMethodNetworks, buildOptimizers, stepConfigFromConfig } from './build-networks.js';
 import { CheckpointRetention } from './checkpoint-retention.js';
-import { CHECKPOINT_FORMAT, checkpointDirName, latestCheckpoint, loadCheckpoint, saveCheckpoint, type CheckpointState } from './checkpoint.js';
+import { CHECKPOINT_FORMAT, checkpointDirName, latestCheckpoint, loadCheckpoint, resumeNoise, saveCheckpoint, type CheckpointState } from './checkpoint.js';
 import { lrForEpoch, lrForIteration } from './lr-schedule.js';
 import { describeStepConfig, wasmMemoryRefusal } from './step-memory.js';
 import { lossKeys, methodSpec, type NetName } from './methods.js';
@@ -25,7 +26,6 @@ import { createProgress, type ProgressMode } from './progress.js';
 import { isNoSpace, noSpaceReason } from './no-space.js';
 import { captureEnvironment } from './run-environment.js';
 import { startSystemMetrics } from './system-metrics.js';
-import { GaussianRng } from './rng.js';
 import { writeTrainingGrid } from './training-grid.js';
 import type { TrackingSink } from './tracking-sink.js';
 import type { TrainingEvaluator, TrainingEvaluatorFactory } from './training-evaluator.js';
@@ -277,7 +277,7 @@ export async function trainRun(input: ResolvedConfig, opts: TrainRunOptions): Pr
 
     const trainedNets = Object.fromEntries((['G', 'E', 'D', 'D2'] as NetName[]).filter((n) => nets[n]).map((n) => [n, nets[n]!]));
     // Restore, or start fresh.
-    let rng = new GaussianRng(`${config.seed}:z`);
+    let rng = Rng.derive(config.seed, 'z');
     let position = { epoch: 0, batch: 0 };
     let restoredWindow: CheckpointState['metricWindow'];
     // Checkpoints the run recorded whose folders are gone (deleted by hand, a cleaned disk):
@@ -291,7 +291,9 @@ export async function trainRun(input: ResolvedConfig, opts: TrainRunOptions): Pr
     if (ckpt !== undefined) {
       const st = loadCheckpoint(ckpt.dir, trainedNets, optimizers);
       step = st.step;
-      rng = new GaussianRng(`${config.seed}:z`, st.rng);
+      const noise = resumeNoise(st, config.seed);
+      rng = noise.rng;
+      if (noise.note !== undefined) tell(noise.note);
       position = { epoch: st.epoch, batch: st.batchInEpoch };
       restoredWindow = st.metricWindow;
       lastCheckpoint = ckpt.dir;
@@ -306,7 +308,7 @@ export async function trainRun(input: ResolvedConfig, opts: TrainRunOptions): Pr
     const nDisplay = Math.min(4, displaySet.size);
     const displayBatch = await loadBatch(displaySet, Array.from({ length: nDisplay }, (_, i) => i));
     const display = { A: displayBatch.A, B: displayBatch.B };
-    const displayZ = tf.tensor2d(new GaussianRng(`${config.seed}:display`).normals(t.num_samples * config.model.nz), [t.num_samples, config.model.nz]);
+    const displayZ = tf.tensor2d(Rng.derive(config.seed, 'display').normals(t.num_samples * config.model.nz), [t.num_samples, config.model.nz]);
     disposables.push(display.A, display.B, displayZ);
 
     const stepCfg = stepConfigFromConfig(spec, config);

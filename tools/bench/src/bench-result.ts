@@ -1,4 +1,5 @@
 // What one benchmark configuration reports (one row of the table, one element of the JSON).
+import { formatTable } from '@workbench/text';
 export interface BenchResult {
   backend: string;
   res: number;
@@ -36,7 +37,8 @@ function binaryLabel(r: BenchResult): string {
   return (binary === 'threaded-simd' ? `${binary} ×${r.details['wasm threads']}` : String(binary)) + stock;
 }
 
-export function formatTable(rows: BenchResult[]): string {
+/** The results as a markdown table (what the README quotes). */
+export function formatBenchTable(rows: BenchResult[]): string {
   const head = ['backend', 'binary', 'res', 'ngf', 'GFLOP/step', 'ms/step', 'GFLOP/s', 'CPU ms/step', 'GFLOP/CPU-s', 'peak RSS MB', 'note'];
   const fmt = (x: number | undefined, digits: number) => (x === undefined ? '' : x.toFixed(digits));
   const body = rows.map((r) => [
@@ -52,8 +54,5 @@ export function formatTable(rows: BenchResult[]): string {
     r.peakRssMB === undefined ? '' : Math.round(r.peakRssMB).toString(),
     r.note ?? '',
   ]);
-  const all = [head, ...body];
-  const widths = head.map((_, i) => Math.max(...all.map((row) => row[i].length)));
-  const line = (row: string[]) => `| ${row.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
-  return [line(head), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...body.map(line)].join('\n');
+  return formatTable(head, body, { style: 'markdown' });
 }

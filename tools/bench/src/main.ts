@@ -12,7 +12,7 @@ import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { dirname, resolve } from 'node:path';
 import { forwardFlops } from './pix2pix-net.js';
-import { formatTable, type BenchResult } from './bench-result.js';
+import { formatBenchTable, type BenchResult } from './bench-result.js';
 import { sideBySide } from './side-by-side.js';
 
 const USAGE = `usage: npm run bench -- [--res 64,128,256] [--ngf 16,32,64] [--backends node-gpu,node,wasm,cpu]
@@ -132,7 +132,7 @@ async function main(): Promise<number> {
 
   console.log(`\npix2pix step (U-Net G + 3-layer PatchGAN, batch ${batch}, Adam), median of ${steps} after ${warmup} warm-up`);
   console.log(`load average at the end: ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} cores (wall times stretch under load; CPU ms do much less)`);
-  console.log(formatTable(results.filter((r) => !(r.status === 'failed' && unavailable.has(r.backend)))));
+  console.log(formatBenchTable(results.filter((r) => !(r.status === 'failed' && unavailable.has(r.backend)))));
   for (const b of unavailable) console.log(`${b}: unavailable (${results.find((r) => r.backend === b)?.note})`);
   if (args.json) {
     writeFileSync(args.json, JSON.stringify({ date: new Date().toISOString(), loadavg: loadavg(), steps, warmup, batch, results }, null, 2));

@@ -10,7 +10,8 @@ import { performance } from 'node:perf_hooks';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend, parseBackendChoice, resetWasmHeapPeak, wasmHeapStats } from '@workbench/backend';
 import { composeConfig } from '@workbench/config';
-import { bicycleStep, buildMethodNetworks, buildOptimizers, GaussianRng, methodSpec, stepConfigFromConfig } from '@workbench/training';
+import { Rng } from '@workbench/random';
+import { bicycleStep, buildMethodNetworks, buildOptimizers, methodSpec, stepConfigFromConfig } from '@workbench/training';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -28,7 +29,7 @@ const n = config.train.batch_size;
 const size = config.data.crop_size;
 const A = tf.randomUniform([n, size, size, config.data.input_nc], -1, 1, 'float32', 1) as tf.Tensor4D; // [N,H,W,Cin]
 const B = tf.randomUniform([n, size, size, config.data.output_nc], -1, 1, 'float32', 2) as tf.Tensor4D; // [N,H,W,Cout]
-const rng = new GaussianRng('profile');
+const rng = Rng.derive('profile');
 const stepCfg = stepConfigFromConfig(spec, config);
 console.log(`${info.name}: ${config.method} ${size} px, ngf/ndf/nef ${config.model.ngf}/${config.model.ndf}/${config.model.nef}, batch ${n}, encoder ${config.model.encoder}, where_add ${config.model.where_add}, nz ${config.model.nz}`);
 const h0 = wasmHeapStats();

@@ -16,6 +16,7 @@ import {
   type ModelOptions,
   type NetName,
 } from '@workbench/models';
+import { formatTable } from '@workbench/text';
 import { METHODS, type MethodName } from '@workbench/training';
 import { withUserErrors } from '../user-error.js';
 import { withConfigErrors } from './config.js';
@@ -100,16 +101,13 @@ export function formatInspect(r: InspectReport): string {
     describe(k, n),
   ]);
   rows.push(['total', r.total.toLocaleString('en-US'), '']);
-  const w0 = Math.max(...rows.map((x) => x[0].length), 7);
-  const w1 = Math.max(...rows.map((x) => x[1].length), 10);
   const lines = [
     `model: encoder=${m.encoder} where_add=${m.where_add} nz=${m.nz} ngf=${m.ngf} nef=${m.nef} ndf=${m.ndf} norm=${m.norm} upsample=${m.upsample} num_Ds=${m.num_Ds} conditional_D=${m.conditional_D}`,
     `images: ${m.cropSize}×${m.cropSize}, input_nc=${m.inputNc}, output_nc=${m.outputNc}`,
     `method: ${r.method} (networks: ${Object.keys(r.networks).join(', ')})`,
     `backend: ${r.backend}`,
     '',
-    `${'network'.padEnd(w0)}  ${'parameters'.padStart(w1)}  output shape (batch 1, NHWC)`,
-    ...rows.map(([a, b, c]) => `${a.padEnd(w0)}  ${b.padStart(w1)}  ${c}`.trimEnd()),
+    formatTable(['network', 'parameters', 'output shape (batch 1, NHWC)'], rows, { align: ['left', 'right'] }),
   ];
   if (r.run) lines.push('', `forward pass: ${r.run.ok ? 'shapes as predicted' : 'SHAPES DIFFER from the prediction'}, ${r.run.forwardMs.toFixed(0)} ms (G + E + D, batch 1)`);
   return lines.join('\n');

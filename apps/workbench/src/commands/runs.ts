@@ -6,6 +6,7 @@
 //   npx workbench runs --sweep sweep-20261128-084040-c6560f6c --json
 import type { Command } from 'commander';
 import { composeConfig } from '@workbench/config';
+import { formatDuration, formatTable } from '@workbench/text';
 import { openStore, RUN_STATUSES, type RunRow, type RunStatus } from '@workbench/tracking';
 import { intFlag } from '../int-flag.js';
 import { UserError } from '../user-error.js';
@@ -32,13 +33,6 @@ function parseStatuses(value: string | undefined): RunStatus[] | undefined {
   return statuses as RunStatus[];
 }
 
-function formatDuration(ms: number): string {
-  const s = Math.round(ms / 1000);
-  if (s < 120) return `${s}s`;
-  if (s < 7200) return `${Math.round(s / 60)}m`;
-  return `${(s / 3600).toFixed(1)}h`;
-}
-
 /** One table row per run; the reason column shows why a run failed, crashed or was killed. */
 export function formatRunsTable(runs: RunRow[]): string {
   const header = ['id', 'status', 'method', 'name', 'started', 'time', 'reason'];
@@ -51,9 +45,7 @@ export function formatRunsTable(runs: RunRow[]): string {
     formatDuration(r.durationMs),
     r.status === 'finished' || r.status === 'running' ? '' : (r.exitReason ?? '').split('\n')[0].slice(0, 60),
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
-  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+  return formatTable(header, rows, { rule: true });
 }
 
 export function registerRuns(program: Command): void {

@@ -7,6 +7,7 @@
 import type { Command } from 'commander';
 import { ConfigError, composeConfig } from '@workbench/config';
 import { SweepError, createLauncher, type Launcher, type SchedulerStatus } from '@workbench/sweep';
+import { formatTable } from '@workbench/text';
 import type { SweepWithJobs, TrackingStore } from '@workbench/tracking';
 import { UserError, withUserErrors } from '../user-error.js';
 
@@ -36,10 +37,8 @@ export async function schedulerStatus(sweep: SweepWithJobs): Promise<SchedulerSt
 export function formatSchedulerStatus(st: SchedulerStatus): string {
   const header = ['#', 'job', 'slurm id', 'slurm state', 'exit', 'database', 'status'];
   const body = st.rows.map((r) => [String(r.index), r.jobId, r.schedulerId ?? '-', r.scheduler ?? '-', r.exitCode === null ? '' : String(r.exitCode), r.database, r.merged]);
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
   const reasons = st.rows.filter((r) => r.reason && r.scheduler === 'PENDING').map((r) => `job ${r.index} pending: ${r.reason}`);
-  return ['', 'Slurm:', line(header), ...body.map(line), ...reasons, ...st.notes.map((n) => `(${n})`)].join('\n');
+  return ['', 'Slurm:', formatTable(header, body), ...reasons, ...st.notes.map((n) => `(${n})`)].join('\n');
 }
 
 /** Why the asked-for jobs (all without --job) that are not among `cancelled` were left alone. */

@@ -23,6 +23,7 @@ import {
   type SweepPlan,
   type SweepResult,
 } from '@workbench/sweep';
+import { formatTable } from '@workbench/text';
 import { openStore, TrackingInputError, type TrackingStore } from '@workbench/tracking';
 import { intFlag } from '../int-flag.js';
 import { cliId, UserError, withUserErrors } from '../user-error.js';
@@ -50,10 +51,7 @@ function printPlan(plan: SweepPlan): void {
     .join(' x ');
   console.log(`${plan.jobs.length} jobs${plan.experiment ? ` of ${plan.experiment}` : ''}: ${axes || '(no axes)'}`);
   const rows = plan.jobs.map((j) => [String(j.index), j.jobId, Object.entries(j.axes).map(([k, v]) => `${k}=${formatValue(v)}`).join(' '), j.name]);
-  const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i].length), ['#', 'job', 'axes'][i].length));
-  const line = (r: string[]) => [r[0].padStart(widths[0]), r[1].padEnd(widths[1]), r[2].padEnd(widths[2]), r[3]].join('  ').trimEnd();
-  console.log(line(['#', 'job', 'axes', 'name']));
-  for (const r of rows) console.log(line(r));
+  console.log(formatTable(['#', 'job', 'axes', 'name'], rows, { align: ['right'] }));
   console.log(`each job runs: workbench train ${plan.jobs[0].overrides.join(' ')} sweep.id=<sweep> sweep.job=${formatValue(plan.jobs[0].jobId)}`);
 }
 

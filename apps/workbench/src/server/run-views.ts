@@ -2,7 +2,8 @@
 // showing for a page of runs (config keys that vary, metric and eval keys present).
 import { EVAL_METRICS, evalMetricLabel } from '@workbench/metrics';
 import type { GroupStat } from './group-stats.js';
-import { BOOKKEEPING_KEYS, flattenConfig, nullProto, type RunGroup, type RunRow, type TrackingStore } from '@workbench/tracking';
+import { BOOKKEEPING_KEYS } from '@workbench/config';
+import { flattenConfig, nullProto, type RunGroup, type RunRow, type TrackingStore } from '@workbench/tracking';
 
 export interface MetricCell {
   last: number | null;

@@ -1,10 +1,12 @@
 // The browser UI: static files from `src/ui` plus the few browser builds it needs from
-// node_modules (chart.js UMD, hammer.js, chartjs-plugin-zoom), served under /vendor. No bundler:
-// the UI is plain ES modules.
+// node_modules (chart.js UMD, hammer.js, chartjs-plugin-zoom) and the workspace's plain-JS
+// modules it shares with the CLI (@workbench/text's duration format), served under /vendor. No
+// bundler: the UI is plain ES modules.
 import express, { type Router } from 'express';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { FORMAT_DURATION_FILE } from '@workbench/text';
 
 export const UI_DIR = fileURLToPath(new URL('../ui/', import.meta.url));
 
@@ -20,6 +22,7 @@ function vendorFiles(): ReadonlyMap<string, string> {
     ['chart.umd.min.js', path.join(chartDir, 'chart.umd.min.js')],
     ['hammer.min.js', hammer],
     ['chartjs-plugin-zoom.min.js', path.join(zoomDir, 'chartjs-plugin-zoom.min.js')],
+    ['format-duration.js', FORMAT_DURATION_FILE],
   ]);
 }
 

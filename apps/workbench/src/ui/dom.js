@@ -1,5 +1,6 @@
 // DOM building without innerHTML: every string becomes a text node or an attribute value, so run
 // names, tags and config values containing HTML are shown as text and never parsed.
+import { formatDuration } from '/vendor/format-duration.js';
 
 /**
  * h('a', {href: '#/runs', class: 'x', onclick: fn}, 'text', childNode, [more])
@@ -68,14 +69,9 @@ export function fmtCi(stat) {
   return `${fmt(stat.mean)}${interval} (n=${stat.n})`;
 }
 
+/** `42s`, `3m07s`, `1h05m`: the workbench's one duration format (@workbench/text, the same file the CLI uses). */
 export function fmtDuration(ms) {
-  if (ms === null || ms === undefined) return '—';
-  const s = Math.round(ms / 1000);
-  if (s < 60) return `${s}s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m}m ${s % 60}s`;
-  const hrs = Math.floor(m / 60);
-  return `${hrs}h ${m % 60}m`;
+  return formatDuration(ms, '—');
 }
 
 export function fmtTime(ms, short = false) {

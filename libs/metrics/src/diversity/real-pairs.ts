@@ -1,7 +1,7 @@
 // The "random real images" row of the paper's diversity figure: the distance between random
 // pairs of real B images of the same split, an upper bound for the diversity a model can show.
 import * as tf from '@tensorflow/tfjs';
-import seedrandom from 'seedrandom';
+import { Rng } from '@workbench/random';
 import type { Lpips, LpipsFeatures } from '../lpips/lpips.js';
 import { meanSe } from '../stats/summary.js';
 import type { DiversityResult } from './diversity.js';
@@ -10,11 +10,11 @@ import { toRgb } from './pair-distances.js';
 /** `count` random unordered pairs (i ≠ j) of `n` items, reproducible from `seed`. */
 export function randomPairs(n: number, count: number, seed: number): Array<[number, number]> {
   if (n < 2) throw new Error(`random real pairs need at least 2 images, got ${n}`);
-  const rng = seedrandom(`real-pairs:${seed}`);
+  const rng = Rng.derive('real-pairs', seed);
   const out: Array<[number, number]> = [];
   for (let p = 0; p < count; p++) {
-    const i = Math.floor(rng() * n);
-    let j = Math.floor(rng() * (n - 1));
+    const i = rng.int(n);
+    let j = rng.int(n - 1);
     if (j >= i) j += 1; // uniform over j ≠ i
     out.push([i, j]);
   }

@@ -12,6 +12,7 @@
 // z draws are seeded per input, so two models evaluated with the same seed see the same z.
 import * as tf from '@tensorflow/tfjs';
 import { classifyFills, writeImageGrid, type GridRow, type PairedDataset, type Sample } from '@workbench/data';
+import { Rng } from '@workbench/random';
 import { DiversityAccumulator, type DiversityResult } from '../diversity/diversity.js';
 import { realPairsDiversity } from '../diversity/real-pairs.js';
 import type { PairMode } from '../diversity/sample-pairs.js';
@@ -134,9 +135,8 @@ export async function evaluateModel(
       const sample = i === 0 ? first : await dataset.get(i);
       const { a, b } = sampleTensors(sample, dataset.inputNc, dataset.outputNc);
       reals.push(b);
-      // A distinct, reproducible z stream per input: [M,nz] ~ N(0, I). (+1: tfjs treats seed 0 as
-      // "no seed" and would draw from Math.random.)
-      const z = tf.randomNormal([m, opts.nz], 0, 1, 'float32', seed * 1_000_003 + i + 1) as tf.Tensor2D;
+      // A distinct, reproducible z stream per input: [M,nz] ~ N(0, I), from the project's seeded Rng.
+      const z = tf.tensor2d(Rng.derive(seed, 'eval-z', i).normals(m * opts.nz), [m, opts.nz]);
       const samples = generateSamples(G, a, z);
       z.dispose();
       diversity.add(samples);

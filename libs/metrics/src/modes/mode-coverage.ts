@@ -12,7 +12,7 @@
 //
 // Even an ideal sampler with finite M neither covers every mode nor reaches TV 0; the expected
 // values of an ideal sampler (`idealCoverage`, `idealTv`) are reported next to them.
-import seedrandom from 'seedrandom';
+import { Rng } from '@workbench/random';
 import type { FillClassification } from '@workbench/data';
 import { mean, meanSe, type MeanSe } from '../stats/summary.js';
 
@@ -135,12 +135,12 @@ export function idealTv(k: number, m: number): number {
     visit(0, m, 0);
     return total;
   }
-  const rng = seedrandom(`ideal-tv:${k}:${m}`);
+  const rng = Rng.derive('ideal-tv', k, m);
   const draws = 20_000;
   const tvs: number[] = [];
   for (let d = 0; d < draws; d++) {
     const counts = new Array<number>(k).fill(0);
-    for (let i = 0; i < m; i++) counts[Math.floor(rng() * k)]++;
+    for (let i = 0; i < m; i++) counts[rng.int(k)]!++;
     tvs.push(tvToUniform(counts));
   }
   return mean(tvs);

@@ -13,7 +13,8 @@
 //
 // `paperTables(store, sweepId)` reads the tracking store; `buildPaperTables(input)` is the pure
 // part (the dashboard can feed it rows it already has). Format with `formatTables`.
-import { flattenConfig, GROUP_KEY_IGNORED, type EvalResultRow, type FoolingRate, type RunRow, type TrackingStore } from '@workbench/tracking';
+import { GROUP_KEY_IGNORED } from '@workbench/config';
+import { flattenConfig, groupOverSeeds, type EvalResultRow, type FoolingRate, type RunRow, type TrackingStore } from '@workbench/tracking';
 import { EVAL_METRICS } from '../evaluate/eval-results.js';
 import { CONVERGENCE_RULE, type Convergence } from '../stats/convergence.js';
 import { meanInterval, type MeanInterval } from '../stats/mean-interval.js';
@@ -179,15 +180,9 @@ interface Group {
   flat: Record<string, unknown>;
 }
 
-/** Runs grouped by their group key (config ignoring the seed), flattened config of the newest. */
+/** Runs grouped over seeds (the tracking library's grouping), with the flattened config of the newest. */
 function groupRuns(runs: RunRow[]): Group[] {
-  const byKey = new Map<string, RunRow[]>();
-  for (const r of [...runs].sort((a, b) => b.createdAt - a.createdAt)) {
-    const list = byKey.get(r.groupKey) ?? [];
-    list.push(r);
-    byKey.set(r.groupKey, list);
-  }
-  return [...byKey.entries()].map(([key, rs]) => ({ key, runs: rs, flat: { ...flattenConfig(rs[0].config), method: rs[0].method } }));
+  return groupOverSeeds(runs).map(({ groupKey, runs: rs }) => ({ key: groupKey, runs: rs, flat: { ...flattenConfig(rs[0]!.config), method: rs[0]!.method } }));
 }
 
 function variedKeys(groups: Group[]): string[] {

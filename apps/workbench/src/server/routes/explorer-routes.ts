@@ -1,5 +1,6 @@
 // /api/explorer/:runId: the latent explorer. The server runs the run's generator on its backend.
 import express, { type Router } from 'express';
+import { Rng } from '@workbench/random';
 import { realRunFolder, TrackingInputError, type RunRow } from '@workbench/tracking';
 import { latestCheckpoint } from '@workbench/training';
 import { badRequest } from '../http-error.js';
@@ -10,6 +11,18 @@ import { decodeUpload, MAX_UPLOAD_BYTES } from '../upload.js';
 import { getRunOr404 } from './runs-routes.js';
 
 const MAX_Z = 64;
+
+/**
+ * `n` latent vectors z ~ N(0, I) of length `nz` drawn from the project's seeded Rng, so the samples
+ * a dashboard user sees are reproduced by the same `seed` (the explorer keeps it in its URL).
+ */
+function seededZ(seed: unknown, n: unknown, nz: number): number[][] {
+  if (!Number.isSafeInteger(seed) || (seed as number) < 0) throw badRequest('seed must be a whole number >= 0');
+  const count = Number(n ?? 1);
+  if (!Number.isInteger(count) || count < 1 || count > MAX_Z) throw badRequest(`n must be a whole number in [1, ${MAX_Z}]`);
+  const values = Rng.derive('explorer-z', seed as number).normals(count * nz);
+  return Array.from({ length: count }, (_, i) => Array.from(values.subarray(i * nz, (i + 1) * nz)));
+}
 
 export const pngDataUrl = (png: Buffer) => `data:image/png;base64,${png.toString('base64')}`;
 
@@ -62,10 +75,10 @@ export function explorerRouter(ctx: ServerContext, service: GeneratorService): R
 
   r.post('/:runId/generate', express.json({ limit: '256kb' }), async (req, res) => {
     const { run, dir, info } = await ready(req.params.runId);
-    const body = req.body as { input?: unknown; z?: unknown };
+    const body = req.body as { input?: unknown; z?: unknown; seed?: unknown; n?: unknown };
     const index = Number(body.input ?? 0);
     if (!Number.isInteger(index) || index < 0 || index >= (info.inputs ?? 0)) throw badRequest(`input must be an index in [0, ${(info.inputs ?? 1) - 1}]`);
-    const zs = body.z;
+    const zs = body.seed === undefined ? body.z : seededZ(body.seed, body.n, info.nz ?? 0);
     if (!Array.isArray(zs) || zs.length === 0 || zs.length > MAX_Z) throw badRequest(`z must be a list of 1..${MAX_Z} latent vectors`);
     for (const z of zs) {
       if (!Array.isArray(z) || z.length !== info.nz || !z.every((v) => typeof v === 'number' && Number.isFinite(v) && Math.abs(v) < 1e3)) {
@@ -73,7 +86,7 @@ export function explorerRouter(ctx: ServerContext, service: GeneratorService): R
       }
     }
     const pngs = await service.generate(run, dir, index, zs as number[][]);
-    res.json({ images: pngs.map(pngDataUrl) });
+    res.json({ images: pngs.map(pngDataUrl), z: zs });
   });
 
   r.post('/:runId/encode', express.raw({ type: ['image/png', 'image/jpeg', 'application/octet-stream'], limit: MAX_UPLOAD_BYTES }), async (req, res) => {

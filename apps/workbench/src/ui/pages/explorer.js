@@ -1,13 +1,9 @@
 // Latent explorer: the server runs a run's generator G(A, z) on its backend. Draw N samples for a
 // test input, move z with sliders, slerp between two z, or encode an uploaded guide image to z.
+// The server draws the samples' z from a seed (the project's one seeded RNG); the seed is kept in
+// the URL (#/explorer?run=…&seed=N), so a shared link shows the same samples.
 import { api } from '../api.js';
 import { h, mount, notice, runLabels } from '../dom.js';
-
-function randn() {
-  let u = 0;
-  while (u === 0) u = Math.random();
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * Math.random());
-}
 
 /** Spherical interpolation (the standard for Gaussian latents); falls back to lerp for near-parallel z. */
 export function slerp(a, b, t) {
@@ -40,6 +36,8 @@ export async function render(main, params, ctx) {
 
   const inputIdx = h('input', { type: 'number', min: 0, value: 0, style: { width: '70px' } });
   const nSamples = h('input', { type: 'number', min: 1, max: 32, value: 8, style: { width: '60px' } });
+  const initialSeed = Number(params.seed);
+  const seedInput = h('input', { type: 'number', min: 0, value: Number.isSafeInteger(initialSeed) && initialSeed >= 0 ? initialSeed : 0, style: { width: '80px' }, id: 'explorer-seed' });
   const thumbs = h('div', { class: 'samples' });
   const status = h('div', { class: 'muted small' });
   const upload = h('input', { type: 'file', accept: 'image/png,image/jpeg', id: 'explorer-upload' });
@@ -60,7 +58,9 @@ export async function render(main, params, ctx) {
   runSel.title = 'run · method · checkpoint step';
   mount(left,
     h('label', null, 'test input # ', inputIdx), thumbs,
-    h('div', { class: 'toolbar', style: { marginTop: '10px' } }, h('label', null, 'N ', nSamples), h('button', { class: 'btn primary', type: 'button', onclick: () => draw() }, 'draw samples')),
+    h('div', { class: 'toolbar', style: { marginTop: '10px' } }, h('label', null, 'N ', nSamples), h('label', null, 'seed ', seedInput),
+      h('button', { class: 'btn primary', type: 'button', onclick: () => draw() }, 'draw samples'),
+      h('button', { class: 'btn', type: 'button', title: 'seed + 1, then draw', onclick: () => { seedInput.value = String(seedOf() + 1); draw(); } }, 'next seed')),
     guideHost,
     status);
   mount(right,
@@ -71,6 +71,10 @@ export async function render(main, params, ctx) {
     h('div', { class: 'card', style: { marginTop: '12px' } }, h('h2', { style: { marginTop: 0 } }, 'Interpolation ', interpBtn), interpHost));
 
   const base = () => `/api/explorer/${encodeURIComponent(runSel.value)}`;
+  const seedOf = () => {
+    const v = Number(seedInput.value);
+    return Number.isSafeInteger(v) && v >= 0 ? v : 0;
+  };
   async function generate(zs) {
     const res = await api(`${base()}/generate`, { method: 'POST', body: { input: Number(inputIdx.value), z: zs } });
     return res.images;
@@ -161,12 +165,13 @@ export async function render(main, params, ctx) {
   async function draw() {
     if (!info?.available) return;
     const n = Math.max(1, Math.min(32, Number(nSamples.value) || 8));
-    const zs = Array.from({ length: n }, () => Array.from({ length: info.nz }, randn));
+    const seed = seedOf();
+    history.replaceState(null, '', `#/explorer?run=${encodeURIComponent(runSel.value)}&seed=${seed}`);
     status.textContent = 'generating…';
     try {
-      const images = await generate(zs);
+      const res = await api(`${base()}/generate`, { method: 'POST', body: { input: Number(inputIdx.value), seed, n } });
       if (!ctx.alive()) return;
-      samples = zs.map((z, i) => ({ z, src: images[i] }));
+      samples = res.z.map((z, i) => ({ z, src: res.images[i] }));
       pickA = samples.length > 1 ? 0 : null;
       pickB = samples.length > 1 ? 1 : null;
       interpBtn.disabled = pickA === null || pickB === null;

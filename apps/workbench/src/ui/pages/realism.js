@@ -87,6 +87,8 @@ export async function render(main, params, ctx) {
   }
   answersBy.addEventListener('change', () => loadAnswers().catch((e) => mount(answersHost, notice(e.message, 'error'))));
 
+  // Math.random, not the seeded experiment RNG: the session id and each trial's run and side must
+  // differ between participants and sessions (a fixed seed would show everyone the same order).
   const session = Math.random().toString(36).slice(2, 10);
   let running = false;
   startBtn.addEventListener('click', async () => {

@@ -1,4 +1,6 @@
-// Seeded integer random numbers that give the same stream on every machine and Node version.
+// The project's one seeded random number family: every experiment draw (dataset layout and
+// augmentation, weight init, training noise z, metric sampling) comes from an `Rng`, so one seed
+// reproduces a run and a checkpoint saves the stream as four integers.
 //
 // xoshiro128** (Blackman & Vigna) on uint32 words, seeded through splitmix32: only integer
 // operations (Math.imul, shifts, xor), so no platform-dependent float path. `deriveSeed` hashes
@@ -64,13 +66,19 @@ export class Rng {
     return new Rng(deriveSeed(...parts));
   }
 
+  /** A generator that continues the stream saved by `getState()`. */
   static fromState(state: RngState): Rng {
+    if (!Array.isArray(state) || state.length !== 4 || !state.every((v) => Number.isInteger(v) && v >= 0 && v <= 0xffffffff)) {
+      throw new Error(`Rng.fromState: expected four uint32 words, got ${JSON.stringify(state)}`);
+    }
     const r = new Rng(0);
-    [r.s0, r.s1, r.s2, r.s3] = state.map((v) => v >>> 0) as RngState;
+    [r.s0, r.s1, r.s2, r.s3] = [state[0], state[1], state[2], state[3]];
+    if ((r.s0 | r.s1 | r.s2 | r.s3) === 0) throw new Error('Rng.fromState: the all-zero state is not a valid xoshiro state');
     return r;
   }
 
-  state(): RngState {
+  /** The whole state (no hidden cache): `Rng.fromState(r.getState())` draws what `r` would. */
+  getState(): RngState {
     return [this.s0 >>> 0, this.s1 >>> 0, this.s2 >>> 0, this.s3 >>> 0];
   }
 
@@ -103,8 +111,53 @@ export class Rng {
   }
 
   /** Uniform float in [0, 1) with 32 random bits (exact: a uint32 divided by 2^32). */
-  float(): number {
+  uniform(): number {
     return this.nextU32() / 0x100000000;
+  }
+
+  /**
+   * One standard-normal value (Box-Muller; the pair's second value is dropped rather than
+   * cached, so that `getState()` is the whole state).
+   */
+  normal(): number {
+    const [c] = this.normalPair();
+    return c;
+  }
+
+  /** `n` values ~ N(mean, std), both values of each Box-Muller pair used. */
+  normals(n: number, mean = 0, std = 1): Float32Array {
+    const out = new Float32Array(n);
+    this.fillNormal(out, mean, std);
+    return out;
+  }
+
+  /** Fills `out` with N(mean, std) values (weight init fills large buffers in place). */
+  fillNormal(out: Float32Array, mean = 0, std = 1): void {
+    for (let i = 0; i < out.length; i += 2) {
+      const [c, s] = this.normalPair();
+      out[i] = mean + std * c;
+      if (i + 1 < out.length) out[i + 1] = mean + std * s;
+    }
+  }
+
+  /** A uniformly random permutation of 0..n-1 (Fisher-Yates). */
+  permutation(n: number): number[] {
+    const p = Array.from({ length: n }, (_, i) => i);
+    for (let i = n - 1; i > 0; i--) {
+      const j = this.int(i + 1);
+      const t = p[i]!;
+      p[i] = p[j]!;
+      p[j] = t;
+    }
+    return p;
+  }
+
+  /** Two independent standard-normal values from two uniforms; u1 in (0, 1] keeps log finite. */
+  private normalPair(): [number, number] {
+    const u1 = 1 - this.uniform();
+    const u2 = this.uniform();
+    const r = Math.sqrt(-2 * Math.log(u1));
+    return [r * Math.cos(2 * Math.PI * u2), r * Math.sin(2 * Math.PI * u2)];
   }
 }
 
