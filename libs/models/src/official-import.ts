@@ -132,7 +132,7 @@ export function importOfficial(net: Network, sd: StateDict, label: string = net.
   const missing = specs.filter((s) => !sd.has(s.key)).map((s) => s.key);
   const extra = [...sd.keys()].filter((k) => !known.has(k) && !k.endsWith('.num_batches_tracked'));
   if (missing.length > 0 || extra.length > 0) {
-    const parts = [];
+    const parts: string[] = [];
     if (missing.length > 0) parts.push(`missing ${missing.length} key(s) (first: ${missing[0]})`);
     if (extra.length > 0) parts.push(`${extra.length} unexpected key(s) (first: ${extra[0]})`);
     throw explainMismatch(net, sd, parts.join(', '), label);
