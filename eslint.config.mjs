@@ -14,7 +14,10 @@ export default [
     },
     plugins: { '@nx': nx },
     rules: {
-      // Libraries never import the app; tools and the app compose libraries.
+      // Libraries never import the app; tools and the app compose libraries. Within the libraries,
+      // a layer imports only its own layer and those below it (ARCHITECTURE.md draws them):
+      //   core (backend, data, losses, torch-io, models) < config < run (tracking)
+      //   < training (training, remote-tracking) < analysis (metrics, sweep) < app, tools.
       '@nx/enforce-module-boundaries': [
         'error',
         {
@@ -23,6 +26,17 @@ export default [
             { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib'] },
             { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:lib'] },
+            { sourceTag: 'layer:core', onlyDependOnLibsWithTags: ['layer:core'] },
+            { sourceTag: 'layer:config', onlyDependOnLibsWithTags: ['layer:core', 'layer:config'] },
+            { sourceTag: 'layer:run', onlyDependOnLibsWithTags: ['layer:core', 'layer:config', 'layer:run'] },
+            {
+              sourceTag: 'layer:training',
+              onlyDependOnLibsWithTags: ['layer:core', 'layer:config', 'layer:run', 'layer:training'],
+            },
+            {
+              sourceTag: 'layer:analysis',
+              onlyDependOnLibsWithTags: ['layer:core', 'layer:config', 'layer:run', 'layer:training', 'layer:analysis'],
+            },
           ],
         },
       ],
