@@ -65,6 +65,12 @@ export default [
     files: ['**/vitest.config.ts'],
     rules: { '@nx/enforce-module-boundaries': 'off' },
   },
+  {
+    // The UI's declaration files belong to tsconfig.ui.json, which the project service (it looks for
+    // tsconfig.json only) does not see; the UI is type-checked by the workbench typecheck instead.
+    files: ['apps/workbench/src/ui/**/*.d.ts'],
+    ...tseslint.configs.disableTypeChecked,
+  },
   ...tseslint.configs.recommended.filter((config) => !config.files).map((config) => ({ ...config, files: ['**/*.js', '**/*.mjs'] })),
   {
     files: ['**/*.js', '**/*.mjs'],
