@@ -1,5 +1,7 @@
 // Shell completion, as a user gets it: the script from `workbench completion bash`, sourced in a
-// real bash, asked for completions of command lines the way bash asks (COMP_LINE/COMP_POINT).
+// real bash, asked for completions of command lines the way bash asks (COMP_LINE/COMP_POINT);
+// and the `zsh` script in a real zsh (Debian `zsh`, installed by .ci/run), with `words`/`CURRENT`
+// set as zsh's completion system sets them and `compadd` recording what would be offered.
 import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,9 +13,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), 'workbench-completion-'));
 const script = join(tmp, 'workbench.bash');
+const zshScript = join(tmp, '_workbench');
 beforeAll(async () => {
-  const { stdout } = await promisify(execFile)(process.execPath, [join(ROOT, 'bin/workbench.js'), 'completion', 'bash'], { cwd: ROOT });
-  writeFileSync(script, stdout);
+  const generate = (shell: string) => promisify(execFile)(process.execPath, [join(ROOT, 'bin/workbench.js'), 'completion', shell], { cwd: ROOT });
+  const [bash, zsh] = await Promise.all([generate('bash'), generate('zsh')]);
+  writeFileSync(script, bash.stdout);
+  writeFileSync(zshScript, zsh.stdout);
 }, 300_000);
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -50,5 +55,56 @@ describe('workbench completion bash', () => {
     expect(encoder.sort()).toEqual(['cnn', 'resnet']);
     expect(bool).toEqual(['true']);
     expect(deep.sort()).toEqual(['cvae_gan', 'cvae_gan_pp']);
+  });
+});
+
+/**
+ * What zsh offers for `line`: each candidate that starts with the word being completed (zsh's
+ * default matching), with a trailing space unless it was added with `-S ''`. Only the
+ * completion system's builtins (`compdef`, `compadd`) are stand-ins; the script runs in zsh.
+ */
+function completeZsh(...lines: string[]): string[][] {
+  const probe = [
+    'compdef() { :; }',
+    'compadd() {',
+    '  local suffix=" "',
+    '  while [[ $1 != -- ]]; do [[ $1 == -S ]] && { suffix=$2; shift; }; shift; done; shift',
+    '  local c; for c in "$@"; do [[ $c == "$PREFIX"* ]] && print -r -- "$c$suffix"; done',
+    '}',
+    `source '${zshScript}'`,
+    'for l in "$@"; do',
+    '  words=(${(z)l}); [[ $l == *" " ]] && words+=("")',
+    '  CURRENT=${#words}; PREFIX=${words[CURRENT]}',
+    '  _workbench_zsh; print -r -- "--"',
+    'done',
+  ].join('\n');
+  const out = execFileSync('zsh', ['-f', '-c', probe, 'zsh', ...lines], { encoding: 'utf8' });
+  return out.split('--\n').slice(0, lines.length).map((block) => block.split('\n').filter(Boolean));
+}
+
+describe('workbench completion zsh', () => {
+  it('completes commands and options once each, with a space after a whole word', () => {
+    const [top, sweep, trainOpts, runsSub, all] = completeZsh('workbench tr', 'workbench sweep r', 'workbench train --c', 'workbench runs ', 'workbench ');
+    expect(top).toEqual(['train ']);
+    expect(sweep.sort()).toEqual(['restore ', 'resume ', 'run ']);
+    expect(trainOpts.sort()).toEqual(['--cfg ', '--config-dir ']);
+    expect(runsSub).toEqual(expect.arrayContaining(['archive ', 'restore ', 'delete ', '--archived ']));
+    expect(all).toEqual(expect.arrayContaining(['train ', 'sweep ', '--db ', '--help ']));
+    for (const words of [runsSub, all]) expect(new Set(words).size).toBe(words.length); // no word offered twice
+  });
+
+  it('completes config keys without a space, then group options, experiments and enum values', () => {
+    const [key, group, experiment, encoder, deep] = completeZsh(
+      'workbench train model.en',
+      'workbench train data=fa',
+      'workbench sweep run +experiment=paper/l',
+      'workbench train model.encoder=',
+      'workbench --db x.db sweep run method=cvae',
+    );
+    expect(key).toEqual(['model.encoder=']); // the value follows right after '='
+    expect(group).toEqual(['data=facades ']); // zsh completes the whole word
+    expect(experiment).toEqual(['+experiment=paper/latent_size ']);
+    expect(encoder.sort()).toEqual(['model.encoder=cnn ', 'model.encoder=resnet ']);
+    expect(deep.sort()).toEqual(['method=cvae_gan ', 'method=cvae_gan_pp ']);
   });
 });

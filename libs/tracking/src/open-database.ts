@@ -78,12 +78,14 @@ function migrate(
       `${file} has tracking schema version ${before}, expected ${target}: open it once read-write to migrate`,
     );
   }
-  if (before === 0) assertEmptyOrWorkbench(db, file);
   // IMMEDIATE: take the write lock first, then re-read the version, so two processes opening a
-  // fresh file at once apply each migration exactly once.
+  // fresh file at once apply each migration exactly once. The "is this a workbench file?" check
+  // reads the tables under that lock too: read before it, another process's just-committed
+  // migration would look like a foreign database (its tables, but our version read said 0).
   const apply = db.transaction(() => {
     const current = userVersion(db);
     check(current);
+    if (current === 0) assertEmptyOrWorkbench(db, file);
     db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
       version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`);
     const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');

@@ -27,7 +27,8 @@ export function commandWords(program: Command): CommandWords[] {
   const walk = (cmd: Command, path: string) => {
     const subs = cmd.commands.filter((c) => !(c as unknown as { _hidden?: boolean })._hidden);
     const takesOverrides = cmd.registeredArguments.some((a) => a.name() === 'overrides');
-    out.push({ path, words: [...subs.map((c) => c.name()), ...longFlags(cmd.options), ...global, ...(takesOverrides ? ['@config'] : [])] });
+    // A Set: the top level's own options are also the global ones.
+    out.push({ path, words: [...new Set([...subs.map((c) => c.name()), ...longFlags(cmd.options), ...global, ...(takesOverrides ? ['@config'] : [])])] });
     for (const c of subs) walk(c, `${path} ${c.name()}`);
   };
   walk(program, '');
@@ -132,7 +133,9 @@ _workbench_zsh() {
   done
   local -a cands
   cands=(\${=$(_workbench_words "$cmdpath" "\${words[CURRENT]}")})
-  compadd -Q -S '' -- "\${cands[@]}"
+  # A key or group (\`model.nz=\`) takes its value right after the '=': no space after it.
+  compadd -Q -S '' -- "\${(M)cands[@]:#*=}"
+  compadd -Q -- "\${cands[@]:#*=}"
 }
 compdef _workbench_zsh workbench
 `;
