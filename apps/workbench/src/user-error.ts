@@ -18,7 +18,7 @@ export class UserError extends Error {
 
 /** A run or sweep id given on the command line, checked against the one id pattern. */
 export function cliId(id: string, what: 'run' | 'sweep' | 'run or sweep'): string {
-  if (!isValidId(id)) throw new UserError(`'${id}' is not a ${what} id (ids are letters, digits, "_" and "-"): copy it from 'workbench runs' or 'workbench sweep list'`);
+  if (!isValidId(id)) throw new UserError(`'${String(id)}' is not a ${what} id (ids are letters, digits, "_" and "-"): copy it from 'workbench runs' or 'workbench sweep list'`);
   return id;
 }
 

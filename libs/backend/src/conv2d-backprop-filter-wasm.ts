@@ -59,7 +59,7 @@ export function conv2dBackpropFilterWasm(args: KernelArgs): tf.TensorInfo {
     const src = heapIndex(backend, prod);
     const dst = heapIndex(backend, out);
     if (r0 === 0) h.copyWithin(dst, src, src + K * Co);
-    else for (let i = 0; i < K * Co; i++) h[dst + i] += h[src + i];
+    else for (let i = 0; i < K * Co; i++) h[dst + i]! += h[src + i]!; // i < K·Co: inside both blocks
     release(backend, cols, dyPart, prod);
   }
   return out;
@@ -100,7 +100,7 @@ function fillTransposedIm2col(heap: Float32Array, xAt: number, colsAt: number, g
           const d = rowAt + c * pc + j0;
           for (let ow = 0; ow < owLo; ow++) heap[d + ow] = 0;
           let src = lineAt + c;
-          for (let ow = owLo; ow < owHi; ow++, src += xStep) heap[d + ow] = heap[src];
+          for (let ow = owLo; ow < owHi; ow++, src += xStep) heap[d + ow] = heap[src]!;
           for (let ow = owHi; ow < Wo; ow++) heap[d + ow] = 0;
         }
       }

@@ -105,7 +105,7 @@ function fillSubFilter(
       const kw = pw.firstTap + SW * (pw.taps - 1 - b);
       const tapAt = wAt + (kh * KW + kw) * Ci * Co; // W[kh,kw,:,:] is [Ci,Co]
       for (let co = 0; co < Co; co++) {
-        for (let ci = 0; ci < Ci; ci++) heap[d++] = heap[tapAt + ci * Co + co];
+        for (let ci = 0; ci < Ci; ci++) heap[d++] = heap[tapAt + ci * Co + co]!;
       }
     }
   }
@@ -120,7 +120,7 @@ function interleave(
   g: { N: number; H: number; W: number; Ci: number; SH: number; SW: number; ph: AxisPhase; pw: AxisPhase },
 ): void {
   const { N, H, W, Ci, SH, SW, ph, pw } = g;
-  const [, PH, PW] = partShape;
+  const [, PH, PW] = partShape as [number, number, number, number]; // [N, PH, PW, Ci]
   for (let n = 0; n < N; n++) {
     for (let q = 0; q < ph.count; q++) {
       const ih = SH * q + ph.residue;
@@ -129,7 +129,7 @@ function interleave(
       const step = SW * Ci;
       for (let qw = 0; qw < pw.count; qw++, s += Ci, d += step) {
         if (Ci >= 16) heap.copyWithin(d, s, s + Ci);
-        else for (let c = 0; c < Ci; c++) heap[d + c] = heap[s + c];
+        else for (let c = 0; c < Ci; c++) heap[d + c] = heap[s + c]!;
       }
     }
   }

@@ -23,11 +23,11 @@ export function unsortedSegmentSumWasm(args: KernelArgs): tf.TensorInfo {
   const outAt = heapIndex(backend, out);
   heap.fill(0, outAt, outAt + numSegments * inner);
   for (let i = 0; i < rows; i++) {
-    const s = ids[idsAt + i];
+    const s = ids[idsAt + i]!; // i < rows: inside the ids block
     if (s < 0 || s >= numSegments) continue;
     const src = xAt + i * inner;
     const dst = outAt + s * inner;
-    for (let j = 0; j < inner; j++) heap[dst + j] += heap[src + j];
+    for (let j = 0; j < inner; j++) heap[dst + j]! += heap[src + j]!;
   }
   return out;
 }

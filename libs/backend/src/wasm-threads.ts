@@ -99,7 +99,7 @@ export function useThreadedWasm(threads: number): string | undefined {
       const nodeOs = require('node:os') as typeof os; // the object Emscripten's require('os') returns
       const realCpus = nodeOs.cpus;
       const cpus = realCpus();
-      nodeOs.cpus = () => Array.from({ length: 2 * threads }, (_, i) => cpus[i % cpus.length]);
+      nodeOs.cpus = () => Array.from({ length: 2 * threads }, (_, i) => cpus[i % cpus.length]!); // as before: undefined entries only if os.cpus() is empty
       let module: EmscriptenModule;
       try {
         module = await factory({

@@ -84,6 +84,7 @@ export function unregisterAccurateReductions(): void {
 // them as soon as it imports @workbench/backend.
 registerWasmTrainingKernels();
 
+// eslint-disable-next-line @typescript-eslint/require-await -- setup hooks are async by contract; this one needs no I/O
 onBackendSetup(async (name): Promise<Record<string, string | number>> => {
   if (name !== 'wasm') return {};
   const kernels = registerWasmTrainingKernels();

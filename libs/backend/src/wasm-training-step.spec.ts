@@ -29,11 +29,11 @@ function instanceNorm(x: tf.Tensor4D): tf.Tensor4D {
 function gradients(params: Record<string, Float32Array>, a: Float32Array, b: Float32Array): Record<string, Float32Array> {
   return tf.tidy(() => {
     const names = Object.keys(shapes);
-    const tensors = names.map((k) => tf.tensor(params[k], shapes[k]));
+    const tensors = names.map((k) => tf.tensor(params[k]!, shapes[k]));
     const input = tf.tensor4d(a, [N, RES, RES, 3]);
     const target = tf.tensor4d(b, [N, RES, RES, 3]);
     const loss = (...p: tf.Tensor[]) => {
-      const w = Object.fromEntries(names.map((k, i) => [k, p[i]])) as Record<string, tf.Tensor4D>;
+      const w = Object.fromEntries(names.map((k, i) => [k, p[i]])) as { down0: tf.Tensor4D; down1: tf.Tensor4D; down2: tf.Tensor4D; up1: tf.Tensor4D; up0: tf.Tensor4D };
       const d0 = tf.conv2d(input, w.down0, 2, 'same'); // [N,8,8,ngf]
       const d1 = instanceNorm(tf.conv2d(tf.leakyRelu(d0, 0.2), w.down1, 2, 'same')); // [N,4,4,2ngf]
       const d2 = instanceNorm(tf.conv2d(tf.leakyRelu(d1, 0.2), w.down2, 1, 'same')); // [N,4,4,2ngf]
@@ -41,11 +41,11 @@ function gradients(params: Record<string, Float32Array>, a: Float32Array, b: Flo
         tf.conv2dTranspose(tf.relu(tf.concat([d2, d1], 3)), w.up1, [N, 8, 8, NGF], 2, 'same'),
       ); // [N,8,8,ngf]
       const u0 = tf.conv2dTranspose(tf.relu(tf.concat([u1, d0], 3)), w.up0, [N, RES, RES, 3], 2, 'same'); // [N,16,16,3]
-      const out = tf.tanh(u0.add(p[names.indexOf('bias0')]));
+      const out = tf.tanh(u0.add(p[names.indexOf('bias0')]!));
       return tf.mean(tf.abs(out.sub(target))) as tf.Scalar;
     };
     const grads = tf.grads(loss)(tensors);
-    return Object.fromEntries(names.map((k, i) => [k, grads[i].dataSync() as Float32Array]));
+    return Object.fromEntries(names.map((k, i) => [k, grads[i]!.dataSync() as Float32Array]));
   });
 }
 
@@ -69,9 +69,9 @@ describe('a U-Net training step on wasm', () => {
     for (const k of Object.keys(shapes)) {
       // Relative to the gradient's own scale: these gradients are O(1e-2), so 1e-4 of the
       // largest entry is far below any real kernel error and well above float32 noise.
-      const scale = maxAbs(cpu[k]);
+      const scale = maxAbs(cpu[k]!);
       expect(scale, k).toBeGreaterThan(0);
-      expect(maxAbsDiff(wasm[k], cpu[k]), k).toBeLessThanOrEqual(1e-4 * Math.max(scale, 1e-2));
+      expect(maxAbsDiff(wasm[k]!, cpu[k]!), k).toBeLessThanOrEqual(1e-4 * Math.max(scale, 1e-2));
     }
   });
 });

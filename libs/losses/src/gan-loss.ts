@@ -27,8 +27,9 @@ export function ganLossPerScale(preds: tf.Tensor[], targetIsReal: boolean, mode:
  */
 export function ganLoss(preds: tf.Tensor[], targetIsReal: boolean, mode: GanMode = 'lsgan'): tf.Scalar {
   return tf.tidy(() => {
-    const terms = ganLossPerScale(preds, targetIsReal, mode);
+    const [first, ...rest] = ganLossPerScale(preds, targetIsReal, mode);
+    if (!first) throw new Error('ganLoss: no discriminator outputs (preds is empty)');
     // Python's sum() adds left to right starting from 0: same order.
-    return terms.slice(1).reduce((acc: tf.Scalar, s) => tf.add(acc, s), terms[0]);
+    return rest.reduce((acc: tf.Scalar, s) => tf.add(acc, s), first);
   });
 }

@@ -7,7 +7,11 @@ beforeAll(async () => {
   await tf.setBackend('cpu');
 });
 
-const v = (t: tf.Tensor) => t.dataSync()[0];
+const v = (t: tf.Tensor): number => {
+  const first = t.dataSync()[0];
+  if (first === undefined) throw new Error(`expected a non-empty tensor, got shape [${t.shape.join(',')}]`);
+  return first;
+};
 
 describe('ganLoss', () => {
   const s0 = () => tf.tensor4d([0.5, -1, 2, 0], [1, 2, 2, 1]);
@@ -63,7 +67,7 @@ describe('l1Loss / latentL1Loss / klLoss', () => {
     let want = 0;
     const m = [0.5, -1, 0, 2];
     const l = [0, 1, -1, 0.5];
-    for (let i = 0; i < 4; i++) want += 1 + l[i] - m[i] ** 2 - Math.exp(l[i]);
+    for (let i = 0; i < 4; i++) want += 1 + l[i]! - m[i]! ** 2 - Math.exp(l[i]!);
     expect(v(klLoss(mu, logvar))).toBeCloseTo(-0.5 * want, 5);
     // A batch of two identical rows gives twice the loss of one: a sum, not a mean.
     const one = v(klLoss(tf.tensor2d([[0.3, 0.1]]), tf.tensor2d([[0.2, -0.4]])));

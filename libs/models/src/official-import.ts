@@ -98,7 +98,7 @@ function explainMismatch(net: Network, sd: StateDict, detail: string, label: str
       if (g.whereAdd && g.whereAdd !== opts.whereAdd) hints.push(`set model.where_add=${g.whereAdd}`);
       else if (g.whereAdd === 'all' && g.nz !== undefined && g.nz !== opts.nz) hints.push(`set model.nz=${g.nz}`);
       else if (g.whereAdd === 'input' && g.inChannels !== undefined && g.inChannels !== (opts.inputNc as number) + (opts.nz as number)) {
-        hints.push(`its first conv takes ${g.inChannels} channels = input_nc + nz; we have ${opts.inputNc} + ${opts.nz} (check model.nz and data.input_nc)`);
+        hints.push(`its first conv takes ${g.inChannels} channels = input_nc + nz; we have ${String(opts.inputNc)} + ${String(opts.nz)} (check model.nz and data.input_nc)`);
       }
       if (g.depth !== undefined && g.depth !== opts.numDowns) hints.push(`set data.crop_size=${2 ** g.depth}`);
       if (g.width !== undefined && g.width !== opts.ngf) hints.push(`set model.ngf=${g.width}`);
@@ -111,7 +111,7 @@ function explainMismatch(net: Network, sd: StateDict, detail: string, label: str
       if (g.numDs !== opts.numDs) hints.push(`set model.num_Ds=${g.numDs}`);
       if (g.width !== undefined && g.width !== opts.ndf) hints.push(`set model.ndf=${g.width}`);
       if (g.inChannels !== undefined && g.inChannels !== opts.inputNc) {
-        hints.push(`D takes ${g.inChannels} input channels, we have ${opts.inputNc} (model.conditional_D feeds input_nc + output_nc)`);
+        hints.push(`D takes ${g.inChannels} input channels, we have ${String(opts.inputNc)} (model.conditional_D feeds input_nc + output_nc)`);
       }
       if (g.depth !== opts.nLayers) hints.push(`it has ${g.depth} stride-2 layers per scale (3 = crop_size ≥ 256, 2 = smaller)`);
     }
@@ -132,7 +132,7 @@ export function importOfficial(net: Network, sd: StateDict, label: string = net.
   const missing = specs.filter((s) => !sd.has(s.key)).map((s) => s.key);
   const extra = [...sd.keys()].filter((k) => !known.has(k) && !k.endsWith('.num_batches_tracked'));
   if (missing.length > 0 || extra.length > 0) {
-    const parts = [];
+    const parts: string[] = [];
     if (missing.length > 0) parts.push(`missing ${missing.length} key(s) (first: ${missing[0]})`);
     if (extra.length > 0) parts.push(`${extra.length} unexpected key(s) (first: ${extra[0]})`);
     throw explainMismatch(net, sd, parts.join(', '), label);

@@ -13,7 +13,7 @@ function refWeights(version: string): Map<string, { shape: number[]; data: Float
     lin: Record<string, { weights: Record<string, { shape: number[]; b64: string }> }>;
   };
   const out = new Map<string, { shape: number[]; data: Float32Array }>();
-  for (const [k, t] of Object.entries(json.lin[version].weights)) {
+  for (const [k, t] of Object.entries(json.lin[version]!.weights)) {
     const b = Buffer.from(t.b64, 'base64');
     out.set(k, { shape: t.shape, data: new Float32Array(new Uint8Array(b).buffer) });
   }

@@ -23,7 +23,7 @@ function checksums(data: Float32Array): { sum: number; sum_sq: number; wsum: num
   let wsum = 0;
   const n = data.length;
   for (let k = 0; k < n; k++) {
-    const x = data[k];
+    const x = data[k]!;
     sum += x;
     sumSq += x * x;
     wsum += (x * (k + 1)) / n;
@@ -43,7 +43,7 @@ describe('readPth on the official fixture checkpoints', () => {
       };
       for (const net of ['G', 'E', 'D', 'D2']) {
         const sd = readPth(join(FIXTURES, config, 'init', `latest_net_${net}.pth`));
-        const rows = fwd.state_dicts[net];
+        const rows = fwd.state_dicts[net]!;
         expect([...sd.keys()]).toEqual(rows.map((r) => r.name));
         for (const row of rows) {
           const t = sd.get(row.name)!;
@@ -69,7 +69,7 @@ describe('readPth integer storages', () => {
   it('converts int64 storages (BatchNorm num_batches_tracked) to float32', async () => {
     const { unzipSync, zipSync } = await import('fflate');
     const src = unzipSync(new Uint8Array(readFileSync(join(FIXTURES, 'all_resnet_nz8', 'init', 'latest_net_D.pth'))));
-    const pkl = Buffer.from(src['latest_net_D/data.pkl']).toString('latin1');
+    const pkl = Buffer.from(src['latest_net_D/data.pkl']!).toString('latin1');
     const entries: Record<string, Uint8Array> = { 'latest_net_D/data.pkl': new Uint8Array(Buffer.from(pkl.replace('torch\nFloatStorage\n', 'torch\nLongStorage\n'), 'latin1')) };
     for (const [name, bytes] of Object.entries(src)) {
       if (!name.startsWith('latest_net_D/data/')) continue;
@@ -110,7 +110,7 @@ describe('readPth errors', () => {
     // Re-label the storage class of a real checkpoint: GLOBAL opcodes are newline-terminated text.
     const { unzipSync, zipSync } = await import('fflate');
     const src = unzipSync(new Uint8Array(readFileSync(join(FIXTURES, 'all_resnet_nz8', 'init', 'latest_net_D.pth'))));
-    const pkl = Buffer.from(src['latest_net_D/data.pkl']).toString('latin1');
+    const pkl = Buffer.from(src['latest_net_D/data.pkl']!).toString('latin1');
     expect(pkl).toContain('torch\nFloatStorage\n');
     const fixed = Buffer.from(pkl.replace('torch\nFloatStorage\n', 'torch\nHalfStorage\n'), 'latin1');
     const p = join(dir, 'long.pth');

@@ -49,16 +49,17 @@ export function readPth(pathOrBytes: string | Uint8Array): StateDict {
   } catch (err) {
     throw new TorchIoError(`${label}: damaged zip archive (${(err as Error).message}); re-download or re-save the checkpoint`);
   }
-  const pklName = Object.keys(entries).find((n) => n.endsWith('/data.pkl') && n.split('/').length === 2);
-  if (pklName === undefined) {
+  const pkl = Object.entries(entries).find(([n]) => n.endsWith('/data.pkl') && n.split('/').length === 2);
+  if (pkl === undefined) {
     throw new TorchIoError(`${label}: a zip file but not a PyTorch checkpoint (no <name>/data.pkl entry)`);
   }
+  const [pklName, pklBytes] = pkl;
   const top = pklName.slice(0, -'/data.pkl'.length);
 
   const parser = torchPickleParser(() => new TorchIoError(`${label}: unexpected persistent id in data.pkl`));
   let root: unknown;
   try {
-    root = parser.parse(entries[pklName]);
+    root = parser.parse(pklBytes);
   } catch (err) {
     if (err instanceof TorchIoError) throw err;
     throw new TorchIoError(`${label}: cannot decode data.pkl (${(err as Error).message})`);
@@ -77,7 +78,7 @@ export function readPth(pathOrBytes: string | Uint8Array): StateDict {
     if (!DECODED.includes(kind)) {
       throw new TorchIoError(`${label}: tensor '${name}' has unsupported dtype ${t.storage.kind} (only float32 checkpoints are supported, plus int64/int32 counters such as BatchNorm's num_batches_tracked; convert with .float() before saving)`);
     }
-    const elementBytes = STORAGE_ELEMENT_SIZE[kind];
+    const elementBytes = STORAGE_ELEMENT_SIZE[kind]!; // every DECODED kind is in the table
     let storage = storages.get(t.storage.key);
     if (storage === undefined) {
       const raw = entries[`${top}/data/${t.storage.key}`];

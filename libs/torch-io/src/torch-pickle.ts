@@ -99,7 +99,7 @@ export function decodeStorage(raw: Uint8Array, kind: 'FloatStorage' | 'LongStora
 
 /** True when the strided view ends inside its storage of `length` elements. */
 export function fitsStorage(offset: number, size: number[], stride: number[], length: number): boolean {
-  const lastIndex = offset + size.reduce((acc, s, d) => acc + (s - 1) * stride[d], 0);
+  const lastIndex = offset + size.reduce((acc, s, d) => acc + (s - 1) * stride[d]!, 0); // size and stride have one entry per dim
   return numel(size) === 0 || lastIndex < length;
 }
 
@@ -112,10 +112,11 @@ export function gather(storage: Float32Array, offset: number, size: number[], st
   const idx = new Array<number>(size.length).fill(0);
   for (let i = 0; i < n; i++) {
     let src = offset;
-    for (let d = 0; d < size.length; d++) src += idx[d] * stride[d];
-    out[i] = storage[src];
+    // Hot loop: d < size.length = stride.length = idx.length, and src < storage.length (fitsStorage).
+    for (let d = 0; d < size.length; d++) src += idx[d]! * stride[d]!;
+    out[i] = storage[src]!;
     for (let d = size.length - 1; d >= 0; d--) {
-      if (++idx[d] < size[d]) break;
+      if (++idx[d]! < size[d]!) break;
       idx[d] = 0;
     }
   }

@@ -56,6 +56,6 @@ export function applyRecord(store: TrackingStore, rec: TrackingRecord): void {
       store.updateSweepJob(rec.sweepId, rec.jobId, rec.update);
       return;
     default:
-      throw new TrackingInputError(`unknown tracking record op '${(rec as { op?: unknown }).op}'`);
+      throw new TrackingInputError(`unknown tracking record op '${String((rec as { op?: unknown }).op)}'`);
   }
 }

@@ -147,7 +147,7 @@ export function assertRecord(rec: unknown, index?: number): asserts rec is Track
   if (!isPlainObject(rec)) throw new TrackingInputError(`${where} is not an object`);
   const op = rec.op;
   const fields = typeof op === 'string' ? OPS.get(op) : undefined;
-  if (!fields) throw new TrackingInputError(`${where}: unknown tracking record op '${String(op)}' (known: ${[...OPS.keys()].join(', ')})`);
+  if (typeof op !== 'string' || !fields) throw new TrackingInputError(`${where}: unknown tracking record op '${String(op)}' (known: ${[...OPS.keys()].join(', ')})`);
   if (rec.key !== undefined && rec.key !== null && typeof rec.key !== 'string') throw new TrackingInputError(`${where} (${op}): key must be a string`);
   try {
     checkFields(rec, fields, '', ['op', 'key']);

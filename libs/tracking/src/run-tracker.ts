@@ -58,7 +58,7 @@ export class RunTracker {
     const at = run.at ?? Date.now();
     const id = run.id ?? newRunId(new Date(at));
     const t = new RunTracker(sink, id, opts);
-    t.emit([{ op: 'createRun', run: { ...run, id, at } }]);
+    void t.emit([{ op: 'createRun', run: { ...run, id, at } }]);
     t.lastBeat = at;
     return t;
   }
@@ -67,7 +67,7 @@ export class RunTracker {
   static resume(sink: RecordSink, runId: string, opts: RunTrackerOptions & { pid?: number; host?: string } = {}): RunTracker {
     const t = new RunTracker(sink, runId, opts);
     const at = Date.now();
-    t.emit([{ op: 'resumeRun', runId, at, pid: opts.pid ?? process.pid, host: opts.host ?? null }]);
+    void t.emit([{ op: 'resumeRun', runId, at, pid: opts.pid ?? process.pid, host: opts.host ?? null }]);
     t.lastBeat = at;
     return t;
   }
@@ -84,15 +84,15 @@ export class RunTracker {
   heartbeat(at: number = Date.now()): void {
     if (at - this.lastBeat < this.beatEvery) return;
     this.lastBeat = at;
-    this.emit([{ op: 'heartbeat', runId: this.runId, at }]);
+    void this.emit([{ op: 'heartbeat', runId: this.runId, at }]);
   }
 
   artifact(a: ArtifactInput): void {
-    this.emit([{ op: 'artifact', runId: this.runId, artifact: { ...a, at: a.at ?? Date.now() } }]);
+    void this.emit([{ op: 'artifact', runId: this.runId, artifact: { ...a, at: a.at ?? Date.now() } }]);
   }
 
   evalResult(r: EvalResultInput): void {
-    this.emit([{ op: 'evalResult', runId: this.runId, result: { ...r, value: toWireNumber(r.value) as number, at: r.at ?? Date.now() } }]);
+    void this.emit([{ op: 'evalResult', runId: this.runId, result: { ...r, value: toWireNumber(r.value) as number, at: r.at ?? Date.now() } }]);
   }
 
   /** Send buffered metrics; resolves when the sink has taken every record so far. */
@@ -104,12 +104,13 @@ export class RunTracker {
   /** Flush, then record the exit. */
   async finish(status: ExitStatus, reason?: string | null): Promise<void> {
     await this.metrics.close();
-    this.emit([{ op: 'finishRun', runId: this.runId, status, reason: reason ?? null, at: Date.now() }]);
+    void this.emit([{ op: 'finishRun', runId: this.runId, status, reason: reason ?? null, at: Date.now() }]);
     await this.chain;
   }
 
   /** Hand records to the sink in order: synchronously while the sink is synchronous, chained
-   *  behind the previous call once it returned a promise. */
+   *  behind the previous call once it returned a promise. Callers that do not await it (`void`)
+   *  rely on flush()/finish(), which await the chain and so surface a failed send. */
   private emit(records: TrackingRecord[]): void | Promise<void> {
     const keyed = this.clientId === null ? records : records.map((r) => ({ ...r, key: `${this.clientId}:${this.seq++}` }));
     if (this.chain) {

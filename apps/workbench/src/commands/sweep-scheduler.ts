@@ -76,7 +76,7 @@ export function registerSweepCancel(sweep: Command, storeFor: (overrides: string
         const launcher = launcherOf(s);
         if (!launcher?.cancel) {
           const where = typeof s.launcher.pid === 'number' ? ` (runner pid ${s.launcher.pid} on ${String(s.launcher.host)})` : '';
-          throw new UserError(`sweep ${sweepId} runs on the ${String(s.launcher.type ?? 'local')} launcher: stop it with Ctrl-C in its terminal${where}`);
+          throw new UserError(`sweep ${sweepId} runs on the ${typeof s.launcher.type === 'string' ? s.launcher.type : 'local'} launcher: stop it with Ctrl-C in its terminal${where}`);
         }
         const ids = await withUserErrors([SweepError], () => launcher.cancel!(s, opts.job));
         const left = notCancelled(s, opts.job, ids);

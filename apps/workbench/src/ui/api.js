@@ -1,15 +1,30 @@
+// @ts-check
 // Fetch wrapper for the JSON API. Errors become exceptions with the server's message.
+/**
+ * @param {string} path
+ * @param {Omit<RequestInit, 'body' | 'headers'> & { body?: unknown, headers?: Record<string, string> }} [options]
+ *   a `body` that is not a Blob, ArrayBuffer or string is sent as JSON
+ * @returns {Promise<any>} the parsed JSON (or text) body
+ */
 export async function api(path, options = {}) {
-  const init = { credentials: 'same-origin', ...options, headers: { ...(options.headers ?? {}) } };
-  if (init.body !== undefined && !(init.body instanceof Blob) && !(init.body instanceof ArrayBuffer) && typeof init.body !== 'string') {
-    init.body = JSON.stringify(init.body);
-    init.headers['content-type'] = 'application/json';
+  /** @type {Record<string, string>} */
+  const headers = { ...(options.headers ?? {}) };
+  let payload = options.body;
+  if (payload !== undefined && !(payload instanceof Blob) && !(payload instanceof ArrayBuffer) && typeof payload !== 'string') {
+    payload = JSON.stringify(payload);
+    headers['content-type'] = 'application/json';
   }
-  const res = await fetch(path, init);
+  const res = await fetch(path, { credentials: 'same-origin', ...options, headers, body: /** @type {BodyInit | undefined} */ (payload) });
   const type = res.headers.get('content-type') ?? '';
+  /** @type {any} */
   const body = type.includes('application/json') ? await res.json() : await res.text();
   if (!res.ok) throw new Error(typeof body === 'object' && body?.error ? body.error : `${res.status} ${res.statusText}`);
   return body;
+}
+
+/** The message to show for a caught error (api() throws Errors; anything else is shown as text). */
+export function errorMessage(/** @type {unknown} */ err) {
+  return err instanceof Error ? err.message : String(err);
 }
 
 /** Build `/api/...?a=1&b=2` skipping empty values. */

@@ -1,7 +1,9 @@
+// @ts-check
 // The single-page shell: hash routes → page modules, live updates over SSE shared by all pages.
 // Each page exports `render(main, params, ctx)`; `ctx.onChange(fn)` subscribes to live updates for
 // as long as the page is shown, `ctx.alive()` tells an async page whether it is still shown.
 import { mount, notice } from './dom.js';
+import { errorMessage } from './api.js';
 
 const pages = {
   runs: () => import('./pages/runs.js'),
@@ -62,7 +64,7 @@ async function route() {
   for (const fn of cleanups) fn();
   cleanups = [];
   listeners = [];
-  for (const a of document.querySelectorAll('#nav a')) {
+  for (const a of /** @type {NodeListOf<HTMLAnchorElement>} */ (document.querySelectorAll('#nav a'))) {
     const active = a.dataset.page === page || (page === 'run' && a.dataset.page === 'runs') || (page === 'sweep' && a.dataset.page === 'sweeps') || (page === 'hparams' && a.dataset.page === 'sweeps');
     a.classList.toggle('active', active);
   }
@@ -84,13 +86,13 @@ async function route() {
     await mod.render(main, params, ctx);
     if (ctx.alive()) document.body.dataset.ready = page;
   } catch (err) {
-    if (ctx.alive()) mount(main, notice(`could not load this page: ${err.message}`, 'error'));
+    if (ctx.alive()) mount(main, notice(`could not load this page: ${errorMessage(err)}`, 'error'));
   }
 }
 
 /** Live updates: the server pushes `change` events when runs or metrics move. */
 function connectLive() {
-  const dot = document.getElementById('live');
+  const dot = /** @type {HTMLElement} */ (document.getElementById('live')); // in index.html
   const source = new EventSource('/api/events');
   source.addEventListener('open', () => dot.classList.add('on'));
   source.addEventListener('error', () => dot.classList.remove('on'));

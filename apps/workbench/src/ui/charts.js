@@ -1,3 +1,4 @@
+// @ts-check
 // chart.js helpers: metric curves with smoothing, log scale and zoom; mean ± std bands; bar charts
 // with error bars. Series arrive downsampled by the server as {steps: [...], values: [...]}.
 import { h } from './dom.js';
@@ -70,6 +71,10 @@ const baseOptions = (logY, title) => ({
  * optionally `bands`: [{label, steps, mean, std, half?, n}] drawn as mean ± half (the 95 % CI
  * half-width), or ± std when no half is given.
  * Returns {el, chart, update(series, bands)}.
+ */
+/**
+ * @param {string} title
+ * @param {{ series?: any[], bands?: any[], onDestroy?: (fn: () => void) => void }} [opts]
  */
 export function curveCard(title, { series = [], bands = [], onDestroy } = {}) {
   const canvas = h('canvas');

@@ -1,3 +1,4 @@
+// @ts-check
 // Colour of a point by the value of one column: categories take the palette in order, numbers a
 // blue → orange ramp between the column's min and max. Shared by the parallel-coordinates and
 // scatter views so a run has the same colour in both.

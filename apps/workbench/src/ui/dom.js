@@ -1,3 +1,4 @@
+// @ts-check
 // DOM building without innerHTML: every string becomes a text node or an attribute value, so run
 // names, tags and config values containing HTML are shown as text and never parsed.
 import { formatDuration } from '/vendor/format-duration.js';

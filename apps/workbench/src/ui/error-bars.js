@@ -1,3 +1,4 @@
+// @ts-check
 // chart.js has no error bars: this plugin draws a whisker from lo to hi on every bar whose
 // dataset has `intervals[i] = [lo, hi]` (null: none). Plain ES module without DOM access, shared
 // by the dashboard's bar charts (browser) and `workbench report`'s PNG charts (Node).

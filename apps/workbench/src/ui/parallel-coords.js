@@ -1,3 +1,4 @@
+// @ts-check
 // A parallel-coordinates plot in SVG: one vertical axis per column (a swept config key or a
 // metric), one polyline per run. Drag along an axis to brush a range; runs outside any brush turn
 // grey and `onBrush(ids)` reports the runs that pass every brush. A click on an axis clears it.

@@ -5,7 +5,7 @@ export function apiClient(base: () => string) {
   const get = (p: string, init?: RequestInit) => fetch(`${base()}${p}`, init);
   return {
     get,
-    async json(p: string) {
+    json: async (p: string) => {
       const res = await get(p);
       expect(res.status, `${p}: ${res.status}`).toBe(200);
       return res.json();

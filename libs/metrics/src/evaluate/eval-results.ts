@@ -1,17 +1,16 @@
 // The names under which evaluation results are stored in the tracking store (`eval_results`,
 // one row per run and metric: a rerun replaces the row). Tables and the dashboard read these.
 import type { EvalResultInput } from '@workbench/tracking';
-import type { LpipsVersion } from '../lpips/lpips.js';
 import type { MeanSe } from '../stats/summary.js';
 import type { EvalReport } from './evaluate-model.js';
 
 export const EVAL_METRICS = {
-  /** LPIPS between samples of one input (paper diversity), per LPIPS version. */
-  diversityLpips: (v: LpipsVersion | string) => `diversity_lpips_v${v}`,
+  /** LPIPS between samples of one input (paper diversity), per LPIPS version ('0.0' | '0.1'). */
+  diversityLpips: (v: string) => `diversity_lpips_v${v}`,
   /** Mean absolute pixel difference between samples of one input ([-1,1] units). */
   diversityL1: 'diversity_l1',
   /** The same distances between random pairs of real B images (upper bound). */
-  realPairsLpips: (v: LpipsVersion | string) => `real_pairs_lpips_v${v}`,
+  realPairsLpips: (v: string) => `real_pairs_lpips_v${v}`,
   realPairsL1: 'real_pairs_l1',
   /** Mean |B − G(A, E(B).mu)| over the test split ([-1,1] units). */
   reconstructionL1: 'reconstruction_l1',

@@ -160,7 +160,9 @@ function isFactor(key: string): boolean {
 
 function display(key: string, value: unknown): string {
   if (value === undefined || value === null) return '–';
-  return VALUE_LABEL[key]?.[String(value)] ?? String(value);
+  // Arrays and objects (list-valued factors) as JSON, not "[object Object]".
+  const text = typeof value === 'object' ? JSON.stringify(value) : String(value as string | number | boolean);
+  return VALUE_LABEL[key]?.[text] ?? text;
 }
 
 function compareValues(key: string, a: unknown, b: unknown): number {

@@ -1,6 +1,7 @@
+// @ts-check
 // Compare 2+ runs: the config keys that differ, overlaid curves, image grids at the same step, and
 // mean curves with pointwise 95 % CI bands over seeds for runs that share a config up to the seed.
-import { api, url } from '../api.js';
+import { api, url, errorMessage } from '../api.js';
 import { h, mount, notice, statusBadge, configValue, runLabels, fmt } from '../dom.js';
 import { color, curveCard } from '../charts.js';
 import { imageStepper } from './image-stepper.js';
@@ -15,7 +16,7 @@ export async function render(main, params, ctx) {
   try {
     data = await api(url('/api/compare', { ids }));
   } catch (err) {
-    mount(main, h('h1', null, 'Compare'), notice(err.message, 'error'));
+    mount(main, h('h1', null, 'Compare'), notice(errorMessage(err), 'error'));
     return;
   }
   if (!ctx.alive()) return;

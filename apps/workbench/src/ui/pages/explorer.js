@@ -1,8 +1,9 @@
+// @ts-check
 // Latent explorer: the server runs a run's generator G(A, z) on its backend. Draw N samples for a
 // test input, move z with sliders, slerp between two z, or encode an uploaded guide image to z.
 // The server draws the samples' z from a seed (the project's one seeded RNG); the seed is kept in
 // the URL (#/explorer?run=…&seed=N), so a shared link shows the same samples.
-import { api } from '../api.js';
+import { api, errorMessage } from '../api.js';
 import { h, mount, notice, runLabels } from '../dom.js';
 
 /** Spherical interpolation (the standard for Gaussian latents); falls back to lerp for near-parallel z. */
@@ -94,7 +95,7 @@ export async function render(main, params, ctx) {
     } catch (err) {
       info = null;
       status.textContent = '';
-      mount(samplesHost, notice(err.message, 'error'));
+      mount(samplesHost, notice(errorMessage(err), 'error'));
       return;
     }
     if (!ctx.alive()) return;
@@ -179,7 +180,7 @@ export async function render(main, params, ctx) {
       showThumbs();
       status.textContent = `checkpoint step ${info.checkpointStep}, nz=${info.nz}, backend ${info.backend}`;
     } catch (err) {
-      status.textContent = err.message;
+      status.textContent = errorMessage(err);
     }
   }
 
@@ -208,7 +209,7 @@ export async function render(main, params, ctx) {
       mount(sliderOut, h('img', { src, alt: 'G(A, E(guide))' }));
       status.textContent = 'guide encoded: its z is on the sliders';
     } catch (err) {
-      status.textContent = err.message;
+      status.textContent = errorMessage(err);
     }
     upload.value = '';
   });

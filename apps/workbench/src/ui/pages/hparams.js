@@ -1,8 +1,11 @@
+// @ts-check
 // Hyperparameters against metrics for a sweep (or any runs): a parallel-coordinates plot with one
 // axis per swept key and chosen metric (drag on an axis to brush a range) and a scatter of any
 // key or metric against another, coloured by a third (e.g. diversity vs mode coverage by method).
 // State (sweep, axes, colour, x/y) lives in the URL hash so a view can be shared.
 import { api, url } from '../api.js';
+/** @typedef {import('../../server/hparam-points.ts').HparamColumn} HparamColumn */
+/** @typedef {import('../../server/hparam-points.ts').HparamPoint} HparamPoint */
 import { h, mount, notice, fmt, configValue, runLabels } from '../dom.js';
 import { colorScale } from '../color-scale.js';
 import { parallelCoords } from '../parallel-coords.js';
@@ -48,6 +51,7 @@ export async function render(main, params, ctx) {
   if (!state.sweep && sweeps.sweeps.length) state.sweep = sweeps.sweeps[0].id;
   sweepSel.value = state.sweep;
 
+  /** @type {{ columns: HparamColumn[], points: HparamPoint[] }} */
   let data = { columns: [], points: [] };
   let selected = [];
   let pcp = null;
@@ -106,7 +110,8 @@ export async function render(main, params, ctx) {
     const pts = data.points.filter((p) => p.values[xc.id] !== null && p.values[xc.id] !== undefined && p.values[yc.id] !== null && p.values[yc.id] !== undefined);
     const pos = (c, v) => (c.numeric ? v : (c.values ?? []).findIndex((x) => JSON.stringify(x) === JSON.stringify(v)));
     const point = (p) => ({ x: pos(xc, p.values[xc.id]), y: pos(yc, p.values[yc.id]), run: p });
-    const categorical = col(state.sc) && !col(state.sc).numeric;
+    const colourBy = col(state.sc);
+    const categorical = colourBy && !colourBy.numeric;
     // Categorical colour: one dataset (legend entry) per category; numeric: one dataset, a colour per point.
     const datasets = categorical
       ? scale.legend.map((l) => {

@@ -1,3 +1,4 @@
+// @ts-check
 // Image grids per step with a slider, for one run or several runs side by side at the same step.
 import { api } from '../api.js';
 import { h, mount, notice } from '../dom.js';

@@ -1,9 +1,10 @@
+// @ts-check
 // Realism study, the paper's AMT protocol built in: a real and a generated image flash side by side
 // for 1 s, then the participant says which one was real. Judgments are stored per run; the fooling
 // rate (how often the fake was picked) is shown with a Wilson 95% interval. Practice trials come
 // first and say whether the answer was right; they are stored apart and never counted. Answers can
 // be reviewed and deleted per run or per participant.
-import { api, url } from '../api.js';
+import { api, url, errorMessage } from '../api.js';
 import { h, mount, notice, fmt, runLabels } from '../dom.js';
 
 const FLASH_MS = 1000;
@@ -134,7 +135,7 @@ export async function render(main, params, ctx) {
       }
       if (ctx.alive()) mount(stage, h('div', { class: 'big' }, `${fooled} / ${total} fooled`), h('div', { class: 'muted' }, 'Thanks! Results are stored with the runs.'));
     } catch (err) {
-      if (ctx.alive()) mount(stage, notice(err.message, 'error'));
+      if (ctx.alive()) mount(stage, notice(errorMessage(err), 'error'));
     } finally {
       running = false;
       startBtn.disabled = false;

@@ -1,6 +1,7 @@
+// @ts-check
 // One run: header with status and reason, the command that reproduces it, loss curves, image grids
 // with a step slider, eval metrics, checkpoints and the resolved config.
-import { api, url } from '../api.js';
+import { api, url, errorMessage } from '../api.js';
 import { h, mount, fmt, fmtDuration, fmtTime, statusBadge, notice, flatten, configValue } from '../dom.js';
 import { curveCard } from '../charts.js';
 import { imageStepper } from './image-stepper.js';
@@ -11,7 +12,7 @@ export async function render(main, params, ctx) {
   try {
     detail = await api(`/api/runs/${encodeURIComponent(id)}`);
   } catch (err) {
-    mount(main, notice(err.message, 'error'));
+    mount(main, notice(errorMessage(err), 'error'));
     return;
   }
   if (!ctx.alive()) return;
@@ -121,7 +122,7 @@ export async function render(main, params, ctx) {
         renderHeader(current);
         editHost.hidden = true;
       } catch (err) {
-        msg.textContent = err.message;
+        msg.textContent = errorMessage(err);
       }
     };
     mount(editHost,

@@ -1,7 +1,8 @@
+// @ts-check
 // Runs table: filter (status, method, config key=value, free text), sort, paginate, select for
 // compare or for bulk tag / archive / delete, and group rows by config ignoring the seed or by any
 // keys (mean [95% CI] (n)). Archived runs are listed on request. State lives in the URL hash.
-import { api, url } from '../api.js';
+import { api, url, errorMessage } from '../api.js';
 import { h, mount, fmt, fmtCi, fmtDuration, fmtTime, statusBadge, notice, configValue } from '../dom.js';
 
 const STATUSES = ['running', 'finished', 'failed', 'killed', 'crashed'];
@@ -153,7 +154,7 @@ export async function render(main, params, ctx) {
         await refresh();
         msg.textContent = text;
       } catch (err) {
-        msg.textContent = err.message;
+        msg.textContent = errorMessage(err);
       }
     };
     const tag = (op) => {
@@ -226,7 +227,7 @@ export async function render(main, params, ctx) {
       data = await api(url(path, query()));
     } catch (err) {
       if (seq !== refreshSeq) return latestRefresh;
-      if (ctx.alive()) mount(tableHost, notice(err.message, 'error'));
+      if (ctx.alive()) mount(tableHost, notice(errorMessage(err), 'error'));
       return;
     }
     if (seq !== refreshSeq) return latestRefresh;

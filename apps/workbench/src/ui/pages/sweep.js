@@ -1,3 +1,4 @@
+// @ts-check
 // One sweep: the job grid with statuses, and the paper-layout tables (mean [95 % CI] (n) over
 // seeds, * = differs from the reference row by Welch's t-test, rows flagged "not converged") with
 // bar charts whose error bars are the 95 % CIs, and CSV / Markdown / LaTeX downloads.

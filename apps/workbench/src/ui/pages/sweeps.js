@@ -1,3 +1,4 @@
+// @ts-check
 // All sweeps with their job status counts; archive, restore or delete a sweep (with its runs).
 import { api, url } from '../api.js';
 import { h, mount, notice, fmtTime, statusBadge } from '../dom.js';
