@@ -24,7 +24,23 @@ export { appendSpool, readSpool, spoolSink, type SpoolContents } from './spool.j
 export { wilsonInterval, zForConfidence } from './wilson.js';
 export { configHash, groupKey, GROUP_KEY_IGNORED, BOOKKEEPING_KEYS } from './config-hash.js';
 export { newRunId, newSweepId } from './ids.js';
-export { ID_PATTERN, isValidId, assertValidId, runFolder, realRunFolder, RunFolderError } from './run-layout.js';
+export {
+  ID_PATTERN,
+  isValidId,
+  assertValidId,
+  runFolder,
+  realRunFolder,
+  RunFolderError,
+  RUN_FILES,
+  checkpointDirName,
+  checkpointPath,
+  checkpointStepOf,
+  completeCheckpoints,
+  latestCheckpoint,
+  trainGridPath,
+  evalGridPath,
+  type CheckpointRef,
+} from './run/layout.js';
 export { RESERVED_KEYS, reservedSegment, assertSafeKey, nullProto } from './safe-keys.js';
 export { MIGRATIONS, SCHEMA_VERSION, type Migration } from './migrations.js';
 export { TrackingSchemaError, TrackingInputError, TrackingFileError, TrackingConflictError } from './errors.js';

@@ -6,7 +6,7 @@
 // the store (HTTP 500, retried forever), and never be stored half-understood.
 import { TrackingInputError } from './errors.js';
 import type { TrackingRecord } from './records.js';
-import { assertValidId } from './run-layout.js';
+import { assertValidId } from './run/layout.js';
 import { RESERVED_KEYS } from './safe-keys.js';
 import { fromWireNumber } from './wire-number.js';
 

@@ -2,7 +2,7 @@
 // and `workbench sweep status`.
 import { TrackingInputError } from './errors.js';
 import { newSweepId } from './ids.js';
-import { assertValidId } from './run-layout.js';
+import { assertValidId } from './run/layout.js';
 import { parseJson } from './run-row.js';
 import type { StoreContext } from './store-context.js';
 import type { NewSweep, NewSweepJob, RunStatus, SweepJobRow, SweepJobUpdate, SweepRow, SweepStatus, SweepWithJobs } from './types.js';

@@ -14,7 +14,7 @@ import { configHash, groupKey as computeGroupKey } from './config-hash.js';
 import { TrackingFileError, TrackingInputError } from './errors.js';
 import { sqliteFileError } from './sqlite-file-error.js';
 import { newRunId } from './ids.js';
-import { assertValidId } from './run-layout.js';
+import { assertValidId } from './run/layout.js';
 import type { OpenDatabaseOptions } from './open-database.js';
 import type { IngestResult, TrackingRecord } from './records.js';
 import { buildRunOrder, buildRunWhere, type MetricAgg, type RunFilter, type RunQuery } from './run-filter.js';

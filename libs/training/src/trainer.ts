@@ -8,16 +8,16 @@
 // `resume=<run-id>` continues from the newest checkpoint with the run's stored config.
 import * as tf from '@tensorflow/tfjs';
 import { appendFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { join, relative } from 'node:path';
 import { stringify } from 'yaml';
 import { asWasmHeapError, WasmHeapExhaustedError } from '@workbench/backend';
 import type { ResolvedConfig } from '@workbench/config';
 import { checkDatasetDirection, createDataset, EpochBatches, loadBatch, type PairedDataset } from '@workbench/data';
-import { newRunId } from '@workbench/tracking';
+import { checkpointDirName, latestCheckpoint, newRunId, RUN_FILES, runFolder, trainGridPath } from '@workbench/tracking';
 import { NonFiniteLossError, bicycleStep } from './bicycle-step.js';
 import { buildMethodNetworks, buildOptimizers, stepConfigFromConfig } from './build-networks.js';
 import { CheckpointRetention } from './checkpoint-retention.js';
-import { CHECKPOINT_FORMAT, checkpointDirName, latestCheckpoint, loadCheckpoint, saveCheckpoint, type CheckpointState } from './checkpoint.js';
+import { CHECKPOINT_FORMAT, loadCheckpoint, saveCheckpoint, type CheckpointState } from './checkpoint.js';
 import { lrForEpoch, lrForIteration } from './lr-schedule.js';
 import { describeStepConfig, wasmMemoryRefusal } from './step-memory.js';
 import { lossKeys, methodSpec, type NetName } from './methods.js';
@@ -103,7 +103,7 @@ async function openDisplaySet(config: ResolvedConfig): Promise<PairedDataset> {
 /** Drop the checkpoint artifacts of a run whose folders (with state.json) no longer exist. */
 function forgetMissingCheckpoints(store: TrackingSink, runId: string, runDir: string): Array<{ path: string; step: number | null }> {
   if (!store.listArtifacts || !store.removeArtifact) return []; // remote tracking: the server keeps its table
-  const missing = store.listArtifacts(runId, { kind: 'checkpoint' }).filter((a) => !existsSync(join(runDir, a.path, 'state.json')));
+  const missing = store.listArtifacts(runId, { kind: 'checkpoint' }).filter((a) => !existsSync(join(runDir, a.path, RUN_FILES.checkpointState)));
   for (const a of missing) store.removeArtifact(runId, 'checkpoint', a.path);
   return missing;
 }
@@ -131,10 +131,10 @@ export async function trainRun(input: ResolvedConfig, opts: TrainRunOptions): Pr
     }
     // the same config as the original run (only `resume` differs)
     config = { ...(row.config as unknown as ResolvedConfig), resume: runId };
-    runDir = row.runDir ?? resolve(config.train.runs_dir, runId);
+    runDir = runFolder(config.train.runs_dir, runId);
   } else {
     runId = opts.runId ?? newRunId();
-    runDir = resolve(config.train.runs_dir, runId);
+    runDir = runFolder(config.train.runs_dir, runId);
   }
   const spec = methodSpec(config.method);
   const t = config.train;
@@ -180,7 +180,7 @@ export async function trainRun(input: ResolvedConfig, opts: TrainRunOptions): Pr
     disposeAll();
     throw err;
   }
-  const logFile = join(runDir, 'train.log');
+  const logFile = join(runDir, RUN_FILES.log);
   const note = (line: string): void => {
     try {
       appendFileSync(logFile, `${new Date().toISOString()} ${line}\n`);
@@ -199,8 +199,8 @@ export async function trainRun(input: ResolvedConfig, opts: TrainRunOptions): Pr
       await store.resumeRun(runId);
       note(`resume requested (pid ${process.pid})`);
     } else {
-      writeFileSync(join(runDir, 'config.yaml'), stringify(config, { lineWidth: 0 }));
-      writeFileSync(join(runDir, 'overrides.yaml'), stringify(opts.overrides ?? []));
+      writeFileSync(join(runDir, RUN_FILES.config), stringify(config, { lineWidth: 0 }));
+      writeFileSync(join(runDir, RUN_FILES.overrides), stringify(opts.overrides ?? []));
       const env = captureEnvironment(runDir, opts.backend);
       await store.createRun({
         id: runId,
@@ -297,7 +297,7 @@ export async function trainRun(input: ResolvedConfig, opts: TrainRunOptions): Pr
       lastCheckpoint = ckpt.dir;
       tell(`resumed from ${relative(runDir, ckpt.dir)} (step ${step})`);
     } else if (resuming) {
-      tell(`no checkpoint in ${join(runDir, 'checkpoints')}: starting from step 0 with the run config`);
+      tell(`no checkpoint in ${join(runDir, RUN_FILES.checkpoints)}: starting from step 0 with the run config`);
     }
     const batches = new EpochBatches(dataset, { batchSize: t.batch_size, seed: config.seed, start: position });
     disposables.push({ dispose: () => batches.close() }); // prefetched samples
@@ -352,7 +352,7 @@ export async function trainRun(input: ResolvedConfig, opts: TrainRunOptions): Pr
       for (const a of retention.afterCheckpoint(step)) await store.addArtifact(runId, a);
     };
     const grid = async (): Promise<void> => {
-      const rel = join('images', `${checkpointDirName(step)}.png`);
+      const rel = trainGridPath(step);
       await writeTrainingGrid(join(runDir, rel), nets, display, displayZ, `${runId} ${spec.name} step ${step}`);
       await store.addArtifact(runId, { kind: 'train_grid', path: rel, step });
     };

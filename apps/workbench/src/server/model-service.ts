@@ -1,6 +1,6 @@
 // The GeneratorService backed by a run's newest checkpoint: G and E rebuilt from the run's resolved
-// config and loaded from `checkpoints/step-N/{G,E}.safetensors` by `@workbench/metrics`'
-// `loadRunModel` (the same loader `workbench eval` uses), test inputs from the run's own dataset
+// config and loaded from its newest complete checkpoint (`latestCheckpoint`, the tracking run
+// layout) by `@workbench/metrics`' `loadRunModel` (the same loader `workbench eval` uses), test inputs from the run's own dataset
 // config (`createDataset(config.data, 'test')`). Loaded runs are cached (two at most; the oldest is
 // disposed) and reloaded when a newer checkpoint appears.
 import * as tf from '@tensorflow/tfjs';
@@ -11,8 +11,7 @@ import { currentBackend, initBackend } from '@workbench/backend';
 import { bytesToUnit, createDataset, unitToRgbBytes, type DataConfig, type PairedDataset } from '@workbench/data';
 import { loadRunModel, type LoadedRunModel } from '@workbench/metrics';
 import { EVAL, modelOptionsFromConfig, type ModelConfigSlice } from '@workbench/models';
-import type { RunRow } from '@workbench/tracking';
-import { latestCheckpoint } from '@workbench/training';
+import { latestCheckpoint, RUN_FILES, type RunRow } from '@workbench/tracking';
 import type { ExplorerInfo, GeneratorService } from './generator-service.js';
 
 const MAX_CACHED = 2;
@@ -60,7 +59,7 @@ export function createModelService(): GeneratorService {
 
   async function load(run: RunRow, runDir: string): Promise<Loaded> {
     const ckpt = latestCheckpoint(runDir);
-    if (!ckpt) throw new Error(`no checkpoint yet in ${path.join(runDir, 'checkpoints')}: explore the run after its first checkpoint (train.checkpoint_every) or when it ends`);
+    if (!ckpt) throw new Error(`no checkpoint yet in ${path.join(runDir, RUN_FILES.checkpoints)}: explore the run after its first checkpoint (train.checkpoint_every) or when it ends`);
     const key = `${run.id}\u0000${ckpt.dir}`;
     let p = cache.get(key);
     if (!p) {
