@@ -25,6 +25,17 @@ export { wilsonInterval, zForConfidence } from './wilson.js';
 export { configHash, groupKey, GROUP_KEY_IGNORED, BOOKKEEPING_KEYS } from './config-hash.js';
 export { newRunId, newSweepId } from './ids.js';
 export {
+  RUN_STATUSES,
+  EXIT_STATUSES,
+  JOB_STATUSES,
+  SWEEP_STATUSES,
+  RUN_TRANSITIONS,
+  isRunStatus,
+  isExitStatus,
+  isJobStatus,
+  checkRunTransition,
+} from './run/status.js';
+export {
   ID_PATTERN,
   isValidId,
   assertValidId,

@@ -35,7 +35,7 @@ describe('sweeps and jobs', () => {
     expect(got.jobs[1]).toMatchObject({ runStatus: 'crashed', attempts: 2 });
     expect(got.counts).toEqual({ finished: 1, crashed: 1, pending: 2 });
     expect(t.store.listRuns({ sweepId: sw.id }).total).toBe(2);
-    expect(() => t.store.updateSweepJob(sw.id, 'nope', { status: 'x' })).toThrow(/unknown job nope/);
+    expect(() => t.store.updateSweepJob(sw.id, 'nope', { status: 'failed' })).toThrow(/unknown job nope/);
     t.store.updateSweepJob(sw.id, 'job-3', { status: 'queued', at: 4_000_000_000_000 });
     expect(t.store.getSweep(sw.id)!.updatedAt).toBe(4_000_000_000_000);
   });

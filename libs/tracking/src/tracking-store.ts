@@ -15,6 +15,7 @@ import { TrackingFileError, TrackingInputError } from './errors.js';
 import { sqliteFileError } from './sqlite-file-error.js';
 import { newRunId } from './ids.js';
 import { assertValidId } from './run/layout.js';
+import { checkRunTransition, EXIT_STATUSES, isExitStatus, sqlMayBecome } from './run/status.js';
 import type { OpenDatabaseOptions } from './open-database.js';
 import type { IngestResult, TrackingRecord } from './records.js';
 import { buildRunOrder, buildRunWhere, type MetricAgg, type RunFilter, type RunQuery } from './run-filter.js';
@@ -50,6 +51,7 @@ import type {
   NewSweep,
   NewSweepJob,
   RunRow,
+  RunStatus,
   SweepJobUpdate,
   SweepRow,
   SweepStatus,
@@ -81,7 +83,6 @@ export interface ResumeOptions {
   force?: boolean;
 }
 
-const EXIT_STATUSES: readonly ExitStatus[] = ['finished', 'failed', 'killed'];
 const num = (v: number | null): number => (v == null ? NaN : v);
 /** SQLite stores NaN as NULL: make that explicit. ±Infinity are stored as is. */
 const storable = (v: number): number | null => (Number.isNaN(v) ? null : v);
@@ -204,13 +205,14 @@ export class TrackingStore {
    *  recorded wins, so a SIGTERM handler after a NaN failure keeps `failed`. Returns whether
    *  the status changed. */
   finishRun(runId: string, status: ExitStatus, reason?: string | null, at: number = Date.now()): boolean {
-    if (!EXIT_STATUSES.includes(status)) {
-      throw new TrackingInputError(`a run cannot end as '${status}': use finished, failed or killed`);
+    if (!isExitStatus(status)) {
+      throw new TrackingInputError(`a run cannot end as '${String(status)}': use ${EXIT_STATUSES.join(', ')}`);
     }
     return this.write(() => {
-      const changes = this.stmts.finish.run({ id: runId, status, reason: reason ?? null, at }).changes;
-      if (changes === 0 && !this.stmts.runExists.get(runId)) throw new TrackingInputError(`unknown run ${runId}`);
-      return changes > 0;
+      const from = this.stmts.getStatus.get(runId) as RunStatus | undefined; // the store's own writes: a RunStatus
+      if (from === undefined) throw new TrackingInputError(`unknown run ${runId}`);
+      if (!checkRunTransition(runId, from, status)) return false;
+      return this.stmts.finish.run({ id: runId, status, reason: reason ?? null, at }).changes > 0;
     });
   }
 
@@ -222,6 +224,7 @@ export class TrackingStore {
     this.write(() => {
       const r = this.stmts.getRun.get(runId) as RunDbRow | undefined;
       if (!r) throw new TrackingInputError(`unknown run ${runId}: check the id with 'workbench runs'`);
+      checkRunTransition(runId, r.status, 'running');
       // A fresh heartbeat means alive, unless the run's process was on this machine and is gone
       // (kill -9 a moment ago): then resuming right away is fine.
       const provedDead = r.host === hostname() && r.pid !== null && r.pid !== process.pid && !processAlive(r.pid);
@@ -638,6 +641,7 @@ function prepareStatements(db: Database.Database) {
     runExists: db.prepare('SELECT 1 FROM runs WHERE id = ?'),
     getRun: db.prepare('SELECT * FROM runs WHERE id = ?'),
     getRunConfig: db.prepare('SELECT config FROM runs WHERE id = ?').pluck(),
+    getStatus: db.prepare('SELECT status FROM runs WHERE id = ?').pluck(),
     insertRun: db.prepare(
       `INSERT INTO runs (id, name, method, config, config_hash, group_key, seed, status, experiment,
          created_at, started_at, heartbeat_at, git_commit, git_dirty, host, pid, backend, package_versions,
@@ -651,12 +655,12 @@ function prepareStatements(db: Database.Database) {
          heartbeat_at = max(heartbeat_at, :at),
          exit_reason = CASE WHEN status = 'crashed' THEN NULL ELSE exit_reason END,
          ended_at = CASE WHEN status = 'crashed' THEN NULL ELSE ended_at END,
-         status = CASE WHEN status = 'crashed' THEN 'running' ELSE status END
+         status = CASE WHEN status = 'crashed' AND ${sqlMayBecome('running')} THEN 'running' ELSE status END
        WHERE id = :id`,
     ),
     finish: db.prepare(
       `UPDATE runs SET status = :status, exit_reason = :reason, ended_at = :at, heartbeat_at = max(heartbeat_at, :at)
-       WHERE id = :id AND status IN ('running', 'crashed')`,
+       WHERE id = :id AND ${sqlMayBecome('finished')}`,
     ),
     resume: db.prepare(
       `UPDATE runs SET status = 'running', exit_reason = NULL, ended_at = NULL, heartbeat_at = :at,
@@ -667,13 +671,13 @@ function prepareStatements(db: Database.Database) {
     markCrashed: db.prepare(
       `UPDATE runs SET status = 'crashed', ended_at = heartbeat_at,
          exit_reason = 'no heartbeat for ' || :threshold || ' s and no exit recorded (killed with -9, out of memory, or the machine went down?)'
-       WHERE status = 'running' AND heartbeat_at < :cutoff`,
+       WHERE status = 'running' AND ${sqlMayBecome('crashed')} AND heartbeat_at < :cutoff`,
     ),
     runningHere: db.prepare(`SELECT id, pid FROM runs WHERE status = 'running' AND host = ? AND pid IS NOT NULL`),
     markDead: db.prepare(
       `UPDATE runs SET status = 'crashed', ended_at = heartbeat_at,
          exit_reason = 'its process ' || :pidText || ' on ' || :host || ' is gone and recorded no exit (killed with -9, out of memory?)'
-       WHERE id = :id AND status = 'running' AND pid = :pid`,
+       WHERE id = :id AND status = 'running' AND ${sqlMayBecome('crashed')} AND pid = :pid`,
     ),
     getSeries: db.prepare('SELECT id FROM metric_series WHERE run_id = ? AND key = ?'),
     insertSeries: db.prepare('INSERT INTO metric_series (run_id, key) VALUES (?, ?)'),
