@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tempStore, type TempStore } from '../test/temp-store.js';
+import { storeDatabase } from '../test/testing.js';
 
 let t: TempStore;
 beforeEach(() => (t = tempStore({ staleAfterSeconds: 60 })));
@@ -76,7 +77,7 @@ describe('sweeps and jobs', () => {
     expect(t.store.getRun('run-keep')!.sweepId).toBeNull();
     expect(t.store.deleteSweep('drop', { deleteRuns: true })).toBe(true);
     expect(t.store.getRun('run-drop')).toBeUndefined();
-    expect(t.store.db.prepare('SELECT count(*) FROM sweep_jobs').pluck().get()).toBe(0);
+    expect(storeDatabase(t.store).prepare('SELECT count(*) FROM sweep_jobs').pluck().get()).toBe(0);
     expect(t.store.deleteSweep('drop')).toBe(false);
   });
 });

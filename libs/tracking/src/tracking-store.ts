@@ -15,6 +15,7 @@ import { TrackingFileError, TrackingInputError } from './errors.js';
 import { sqliteFileError } from './sqlite-file-error.js';
 import { newRunId } from './ids.js';
 import { assertValidId } from './run/layout.js';
+import { STORE_DATABASES } from './store-database.js';
 import { checkRunTransition, EXIT_STATUSES, isExitStatus, sqlMayBecome } from './run/status.js';
 import type { OpenDatabaseOptions } from './open-database.js';
 import type { IngestResult, TrackingRecord } from './records.js';
@@ -98,12 +99,17 @@ export class TrackingStore {
   private readonly writers = new Set<MetricWriter>();
   private readonly ctx: StoreContext;
 
+  /** The better-sqlite3 handle: private (ES `#`), so the app and the libraries go through the
+   *  methods; tests reach it with `storeDatabase` from `@workbench/tracking/testing`. */
+  readonly #db: Database.Database;
+
   constructor(
-    /** The better-sqlite3 handle, for ad-hoc read queries (prefer the methods). */
-    readonly db: Database.Database,
+    db: Database.Database,
     readonly path: string,
     private readonly opts: StoreOptions = {},
   ) {
+    this.#db = db;
+    STORE_DATABASES.set(this, db);
     this.staleAfterSeconds = opts.staleAfterSeconds ?? 300;
     this.retry = opts.retry ?? DEFAULT_RETRY;
     this.stmts = prepareStatements(db);
@@ -116,23 +122,64 @@ export class TrackingStore {
     };
   }
 
+  /** False once `close()` ran. */
+  get isOpen(): boolean {
+    return this.#db.open;
+  }
+
+  /** SQLite's `PRAGMA data_version`: changes whenever another connection (a trainer, a sweep
+   *  runner) commits; this store's own writes do not change it. The live feed polls it. */
+  externalChangeVersion(): number {
+    return this.#db.pragma('data_version', { simple: true }) as number;
+  }
+
+  /** Runs that were created, heartbeat, ended, or got an eval result or artifact at or after
+   *  `from` (ms; at most `limit`), and whether any sweep changed since then (the live feed). */
+  changedSince(from: number, limit = 500): { runIds: string[]; sweeps: boolean } {
+    const runIds = this.#db
+      .prepare(
+        `SELECT id FROM runs WHERE heartbeat_at >= @from OR created_at >= @from OR ifnull(ended_at, 0) >= @from
+         UNION SELECT run_id FROM eval_results WHERE created_at >= @from
+         UNION SELECT run_id FROM artifacts WHERE created_at >= @from LIMIT @limit`,
+      )
+      .pluck()
+      .all({ from, limit }) as string[];
+    const sweeps = (this.#db.prepare('SELECT count(*) FROM sweeps WHERE updated_at >= ?').pluck().get(from) as number) > 0;
+    return { runIds, sweeps };
+  }
+
+  /** Whether a run with this id exists (no stale-run marking, unlike getRun). */
+  hasRun(runId: string): boolean {
+    return this.stmts.runExists.get(runId) !== undefined;
+  }
+
+  /** How many runs the database holds (archived ones included). */
+  runCount(): number {
+    return this.#db.prepare('SELECT count(*) FROM runs').pluck().get() as number;
+  }
+
+  /** The distinct methods of all runs, sorted (the dashboard's method menu). */
+  methods(): string[] {
+    return this.#db.prepare('SELECT DISTINCT method FROM runs ORDER BY method').pluck().all() as string[];
+  }
+
   get readonly(): boolean {
     return this.opts.readonly ?? false;
   }
 
   /** Flush the buffered points of this store's metric writers, then close the database. */
   close(): void {
-    if (!this.db.open) return;
+    if (!this.#db.open) return;
     for (const w of this.writers) if (!w.closed && w.buffered > 0) void w.flush();
     this.writers.clear();
-    this.db.close();
+    this.#db.close();
   }
 
   /** Run `fn` in an IMMEDIATE transaction (write lock up front: no deadlock-y lock upgrade),
    *  retried with backoff while another process holds the lock. Nested calls join the outer one. */
   write<T>(fn: () => T): T {
-    if (this.db.inTransaction) return fn();
-    const tx = this.db.transaction(fn);
+    if (this.#db.inTransaction) return fn();
+    const tx = this.#db.transaction(fn);
     let out: T;
     try {
       out = withBusyRetry(() => tx.immediate(), this.retry);
@@ -146,7 +193,7 @@ export class TrackingStore {
   /** Changes whenever the database changed (any process, this one included): poll it cheaply
    *  (no table read) to push live updates only when there is something new. */
   changeToken(): string {
-    return `${this.db.pragma('data_version', { simple: true }) as number}:${this.localWrites}`;
+    return `${this.#db.pragma('data_version', { simple: true }) as number}:${this.localWrites}`;
   }
 
   // ---------------------------------------------------------------- runs
@@ -186,7 +233,7 @@ export class TrackingStore {
     };
     this.write(() => {
       if (this.stmts.runExists.get(id)) throw new TrackingInputError(`run ${id} already exists: pick another id or resume it`);
-      if (row.sweep_id && !this.db.prepare('SELECT 1 FROM sweeps WHERE id = ?').get(row.sweep_id)) {
+      if (row.sweep_id && !this.#db.prepare('SELECT 1 FROM sweeps WHERE id = ?').get(row.sweep_id)) {
         throw new TrackingInputError(`unknown sweep ${row.sweep_id}: create the sweep before its runs`);
       }
       this.stmts.insertRun.run(row);
@@ -267,24 +314,24 @@ export class TrackingStore {
   }
 
   setTags(runId: string, tags: string[]): void {
-    const changes = this.write(() => this.db.prepare('UPDATE runs SET tags = ? WHERE id = ?').run(JSON.stringify(tags), runId).changes);
+    const changes = this.write(() => this.#db.prepare('UPDATE runs SET tags = ? WHERE id = ?').run(JSON.stringify(tags), runId).changes);
     if (changes === 0) throw new TrackingInputError(`unknown run ${runId}`);
   }
 
   setNotes(runId: string, notes: string | null): void {
-    const changes = this.write(() => this.db.prepare('UPDATE runs SET notes = ? WHERE id = ?').run(notes, runId).changes);
+    const changes = this.write(() => this.#db.prepare('UPDATE runs SET notes = ? WHERE id = ?').run(notes, runId).changes);
     if (changes === 0) throw new TrackingInputError(`unknown run ${runId}`);
   }
 
   renameRun(runId: string, name: string): void {
-    const changes = this.write(() => this.db.prepare('UPDATE runs SET name = ? WHERE id = ?').run(name, runId).changes);
+    const changes = this.write(() => this.#db.prepare('UPDATE runs SET name = ? WHERE id = ?').run(name, runId).changes);
     if (changes === 0) throw new TrackingInputError(`unknown run ${runId}`);
   }
 
   /** Correct the sweep job a run belongs to (sweep resume relinks runs stored under a job id
    *  the override parser had read as a number). */
   setRunJobId(runId: string, jobId: string): void {
-    const changes = this.write(() => this.db.prepare('UPDATE runs SET job_id = ? WHERE id = ?').run(jobId, runId).changes);
+    const changes = this.write(() => this.#db.prepare('UPDATE runs SET job_id = ? WHERE id = ?').run(jobId, runId).changes);
     if (changes === 0) throw new TrackingInputError(`unknown run ${runId}`);
   }
 
@@ -294,10 +341,10 @@ export class TrackingStore {
     return this.write(() => {
       // A sweep job whose run is gone did not produce a result: `sweep resume` (and --extend)
       // run it again instead of counting it as finished.
-      this.db
+      this.#db
         .prepare("UPDATE sweep_jobs SET status = 'pending', run_id = NULL, exit_reason = 'its run ' || run_id || ' was deleted' WHERE run_id = ?")
         .run(runId);
-      return this.db.prepare('DELETE FROM runs WHERE id = ?').run(runId).changes > 0;
+      return this.#db.prepare('DELETE FROM runs WHERE id = ?').run(runId).changes > 0;
     });
   }
 
@@ -371,12 +418,12 @@ export class TrackingStore {
 
   /** Metric keys a run has logged, sorted. */
   metricKeys(runId: string): string[] {
-    return this.db.prepare('SELECT key FROM metric_series WHERE run_id = ? ORDER BY key').pluck().all(runId) as string[];
+    return this.#db.prepare('SELECT key FROM metric_series WHERE run_id = ? ORDER BY key').pluck().all(runId) as string[];
   }
 
   /** A series, downsampled server-side to at most `maxPoints` (min/max per step bucket). */
   metricSeries(runId: string, key: string, opts?: SeriesOptions): MetricSeries {
-    return readMetricSeries(this.db, runId, key, opts);
+    return readMetricSeries(this.#db, runId, key, opts);
   }
 
   /** Last (by step), min, max and count of metrics per run: one row per (run, key) with points,
@@ -390,7 +437,7 @@ export class TrackingStore {
     for (let i = 0; i < runIds.length; i += 500) {
       const ids = runIds.slice(i, i + 500);
       const keyClause = keys ? ` AND key IN (${keys.map(() => '?').join(',')})` : '';
-      const rows = this.db
+      const rows = this.#db
         .prepare(
           `SELECT run_id, key, n, last_step, last_value, min_value, max_value FROM metric_series
            WHERE run_id IN (${ids.map(() => '?').join(',')})${keyClause} AND n > 0`,
@@ -414,7 +461,7 @@ export class TrackingStore {
   /** One number per run for a metric: its last, min or max value; undefined when never logged
    *  (or, for min/max, when every value was NaN). */
   metricValue(runId: string, key: string, agg: MetricAgg = 'last'): number | undefined {
-    const s = this.db
+    const s = this.#db
       .prepare('SELECT n, last_value, min_value, max_value FROM metric_series WHERE run_id = ? AND key = ?')
       .get(runId, key) as { n: number; last_value: number | null; min_value: number | null; max_value: number | null } | undefined;
     if (!s || s.n === 0) return undefined;
@@ -517,9 +564,9 @@ export class TrackingStore {
    *  `deleteRuns` is set. Returns whether the sweep existed. */
   deleteSweep(id: string, opts: { deleteRuns?: boolean } = {}): boolean {
     if (opts.deleteRuns) {
-      for (const runId of this.db.prepare('SELECT id FROM runs WHERE sweep_id = ?').pluck().all(id) as string[]) this.deleteRun(runId);
+      for (const runId of this.#db.prepare('SELECT id FROM runs WHERE sweep_id = ?').pluck().all(id) as string[]) this.deleteRun(runId);
     }
-    return this.write(() => this.db.prepare('DELETE FROM sweeps WHERE id = ?').run(id).changes > 0);
+    return this.write(() => this.#db.prepare('DELETE FROM sweeps WHERE id = ?').run(id).changes > 0);
   }
 
   /** A sweep with its jobs (by index), each with the status of its run. */
@@ -546,11 +593,11 @@ export class TrackingStore {
     this.markStaleRunsCrashed();
     const where = buildRunWhere(q);
     const order = buildRunOrder(q.sort, q.order);
-    const total = (this.db.prepare(`SELECT count(*) AS n FROM runs r ${where.sql}`).get(...where.params) as { n: number }).n;
+    const total = (this.#db.prepare(`SELECT count(*) AS n FROM runs r ${where.sql}`).get(...where.params) as { n: number }).n;
     const limit = q.limit ?? -1;
     const includeConfig = q.includeConfig ?? true;
     if (q.limit !== undefined && (!Number.isInteger(limit) || limit < 0)) throw new TrackingInputError(`limit must be a non-negative integer, got ${q.limit}`);
-    const rows = this.db
+    const rows = this.#db
       .prepare(`SELECT ${includeConfig ? 'r.*' : RUN_COLUMNS_NO_CONFIG} FROM runs r ${where.sql} ${order.sql} LIMIT ? OFFSET ?`)
       .all(...where.params, ...order.params, limit, q.offset ?? 0) as RunDbRow[];
     return { runs: rows.map((r) => toRunRow(r, includeConfig)), total };
@@ -581,7 +628,7 @@ export class TrackingStore {
 
   /** One metric over several runs (e.g. a group's seeds) as mean ± std per step bucket. */
   groupSeries(runIds: string[], key: string, opts?: { maxPoints?: number }): GroupSeries {
-    return readGroupSeries(this.db, runIds, key, opts);
+    return readGroupSeries(this.#db, runIds, key, opts);
   }
 
   /** Config keys (dotted) of the matching runs with how many distinct values each takes and how
@@ -589,7 +636,7 @@ export class TrackingStore {
    *  Arrays count as single values. Scans every config: pass a filter (a sweep) for big DBs. */
   configKeys(filter: RunFilter = {}): { key: string; distinct: number; runs: number }[] {
     const where = buildRunWhere(filter);
-    const rows = this.db
+    const rows = this.#db
       .prepare(
         `SELECT j.fullkey AS path, count(DISTINCT j.type || ':' || ifnull(j.value, '')) AS distinct_n, count(*) AS runs
          FROM runs r, json_tree(r.config) j
@@ -615,8 +662,8 @@ export class TrackingStore {
     return this.write(() => {
       let applied = 0;
       let duplicates = 0;
-      const seen = this.db.prepare('SELECT 1 FROM ingest_keys WHERE key = ?');
-      const remember = this.db.prepare('INSERT INTO ingest_keys (key, applied_at) VALUES (?, ?)');
+      const seen = this.#db.prepare('SELECT 1 FROM ingest_keys WHERE key = ?');
+      const remember = this.#db.prepare('INSERT INTO ingest_keys (key, applied_at) VALUES (?, ?)');
       if (!Array.isArray(records)) throw new TrackingInputError('an ingest batch must be an array of records');
       records.forEach((rec, i) => assertRecord(rec, i));
       for (const rec of records) {

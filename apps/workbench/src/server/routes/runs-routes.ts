@@ -23,7 +23,7 @@ export function getRunOr404(ctx: ServerContext, id: string): RunRow {
 /** Distinct methods, a sample of config keys and the run statuses (the tracking library's closed
  *  list: the UI has no copy), for the filter menus. */
 function facets(ctx: ServerContext, pageConfigKeys: string[]): { methods: string[]; configKeys: string[]; statuses: readonly RunStatus[] } {
-  return { methods: ctx.store.db.prepare('SELECT DISTINCT method FROM runs ORDER BY method').pluck().all() as string[], configKeys: pageConfigKeys, statuses: RUN_STATUSES };
+  return { methods: ctx.store.methods(), configKeys: pageConfigKeys, statuses: RUN_STATUSES };
 }
 
 /** Groups sort by `createdAt` (newest run, default), `n`, `metric:<key>` or `eval:<metric>` (means). */
