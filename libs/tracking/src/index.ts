@@ -57,3 +57,4 @@ export { MIGRATIONS, SCHEMA_VERSION, type Migration } from './migrations.js';
 export { TrackingSchemaError, TrackingInputError, TrackingFileError, TrackingConflictError } from './errors.js';
 export { isBusyError, withBusyRetry, type RetryOptions } from './busy-retry.js';
 export * from './types.js';
+export { CONFIG_VERSION, CONFIG_MIGRATIONS, StoredConfigError, storedConfigOf, storedConfigFields, storedConfigHeader } from './run/stored-config.js';

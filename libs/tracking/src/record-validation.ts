@@ -38,7 +38,7 @@ const obj = (fields: Record<string, Field>): Spec => ({ kind: 'object', fields: 
 const NEW_RUN = obj({
   id: runId, method: name, config: json, name: opt(str), seed: optNull(num), groupKey: opt(str), experiment: optNull(str),
   gitCommit: optNull(str), gitDirty: optNull({ kind: 'boolean' }), host: optNull(str), pid: optNull(int), backend: optNull(str),
-  packageVersions: opt(json), command: optNull(str), runDir: optNull(str), sweepId: optNull(sweepId), jobId: optNull(str),
+  packageVersions: opt(json), command: optNull(str), runDir: optNull(str), sweepId: optNull(sweepId), jobId: optNull(str), configVersion: optNull(int),
   tags: opt(strings), notes: optNull(str), at: opt(num),
 });
 const POINT = obj({ key, step: int, value: { kind: 'wire' }, wallTime: opt(num) });

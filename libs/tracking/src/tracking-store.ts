@@ -226,6 +226,7 @@ export class TrackingStore {
       package_versions: JSON.stringify(input.packageVersions ?? {}),
       command: input.command ?? null,
       run_dir: input.runDir ?? null,
+      config_version: input.configVersion ?? null,
       sweep_id: input.sweepId ?? null,
       job_id: input.jobId ?? null,
       tags: JSON.stringify(input.tags ?? []),
@@ -692,10 +693,10 @@ function prepareStatements(db: Database.Database) {
     insertRun: db.prepare(
       `INSERT INTO runs (id, name, method, config, config_hash, group_key, seed, status, experiment,
          created_at, started_at, heartbeat_at, git_commit, git_dirty, host, pid, backend, package_versions,
-         command, run_dir, sweep_id, job_id, tags, notes)
+         command, run_dir, config_version, sweep_id, job_id, tags, notes)
        VALUES (:id, :name, :method, :config, :config_hash, :group_key, :seed, 'running', :experiment,
          :at, :at, :at, :git_commit, :git_dirty, :host, :pid, :backend, :package_versions,
-         :command, :run_dir, :sweep_id, :job_id, :tags, :notes)`,
+         :command, :run_dir, :config_version, :sweep_id, :job_id, :tags, :notes)`,
     ),
     heartbeat: db.prepare(
       `UPDATE runs SET

@@ -34,6 +34,9 @@ export interface NewRun {
   runDir?: string | null;
   sweepId?: string | null;
   jobId?: string | null;
+  /** The stored config's version (`CONFIG_VERSION`, run/stored-config.ts, which writes it);
+   *  absent = unversioned, read back as version 1 and migrated. */
+  configVersion?: number | null;
   tags?: string[];
   notes?: string | null;
   /** Creation/start time (ms); defaults to now. Remote clients set it so replay is exact. */
@@ -67,6 +70,8 @@ export interface RunRow {
   runDir: string | null;
   sweepId: string | null;
   jobId: string | null;
+  /** The version `config` was stored with (1 = before versioning): read it with `storedConfigOf`. */
+  configVersion: number;
   tags: string[];
   notes: string | null;
   /** How many times `resumeRun` brought the run back to running. */

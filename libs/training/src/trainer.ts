@@ -13,7 +13,17 @@ import { stringify } from 'yaml';
 import { asWasmHeapError, WasmHeapExhaustedError } from '@workbench/backend';
 import type { ResolvedConfig } from '@workbench/config';
 import { checkDatasetDirection, createDataset, EpochBatches, loadBatch, type PairedDataset } from '@workbench/data';
-import { checkpointDirName, latestCheckpoint, newRunId, RUN_FILES, runFolder, trainGridPath } from '@workbench/tracking';
+import {
+  checkpointDirName,
+  latestCheckpoint,
+  newRunId,
+  RUN_FILES,
+  runFolder,
+  storedConfigFields,
+  storedConfigHeader,
+  storedConfigOf,
+  trainGridPath,
+} from '@workbench/tracking';
 import { NonFiniteLossError, bicycleStep } from './bicycle-step.js';
 import { buildMethodNetworks, buildOptimizers, stepConfigFromConfig } from './build-networks.js';
 import { CheckpointRetention } from './checkpoint-retention.js';
@@ -130,7 +140,7 @@ export async function trainRun(input: ResolvedConfig, opts: TrainRunOptions): Pr
       );
     }
     // the same config as the original run (only `resume` differs)
-    config = { ...(row.config as unknown as ResolvedConfig), resume: runId };
+    config = { ...storedConfigOf(row), resume: runId };
     runDir = runFolder(config.train.runs_dir, runId);
   } else {
     runId = opts.runId ?? newRunId();
@@ -199,13 +209,13 @@ export async function trainRun(input: ResolvedConfig, opts: TrainRunOptions): Pr
       await store.resumeRun(runId);
       note(`resume requested (pid ${process.pid})`);
     } else {
-      writeFileSync(join(runDir, RUN_FILES.config), stringify(config, { lineWidth: 0 }));
+      writeFileSync(join(runDir, RUN_FILES.config), storedConfigHeader() + stringify(config, { lineWidth: 0 }));
       writeFileSync(join(runDir, RUN_FILES.overrides), stringify(opts.overrides ?? []));
       const env = captureEnvironment(runDir, opts.backend);
       await store.createRun({
         id: runId,
         method: config.method,
-        config: config as unknown as Record<string, unknown>,
+        ...storedConfigFields(config),
         seed: config.seed,
         ...(config.name ? { name: config.name } : {}),
         gitCommit: env.gitCommit,

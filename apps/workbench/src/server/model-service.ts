@@ -10,8 +10,9 @@ import sharp from 'sharp';
 import { currentBackend, initBackend } from '@workbench/backend';
 import { bytesToUnit, createDataset, unitToRgbBytes, type DataConfig, type PairedDataset } from '@workbench/data';
 import { loadRunModel, type LoadedRunModel } from '@workbench/metrics';
-import { EVAL, modelOptionsFromConfig, type ModelConfigSlice } from '@workbench/models';
-import { latestCheckpoint, RUN_FILES, type RunRow } from '@workbench/tracking';
+import type { ResolvedConfig } from '@workbench/config';
+import { EVAL, modelOptionsFromConfig } from '@workbench/models';
+import { latestCheckpoint, RUN_FILES, storedConfigOf, type RunRow } from '@workbench/tracking';
 import type { ExplorerInfo, GeneratorService } from './generator-service.js';
 
 const MAX_CACHED = 2;
@@ -27,8 +28,8 @@ interface Loaded {
 
 /** The run's data config; a relative `data.root` that does not exist from here is tried against
  *  the project folder the run was trained from (`<root>/runs/<id>` → `<root>`). */
-function dataConfigFor(run: RunRow, runDir: string): Partial<DataConfig> {
-  const data = { ...((run.config.data ?? {}) as Partial<DataConfig>) };
+function dataConfigFor(config: ResolvedConfig, runDir: string): DataConfig {
+  const data = { ...config.data };
   if (data.root && !path.isAbsolute(data.root) && !existsSync(data.root)) {
     const fromProject = path.resolve(runDir, '..', '..', data.root);
     if (existsSync(fromProject)) data.root = fromProject;
@@ -67,12 +68,12 @@ export function createModelService(): GeneratorService {
       p = (async () => {
         backendReady ??= currentBackend() ? Promise.resolve() : initBackend();
         await backendReady;
-        const config = run.config as unknown as ModelConfigSlice;
+        const config = storedConfigOf(run); // migrated and checked against the schema
         const opts = modelOptionsFromConfig(config);
         // G and, when the checkpoint has one, E (encode); D and D2 are not needed here.
         const model = loadRunModel(config, ckpt);
         try {
-          const dataset = await createDataset(dataConfigFor(run, runDir), 'test');
+          const dataset = await createDataset(dataConfigFor(config, runDir), 'test');
           return { model, nz: opts.nz, cropSize: opts.cropSize, outputNc: opts.outputNc, dataset };
         } catch (err) {
           model.dispose();
