@@ -19,6 +19,7 @@ export { meanStd, type MeanStd, type RunGroup, type GroupMetricSpec } from './ru
 export type { TrackingRecord, TrackingOp, IngestResult } from './records.js';
 export { assertRecord } from './record-validation.js';
 export { toWireNumber, fromWireNumber, type WireNumber } from './wire-number.js';
+export type { RunRecorder, RunMetricWriter, MaybePromise } from './run/run-recorder.js';
 export { RunTracker, localSink, type RecordSink, type RunTrackerOptions } from './run-tracker.js';
 export { appendSpool, readSpool, spoolSink, type SpoolContents } from './spool.js';
 export { wilsonInterval, zForConfidence } from './wilson.js';

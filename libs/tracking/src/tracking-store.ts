@@ -16,6 +16,7 @@ import { sqliteFileError } from './sqlite-file-error.js';
 import { newRunId } from './ids.js';
 import { assertValidId } from './run/layout.js';
 import { STORE_DATABASES } from './store-database.js';
+import type { RunRecorder } from './run/run-recorder.js';
 import { checkRunTransition, EXIT_STATUSES, isExitStatus, sqlMayBecome } from './run/status.js';
 import type { OpenDatabaseOptions } from './open-database.js';
 import type { IngestResult, TrackingRecord } from './records.js';
@@ -89,7 +90,7 @@ const num = (v: number | null): number => (v == null ? NaN : v);
 const storable = (v: number): number | null => (Number.isNaN(v) ? null : v);
 
 
-export class TrackingStore {
+export class TrackingStore implements RunRecorder {
   readonly staleAfterSeconds: number;
   private readonly retry: RetryOptions;
   private readonly stmts: ReturnType<typeof prepareStatements>;

@@ -8,8 +8,7 @@
 // `checkpoints/retention.json` records the best step and what was removed.
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkpointPath, completeCheckpoints, RUN_FILES, type ArtifactInput } from '@workbench/tracking';
-import type { TrackingSinkMetricWriter } from './tracking-sink.js';
+import { checkpointPath, completeCheckpoints, RUN_FILES, type ArtifactInput, type RunMetricWriter } from '@workbench/tracking';
 
 export interface RetentionState {
   keep: number;
@@ -42,7 +41,7 @@ export class CheckpointRetention {
   }
 
   /** The writer, noting each logged value of the metric on the way. */
-  watch<W extends TrackingSinkMetricWriter>(writer: W): W {
+  watch<W extends RunMetricWriter>(writer: W): W {
     if (!this.metric) return writer;
     const log = writer.log.bind(writer);
     writer.log = (step, values, wallTime) => {

@@ -23,6 +23,7 @@ import {
   storedConfigHeader,
   storedConfigOf,
   trainGridPath,
+  type RunRecorder,
 } from '@workbench/tracking';
 import { NonFiniteLossError, bicycleStep } from './bicycle-step.js';
 import { buildMethodNetworks, buildOptimizers, stepConfigFromConfig } from './build-networks.js';
@@ -37,14 +38,13 @@ import { captureEnvironment } from './run-environment.js';
 import { startSystemMetrics } from './system-metrics.js';
 import { GaussianRng } from './rng.js';
 import { writeTrainingGrid } from './training-grid.js';
-import type { TrackingSink } from './tracking-sink.js';
 import type { TrainingEvaluator, TrainingEvaluatorFactory } from './training-evaluator.js';
 
 export type RunEndStatus = 'finished' | 'failed' | 'killed';
 
 export interface TrainRunOptions {
-  /** The local store (`openStore`) or a remote client (`tracking.uri`): see tracking-sink.ts. */
-  store: TrackingSink;
+  /** The local store (`openStore`) or a remote client (`tracking.uri`): the tracking RunRecorder. */
+  store: RunRecorder;
   /** The command-line overrides (saved as overrides.yaml). */
   overrides?: string[];
   /** The command line that reproduces the run (recorded in the store). */
@@ -111,7 +111,7 @@ async function openDisplaySet(config: ResolvedConfig): Promise<PairedDataset> {
 }
 
 /** Drop the checkpoint artifacts of a run whose folders (with state.json) no longer exist. */
-function forgetMissingCheckpoints(store: TrackingSink, runId: string, runDir: string): Array<{ path: string; step: number | null }> {
+function forgetMissingCheckpoints(store: RunRecorder, runId: string, runDir: string): Array<{ path: string; step: number | null }> {
   if (!store.listArtifacts || !store.removeArtifact) return []; // remote tracking: the server keeps its table
   const missing = store.listArtifacts(runId, { kind: 'checkpoint' }).filter((a) => !existsSync(join(runDir, a.path, RUN_FILES.checkpointState)));
   for (const a of missing) store.removeArtifact(runId, 'checkpoint', a.path);
