@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiRequest, databaseDigest, prototypeShape, type FuzzRequest } from './support/api-fuzz.js';
 import { startTestDashboard, type TestDashboard } from './support/test-server.js';
+import { storeDatabase } from '@workbench/tracking/testing';
 
 const TOKEN = 'fuzz-test-token-0123456';
 const RUNS = Number(process.env.WORKBENCH_FUZZ_RUNS ?? 250);
@@ -47,12 +48,12 @@ describe('API fuzz (fast-check)', () => {
       const statuses = new Map<number, number>();
       await fc.assert(
         fc.asyncProperty(apiRequest, async (r) => {
-          const before = databaseDigest(t.seeded.store.db); // ~4 ms: the whole file image
+          const before = databaseDigest(storeDatabase(t.seeded.store)); // ~4 ms: the whole file image
           const { status, text } = await send(r);
           statuses.set(status, (statuses.get(status) ?? 0) + 1);
           expect(status, `${r.method} ${r.path} -> ${status} ${text.slice(0, 200)}`).toBeLessThan(500);
           if (status >= 400) {
-            expect(databaseDigest(t.seeded.store.db), `${r.method} ${r.path} was refused (${status}) but changed the database`).toBe(before);
+            expect(databaseDigest(storeDatabase(t.seeded.store)), `${r.method} ${r.path} was refused (${status}) but changed the database`).toBe(before);
             if (r.path.startsWith('/api/')) expect(JSON.parse(text).error, `${r.method} ${r.path}: a refusal names the problem`).toMatch(/\w/);
           }
           expect(prototypeShape(), `${r.method} ${r.path} changed a built-in prototype`).toBe(protoBefore);

@@ -5,6 +5,7 @@ import { mkdirSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestDashboard, type TestDashboard } from './support/test-server.js';
+import { storeDatabase } from '@workbench/tracking/testing';
 
 const TOKEN = 'security-test-token-0123';
 let t: TestDashboard;
@@ -131,7 +132,7 @@ describe('3. bad input is a 4xx with a message, never a 500', () => {
 
 describe('4. every ingest record is validated against one schema', () => {
   it('refuses unknown runs (even with no points), non-string tags, non-numeric eval values', async () => {
-    const count = (sql: string) => t.seeded.store.db.prepare(sql).pluck().get() as number;
+    const count = (sql: string) => storeDatabase(t.seeded.store).prepare(sql).pluck().get() as number;
     const before = [count('SELECT count(*) FROM metric_series'), count('SELECT count(*) FROM eval_results'), count('SELECT count(*) FROM ingest_keys')];
     const cases: Array<[unknown[], RegExp]> = [
       [[{ op: 'metrics', runId: 'no-such-run', points: [] }], /unknown run no-such-run/],

@@ -6,7 +6,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FORMAT_DURATION_FILE } from '@workbench/text';
-import { openStore } from '@workbench/tracking';
+import { openStore, RUN_STATUSES } from '@workbench/tracking';
 import { checkServeOptions, ServeConfigError } from '../src/server/index.js';
 import { startTestDashboard, type TestDashboard } from './support/test-server.js';
 import { XSS_NAME } from './support/seed-dashboard.js';
@@ -50,6 +50,7 @@ describe('runs', () => {
     expect(data.columns.config).toContain('model.nz');
     expect(data.columns.config).not.toContain('method');
     expect(data.facets.methods).toEqual(['bicyclegan', 'clr_gan', 'cvae_gan', 'pix2pix_noise']);
+    expect(data.facets.statuses).toEqual([...RUN_STATUSES]); // the UI's status chips: the server's list, no copy
   });
 
   it('filters by status, method, config key and free text; paginates', async () => {

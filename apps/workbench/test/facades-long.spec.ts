@@ -11,11 +11,11 @@
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openStore } from '@workbench/tracking';
+import { evalGridPath, openStore } from '@workbench/tracking';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './support/browser.js';
 import { repoRoot, startServeProcess, workbenchBin, type ServeProcess } from './support/serve-process.js';
 
@@ -93,7 +93,7 @@ describe.runIf(LONG)('facades end to end (WORKBENCH_LONG_TESTS=1, WORKBENCH_FACA
     expect(onVal.stderr).toContain(`evaluated ${runId} on val/`);
     const onTest = await workbench('eval', runId, `data.root=${FACADES}`, ...ev);
     expect(onTest.stdout).toMatch(new RegExp(`run ${runId} @ step ${ITERS} on test/:`));
-    expect(existsSync(join(tmp, 'runs', runId, 'images', `eval-step-${String(ITERS).padStart(7, '0')}.png`))).toBe(true);
+    expect(existsSync(join(tmp, 'runs', runId, evalGridPath(ITERS)))).toBe(true);
   });
 
   it('serves the run page with the evaluation grid', { timeout: HOUR }, async () => {
@@ -107,7 +107,7 @@ describe.runIf(LONG)('facades end to end (WORKBENCH_LONG_TESTS=1, WORKBENCH_FACA
     await kinds.selectOption('eval_grid');
     const img = page.locator('#images img.grid');
     await page.waitForFunction(() => (document.querySelector('#images img.grid') as HTMLImageElement | null)?.naturalWidth ?? 0 > 0);
-    expect(await img.getAttribute('src')).toContain(`eval-step-${String(ITERS).padStart(7, '0')}.png`);
+    expect(await img.getAttribute('src')).toContain(basename(evalGridPath(ITERS)));
     expect(await img.evaluate((i) => (i as HTMLImageElement).naturalWidth)).toBeGreaterThan(4 * 64);
   });
 });

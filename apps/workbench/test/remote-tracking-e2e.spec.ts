@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { openStore } from '@workbench/tracking';
 import { startServer } from '../src/server/index.js';
 import { repoRoot, startServeProcess, workbenchBin, type ServeProcess } from './support/serve-process.js';
+import { storeDatabase } from '@workbench/tracking/testing';
 
 const TOKEN = 'remote-e2e-token-5678';
 const ITERS = 80;
@@ -115,7 +116,7 @@ describe('remote tracking (tracking.uri) through workbench serve', () => {
     for (const key of ['G_L1', 'D', 'lr']) {
       expect(after.metricSeries(runId, key, { maxPoints: 10_000 }).points.map((p) => p.step)).toEqual(expected);
     }
-    const rows = after.db.prepare('SELECT count(*) FROM metric_points p JOIN metric_series s ON s.id = p.series_id WHERE s.run_id = ? AND s.key = ?').pluck().get(runId, 'G_L1');
+    const rows = storeDatabase(after).prepare('SELECT count(*) FROM metric_points p JOIN metric_series s ON s.id = p.series_id WHERE s.run_id = ? AND s.key = ?').pluck().get(runId, 'G_L1');
     expect(rows).toBe(expected.length);
     after.close();
 

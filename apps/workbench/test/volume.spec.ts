@@ -7,6 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../src/server/index.js';
 import { seedVolume, type VolumeSeeded } from './support/seed-volume.js';
+import { storeDatabase } from '@workbench/tracking/testing';
 
 const RUNS = 2000;
 let dir: string;
@@ -32,7 +33,7 @@ afterAll(async () => {
 describe('at volume', () => {
   it('seeded what it claims through the tracking API', () => {
     expect(seeded.totalPoints).toBe(RUNS * 4 * 20 + 2 * 50_000);
-    expect(seeded.store.db.prepare('SELECT count(*) FROM metric_points').pluck().get()).toBe(seeded.totalPoints);
+    expect(storeDatabase(seeded.store).prepare('SELECT count(*) FROM metric_points').pluck().get()).toBe(seeded.totalPoints);
   });
 
   it('pages through every run exactly once', async () => {

@@ -91,7 +91,7 @@ function packaged(body: ConfigTree, header: string | undefined, defaultPackage: 
 }
 
 /** Leaves of a validated tree, stopping at schema leaves (so `sweep.params` stays one value). */
-function schemaLeaves(tree: ConfigTree, prefix = ''): Array<[string, ConfigValue]> {
+export function schemaLeaves(tree: ConfigTree, prefix = ''): Array<[string, ConfigValue]> {
   const out: Array<[string, ConfigValue]> = [];
   for (const [k, v] of Object.entries(tree)) {
     const key = prefix ? `${prefix}.${k}` : k;

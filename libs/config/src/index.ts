@@ -7,6 +7,7 @@ export { parseValue, formatValue, type ConfigValue, type ParsedValue } from './v
 export { expandMultirun, planMultirun, jobId, type MultirunJob, type MultirunPlan } from './multirun.js';
 export { configHash, groupKey, hashConfig, BOOKKEEPING_KEYS, GROUP_KEY_IGNORED } from './config-hash.js';
 export { formatConfig, schemaHelp } from './format-config.js';
+export { resolvedConfigFrom } from './resolved-config.js';
 export { listExperiments, listGroups, listOptions } from './config-files.js';
 export {
   SCHEMA,

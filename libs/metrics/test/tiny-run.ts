@@ -1,9 +1,10 @@
 // A tracked run with a freshly initialised tiny checkpoint on the 32 px shapes set, laid out as
-// the training library writes runs (runs/<id>/checkpoints/step-NNNNNNN/{G,E}.safetensors + state.json).
+// the training library writes runs (the tracking run layout: <runs dir>/<id>/checkpoints/step-NNNNNNN/
+// {G,E}.safetensors + state.json).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildNetworks, saveNetwork, type ModelOptions } from '@workbench/models';
-import type { RunRow, TrackingStore } from '@workbench/tracking';
+import { checkpointPath, RUN_FILES, runFolder, type RunRow, type TrackingStore } from '@workbench/tracking';
 
 export const TINY_CONFIG = {
   seed: 0,
@@ -26,17 +27,17 @@ export function createTinyRun(
     method: opts.method ?? 'bicyclegan',
     model: { ...TINY_CONFIG.model, nz: opts.nz ?? TINY_CONFIG.model.nz },
   };
-  const runDir = join(runsDir, opts.id);
+  const runDir = runFolder(runsDir, opts.id);
   const nets = buildNetworks(
     { ...config.model, cropSize: 32, inputNc: 3, outputNc: 3 } as ModelOptions,
     { seed: config.seed, withD2: false },
   );
   const step = opts.step ?? 5;
-  const ckpt = join(runDir, 'checkpoints', `step-${String(step).padStart(7, '0')}`);
+  const ckpt = join(runDir, checkpointPath(step));
   mkdirSync(ckpt, { recursive: true });
   saveNetwork(nets.G, join(ckpt, 'G.safetensors'));
   saveNetwork(nets.E!, join(ckpt, 'E.safetensors'));
-  writeFileSync(join(ckpt, 'state.json'), JSON.stringify({ format: 'workbench-checkpoint/1', step }));
+  writeFileSync(join(ckpt, RUN_FILES.checkpointState), JSON.stringify({ format: 'workbench-checkpoint/1', step }));
   nets.G.dispose();
   nets.E!.dispose();
   nets.D.dispose();

@@ -2,8 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { appendSpool } from '@workbench/tracking';
-import type { TrackingSink } from '@workbench/training';
+import { appendSpool, type RunRecorder } from '@workbench/tracking';
 import { startIngestTestServer, type IngestTestServer } from '../test/ingest-test-server.js';
 import { RemoteTrackingClient, SPOOL_FILE_NAME } from './remote-tracking-client.js';
 import { RemoteTrackingError } from './remote-tracking-error.js';
@@ -32,9 +31,9 @@ async function trainLike(client: RemoteTrackingClient, runDir: string, steps: nu
 }
 
 describe('RemoteTrackingClient', () => {
-  it('is a TrackingSink: a run lands in the server database in batches, exactly once; the spool is removed', async () => {
+  it('is a RunRecorder: a run lands in the server database in batches, exactly once; the spool is removed', async () => {
     const client = new RemoteTrackingClient({ uri: srv.uri, token: TOKEN, maxBatchRecords: 40, ...fast });
-    const sink: TrackingSink = client; // the trainer's interface (compile-time check)
+    const sink: RunRecorder = client; // the trainer's interface (compile-time check)
     expect(sink.path).toBe(srv.uri);
     const runDir = join(srv.dir, 'runs', 'a');
     const id = await trainLike(client, runDir, 200);

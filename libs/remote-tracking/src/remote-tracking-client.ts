@@ -19,6 +19,7 @@ import {
   type ExitStatus,
   type NewRun,
   type RecordSink,
+  type RunRecorder,
   type RunRow,
   type TrackingRecord,
 } from '@workbench/tracking';
@@ -77,7 +78,7 @@ function redactConfig(config: Record<string, unknown>): Record<string, unknown> 
   return { ...config, serve: { ...serve, token: '' } };
 }
 
-export class RemoteTrackingClient {
+export class RemoteTrackingClient implements RunRecorder {
   /** Where records go (shown in messages, like the local store's file path). */
   readonly path: string;
   private spool: string | null;

@@ -1,10 +1,11 @@
 // What a finished child process means for its job: finished, failed, killed or crashed.
+import type { JobStatus, RunStatus } from '@workbench/tracking';
 import type { JobOutcome } from './launcher.js';
 
-export type JobEndStatus = 'finished' | 'failed' | 'killed' | 'crashed';
+export type JobEndStatus = Extract<JobStatus, 'finished' | 'failed' | 'killed' | 'crashed'>;
 
 /** The status of a job from its process outcome and, if it created one, its run's status. */
-export function jobEndStatus(outcome: JobOutcome, runStatus: string | null): JobEndStatus {
+export function jobEndStatus(outcome: JobOutcome, runStatus: RunStatus | null): JobEndStatus {
   if (outcome.spawnError) return 'failed';
   if (outcome.exitCode === 0) return runStatus === 'failed' || runStatus === 'killed' ? runStatus : 'finished';
   if (outcome.stopped) return 'killed';

@@ -1,10 +1,10 @@
 // The sweep runner: records a sweep and its jobs in the tracking store, runs the jobs through a
 // launcher, keeps every job's status honest (finished / failed / killed / crashed), and resumes
 // a sweep by rerunning only the jobs that did not finish.
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
-import { runFolder, type RunRow, type SweepWithJobs, type TrackingStore } from '@workbench/tracking';
+import { latestCheckpoint, runFolder, type RunRow, type SweepWithJobs, type TrackingStore } from '@workbench/tracking';
 import { stringify } from 'yaml';
 import { defaultTrainCommand, jobArgv } from './job-command.js';
 import { jobEndStatus, type JobEndStatus } from './job-status.js';
@@ -99,16 +99,10 @@ function runnerAlive(launcher: Record<string, unknown>): boolean {
   }
 }
 
-/**
- * True when the run folder holds a complete checkpoint: a `checkpoints/step-NNNNNNN/` folder with
- * its state.json, not a `step-N.tmp-<pid>` left by a kill mid-write. The layout belongs to
- * `@workbench/training` (`latestCheckpoint`); it is read here rather than imported so that the
- * sweep runner does not load TensorFlow.js just to plan a resume.
- */
+/** True when the run folder holds a complete checkpoint (the tracking run layout's rule: not a
+ *  `step-N.tmp-<pid>` left by a kill mid-write). */
 function hasCheckpoint(runDir: string | undefined): boolean {
-  if (runDir === undefined) return false;
-  const dir = join(runDir, 'checkpoints');
-  return existsSync(dir) && readdirSync(dir).some((d) => /^step-\d{7,}$/.test(d) && existsSync(join(dir, d, 'state.json')));
+  return runDir !== undefined && latestCheckpoint(runDir) !== undefined;
 }
 
 /**

@@ -7,7 +7,7 @@
 // and `workbench sweep status` merges the database with what Slurm says.
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { SweepWithJobs } from '@workbench/tracking';
+import type { JobStatus, SweepWithJobs } from '@workbench/tracking';
 import type { JobOutcome, JobSpec, LaunchControl, LaunchHooks, Launcher, SchedulerStatus } from './launcher.js';
 import { buildSbatchScript, slurmJobName, type SlurmOptions } from './sbatch-script.js';
 import {
@@ -288,7 +288,7 @@ export class SlurmLauncher implements Launcher {
 }
 
 /** The job status to show: the database's, unless Slurm knows better (queued / running / ended). */
-export function mergeStatus(database: string, slurm: string | undefined): string {
+export function mergeStatus(database: JobStatus, slurm: string | undefined): JobStatus {
   if (!slurm) return database;
   if (slurm === 'PENDING') return database === 'finished' ? database : 'queued';
   if (ACTIVE_STATES.has(slurm)) return 'running';

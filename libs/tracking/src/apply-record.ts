@@ -10,7 +10,7 @@ import type { TrackingStore } from './tracking-store.js';
 export function applyRecord(store: TrackingStore, rec: TrackingRecord): void {
   assertRecord(rec);
   // Every op naming a run needs it to exist, even one that writes nothing (metrics with no points).
-  if ('runId' in rec && !store.db.prepare('SELECT 1 FROM runs WHERE id = ?').get(rec.runId)) {
+  if ('runId' in rec && !store.hasRun(rec.runId)) {
     throw new TrackingInputError(`unknown run ${rec.runId}: create it (createRun) before its ${rec.op} records`);
   }
   switch (rec.op) {

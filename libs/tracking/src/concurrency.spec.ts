@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MIGRATIONS } from './migrations.js';
 import { openStore } from './open-store.js';
+import { storeDatabase } from '../test/testing.js';
 
 const libDir = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const writerScript = join(libDir, 'test', 'concurrent-writer.ts');
@@ -42,7 +43,7 @@ describe('concurrent writer processes', () => {
     expect(outs.map((o) => JSON.parse(o).label).sort()).toEqual(['a', 'b', 'c']);
 
     const store = openStore(db);
-    const count = store.db.prepare('SELECT run_id, count(*) AS n FROM metrics GROUP BY run_id ORDER BY run_id').all();
+    const count = storeDatabase(store).prepare('SELECT run_id, count(*) AS n FROM metrics GROUP BY run_id ORDER BY run_id').all();
     expect(count).toEqual([
       { run_id: 'run-a', n: points },
       { run_id: 'run-b', n: points },
@@ -55,9 +56,9 @@ describe('concurrent writer processes', () => {
     }
     expect(store.listRuns({ status: 'finished' }).total).toBe(3);
     expect(store.listArtifacts('run-a', { kind: 'train_grid' })).toHaveLength(20);
-    expect(store.db.prepare('SELECT count(*) FROM schema_migrations').pluck().get()).toBe(MIGRATIONS.length);
+    expect(storeDatabase(store).prepare('SELECT count(*) FROM schema_migrations').pluck().get()).toBe(MIGRATIONS.length);
     // The write phases overlapped (the barrier guarantees it; check it really happened).
-    const span = store.db
+    const span = storeDatabase(store)
       .prepare('SELECT run_id, min(wall_time) AS t0, max(wall_time) AS t1 FROM metrics GROUP BY run_id ORDER BY run_id')
       .all() as { t0: number; t1: number }[];
     expect(span[1].t0).toBeLessThan(span[0].t1);

@@ -19,13 +19,42 @@ export { groupOverSeeds, meanStd, type MeanStd, type RunGroup, type GroupMetricS
 export type { TrackingRecord, TrackingOp, IngestResult } from './records.js';
 export { assertRecord } from './record-validation.js';
 export { toWireNumber, fromWireNumber, type WireNumber } from './wire-number.js';
+export type { RunRecorder, RunMetricWriter, MaybePromise } from './run/run-recorder.js';
 export { RunTracker, localSink, type RecordSink, type RunTrackerOptions } from './run-tracker.js';
 export { appendSpool, readSpool, spoolSink, type SpoolContents } from './spool.js';
 export { wilsonInterval, zForConfidence } from './wilson.js';
 export { newRunId, newSweepId } from './ids.js';
-export { ID_PATTERN, isValidId, assertValidId, runFolder, realRunFolder, RunFolderError } from './run-layout.js';
+export {
+  RUN_STATUSES,
+  EXIT_STATUSES,
+  JOB_STATUSES,
+  SWEEP_STATUSES,
+  RUN_TRANSITIONS,
+  isRunStatus,
+  isExitStatus,
+  isJobStatus,
+  checkRunTransition,
+} from './run/status.js';
+export {
+  ID_PATTERN,
+  isValidId,
+  assertValidId,
+  runFolder,
+  realRunFolder,
+  RunFolderError,
+  RUN_FILES,
+  checkpointDirName,
+  checkpointPath,
+  checkpointStepOf,
+  completeCheckpoints,
+  latestCheckpoint,
+  trainGridPath,
+  evalGridPath,
+  type CheckpointRef,
+} from './run/layout.js';
 export { RESERVED_KEYS, reservedSegment, assertSafeKey, nullProto } from './safe-keys.js';
 export { MIGRATIONS, SCHEMA_VERSION, type Migration } from './migrations.js';
 export { TrackingSchemaError, TrackingInputError, TrackingFileError, TrackingConflictError } from './errors.js';
 export { isBusyError, withBusyRetry, type RetryOptions } from './busy-retry.js';
 export * from './types.js';
+export { CONFIG_VERSION, CONFIG_MIGRATIONS, StoredConfigError, storedConfigOf, storedConfigFields, storedConfigHeader } from './run/stored-config.js';

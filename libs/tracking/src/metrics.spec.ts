@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tempStore, type TempStore } from '../test/temp-store.js';
+import { storeDatabase } from '../test/testing.js';
 
 let t: TempStore;
 beforeEach(() => (t = tempStore()));
@@ -14,7 +15,7 @@ describe('metric points', () => {
     const s = t.store.metricSeries(r.id, 'G_L1');
     expect(s.points.map((p) => [p.step, p.value])).toEqual([[0, 0], [10, 10], [20, -20], [30, -30], [40, -40]]);
     expect(s.points[2].wallTime).toBe(2);
-    expect(t.store.db.prepare('SELECT count(*) FROM metrics').pluck().get()).toBe(5);
+    expect(storeDatabase(t.store).prepare('SELECT count(*) FROM metrics').pluck().get()).toBe(5);
   });
 
   it('stores NaN (as NULL) and ±Infinity and reads them back', () => {
@@ -65,7 +66,7 @@ describe('metric points', () => {
     expect(w.buffered).toBe(1);
     expect(t.store.metricKeys(r.id)).toEqual(['D', 'G']);
     await w.close();
-    expect(t.store.db.prepare('SELECT count(*) FROM metrics').pluck().get()).toBe(501);
+    expect(storeDatabase(t.store).prepare('SELECT count(*) FROM metrics').pluck().get()).toBe(501);
     expect(() => w.point('x', 0, 0)).toThrow(/closed/);
   });
 
@@ -196,7 +197,7 @@ describe('rollups (long series)', () => {
     const raw = t.store.metricSeries(r.id, 'loss', { maxPoints: 50, strategy: 'raw' });
     expect(rol.points.some((p) => p.step === 40_001)).toBe(false);
     expect(Math.max(...rol.points.map((p) => p.value))).toBe(Math.max(...raw.points.map((p) => p.value)));
-    const agg = t.store.db.prepare('SELECT sum(n) FROM metric_rollups').pluck().get();
+    const agg = storeDatabase(t.store).prepare('SELECT sum(n) FROM metric_rollups').pluck().get();
     expect(agg).toBe(55_000);
   });
 

@@ -202,6 +202,15 @@ ALTER TABLE judgments ADD COLUMN practice INTEGER NOT NULL DEFAULT 0;   -- 1 = w
 CREATE INDEX judgments_participant ON judgments(participant);
 `,
   },
+  {
+    version: 4,
+    name: 'version of the stored run config',
+    // The config schema's version a run's config was stored with (run/stored-config.ts migrates
+    // older ones when they are read back); NULL = stored before versioning (version 1).
+    sql: `
+ALTER TABLE runs ADD COLUMN config_version INTEGER;
+`,
+  },
 ];
 
 /** The schema version this code writes. */

@@ -9,6 +9,7 @@ import { MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
 import { openDatabase } from './open-database.js';
 import { openStore } from './open-store.js';
 import { TrackingStore } from './tracking-store.js';
+import { storeDatabase } from '../test/testing.js';
 
 const dirs: string[] = [];
 function tempPath(name = 'workbench.db'): string {
@@ -21,18 +22,29 @@ afterEach(() => {
 });
 
 describe('openStore', () => {
+  it('keeps its SQLite handle private: no `db` on the store, by type or at run time', () => {
+    const store = openStore(tempPath());
+    // @ts-expect-error the handle is not part of TrackingStore's type
+    const leaked: unknown = store.db;
+    expect(leaked).toBeUndefined();
+    expect('db' in store).toBe(false);
+    expect(store.runCount()).toBe(0); // what the app asked of the handle is a method now
+    store.close();
+    expect(store.isOpen).toBe(false);
+  });
+
   it('creates a fresh WAL database at the current schema version with all tables', () => {
     const path = tempPath();
     const store = openStore(path);
-    expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(store.db.pragma('foreign_keys', { simple: true })).toBe(1);
-    expect(store.db.pragma('busy_timeout', { simple: true })).toBeGreaterThan(0);
-    expect(store.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
-    const tables = store.db.prepare("SELECT name FROM sqlite_master WHERE type IN ('table','view') ORDER BY name").pluck().all();
+    expect(storeDatabase(store).pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(storeDatabase(store).pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(storeDatabase(store).pragma('busy_timeout', { simple: true })).toBeGreaterThan(0);
+    expect(storeDatabase(store).pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    const tables = storeDatabase(store).prepare("SELECT name FROM sqlite_master WHERE type IN ('table','view') ORDER BY name").pluck().all();
     for (const t of ['sweeps', 'sweep_jobs', 'runs', 'metric_series', 'metric_points', 'metrics', 'artifacts', 'eval_results', 'judgments', 'ingest_keys', 'schema_migrations']) {
       expect(tables).toContain(t);
     }
-    const applied = store.db.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all();
+    const applied = storeDatabase(store).prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all();
     expect(applied).toEqual(MIGRATIONS.map((m) => m.version));
     store.close();
   });
@@ -44,7 +56,7 @@ describe('openStore', () => {
     a.close();
     const b = openStore(path);
     expect(b.getRun(run.id)?.method).toBe('bicyclegan');
-    expect(b.db.prepare('SELECT count(*) FROM schema_migrations').pluck().get()).toBe(MIGRATIONS.length);
+    expect(storeDatabase(b).prepare('SELECT count(*) FROM schema_migrations').pluck().get()).toBe(MIGRATIONS.length);
     b.close();
   });
 
@@ -53,8 +65,8 @@ describe('openStore', () => {
     const extra = [...MIGRATIONS, { version: MIGRATIONS.length + 1, name: 'test: add a column', sql: 'ALTER TABLE runs ADD COLUMN test_col TEXT' }];
     openStore(path).close();
     const s = openStore(path, { migrations: extra });
-    expect(s.db.pragma('user_version', { simple: true })).toBe(extra.length);
-    expect(s.db.prepare("SELECT count(*) FROM pragma_table_info('runs') WHERE name = 'test_col'").pluck().get()).toBe(1);
+    expect(storeDatabase(s).pragma('user_version', { simple: true })).toBe(extra.length);
+    expect(storeDatabase(s).prepare("SELECT count(*) FROM pragma_table_info('runs') WHERE name = 'test_col'").pluck().get()).toBe(1);
     s.close();
   });
 
@@ -69,9 +81,9 @@ describe('openStore', () => {
     for (let s = 0; s < 1000; s++) ins.run(s, s === 500 ? 99 : s === 700 ? null : 1 / (s + 1), s);
     v1.close();
     const store = openStore(path);
-    expect(store.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    expect(storeDatabase(store).pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     expect(store.metricSummaries(['r'])).toEqual([{ runId: 'r', key: 'loss', n: 1000, last: 1 / 1000, lastStep: 999, min: 1 / 1000, max: 99 }]);
-    expect(store.db.prepare('SELECT count(*), sum(n) FROM metric_rollups').raw().get()).toEqual([4, 1000]);
+    expect(storeDatabase(store).prepare('SELECT count(*), sum(n) FROM metric_rollups').raw().get()).toEqual([4, 1000]);
     const s = store.metricSeries('r', 'loss', { maxPoints: 10, strategy: 'rollup' });
     expect(s.points).toContainEqual({ step: 500, value: 99, wallTime: 500 });
     store.close();
@@ -134,7 +146,7 @@ describe('openStore', () => {
       new TrackingFileError(`${path} is read-only for this user (attempt to write a readonly database): make the file and its folder writable (SQLite also writes ${path}-wal and ${path}-shm beside it), or point tracking.db at another file`, 'read-only', path),
     );
     expect(ro.getRun(run.id)?.status).toBe('running'); // listing runs is not a write
-    ro.db.close();
+    storeDatabase(ro).close();
   });
 
   it('creates the parent folder of the database file', () => {

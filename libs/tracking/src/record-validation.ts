@@ -6,7 +6,8 @@
 // the store (HTTP 500, retried forever), and never be stored half-understood.
 import { TrackingInputError } from './errors.js';
 import type { TrackingRecord } from './records.js';
-import { assertValidId } from './run-layout.js';
+import { assertValidId } from './run/layout.js';
+import { EXIT_STATUSES, JOB_STATUSES, SWEEP_STATUSES } from './run/status.js';
 import { RESERVED_KEYS } from './safe-keys.js';
 import { fromWireNumber } from './wire-number.js';
 
@@ -37,16 +38,19 @@ const obj = (fields: Record<string, Field>): Spec => ({ kind: 'object', fields: 
 const NEW_RUN = obj({
   id: runId, method: name, config: json, name: opt(str), seed: optNull(num), groupKey: opt(str), experiment: optNull(str),
   gitCommit: optNull(str), gitDirty: optNull({ kind: 'boolean' }), host: optNull(str), pid: optNull(int), backend: optNull(str),
-  packageVersions: opt(json), command: optNull(str), runDir: optNull(str), sweepId: optNull(sweepId), jobId: optNull(str),
+  packageVersions: opt(json), command: optNull(str), runDir: optNull(str), sweepId: optNull(sweepId), jobId: optNull(str), configVersion: optNull(int),
   tags: opt(strings), notes: optNull(str), at: opt(num),
 });
 const POINT = obj({ key, step: int, value: { kind: 'wire' }, wallTime: opt(num) });
+
+const SWEEP_STATUS: Field = { kind: 'enum', values: SWEEP_STATUSES };
+const JOB_STATUS: Field = { kind: 'enum', values: JOB_STATUSES };
 
 /** Fields of each op besides `op` and the idempotency `key`. */
 const OP_FIELDS: Record<TrackingRecord['op'], Record<string, Field>> = {
   createRun: { run: NEW_RUN },
   heartbeat: { runId, at: num },
-  finishRun: { runId, status: { kind: 'enum', values: ['finished', 'failed', 'killed'] }, reason: optNull(str), at: num },
+  finishRun: { runId, status: { kind: 'enum', values: EXIT_STATUSES }, reason: optNull(str), at: num },
   resumeRun: { runId, at: num, pid: optNull(int), host: optNull(str) },
   metrics: { runId, points: { kind: 'array', items: POINT } },
   artifact: { runId, artifact: obj({ kind: name, path: name, step: optNull(int), meta: opt(json), at: opt(num) }) },
@@ -61,14 +65,14 @@ const OP_FIELDS: Record<TrackingRecord['op'], Record<string, Field>> = {
   },
   setTags: { runId, tags: strings },
   createSweep: {
-    sweep: obj({ id: sweepId, name: opt(str), experiment: optNull(str), grid: opt(json), overrides: opt(strings), launcher: opt(json), status: opt(name), sweepDir: optNull(str), command: optNull(str), at: opt(num) }),
+    sweep: obj({ id: sweepId, name: opt(str), experiment: optNull(str), grid: opt(json), overrides: opt(strings), launcher: opt(json), status: opt(SWEEP_STATUS), sweepDir: optNull(str), command: optNull(str), at: opt(num) }),
   },
-  updateSweep: { sweepId, status: name, at: num },
-  addSweepJobs: { sweepId, jobs: { kind: 'array', items: obj({ jobId: name, index: int, overrides: strings, status: opt(name) }) }, at: num },
+  updateSweep: { sweepId, status: SWEEP_STATUS, at: num },
+  addSweepJobs: { sweepId, jobs: { kind: 'array', items: obj({ jobId: name, index: int, overrides: strings, status: opt(JOB_STATUS) }) }, at: num },
   updateSweepJob: {
     sweepId, jobId: name,
     update: obj({
-      status: opt(name), runId: optNull(runId), attempts: opt(int), incrementAttempts: opt({ kind: 'boolean' }), slurmJobId: optNull(str),
+      status: opt(JOB_STATUS), runId: optNull(runId), attempts: opt(int), incrementAttempts: opt({ kind: 'boolean' }), slurmJobId: optNull(str),
       slurmArrayTaskId: optNull(int), exitReason: optNull(str), startedAt: optNull(num), endedAt: optNull(num), at: opt(num),
     }),
   },

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tempStore, type TempStore } from '../test/temp-store.js';
 import { TrackingInputError } from './errors.js';
 import type { TrackingRecord } from './records.js';
+import { storeDatabase } from '../test/testing.js';
 
 let t: TempStore;
 beforeEach(() => (t = tempStore()));
@@ -39,7 +40,7 @@ describe('ingest', () => {
     // The client never saw the response and resends everything.
     expect(t.store.ingest(batch)).toEqual({ applied: 4, duplicates: 6 });
     expect(t.store.ingest(batch)).toEqual({ applied: 0, duplicates: 10 });
-    expect(t.store.db.prepare('SELECT count(*) FROM metrics').pluck().get()).toBe(2);
+    expect(storeDatabase(t.store).prepare('SELECT count(*) FROM metrics').pluck().get()).toBe(2);
     expect(t.store.getRun('r1')!.status).toBe('finished');
   });
 
@@ -47,7 +48,7 @@ describe('ingest', () => {
     const bad: TrackingRecord[] = [batch[0], { key: 'x', op: 'metrics', runId: 'missing', points: [{ key: 'a', step: 0, value: 1 }] }];
     expect(() => t.store.ingest(bad)).toThrow(/unknown run missing/);
     expect(t.store.listSweeps().total).toBe(0);
-    expect(t.store.db.prepare('SELECT count(*) FROM ingest_keys').pluck().get()).toBe(0);
+    expect(storeDatabase(t.store).prepare('SELECT count(*) FROM ingest_keys').pluck().get()).toBe(0);
     expect(() => t.store.applyRecord({ op: 'explode' } as never)).toThrow(/unknown tracking record op 'explode'/);
   });
 

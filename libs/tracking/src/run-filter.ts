@@ -2,7 +2,7 @@
 // paths passed as parameters too (`$."model"."nz"`), so nothing user-supplied is spliced into SQL.
 import { TrackingInputError } from './errors.js';
 import { assertSafeKey } from './safe-keys.js';
-import { RUN_STATUSES, type RunStatus } from './types.js';
+import { RUN_STATUSES, type RunStatus } from './run/status.js';
 
 export type ConfigScalar = string | number | boolean | null;
 /** A config condition: a scalar means equality (null = missing or null). */

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tempStore, sampleConfig, type TempStore } from '../test/temp-store.js';
 import { TrackingInputError } from './errors.js';
 import { openStore } from './open-store.js';
+import { storeDatabase } from '../test/testing.js';
 
 let t: TempStore;
 beforeEach(() => (t = tempStore({ staleAfterSeconds: 60 })));
@@ -131,7 +132,7 @@ describe('run lifecycle', () => {
     expect([got.tags, got.notes, got.name]).toEqual([['a', 'b'], 'lr too high', 'first try']);
     expect(t.store.deleteRun(r.id)).toBe(true);
     expect(t.store.getRun(r.id)).toBeUndefined();
-    expect(t.store.db.prepare('SELECT count(*) FROM metric_points').pluck().get()).toBe(0);
+    expect(storeDatabase(t.store).prepare('SELECT count(*) FROM metric_points').pluck().get()).toBe(0);
   });
 
   it('a run killed with -9 on this host is crashed at once in list queries; other hosts keep the heartbeat rule', async () => {

@@ -24,6 +24,7 @@ export interface RunDbRow {
   package_versions: string;
   command: string | null;
   run_dir: string | null;
+  config_version: number | null;
   sweep_id: string | null;
   job_id: string | null;
   tags: string;
@@ -36,7 +37,7 @@ export interface RunDbRow {
 export const RUN_COLUMNS_NO_CONFIG =
   'r.id, r.name, r.method, r.config_hash, r.group_key, r.seed, r.status, r.exit_reason, r.experiment, r.created_at, ' +
   'r.started_at, r.ended_at, r.heartbeat_at, r.git_commit, r.git_dirty, r.host, r.pid, r.backend, r.package_versions, ' +
-  'r.command, r.run_dir, r.sweep_id, r.job_id, r.tags, r.notes, r.resumes, r.archived_at';
+  'r.command, r.run_dir, r.sweep_id, r.job_id, r.tags, r.notes, r.resumes, r.archived_at, r.config_version';
 
 export function parseJson<T>(text: string | null | undefined, fallback: T): T {
   if (text == null || text === '') return fallback;
@@ -72,6 +73,7 @@ export function toRunRow(r: RunDbRow, includeConfig = true): RunRow {
     packageVersions: parseJson<Record<string, string>>(r.package_versions, {}),
     command: r.command,
     runDir: r.run_dir,
+    configVersion: r.config_version ?? 1,
     sweepId: r.sweep_id,
     jobId: r.job_id,
     tags: parseJson<string[]>(r.tags, []),

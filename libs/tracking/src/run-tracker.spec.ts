@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sampleConfig, tempStore, type TempStore } from '../test/temp-store.js';
 import type { TrackingRecord } from './records.js';
 import { localSink, RunTracker } from './run-tracker.js';
+import { storeDatabase } from '../test/testing.js';
 
 let t: TempStore;
 beforeEach(() => (t = tempStore()));
@@ -25,7 +26,7 @@ describe('RunTracker', () => {
     expect(run.status).toBe('finished');
     expect(t.store.metricSummaries([run.id])).toMatchObject([{ key: 'D', n: 200 }, { key: 'G_L1', n: 200, last: 1 / 200 }]);
     expect(t.store.artifactSteps(run.id, 'train_grid')).toEqual([0, 50, 100, 150]);
-    expect(t.store.db.prepare('SELECT count(*) FROM ingest_keys').pluck().get()).toBe(0);
+    expect(storeDatabase(t.store).prepare('SELECT count(*) FROM ingest_keys').pluck().get()).toBe(0);
   });
 
   it('through an async sink (HTTP-like) records replay exactly once, in order', async () => {

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tempStore, type TempStore } from '../test/temp-store.js';
+import { storeDatabase } from '../test/testing.js';
 
 let t: TempStore;
 beforeEach(() => (t = tempStore({ staleAfterSeconds: 60 })));
@@ -35,7 +36,7 @@ describe('sweeps and jobs', () => {
     expect(got.jobs[1]).toMatchObject({ runStatus: 'crashed', attempts: 2 });
     expect(got.counts).toEqual({ finished: 1, crashed: 1, pending: 2 });
     expect(t.store.listRuns({ sweepId: sw.id }).total).toBe(2);
-    expect(() => t.store.updateSweepJob(sw.id, 'nope', { status: 'x' })).toThrow(/unknown job nope/);
+    expect(() => t.store.updateSweepJob(sw.id, 'nope', { status: 'failed' })).toThrow(/unknown job nope/);
     t.store.updateSweepJob(sw.id, 'job-3', { status: 'queued', at: 4_000_000_000_000 });
     expect(t.store.getSweep(sw.id)!.updatedAt).toBe(4_000_000_000_000);
   });
@@ -76,7 +77,7 @@ describe('sweeps and jobs', () => {
     expect(t.store.getRun('run-keep')!.sweepId).toBeNull();
     expect(t.store.deleteSweep('drop', { deleteRuns: true })).toBe(true);
     expect(t.store.getRun('run-drop')).toBeUndefined();
-    expect(t.store.db.prepare('SELECT count(*) FROM sweep_jobs').pluck().get()).toBe(0);
+    expect(storeDatabase(t.store).prepare('SELECT count(*) FROM sweep_jobs').pluck().get()).toBe(0);
     expect(t.store.deleteSweep('drop')).toBe(false);
   });
 });

@@ -2,16 +2,16 @@
 // and `workbench sweep status`.
 import { TrackingInputError } from './errors.js';
 import { newSweepId } from './ids.js';
-import { assertValidId } from './run-layout.js';
+import { assertValidId } from './run/layout.js';
 import { parseJson } from './run-row.js';
 import type { StoreContext } from './store-context.js';
-import type { NewSweep, NewSweepJob, RunStatus, SweepJobRow, SweepJobUpdate, SweepRow, SweepStatus, SweepWithJobs } from './types.js';
+import type { JobStatus, NewSweep, NewSweepJob, RunStatus, SweepJobRow, SweepJobUpdate, SweepRow, SweepStatus, SweepWithJobs } from './types.js';
 
 interface SweepDbRow {
   id: string;
   name: string;
   experiment: string | null;
-  status: string;
+  status: SweepStatus;
   grid: string;
   overrides: string;
   launcher: string;
@@ -171,7 +171,7 @@ export function getSweep(ctx: StoreContext, id: string): SweepWithJobs | undefin
     jobId: r.job_id as string,
     index: r.idx as number,
     overrides: parseJson<string[]>(r.overrides as string, []),
-    status: r.status as string,
+    status: r.status as JobStatus, // written through updateSweepJob/addSweepJobs (closed list)
     runId: r.run_id as string | null,
     runStatus: (r.run_status as RunStatus | null) ?? null,
     attempts: r.attempts as number,

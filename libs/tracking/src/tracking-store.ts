@@ -14,7 +14,10 @@ import { DEFAULT_RETRY, withBusyRetry, type RetryOptions } from './busy-retry.js
 import { TrackingFileError, TrackingInputError } from './errors.js';
 import { sqliteFileError } from './sqlite-file-error.js';
 import { newRunId } from './ids.js';
-import { assertValidId } from './run-layout.js';
+import { assertValidId } from './run/layout.js';
+import { STORE_DATABASES } from './store-database.js';
+import type { RunRecorder } from './run/run-recorder.js';
+import { checkRunTransition, EXIT_STATUSES, isExitStatus, sqlMayBecome } from './run/status.js';
 import type { OpenDatabaseOptions } from './open-database.js';
 import type { IngestResult, TrackingRecord } from './records.js';
 import { buildRunOrder, buildRunWhere, type MetricAgg, type RunFilter, type RunQuery } from './run-filter.js';
@@ -50,6 +53,7 @@ import type {
   NewSweep,
   NewSweepJob,
   RunRow,
+  RunStatus,
   SweepJobUpdate,
   SweepRow,
   SweepStatus,
@@ -81,13 +85,12 @@ export interface ResumeOptions {
   force?: boolean;
 }
 
-const EXIT_STATUSES: readonly ExitStatus[] = ['finished', 'failed', 'killed'];
 const num = (v: number | null): number => (v == null ? NaN : v);
 /** SQLite stores NaN as NULL: make that explicit. ±Infinity are stored as is. */
 const storable = (v: number): number | null => (Number.isNaN(v) ? null : v);
 
 
-export class TrackingStore {
+export class TrackingStore implements RunRecorder {
   readonly staleAfterSeconds: number;
   private readonly retry: RetryOptions;
   private readonly stmts: ReturnType<typeof prepareStatements>;
@@ -97,12 +100,17 @@ export class TrackingStore {
   private readonly writers = new Set<MetricWriter>();
   private readonly ctx: StoreContext;
 
+  /** The better-sqlite3 handle: private (ES `#`), so the app and the libraries go through the
+   *  methods; tests reach it with `storeDatabase` from `@workbench/tracking/testing`. */
+  readonly #db: Database.Database;
+
   constructor(
-    /** The better-sqlite3 handle, for ad-hoc read queries (prefer the methods). */
-    readonly db: Database.Database,
+    db: Database.Database,
     readonly path: string,
     private readonly opts: StoreOptions = {},
   ) {
+    this.#db = db;
+    STORE_DATABASES.set(this, db);
     this.staleAfterSeconds = opts.staleAfterSeconds ?? 300;
     this.retry = opts.retry ?? DEFAULT_RETRY;
     this.stmts = prepareStatements(db);
@@ -115,23 +123,64 @@ export class TrackingStore {
     };
   }
 
+  /** False once `close()` ran. */
+  get isOpen(): boolean {
+    return this.#db.open;
+  }
+
+  /** SQLite's `PRAGMA data_version`: changes whenever another connection (a trainer, a sweep
+   *  runner) commits; this store's own writes do not change it. The live feed polls it. */
+  externalChangeVersion(): number {
+    return this.#db.pragma('data_version', { simple: true }) as number;
+  }
+
+  /** Runs that were created, heartbeat, ended, or got an eval result or artifact at or after
+   *  `from` (ms; at most `limit`), and whether any sweep changed since then (the live feed). */
+  changedSince(from: number, limit = 500): { runIds: string[]; sweeps: boolean } {
+    const runIds = this.#db
+      .prepare(
+        `SELECT id FROM runs WHERE heartbeat_at >= @from OR created_at >= @from OR ifnull(ended_at, 0) >= @from
+         UNION SELECT run_id FROM eval_results WHERE created_at >= @from
+         UNION SELECT run_id FROM artifacts WHERE created_at >= @from LIMIT @limit`,
+      )
+      .pluck()
+      .all({ from, limit }) as string[];
+    const sweeps = (this.#db.prepare('SELECT count(*) FROM sweeps WHERE updated_at >= ?').pluck().get(from) as number) > 0;
+    return { runIds, sweeps };
+  }
+
+  /** Whether a run with this id exists (no stale-run marking, unlike getRun). */
+  hasRun(runId: string): boolean {
+    return this.stmts.runExists.get(runId) !== undefined;
+  }
+
+  /** How many runs the database holds (archived ones included). */
+  runCount(): number {
+    return this.#db.prepare('SELECT count(*) FROM runs').pluck().get() as number;
+  }
+
+  /** The distinct methods of all runs, sorted (the dashboard's method menu). */
+  methods(): string[] {
+    return this.#db.prepare('SELECT DISTINCT method FROM runs ORDER BY method').pluck().all() as string[];
+  }
+
   get readonly(): boolean {
     return this.opts.readonly ?? false;
   }
 
   /** Flush the buffered points of this store's metric writers, then close the database. */
   close(): void {
-    if (!this.db.open) return;
+    if (!this.#db.open) return;
     for (const w of this.writers) if (!w.closed && w.buffered > 0) void w.flush();
     this.writers.clear();
-    this.db.close();
+    this.#db.close();
   }
 
   /** Run `fn` in an IMMEDIATE transaction (write lock up front: no deadlock-y lock upgrade),
    *  retried with backoff while another process holds the lock. Nested calls join the outer one. */
   write<T>(fn: () => T): T {
-    if (this.db.inTransaction) return fn();
-    const tx = this.db.transaction(fn);
+    if (this.#db.inTransaction) return fn();
+    const tx = this.#db.transaction(fn);
     let out: T;
     try {
       out = withBusyRetry(() => tx.immediate(), this.retry);
@@ -145,7 +194,7 @@ export class TrackingStore {
   /** Changes whenever the database changed (any process, this one included): poll it cheaply
    *  (no table read) to push live updates only when there is something new. */
   changeToken(): string {
-    return `${this.db.pragma('data_version', { simple: true }) as number}:${this.localWrites}`;
+    return `${this.#db.pragma('data_version', { simple: true }) as number}:${this.localWrites}`;
   }
 
   // ---------------------------------------------------------------- runs
@@ -178,6 +227,7 @@ export class TrackingStore {
       package_versions: JSON.stringify(input.packageVersions ?? {}),
       command: input.command ?? null,
       run_dir: input.runDir ?? null,
+      config_version: input.configVersion ?? null,
       sweep_id: input.sweepId ?? null,
       job_id: input.jobId ?? null,
       tags: JSON.stringify(input.tags ?? []),
@@ -185,7 +235,7 @@ export class TrackingStore {
     };
     this.write(() => {
       if (this.stmts.runExists.get(id)) throw new TrackingInputError(`run ${id} already exists: pick another id or resume it`);
-      if (row.sweep_id && !this.db.prepare('SELECT 1 FROM sweeps WHERE id = ?').get(row.sweep_id)) {
+      if (row.sweep_id && !this.#db.prepare('SELECT 1 FROM sweeps WHERE id = ?').get(row.sweep_id)) {
         throw new TrackingInputError(`unknown sweep ${row.sweep_id}: create the sweep before its runs`);
       }
       this.stmts.insertRun.run(row);
@@ -204,13 +254,14 @@ export class TrackingStore {
    *  recorded wins, so a SIGTERM handler after a NaN failure keeps `failed`. Returns whether
    *  the status changed. */
   finishRun(runId: string, status: ExitStatus, reason?: string | null, at: number = Date.now()): boolean {
-    if (!EXIT_STATUSES.includes(status)) {
-      throw new TrackingInputError(`a run cannot end as '${status}': use finished, failed or killed`);
+    if (!isExitStatus(status)) {
+      throw new TrackingInputError(`a run cannot end as '${String(status)}': use ${EXIT_STATUSES.join(', ')}`);
     }
     return this.write(() => {
-      const changes = this.stmts.finish.run({ id: runId, status, reason: reason ?? null, at }).changes;
-      if (changes === 0 && !this.stmts.runExists.get(runId)) throw new TrackingInputError(`unknown run ${runId}`);
-      return changes > 0;
+      const from = this.stmts.getStatus.get(runId) as RunStatus | undefined; // the store's own writes: a RunStatus
+      if (from === undefined) throw new TrackingInputError(`unknown run ${runId}`);
+      if (!checkRunTransition(runId, from, status)) return false;
+      return this.stmts.finish.run({ id: runId, status, reason: reason ?? null, at }).changes > 0;
     });
   }
 
@@ -222,6 +273,7 @@ export class TrackingStore {
     this.write(() => {
       const r = this.stmts.getRun.get(runId) as RunDbRow | undefined;
       if (!r) throw new TrackingInputError(`unknown run ${runId}: check the id with 'workbench runs'`);
+      checkRunTransition(runId, r.status, 'running');
       // A fresh heartbeat means alive, unless the run's process was on this machine and is gone
       // (kill -9 a moment ago): then resuming right away is fine.
       const provedDead = r.host === hostname() && r.pid !== null && r.pid !== process.pid && !processAlive(r.pid);
@@ -264,24 +316,24 @@ export class TrackingStore {
   }
 
   setTags(runId: string, tags: string[]): void {
-    const changes = this.write(() => this.db.prepare('UPDATE runs SET tags = ? WHERE id = ?').run(JSON.stringify(tags), runId).changes);
+    const changes = this.write(() => this.#db.prepare('UPDATE runs SET tags = ? WHERE id = ?').run(JSON.stringify(tags), runId).changes);
     if (changes === 0) throw new TrackingInputError(`unknown run ${runId}`);
   }
 
   setNotes(runId: string, notes: string | null): void {
-    const changes = this.write(() => this.db.prepare('UPDATE runs SET notes = ? WHERE id = ?').run(notes, runId).changes);
+    const changes = this.write(() => this.#db.prepare('UPDATE runs SET notes = ? WHERE id = ?').run(notes, runId).changes);
     if (changes === 0) throw new TrackingInputError(`unknown run ${runId}`);
   }
 
   renameRun(runId: string, name: string): void {
-    const changes = this.write(() => this.db.prepare('UPDATE runs SET name = ? WHERE id = ?').run(name, runId).changes);
+    const changes = this.write(() => this.#db.prepare('UPDATE runs SET name = ? WHERE id = ?').run(name, runId).changes);
     if (changes === 0) throw new TrackingInputError(`unknown run ${runId}`);
   }
 
   /** Correct the sweep job a run belongs to (sweep resume relinks runs stored under a job id
    *  the override parser had read as a number). */
   setRunJobId(runId: string, jobId: string): void {
-    const changes = this.write(() => this.db.prepare('UPDATE runs SET job_id = ? WHERE id = ?').run(jobId, runId).changes);
+    const changes = this.write(() => this.#db.prepare('UPDATE runs SET job_id = ? WHERE id = ?').run(jobId, runId).changes);
     if (changes === 0) throw new TrackingInputError(`unknown run ${runId}`);
   }
 
@@ -291,10 +343,10 @@ export class TrackingStore {
     return this.write(() => {
       // A sweep job whose run is gone did not produce a result: `sweep resume` (and --extend)
       // run it again instead of counting it as finished.
-      this.db
+      this.#db
         .prepare("UPDATE sweep_jobs SET status = 'pending', run_id = NULL, exit_reason = 'its run ' || run_id || ' was deleted' WHERE run_id = ?")
         .run(runId);
-      return this.db.prepare('DELETE FROM runs WHERE id = ?').run(runId).changes > 0;
+      return this.#db.prepare('DELETE FROM runs WHERE id = ?').run(runId).changes > 0;
     });
   }
 
@@ -368,12 +420,12 @@ export class TrackingStore {
 
   /** Metric keys a run has logged, sorted. */
   metricKeys(runId: string): string[] {
-    return this.db.prepare('SELECT key FROM metric_series WHERE run_id = ? ORDER BY key').pluck().all(runId) as string[];
+    return this.#db.prepare('SELECT key FROM metric_series WHERE run_id = ? ORDER BY key').pluck().all(runId) as string[];
   }
 
   /** A series, downsampled server-side to at most `maxPoints` (min/max per step bucket). */
   metricSeries(runId: string, key: string, opts?: SeriesOptions): MetricSeries {
-    return readMetricSeries(this.db, runId, key, opts);
+    return readMetricSeries(this.#db, runId, key, opts);
   }
 
   /** Last (by step), min, max and count of metrics per run: one row per (run, key) with points,
@@ -387,7 +439,7 @@ export class TrackingStore {
     for (let i = 0; i < runIds.length; i += 500) {
       const ids = runIds.slice(i, i + 500);
       const keyClause = keys ? ` AND key IN (${keys.map(() => '?').join(',')})` : '';
-      const rows = this.db
+      const rows = this.#db
         .prepare(
           `SELECT run_id, key, n, last_step, last_value, min_value, max_value FROM metric_series
            WHERE run_id IN (${ids.map(() => '?').join(',')})${keyClause} AND n > 0`,
@@ -411,7 +463,7 @@ export class TrackingStore {
   /** One number per run for a metric: its last, min or max value; undefined when never logged
    *  (or, for min/max, when every value was NaN). */
   metricValue(runId: string, key: string, agg: MetricAgg = 'last'): number | undefined {
-    const s = this.db
+    const s = this.#db
       .prepare('SELECT n, last_value, min_value, max_value FROM metric_series WHERE run_id = ? AND key = ?')
       .get(runId, key) as { n: number; last_value: number | null; min_value: number | null; max_value: number | null } | undefined;
     if (!s || s.n === 0) return undefined;
@@ -514,9 +566,9 @@ export class TrackingStore {
    *  `deleteRuns` is set. Returns whether the sweep existed. */
   deleteSweep(id: string, opts: { deleteRuns?: boolean } = {}): boolean {
     if (opts.deleteRuns) {
-      for (const runId of this.db.prepare('SELECT id FROM runs WHERE sweep_id = ?').pluck().all(id) as string[]) this.deleteRun(runId);
+      for (const runId of this.#db.prepare('SELECT id FROM runs WHERE sweep_id = ?').pluck().all(id) as string[]) this.deleteRun(runId);
     }
-    return this.write(() => this.db.prepare('DELETE FROM sweeps WHERE id = ?').run(id).changes > 0);
+    return this.write(() => this.#db.prepare('DELETE FROM sweeps WHERE id = ?').run(id).changes > 0);
   }
 
   /** A sweep with its jobs (by index), each with the status of its run. */
@@ -543,11 +595,11 @@ export class TrackingStore {
     this.markStaleRunsCrashed();
     const where = buildRunWhere(q);
     const order = buildRunOrder(q.sort, q.order);
-    const total = (this.db.prepare(`SELECT count(*) AS n FROM runs r ${where.sql}`).get(...where.params) as { n: number }).n;
+    const total = (this.#db.prepare(`SELECT count(*) AS n FROM runs r ${where.sql}`).get(...where.params) as { n: number }).n;
     const limit = q.limit ?? -1;
     const includeConfig = q.includeConfig ?? true;
     if (q.limit !== undefined && (!Number.isInteger(limit) || limit < 0)) throw new TrackingInputError(`limit must be a non-negative integer, got ${q.limit}`);
-    const rows = this.db
+    const rows = this.#db
       .prepare(`SELECT ${includeConfig ? 'r.*' : RUN_COLUMNS_NO_CONFIG} FROM runs r ${where.sql} ${order.sql} LIMIT ? OFFSET ?`)
       .all(...where.params, ...order.params, limit, q.offset ?? 0) as RunDbRow[];
     return { runs: rows.map((r) => toRunRow(r, includeConfig)), total };
@@ -578,7 +630,7 @@ export class TrackingStore {
 
   /** One metric over several runs (e.g. a group's seeds) as mean ± std per step bucket. */
   groupSeries(runIds: string[], key: string, opts?: { maxPoints?: number }): GroupSeries {
-    return readGroupSeries(this.db, runIds, key, opts);
+    return readGroupSeries(this.#db, runIds, key, opts);
   }
 
   /** Config keys (dotted) of the matching runs with how many distinct values each takes and how
@@ -586,7 +638,7 @@ export class TrackingStore {
    *  Arrays count as single values. Scans every config: pass a filter (a sweep) for big DBs. */
   configKeys(filter: RunFilter = {}): { key: string; distinct: number; runs: number }[] {
     const where = buildRunWhere(filter);
-    const rows = this.db
+    const rows = this.#db
       .prepare(
         `SELECT j.fullkey AS path, count(DISTINCT j.type || ':' || ifnull(j.value, '')) AS distinct_n, count(*) AS runs
          FROM runs r, json_tree(r.config) j
@@ -612,8 +664,8 @@ export class TrackingStore {
     return this.write(() => {
       let applied = 0;
       let duplicates = 0;
-      const seen = this.db.prepare('SELECT 1 FROM ingest_keys WHERE key = ?');
-      const remember = this.db.prepare('INSERT INTO ingest_keys (key, applied_at) VALUES (?, ?)');
+      const seen = this.#db.prepare('SELECT 1 FROM ingest_keys WHERE key = ?');
+      const remember = this.#db.prepare('INSERT INTO ingest_keys (key, applied_at) VALUES (?, ?)');
       if (!Array.isArray(records)) throw new TrackingInputError('an ingest batch must be an array of records');
       records.forEach((rec, i) => assertRecord(rec, i));
       for (const rec of records) {
@@ -638,25 +690,26 @@ function prepareStatements(db: Database.Database) {
     runExists: db.prepare('SELECT 1 FROM runs WHERE id = ?'),
     getRun: db.prepare('SELECT * FROM runs WHERE id = ?'),
     getRunConfig: db.prepare('SELECT config FROM runs WHERE id = ?').pluck(),
+    getStatus: db.prepare('SELECT status FROM runs WHERE id = ?').pluck(),
     insertRun: db.prepare(
       `INSERT INTO runs (id, name, method, config, config_hash, group_key, seed, status, experiment,
          created_at, started_at, heartbeat_at, git_commit, git_dirty, host, pid, backend, package_versions,
-         command, run_dir, sweep_id, job_id, tags, notes)
+         command, run_dir, config_version, sweep_id, job_id, tags, notes)
        VALUES (:id, :name, :method, :config, :config_hash, :group_key, :seed, 'running', :experiment,
          :at, :at, :at, :git_commit, :git_dirty, :host, :pid, :backend, :package_versions,
-         :command, :run_dir, :sweep_id, :job_id, :tags, :notes)`,
+         :command, :run_dir, :config_version, :sweep_id, :job_id, :tags, :notes)`,
     ),
     heartbeat: db.prepare(
       `UPDATE runs SET
          heartbeat_at = max(heartbeat_at, :at),
          exit_reason = CASE WHEN status = 'crashed' THEN NULL ELSE exit_reason END,
          ended_at = CASE WHEN status = 'crashed' THEN NULL ELSE ended_at END,
-         status = CASE WHEN status = 'crashed' THEN 'running' ELSE status END
+         status = CASE WHEN status = 'crashed' AND ${sqlMayBecome('running')} THEN 'running' ELSE status END
        WHERE id = :id`,
     ),
     finish: db.prepare(
       `UPDATE runs SET status = :status, exit_reason = :reason, ended_at = :at, heartbeat_at = max(heartbeat_at, :at)
-       WHERE id = :id AND status IN ('running', 'crashed')`,
+       WHERE id = :id AND ${sqlMayBecome('finished')}`,
     ),
     resume: db.prepare(
       `UPDATE runs SET status = 'running', exit_reason = NULL, ended_at = NULL, heartbeat_at = :at,
@@ -667,13 +720,13 @@ function prepareStatements(db: Database.Database) {
     markCrashed: db.prepare(
       `UPDATE runs SET status = 'crashed', ended_at = heartbeat_at,
          exit_reason = 'no heartbeat for ' || :threshold || ' s and no exit recorded (killed with -9, out of memory, or the machine went down?)'
-       WHERE status = 'running' AND heartbeat_at < :cutoff`,
+       WHERE status = 'running' AND ${sqlMayBecome('crashed')} AND heartbeat_at < :cutoff`,
     ),
     runningHere: db.prepare(`SELECT id, pid FROM runs WHERE status = 'running' AND host = ? AND pid IS NOT NULL`),
     markDead: db.prepare(
       `UPDATE runs SET status = 'crashed', ended_at = heartbeat_at,
          exit_reason = 'its process ' || :pidText || ' on ' || :host || ' is gone and recorded no exit (killed with -9, out of memory?)'
-       WHERE id = :id AND status = 'running' AND pid = :pid`,
+       WHERE id = :id AND status = 'running' AND ${sqlMayBecome('crashed')} AND pid = :pid`,
     ),
     getSeries: db.prepare('SELECT id FROM metric_series WHERE run_id = ? AND key = ?'),
     insertSeries: db.prepare('INSERT INTO metric_series (run_id, key) VALUES (?, ?)'),

@@ -1,18 +1,10 @@
 // Public record and row types of the tracking store. Times are epoch MILLISECONDS everywhere
 // (columns `*_at`, `wall_time`). JSON columns are parsed into objects in the row types.
 
-/** Run states, as trusted trackers name them. `crashed` = heartbeat older than the threshold
- *  with no exit recorded (kill -9, OOM killer, power loss); it is computed, never written by a run. */
-export type RunStatus = 'running' | 'finished' | 'failed' | 'killed' | 'crashed';
-export const RUN_STATUSES: readonly RunStatus[] = ['running', 'finished', 'failed', 'killed', 'crashed'];
-/** What a run may report when it ends. */
-export type ExitStatus = 'finished' | 'failed' | 'killed';
+import type { JobStatus, RunStatus, SweepStatus } from './run/status.js';
 
-/** Sweep and job states are free strings written by the sweep runner; these are the suggested ones. */
-export type SweepStatus = 'pending' | 'running' | 'finished' | 'failed' | 'cancelled' | (string & {});
-export type JobStatus =
-  | 'pending' | 'queued' | 'running' | 'finished' | 'failed' | 'killed' | 'crashed' | 'cancelled'
-  | (string & {});
+/** The statuses and their transitions live in run/status.ts (one owner). */
+export type { ExitStatus, JobStatus, RunStatus, SweepStatus } from './run/status.js';
 
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 export type JsonObject = { [k: string]: Json };
@@ -42,6 +34,9 @@ export interface NewRun {
   runDir?: string | null;
   sweepId?: string | null;
   jobId?: string | null;
+  /** The stored config's version (`CONFIG_VERSION`, run/stored-config.ts, which writes it);
+   *  absent = unversioned, read back as version 1 and migrated. */
+  configVersion?: number | null;
   tags?: string[];
   notes?: string | null;
   /** Creation/start time (ms); defaults to now. Remote clients set it so replay is exact. */
@@ -75,6 +70,8 @@ export interface RunRow {
   runDir: string | null;
   sweepId: string | null;
   jobId: string | null;
+  /** The version `config` was stored with (1 = before versioning): read it with `storedConfigOf`. */
+  configVersion: number;
   tags: string[];
   notes: string | null;
   /** How many times `resumeRun` brought the run back to running. */

@@ -6,11 +6,9 @@
 // losses do not measure quality, so they make poor choices here; run `workbench eval` for that.
 // N = 0 keeps everything. The newest checkpoint is always kept, so resume is never affected.
 // `checkpoints/retention.json` records the best step and what was removed.
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ArtifactInput } from '@workbench/tracking';
-import { checkpointDirName } from './checkpoint.js';
-import type { TrackingSinkMetricWriter } from './tracking-sink.js';
+import { checkpointPath, completeCheckpoints, RUN_FILES, type ArtifactInput, type RunMetricWriter } from '@workbench/tracking';
 
 export interface RetentionState {
   keep: number;
@@ -36,14 +34,14 @@ export class CheckpointRetention {
   ) {
     this.keep = Number.isInteger(keep) && (keep as number) > 0 ? (keep as number) : 0;
     this.metric = typeof metric === 'string' ? metric : '';
-    this.file = join(runDir, 'checkpoints', 'retention.json');
+    this.file = join(runDir, RUN_FILES.retention);
     // A resumed run continues with the best it had.
     const saved = existsSync(this.file) ? (JSON.parse(readFileSync(this.file, 'utf8')) as RetentionState) : undefined;
     this.state = { keep: this.keep, metric: this.metric, best: saved?.metric === this.metric ? saved.best : null, removed: saved?.removed ?? [] };
   }
 
   /** The writer, noting each logged value of the metric on the way. */
-  watch<W extends TrackingSinkMetricWriter>(writer: W): W {
+  watch<W extends RunMetricWriter>(writer: W): W {
     if (!this.metric) return writer;
     const log = writer.log.bind(writer);
     writer.log = (step, values, wallTime) => {
@@ -64,20 +62,16 @@ export class CheckpointRetention {
     const updates: ArtifactInput[] = [];
     if (Number.isFinite(this.latest) && (this.state.best === null || this.latest < this.state.best.value)) {
       this.state.best = { step, value: this.latest };
-      updates.push({ kind: 'checkpoint', path: join('checkpoints', checkpointDirName(step)), step, meta: { best: true, metric: this.metric, value: this.latest } });
+      updates.push({ kind: 'checkpoint', path: checkpointPath(step), step, meta: { best: true, metric: this.metric, value: this.latest } });
     }
-    const root = join(this.runDir, 'checkpoints');
-    const steps = readdirSync(root)
-      .filter((d) => /^step-\d{7,}$/.test(d))
-      .map((d) => Number(d.slice('step-'.length)))
-      .sort((a, b) => a - b);
+    const steps = completeCheckpoints(this.runDir).map((c) => c.step); // oldest first
     const kept = new Set(steps.slice(-this.keep));
     if (this.state.best) kept.add(this.state.best.step);
     for (const s of steps) {
       if (kept.has(s)) continue;
-      rmSync(join(root, checkpointDirName(s)), { recursive: true, force: true });
+      rmSync(join(this.runDir, checkpointPath(s)), { recursive: true, force: true });
       this.state.removed.push(s);
-      updates.push({ kind: 'checkpoint', path: join('checkpoints', checkpointDirName(s)), step: s, meta: { removed: `train.keep_checkpoints=${this.keep}` } });
+      updates.push({ kind: 'checkpoint', path: checkpointPath(s), step: s, meta: { removed: `train.keep_checkpoints=${this.keep}` } });
     }
     writeFileSync(this.file, `${JSON.stringify(this.state, null, 2)}\n`);
     return updates;

@@ -1,13 +1,14 @@
-// Checkpoints: runs/<run-id>/checkpoints/step-NNNNNNN/ holding G/E/D/D2.safetensors (tfjs layouts
+// Checkpoints: the folders `checkpointPath(step)` of the run layout (@workbench/tracking run/layout.ts) holding G/E/D/D2.safetensors (tfjs layouts
 // under the official key names), optimizer.safetensors (Adam moments as `<net>.<param>.exp_avg`
 // and `.exp_avg_sq`) and state.json (step, epoch, RNG state, optimizer steps). A checkpoint is
 // written into a temporary folder and renamed into place, so a kill -9 mid-write never leaves a
 // half checkpoint that resume would pick.
 import * as tf from '@tensorflow/tfjs';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { assignStateDict, CheckpointError } from '@workbench/models';
 import { readSafetensors, writeSafetensors, type StateDict } from '@workbench/torch-io';
+import { checkpointPath, RUN_FILES } from '@workbench/tracking';
 import type { Adam } from './adam.js';
 import type { NetName } from './methods.js';
 import type { ParamOwner } from './networks.js';
@@ -46,10 +47,6 @@ export type StoredCheckpointState =
 /** The models library's error for checkpoint files that do not fit: one class for both libraries. */
 export { CheckpointError };
 
-export function checkpointDirName(step: number): string {
-  return `step-${String(step).padStart(7, '0')}`;
-}
-
 /** Parameters then buffers, as PyTorch's state_dict holds them. */
 function allTensors(owner: ParamOwner): Map<string, tf.Variable> {
   return new Map([...owner.params(), ...(owner.buffers?.() ?? new Map<string, tf.Variable>())]);
@@ -76,8 +73,7 @@ export async function saveCheckpoint(
   optimizers: Partial<Record<NetName, Adam>>,
   state: CheckpointState,
 ): Promise<string> {
-  const root = join(runDir, 'checkpoints');
-  const final = join(root, checkpointDirName(state.step));
+  const final = join(runDir, checkpointPath(state.step));
   const tmp = `${final}.tmp-${process.pid}`;
   const files: Array<[string, StateDict]> = [];
   for (const [name, net] of Object.entries(nets) as Array<[NetName, ParamOwner | undefined]>) {
@@ -98,7 +94,7 @@ export async function saveCheckpoint(
   try {
     mkdirSync(tmp, { recursive: true });
     for (const [file, dict] of files) writeSafetensors(join(tmp, file), dict, { format: CHECKPOINT_FORMAT, step: String(state.step) });
-    writeFileSync(join(tmp, 'state.json'), `${JSON.stringify(state, null, 2)}\n`);
+    writeFileSync(join(tmp, RUN_FILES.checkpointState), `${JSON.stringify(state, null, 2)}\n`);
   } catch (err) {
     // A failed write (e.g. the disk is full) must not leave a half folder holding the space.
     rmSync(tmp, { recursive: true, force: true });
@@ -109,26 +105,9 @@ export async function saveCheckpoint(
   return final;
 }
 
-/** A complete checkpoint folder (one with a state.json) and the step it holds. */
-export interface CheckpointRef {
-  dir: string;
-  step: number;
-}
-
-/** The newest complete checkpoint of a run folder, or undefined (the one place the layout is read). */
-export function latestCheckpoint(runDir: string): CheckpointRef | undefined {
-  const root = join(runDir, 'checkpoints');
-  if (!existsSync(root)) return undefined;
-  const steps = readdirSync(root)
-    .filter((d) => /^step-\d{7,}$/.test(d) && existsSync(join(root, d, 'state.json')))
-    .map((d) => ({ dir: join(root, d), step: Number(d.slice('step-'.length)) }))
-    .sort((a, b) => a.step - b.step);
-  return steps.at(-1);
-}
-
 /** The state.json of a checkpoint folder, format-checked (format 1 or 2). */
 export function readCheckpointState(dir: string): StoredCheckpointState {
-  const statePath = join(dir, 'state.json');
+  const statePath = join(dir, RUN_FILES.checkpointState);
   if (!existsSync(statePath)) throw new CheckpointError(`${dir} is not a checkpoint (no state.json)`);
   const state = JSON.parse(readFileSync(statePath, 'utf8')) as StoredCheckpointState;
   if (state.format !== CHECKPOINT_FORMAT && state.format !== CHECKPOINT_FORMAT_ALEA) {

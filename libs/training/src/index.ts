@@ -9,6 +9,5 @@ export * from './checkpoint.js';
 export * from './progress.js';
 export * from './training-grid.js';
 export * from './trainer.js';
-export * from './tracking-sink.js';
 export * from './training-evaluator.js';
 export * from './step-memory.js';

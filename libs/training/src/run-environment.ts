@@ -15,7 +15,7 @@ import { arch, cpus, hostname, platform, release, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { currentBackend } from '@workbench/backend';
 import { WORKBENCH_PACKAGE_NAME, WORKBENCH_ROOT } from '@workbench/config';
-import type { ArtifactInput } from '@workbench/tracking';
+import { RUN_FILES, type ArtifactInput } from '@workbench/tracking';
 
 export interface RunEnvironment {
   git: { commit: string | null; dirty: boolean | null; untracked: string[]; patch: string | null };
@@ -78,8 +78,8 @@ export function captureEnvironment(runDir: string, backendName?: string, root: s
   if (dirty) {
     const diff = git(['diff', 'HEAD', '--binary'], root);
     if (diff !== undefined) {
-      writeFileSync(join(runDir, 'git.patch'), diff);
-      patch = 'git.patch';
+      patch = RUN_FILES.gitPatch;
+      writeFileSync(join(runDir, patch), diff);
       artifacts.push({ kind: 'git_patch', path: patch, meta: { commit, bytes: Buffer.byteLength(diff) } });
     }
   }
@@ -95,8 +95,8 @@ export function captureEnvironment(runDir: string, backendName?: string, root: s
     node: process.version,
     os: { platform: platform(), release: release(), arch: arch(), cpus: cpuList.length, cpuModel: cpuList[0]?.model ?? '', memoryGb: Math.round(totalmem() / 2 ** 30), host: hostname() },
   };
-  writeFileSync(join(runDir, 'environment.json'), `${JSON.stringify(environment, null, 2)}\n`);
-  artifacts.push({ kind: 'environment', path: 'environment.json' });
+  writeFileSync(join(runDir, RUN_FILES.environment), `${JSON.stringify(environment, null, 2)}\n`);
+  artifacts.push({ kind: 'environment', path: RUN_FILES.environment });
   const packageVersions: Record<string, string> = { node: process.version, '@tensorflow/tfjs': tf.version.tfjs, ...environment.dependencies };
   if (typeof pkg?.version === 'string') packageVersions[WORKBENCH_PACKAGE_NAME] = pkg.version;
   return { environment, gitCommit: commit, gitDirty: dirty, packageVersions, artifacts };

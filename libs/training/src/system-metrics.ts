@@ -6,7 +6,7 @@
 //   sys_tensor_mb     bytes held by live tensors (tf.memory())
 // Sampled on a timer (not in the training step), at the training step current at that moment.
 import * as tf from '@tensorflow/tfjs';
-import type { TrackingSinkMetricWriter } from './tracking-sink.js';
+import type { RunMetricWriter } from '@workbench/tracking';
 
 const MB = 1024 * 1024;
 
@@ -39,7 +39,7 @@ export class SystemSampler {
 }
 
 /** Log a sample every `everyMs` at the step `currentStep()` returns; `stop()` ends it. */
-export function startSystemMetrics(writer: TrackingSinkMetricWriter, currentStep: () => number, everyMs: number): { stop(): void } {
+export function startSystemMetrics(writer: RunMetricWriter, currentStep: () => number, everyMs: number): { stop(): void } {
   const sampler = new SystemSampler();
   const timer = setInterval(() => {
     try {

@@ -8,17 +8,28 @@
 // `resume=<run-id>` continues from the newest checkpoint with the run's stored config.
 import * as tf from '@tensorflow/tfjs';
 import { appendFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { join, relative } from 'node:path';
 import { stringify } from 'yaml';
 import { asWasmHeapError, WasmHeapExhaustedError } from '@workbench/backend';
 import type { ResolvedConfig } from '@workbench/config';
 import { checkDatasetDirection, createDataset, EpochBatches, loadBatch, type PairedDataset } from '@workbench/data';
 import { Rng } from '@workbench/random';
-import { newRunId } from '@workbench/tracking';
+import {
+  checkpointDirName,
+  latestCheckpoint,
+  newRunId,
+  RUN_FILES,
+  runFolder,
+  storedConfigFields,
+  storedConfigHeader,
+  storedConfigOf,
+  trainGridPath,
+  type RunRecorder,
+} from '@workbench/tracking';
 import { NonFiniteLossError, bicycleStep } from './bicycle-step.js';
 import { buildMethodNetworks, buildOptimizers, stepConfigFromConfig } from './build-networks.js';
 import { CheckpointRetention } from './checkpoint-retention.js';
-import { CHECKPOINT_FORMAT, checkpointDirName, latestCheckpoint, loadCheckpoint, resumeNoise, saveCheckpoint, type CheckpointState } from './checkpoint.js';
+import { CHECKPOINT_FORMAT, loadCheckpoint, resumeNoise, saveCheckpoint, type CheckpointState } from './checkpoint.js';
 import { lrForEpoch, lrForIteration } from './lr-schedule.js';
 import { describeStepConfig, wasmMemoryRefusal } from './step-memory.js';
 import { lossKeys, methodSpec, type NetName } from './methods.js';
@@ -27,14 +38,13 @@ import { isNoSpace, noSpaceReason } from './no-space.js';
 import { captureEnvironment } from './run-environment.js';
 import { startSystemMetrics } from './system-metrics.js';
 import { writeTrainingGrid } from './training-grid.js';
-import type { TrackingSink } from './tracking-sink.js';
 import type { TrainingEvaluator, TrainingEvaluatorFactory } from './training-evaluator.js';
 
 export type RunEndStatus = 'finished' | 'failed' | 'killed';
 
 export interface TrainRunOptions {
-  /** The local store (`openStore`) or a remote client (`tracking.uri`): see tracking-sink.ts. */
-  store: TrackingSink;
+  /** The local store (`openStore`) or a remote client (`tracking.uri`): the tracking RunRecorder. */
+  store: RunRecorder;
   /** The command-line overrides (saved as overrides.yaml). */
   overrides?: string[];
   /** The command line that reproduces the run (recorded in the store). */
@@ -56,6 +66,9 @@ export interface TrainRunOptions {
   runId?: string;
   /** Period of the system metrics (CPU %, RSS, wasm heap; default 5000 ms). */
   systemMetricsMs?: number;
+  /** A second SIGINT/SIGTERM while the run is stopping (checkpoint, record): the app decides
+   *  what to do (`workbench train` exits 130/143 at once). Without it the second signal is ignored. */
+  onForcedStop?: (signal: NodeJS.Signals) => void;
   /** Called once the run is recorded (new or resumed), before any training. */
   onStart?: (run: { runId: string; runDir: string; resumed: boolean }) => void;
   /** Builds the in-training evaluator (`train.eval_every` > 0); the app passes
@@ -101,9 +114,9 @@ async function openDisplaySet(config: ResolvedConfig): Promise<PairedDataset> {
 }
 
 /** Drop the checkpoint artifacts of a run whose folders (with state.json) no longer exist. */
-function forgetMissingCheckpoints(store: TrackingSink, runId: string, runDir: string): Array<{ path: string; step: number | null }> {
+function forgetMissingCheckpoints(store: RunRecorder, runId: string, runDir: string): Array<{ path: string; step: number | null }> {
   if (!store.listArtifacts || !store.removeArtifact) return []; // remote tracking: the server keeps its table
-  const missing = store.listArtifacts(runId, { kind: 'checkpoint' }).filter((a) => !existsSync(join(runDir, a.path, 'state.json')));
+  const missing = store.listArtifacts(runId, { kind: 'checkpoint' }).filter((a) => !existsSync(join(runDir, a.path, RUN_FILES.checkpointState)));
   for (const a of missing) store.removeArtifact(runId, 'checkpoint', a.path);
   return missing;
 }
@@ -113,125 +126,143 @@ export function overheadPercent(t: { evalSeconds: number; trainSeconds: number }
   return t.trainSeconds > 0 ? `${((100 * t.evalSeconds) / t.trainSeconds).toFixed(1)} %` : 'n/a';
 }
 
-export async function trainRun(input: ResolvedConfig, opts: TrainRunOptions): Promise<TrainRunResult> {
-  const { store } = opts;
-  const resuming = input.resume !== '';
-  let config = input;
-  let runId: string;
-  let runDir: string;
-  if (resuming) {
-    runId = input.resume;
-    const row = await store.getRun(runId);
-    if (row === undefined) throw new TrainError(`resume=${runId}: no such run in ${store.path}; list runs with 'workbench runs'`);
-    // A finished run is a result: resuming would rewrite its end time and duration for nothing.
-    if (row.status === 'finished') {
-      throw new TrainError(
-        `resume=${runId}: the run already finished all its iterations; resume continues killed, crashed or failed runs (to train longer, start a new run: its record stays as it is)`,
-      );
-    }
-    // the same config as the original run (only `resume` differs)
-    config = { ...(row.config as unknown as ResolvedConfig), resume: runId };
-    runDir = row.runDir ?? resolve(config.train.runs_dir, runId);
-  } else {
-    runId = opts.runId ?? newRunId();
-    runDir = resolve(config.train.runs_dir, runId);
-  }
-  const spec = methodSpec(config.method);
-  const t = config.train;
-  const stream = opts.stream ?? process.stderr;
+/** Which run this is: a new one, or the one `resume=` names with its stored config (only
+ *  `resume` differs); its folder is the run layout's `<train.runs_dir>/<id>`. */
+interface OpenedRun {
+  config: ResolvedConfig;
+  runId: string;
+  runDir: string;
+  resuming: boolean;
+}
 
-  // What a bad config can break happens before the run is recorded: a wrong data.root or an
-  // impossible crop size is a user error, not a failed run; so is a step too large for wasm's heap.
-  const dataset = await createDataset(config.data, 'train');
-  // A reversed data.direction trains photo → labels without any error: warn before the first step.
-  const direction = await checkDatasetDirection(dataset, config.data.direction).catch((err: unknown) => {
-    dataset.dispose();
-    throw err;
-  });
-  // Released on every exit path, including a failure while the rest is being built.
-  const disposables: Array<{ dispose(): void }> = [dataset];
-  let heapFailed = false;
-  const disposeAll = (): void => {
-    for (const d of disposables) {
+async function openRun(input: ResolvedConfig, store: RunRecorder, newId: string | undefined): Promise<OpenedRun> {
+  if (input.resume === '') {
+    const runId = newId ?? newRunId();
+    return { config: input, runId, runDir: runFolder(input.train.runs_dir, runId), resuming: false };
+  }
+  const runId = input.resume;
+  const row = await store.getRun(runId);
+  if (row === undefined) throw new TrainError(`resume=${runId}: no such run in ${store.path}; list runs with 'workbench runs'`);
+  // A finished run is a result: resuming would rewrite its end time and duration for nothing.
+  if (row.status === 'finished') {
+    throw new TrainError(
+      `resume=${runId}: the run already finished all its iterations; resume continues killed, crashed or failed runs (to train longer, start a new run: its record stays as it is)`,
+    );
+  }
+  const config = { ...storedConfigOf(row), resume: runId };
+  return { config, runId, runDir: runFolder(config.train.runs_dir, runId), resuming: true };
+}
+
+/** What the run holds until it ends, released on every exit path (in the order acquired). */
+class Disposables {
+  private readonly items: Array<{ dispose(): void }> = [];
+  /** Set after a wasm heap abort: such a module cannot free anything any more. */
+  heapFailed = false;
+
+  add(...items: Array<{ dispose(): void }>): void {
+    this.items.push(...items);
+  }
+
+  disposeAll(): void {
+    for (const d of this.items) {
       try {
         d.dispose();
       } catch (err) {
-        if (!heapFailed) throw err; // a wasm module that aborted cannot free anything any more
+        if (!this.heapFailed) throw err;
       }
     }
-  };
-  let perEpoch: number;
-  let displaySet: PairedDataset;
-  let nets: ReturnType<typeof buildMethodNetworks>;
-  let optimizers: ReturnType<typeof buildOptimizers>;
-  try {
-    const probe = new EpochBatches(dataset, { batchSize: t.batch_size, seed: config.seed });
-    perEpoch = probe.batchesPerEpoch;
-    probe.close();
-    displaySet = await openDisplaySet(config);
-    disposables.push(displaySet);
-    const refusal = tf.getBackend() === 'wasm' ? wasmMemoryRefusal(config) : undefined; // before allocating anything large
-    if (refusal !== undefined) throw new TrainError(refusal);
-    nets = buildMethodNetworks(spec, { model: config.model, data: config.data }, config.seed);
-    disposables.push(nets);
-    optimizers = buildOptimizers(nets, t);
-    disposables.push(...Object.values(optimizers));
-  } catch (err) {
-    disposeAll();
-    throw err;
   }
-  const logFile = join(runDir, 'train.log');
+}
+
+/** The dataset, display inputs, networks and optimizers of a run. */
+interface TrainingParts {
+  dataset: PairedDataset;
+  displaySet: PairedDataset;
+  direction: Awaited<ReturnType<typeof checkDatasetDirection>>;
+  perEpoch: number;
+  nets: ReturnType<typeof buildMethodNetworks>;
+  optimizers: ReturnType<typeof buildOptimizers>;
+}
+
+/** Builds what a bad config can break, before the run is recorded: a wrong data.root or an
+ *  impossible crop size is a user error, not a failed run; so is a step too large for wasm's heap. */
+async function buildTraining(config: ResolvedConfig, spec: ReturnType<typeof methodSpec>, disposables: Disposables): Promise<TrainingParts> {
+  const dataset = await createDataset(config.data, 'train');
+  disposables.add(dataset);
+  // A reversed data.direction trains photo → labels without any error: warn before the first step.
+  const direction = await checkDatasetDirection(dataset, config.data.direction);
+  const probe = new EpochBatches(dataset, { batchSize: config.train.batch_size, seed: config.seed });
+  const perEpoch = probe.batchesPerEpoch;
+  probe.close();
+  const displaySet = await openDisplaySet(config);
+  disposables.add(displaySet);
+  const refusal = tf.getBackend() === 'wasm' ? wasmMemoryRefusal(config) : undefined; // before allocating anything large
+  if (refusal !== undefined) throw new TrainError(refusal);
+  const nets = buildMethodNetworks(spec, { model: config.model, data: config.data }, config.seed);
+  disposables.add(nets);
+  const optimizers = buildOptimizers(nets, config.train);
+  disposables.add(...Object.values(optimizers));
+  return { dataset, displaySet, direction, perEpoch, nets, optimizers };
+}
+
+/** train.log lines (`note`), and the ones the user should also see on the console (`tell`). */
+function runLog(runDir: string, opts: TrainRunOptions): { note(line: string): void; tell(line: string): void } {
+  const stream = opts.stream ?? process.stderr;
   const note = (line: string): void => {
     try {
-      appendFileSync(logFile, `${new Date().toISOString()} ${line}\n`);
+      appendFileSync(join(runDir, RUN_FILES.log), `${new Date().toISOString()} ${line}\n`);
     } catch (err) {
       if (!isNoSpace(err)) throw err; // train.log is a copy of what the store records: skip it on a full disk
     }
   };
-  /** A note the user should also see on the console (unless progress output is off). */
   const tell = (line: string): void => {
     note(line);
     if (opts.progress !== 'none') stream.write(`${line}\n`);
   };
-  try {
-    mkdirSync(runDir, { recursive: true });
-    if (resuming) {
-      await store.resumeRun(runId);
-      note(`resume requested (pid ${process.pid})`);
-    } else {
-      writeFileSync(join(runDir, 'config.yaml'), stringify(config, { lineWidth: 0 }));
-      writeFileSync(join(runDir, 'overrides.yaml'), stringify(opts.overrides ?? []));
-      const env = captureEnvironment(runDir, opts.backend);
-      await store.createRun({
-        id: runId,
-        method: config.method,
-        config: config as unknown as Record<string, unknown>,
-        seed: config.seed,
-        ...(config.name ? { name: config.name } : {}),
-        gitCommit: env.gitCommit,
-        gitDirty: env.gitDirty,
-        backend: opts.backend ?? tf.getBackend(),
-        packageVersions: env.packageVersions,
-        command: opts.command ?? null,
-        runDir,
-        sweepId: config.sweep?.id || null,
-        jobId: config.sweep?.job || null,
-      });
-      for (const a of env.artifacts) await store.addArtifact(runId, a);
-      note(`run ${runId} created: method ${config.method}, backend ${opts.backend ?? tf.getBackend()}`);
-    }
-  } catch (err) {
-    disposeAll();
-    throw err;
+  return { note, tell };
+}
+
+/** Records the start: a new run's folder, config files, environment and row; or the resume. */
+async function recordStart(run: OpenedRun, opts: TrainRunOptions, note: (line: string) => void): Promise<void> {
+  const { store } = opts;
+  const { config, runId, runDir } = run;
+  mkdirSync(runDir, { recursive: true });
+  if (run.resuming) {
+    await store.resumeRun(runId);
+    note(`resume requested (pid ${process.pid})`);
+    return;
   }
+  writeFileSync(join(runDir, RUN_FILES.config), storedConfigHeader() + stringify(config, { lineWidth: 0 }));
+  writeFileSync(join(runDir, RUN_FILES.overrides), stringify(opts.overrides ?? []));
+  const env = captureEnvironment(runDir, opts.backend);
+  await store.createRun({
+    id: runId,
+    method: config.method,
+    ...storedConfigFields(config),
+    seed: config.seed,
+    ...(config.name ? { name: config.name } : {}),
+    gitCommit: env.gitCommit,
+    gitDirty: env.gitDirty,
+    backend: opts.backend ?? tf.getBackend(),
+    packageVersions: env.packageVersions,
+    command: opts.command ?? null,
+    runDir,
+    sweepId: config.sweep?.id || null,
+    jobId: config.sweep?.job || null,
+  });
+  for (const a of env.artifacts) await store.addArtifact(runId, a);
+  note(`run ${runId} created: method ${config.method}, backend ${opts.backend ?? tf.getBackend()}`);
+}
 
-  opts.onStart?.({ runId, runDir, resumed: resuming });
-  if (direction?.warning) tell(`warning: ${direction.warning}`);
-
-  // From here on every exit path records how the run ended.
+/**
+ * Stop requests: SIGINT/SIGTERM (when `handleSignals`) and `opts.signal` ask the loop to stop after
+ * the current iteration (`reason()` names what asked). A second signal is handed to
+ * `opts.onForcedStop`: the app decides how to exit (the library never ends the process).
+ */
+function watchStopRequests(opts: TrainRunOptions): { reason(): string | undefined; dispose(): void } {
   let stopReason: string | undefined;
   const onSignal = (sig: NodeJS.Signals): void => {
-    if (stopReason !== undefined) process.exit(sig === 'SIGINT' ? 130 : 143); // a second signal: stop now
+    if (stopReason !== undefined) opts.onForcedStop?.(sig); // a second signal: stop now
     stopReason = sig;
   };
   const onAbort = (): void => {
@@ -242,6 +273,61 @@ export async function trainRun(input: ResolvedConfig, opts: TrainRunOptions): Pr
     process.on('SIGTERM', onSignal);
   }
   opts.signal?.addEventListener('abort', onAbort);
+  return {
+    reason: () => stopReason,
+    dispose: () => {
+      if (opts.handleSignals !== false) {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+      }
+      opts.signal?.removeEventListener('abort', onAbort);
+    },
+  };
+}
+
+/** Why a run that threw ends as `failed`, in one line naming the cause and what was kept. */
+function failureReason(err: unknown, at: { step: number; runDir: string; lastCheckpoint: string | undefined; config: ResolvedConfig }, note: (line: string) => void, disposables: Disposables): string {
+  const kept = at.lastCheckpoint ? `last good checkpoint ${relative(at.runDir, at.lastCheckpoint)}` : 'no checkpoint was written yet';
+  if (err instanceof NonFiniteLossError) return `non-finite loss: ${err.lossKey} = ${err.value} at step ${at.step + 1} (update not applied; ${kept})`;
+  const full = noSpaceReason(err, at.runDir);
+  if (full !== undefined) return full;
+  if (err instanceof Error && err.stack) note(err.stack);
+  const heapErr = asWasmHeapError(err);
+  if (heapErr instanceof WasmHeapExhaustedError) {
+    disposables.heapFailed = true;
+    return `at step ${at.step + 1} with ${describeStepConfig(at.config)}: ${heapErr.message} (metrics up to step ${at.step} kept; ${kept})`;
+  }
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** Steps: open the run (new or resumed) → build dataset and networks → record the start →
+ *  restore from the newest checkpoint → the loop (steps, metric points, grids, evals,
+ *  checkpoints) → finish with an honest status. */
+export async function trainRun(input: ResolvedConfig, opts: TrainRunOptions): Promise<TrainRunResult> {
+  const { store } = opts;
+  const run = await openRun(input, store, opts.runId);
+  const { config, runId, runDir, resuming } = run;
+  const spec = methodSpec(config.method);
+  const t = config.train;
+  const stream = opts.stream ?? process.stderr;
+
+  const disposables = new Disposables();
+  let parts: TrainingParts;
+  const { note, tell } = runLog(runDir, opts);
+  try {
+    parts = await buildTraining(config, spec, disposables);
+    await recordStart(run, opts, note);
+  } catch (err) {
+    disposables.disposeAll();
+    throw err;
+  }
+  const { dataset, displaySet, direction, perEpoch, nets, optimizers } = parts;
+
+  opts.onStart?.({ runId, runDir, resumed: resuming });
+  if (direction?.warning) tell(`warning: ${direction.warning}`);
+
+  // From here on every exit path records how the run ended.
+  const stop = watchStopRequests(opts);
 
   const retention = new CheckpointRetention(runDir, t.keep_checkpoints, t.best_metric);
   const writer = retention.watch(store.metricWriter(runId));
@@ -299,17 +385,17 @@ export async function trainRun(input: ResolvedConfig, opts: TrainRunOptions): Pr
       lastCheckpoint = ckpt.dir;
       tell(`resumed from ${relative(runDir, ckpt.dir)} (step ${step})`);
     } else if (resuming) {
-      tell(`no checkpoint in ${join(runDir, 'checkpoints')}: starting from step 0 with the run config`);
+      tell(`no checkpoint in ${join(runDir, RUN_FILES.checkpoints)}: starting from step 0 with the run config`);
     }
     const batches = new EpochBatches(dataset, { batchSize: t.batch_size, seed: config.seed, start: position });
-    disposables.push({ dispose: () => batches.close() }); // prefetched samples
+    disposables.add({ dispose: () => batches.close() }); // prefetched samples
 
     // Fixed display inputs and z for the image grids.
     const nDisplay = Math.min(4, displaySet.size);
     const displayBatch = await loadBatch(displaySet, Array.from({ length: nDisplay }, (_, i) => i));
     const display = { A: displayBatch.A, B: displayBatch.B };
     const displayZ = tf.tensor2d(Rng.derive(config.seed, 'display').normals(t.num_samples * config.model.nz), [t.num_samples, config.model.nz]);
-    disposables.push(display.A, display.B, displayZ);
+    disposables.add(display.A, display.B, displayZ);
 
     const stepCfg = stepConfigFromConfig(spec, config);
     const keys = lossKeys(spec);
@@ -318,7 +404,7 @@ export async function trainRun(input: ResolvedConfig, opts: TrainRunOptions): Pr
     let evaluator: TrainingEvaluator | undefined;
     if (evalEvery > 0 && opts.createEvaluator) {
       evaluator = await opts.createEvaluator(config);
-      disposables.push(evaluator);
+      disposables.add(evaluator);
     } else if (evalEvery > 0) {
       note(`train.eval_every=${evalEvery} ignored: no evaluator was given to trainRun (the workbench CLI gives one)`);
     }
@@ -354,7 +440,7 @@ export async function trainRun(input: ResolvedConfig, opts: TrainRunOptions): Pr
       for (const a of retention.afterCheckpoint(step)) await store.addArtifact(runId, a);
     };
     const grid = async (): Promise<void> => {
-      const rel = join('images', `${checkpointDirName(step)}.png`);
+      const rel = trainGridPath(step);
       await writeTrainingGrid(join(runDir, rel), nets, display, displayZ, `${runId} ${spec.name} step ${step}`);
       await store.addArtifact(runId, { kind: 'train_grid', path: rel, step });
     };
@@ -386,7 +472,7 @@ export async function trainRun(input: ResolvedConfig, opts: TrainRunOptions): Pr
       windowFrom = step;
     };
 
-    while (step < totalSteps && stopReason === undefined) {
+    while (step < totalSteps && stop.reason() === undefined) {
       const lr = lrAt(step);
       for (const o of Object.values(optimizers)) o.lr = lr;
       const batch = await batches.next();
@@ -430,6 +516,7 @@ export async function trainRun(input: ResolvedConfig, opts: TrainRunOptions): Pr
     if (windowSteps > 0) logPoint(lrAt(step - 1), Date.now());
     itPerSec = (step - startStep) / Math.max(1e-3, (Date.now() - tStart) / 1000);
     await writer.close();
+    const stopReason = stop.reason();
     if (stopReason !== undefined) {
       if (lastCheckpoint === undefined || !lastCheckpoint.endsWith(checkpointDirName(step))) await checkpoint();
       return await finish('killed', `${stopReason === 'abort' ? 'stopped' : stopReason} at step ${step}`);
@@ -438,29 +525,10 @@ export async function trainRun(input: ResolvedConfig, opts: TrainRunOptions): Pr
   } catch (err) {
     progress.stop();
     await writer.close().catch(() => undefined);
-    if (err instanceof NonFiniteLossError) {
-      const kept = lastCheckpoint ? `last good checkpoint ${relative(runDir, lastCheckpoint)}` : 'no checkpoint was written yet';
-      return await finish('failed', `non-finite loss: ${err.lossKey} = ${err.value} at step ${step + 1} (update not applied; ${kept})`);
-    }
-    const full = noSpaceReason(err, runDir);
-    if (full !== undefined) return await finish('failed', full);
-    const heapErr = asWasmHeapError(err);
-    if (heapErr instanceof WasmHeapExhaustedError) {
-      heapFailed = true;
-      const kept = lastCheckpoint ? `last good checkpoint ${relative(runDir, lastCheckpoint)}` : 'no checkpoint was written yet';
-      if (err instanceof Error && err.stack) note(err.stack);
-      return await finish('failed', `at step ${step + 1} with ${describeStepConfig(config)}: ${heapErr.message} (metrics up to step ${step} kept; ${kept})`);
-    }
-    const message = err instanceof Error ? err.message : String(err);
-    if (err instanceof Error && err.stack) note(err.stack);
-    return await finish('failed', message);
+    return await finish('failed', failureReason(err, { step, runDir, lastCheckpoint, config }, note, disposables));
   } finally {
     system.stop();
-    if (opts.handleSignals !== false) {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-    }
-    opts.signal?.removeEventListener('abort', onAbort);
-    disposeAll();
+    stop.dispose();
+    disposables.disposeAll();
   }
 }

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openStore } from '@workbench/tracking';
+import { checkpointPath, openStore } from '@workbench/tracking';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 const BIN = join(REPO, 'bin', 'workbench.js');
@@ -134,7 +134,7 @@ describe('workbench train (child process)', () => {
       expect(run.status).toBe('killed');
       const at = Number(/^SIGTERM at step (\d+)$/.exec(run.exitReason ?? '')?.[1]);
       expect(at).toBeGreaterThan(0);
-      expect(existsSync(join(dir, 'runs', runId, 'checkpoints', `step-${String(at).padStart(7, '0')}`, 'state.json'))).toBe(true);
+      expect(existsSync(join(dir, 'runs', runId, checkpointPath(at), 'state.json'))).toBe(true);
     } finally {
       store.close();
     }

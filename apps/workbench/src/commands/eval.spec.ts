@@ -7,8 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { composeConfig } from '@workbench/config';
-import { openStore } from '@workbench/tracking';
-import { CHECKPOINT_FORMAT, checkpointDirName } from '@workbench/training';
+import { checkpointPath, openStore } from '@workbench/tracking';
+import { CHECKPOINT_FORMAT } from '@workbench/training';
 import { dataOverrides } from './eval.js';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -22,7 +22,7 @@ describe('workbench eval', () => {
     const overrides = ['data.crop_size=32', 'data.load_size=32', 'model.ngf=4', 'model.ndf=4', 'model.nef=4'];
     const { config } = composeConfig({ overrides });
     const runDir = join(tmp, 'runs', 'broken');
-    const ckpt = join(runDir, 'checkpoints', checkpointDirName(3));
+    const ckpt = join(runDir, checkpointPath(3));
     mkdirSync(ckpt, { recursive: true });
     writeFileSync(join(ckpt, 'state.json'), JSON.stringify({ format: CHECKPOINT_FORMAT, step: 3 }));
     writeFileSync(join(ckpt, 'G.safetensors'), 'truncated');

@@ -96,6 +96,8 @@ export function registerTrain(program: Command): void {
           backend: backendName,
           progress: opts.progress as 'auto',
           createEvaluator: createTrainingEvaluator,
+          // A second Ctrl-C / SIGTERM while the run checkpoints and records its end: stop now.
+          onForcedStop: (sig) => process.exit(sig === 'SIGINT' ? 130 : 143),
           onStart: ({ runId, runDir, resumed }) => {
             reportRunId(runId); // a sweep job: tells the sweep runner which run this is
             console.log(`${resumed ? 'resuming' : 'run'} ${runId}`);

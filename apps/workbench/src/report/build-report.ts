@@ -9,18 +9,20 @@
 //
 // Everything is read from the tracking store and the run folders; nothing is recomputed.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { formatTables, paperTables, type PaperTable } from '@workbench/metrics';
 import { studentTQuantile } from '@workbench/metrics/stats';
-import { configDiff, type RunRow, type TrackingStore } from '@workbench/tracking';
+import { configDiff, runFolder, type RunRow, type TrackingStore } from '@workbench/tracking';
 import { barChart, curveChart, type CurveBand } from './report-charts.js';
 import { stackGrids } from './group-grid.js';
 
 export interface ReportOptions {
   /** output folder (created) */
   outDir: string;
-  /** the tracking database file, to resolve relative run folders */
+  /** the tracking database file (named in the report) */
   dbPath: string;
+  /** the folder of run folders (`train.runs_dir`): a run's grids are in `runFolder(runsRoot, id)` */
+  runsRoot: string;
   /** row the others are tested against (see paperTables) */
   reference?: string;
   /** curve points per chart (default 200) */
@@ -57,17 +59,12 @@ function groupsOf(runs: RunRow[]): Group[] {
   }));
 }
 
-function runFolder(run: RunRow, dbPath: string): string {
-  if (run.runDir) return isAbsolute(run.runDir) ? run.runDir : resolve(dirname(resolve(dbPath)), run.runDir);
-  return resolve(dirname(resolve(dbPath)), 'runs', run.id);
-}
-
 /** The run's newest eval grid, else its newest training grid (absolute path), if the file exists. */
-function gridOf(store: TrackingStore, run: RunRow, dbPath: string): string | undefined {
+function gridOf(store: TrackingStore, run: RunRow, runsRoot: string): string | undefined {
   for (const kind of ['eval_grid', 'train_grid']) {
     const arts = store.listArtifacts(run.id, { kind }).sort((a, b) => (b.step ?? 0) - (a.step ?? 0));
     for (const a of arts) {
-      const p = join(runFolder(run, dbPath), a.path);
+      const p = join(runFolder(runsRoot, run.id), a.path);
       if (existsSync(p)) return p;
     }
   }
@@ -160,7 +157,7 @@ export async function buildReport(store: TrackingStore, sweepId: string, opts: R
   md.push('## Sample grids', '');
   md.push('One grid per group: each seed\'s evaluation grid (rows: test inputs; columns: input A, ground truth, encoded G(A, E(B)), random-z samples), or its last training grid when it was not evaluated.', '');
   for (const [i, g] of groups.entries()) {
-    const panels = g.runs.map((r) => ({ caption: `seed ${r.seed ?? '–'} · ${r.id}`, path: gridOf(store, r, opts.dbPath) })).filter((p): p is { caption: string; path: string } => p.path !== undefined);
+    const panels = g.runs.map((r) => ({ caption: `seed ${r.seed ?? '–'} · ${r.id}`, path: gridOf(store, r, opts.runsRoot) })).filter((p): p is { caption: string; path: string } => p.path !== undefined);
     if (panels.length === 0) {
       md.push(`### ${g.label}`, '', 'No grid image in the run folders.', '');
       continue;

@@ -65,7 +65,7 @@ export function createServer(opts: CreateServerOptions): DashboardApp {
 
   const api = express.Router();
   api.get('/health', (_req, res) => {
-    res.json({ ok: true, db: opts.store.path, runs: opts.store.db.prepare('SELECT count(*) FROM runs').pluck().get() });
+    res.json({ ok: true, db: opts.store.path, runs: opts.store.runCount() });
   });
   api.get('/events', live.handler);
   api.use('/runs', runLifecycleRouter(context));

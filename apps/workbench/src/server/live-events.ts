@@ -14,7 +14,7 @@ export interface LiveFeed {
 
 export function liveFeed(store: TrackingStore, pollMs = 1500, log: (msg: string) => void = console.error): LiveFeed {
   const clients = new Set<Response>();
-  let version = dataVersion(store);
+  let version = store.externalChangeVersion();
   let since = Date.now();
 
   const send = (payload: unknown) => {
@@ -23,23 +23,15 @@ export function liveFeed(store: TrackingStore, pollMs = 1500, log: (msg: string)
   };
 
   const tick = () => {
-    if (!clients.size || !store.db.open) return;
+    if (!clients.size || !store.isOpen) return;
     // Stale heartbeats become `crashed` even when nobody writes: check that too.
     const crashed = store.markStaleRunsCrashed();
-    const v = dataVersion(store);
+    const v = store.externalChangeVersion();
     if (v === version && !crashed) return;
     version = v;
     const from = since - 2000; // writers stamp times from their own clock: a little slack
     since = Date.now();
-    const runIds = store.db
-      .prepare(
-        `SELECT id FROM runs WHERE heartbeat_at >= @from OR created_at >= @from OR ifnull(ended_at, 0) >= @from
-         UNION SELECT run_id FROM eval_results WHERE created_at >= @from
-         UNION SELECT run_id FROM artifacts WHERE created_at >= @from LIMIT 500`,
-      )
-      .pluck()
-      .all({ from }) as string[];
-    const sweepsChanged = (store.db.prepare('SELECT count(*) FROM sweeps WHERE updated_at >= ?').pluck().get(from) as number) > 0;
+    const { runIds, sweeps: sweepsChanged } = store.changedSince(from);
     // `global`: something changed that is not tied to a listed run (stale runs marked crashed).
     send({ at: since, runIds, sweeps: sweepsChanged, global: crashed > 0 || (runIds.length === 0 && !sweepsChanged) });
   };
@@ -76,8 +68,4 @@ export function liveFeed(store: TrackingStore, pollMs = 1500, log: (msg: string)
     },
     clients: () => clients.size,
   };
-}
-
-function dataVersion(store: TrackingStore): number {
-  return store.db.pragma('data_version', { simple: true }) as number;
 }

@@ -1,6 +1,6 @@
 // The GeneratorService backed by a run's newest checkpoint: G and E rebuilt from the run's resolved
-// config and loaded from `checkpoints/step-N/{G,E}.safetensors` by `@workbench/metrics`'
-// `loadRunModel` (the same loader `workbench eval` uses), test inputs from the run's own dataset
+// config and loaded from its newest complete checkpoint (`latestCheckpoint`, the tracking run
+// layout) by `@workbench/metrics`' `loadRunModel` (the same loader `workbench eval` uses), test inputs from the run's own dataset
 // config (`createDataset(config.data, 'test')`). Loaded runs are cached (two at most; the oldest is
 // disposed) and reloaded when a newer checkpoint appears.
 import * as tf from '@tensorflow/tfjs';
@@ -10,9 +10,9 @@ import sharp from 'sharp';
 import { currentBackend, initBackend } from '@workbench/backend';
 import { bytesToUnit, createDataset, unitToRgbBytes, type DataConfig, type PairedDataset } from '@workbench/data';
 import { loadRunModel, type LoadedRunModel } from '@workbench/metrics';
-import { EVAL, modelOptionsFromConfig, type ModelConfigSlice } from '@workbench/models';
-import type { RunRow } from '@workbench/tracking';
-import { latestCheckpoint } from '@workbench/training';
+import type { ResolvedConfig } from '@workbench/config';
+import { EVAL, modelOptionsFromConfig } from '@workbench/models';
+import { latestCheckpoint, RUN_FILES, storedConfigOf, type RunRow } from '@workbench/tracking';
 import type { ExplorerInfo, GeneratorService } from './generator-service.js';
 
 const MAX_CACHED = 2;
@@ -28,8 +28,8 @@ interface Loaded {
 
 /** The run's data config; a relative `data.root` that does not exist from here is tried against
  *  the project folder the run was trained from (`<root>/runs/<id>` → `<root>`). */
-function dataConfigFor(run: RunRow, runDir: string): Partial<DataConfig> {
-  const data = { ...((run.config.data ?? {}) as Partial<DataConfig>) };
+function dataConfigFor(config: ResolvedConfig, runDir: string): DataConfig {
+  const data = { ...config.data };
   if (data.root && !path.isAbsolute(data.root) && !existsSync(data.root)) {
     const fromProject = path.resolve(runDir, '..', '..', data.root);
     if (existsSync(fromProject)) data.root = fromProject;
@@ -60,7 +60,7 @@ export function createModelService(): GeneratorService {
 
   async function load(run: RunRow, runDir: string): Promise<Loaded> {
     const ckpt = latestCheckpoint(runDir);
-    if (!ckpt) throw new Error(`no checkpoint yet in ${path.join(runDir, 'checkpoints')}: explore the run after its first checkpoint (train.checkpoint_every) or when it ends`);
+    if (!ckpt) throw new Error(`no checkpoint yet in ${path.join(runDir, RUN_FILES.checkpoints)}: explore the run after its first checkpoint (train.checkpoint_every) or when it ends`);
     const key = `${run.id}\u0000${ckpt.dir}`;
     let p = cache.get(key);
     if (!p) {
@@ -68,12 +68,12 @@ export function createModelService(): GeneratorService {
       p = (async () => {
         backendReady ??= currentBackend() ? Promise.resolve() : initBackend();
         await backendReady;
-        const config = run.config as unknown as ModelConfigSlice;
+        const config = storedConfigOf(run); // migrated and checked against the schema
         const opts = modelOptionsFromConfig(config);
         // G and, when the checkpoint has one, E (encode); D and D2 are not needed here.
         const model = loadRunModel(config, ckpt);
         try {
-          const dataset = await createDataset(dataConfigFor(run, runDir), 'test');
+          const dataset = await createDataset(dataConfigFor(config, runDir), 'test');
           return { model, nz: opts.nz, cropSize: opts.cropSize, outputNc: opts.outputNc, dataset };
         } catch (err) {
           model.dispose();

@@ -1,7 +1,8 @@
-// Files of a run folder the run page lists: checkpoints (ARCHITECTURE run-folder layout,
-// `checkpoints/step-<N>/`) and the end of `train.log`. URLs point at the checked file route.
+// Files of a run folder the run page lists: checkpoints (the run layout of @workbench/tracking,
+// run/layout.ts) and the end of `train.log`. URLs point at the checked file route.
 import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { completeCheckpoints, RUN_FILES } from '@workbench/tracking';
 import { resolveInside } from './safe-path.js';
 
 export function fileUrl(runId: string, relative: string): string {
@@ -15,28 +16,20 @@ export interface CheckpointView {
   files: Array<{ name: string; bytes: number; url: string }>;
 }
 
-/** Complete and in-progress checkpoint folders are told apart by name: `step-N` only (the trainer
- *  writes into `step-N.tmp-<pid>` and renames). Newest first. */
+/** The run's complete checkpoints (the layout's one rule: a half-written `step-N.tmp-<pid>` is
+ *  not one), newest first. */
 export function listCheckpoints(runId: string, runDir: string): CheckpointView[] {
-  const root = path.join(runDir, 'checkpoints');
-  let entries: string[];
-  try {
-    entries = readdirSync(root);
-  } catch {
-    return [];
-  }
   const out: CheckpointView[] = [];
-  for (const name of entries) {
-    const m = /^step-(\d+)$/.exec(name);
-    if (!m) continue;
+  for (const ckpt of completeCheckpoints(runDir)) {
+    const dir = path.relative(runDir, ckpt.dir).split(path.sep).join('/');
     const files: CheckpointView['files'] = [];
-    for (const f of readdirSync(path.join(root, name))) {
-      const st = statSync(path.join(root, name, f));
-      if (st.isFile()) files.push({ name: f, bytes: st.size, url: fileUrl(runId, `checkpoints/${name}/${f}`) });
+    for (const f of readdirSync(ckpt.dir)) {
+      const st = statSync(path.join(ckpt.dir, f));
+      if (st.isFile()) files.push({ name: f, bytes: st.size, url: fileUrl(runId, `${dir}/${f}`) });
     }
-    out.push({ step: Number(m[1]), dir: `checkpoints/${name}`, bytes: files.reduce((s, f) => s + f.bytes, 0), files });
+    out.push({ step: ckpt.step, dir, bytes: files.reduce((s, f) => s + f.bytes, 0), files });
   }
-  return out.sort((a, b) => b.step - a.step);
+  return out.reverse();
 }
 
 const TAIL_BYTES = 256 * 1024;
@@ -45,7 +38,7 @@ const TAIL_BYTES = 256 * 1024;
 export function tailLog(runDir: string, lines: number): { exists: boolean; bytes?: number; lines: string[] } {
   let file: string;
   try {
-    file = resolveInside(runDir, 'train.log');
+    file = resolveInside(runDir, RUN_FILES.log);
   } catch {
     return { exists: false, lines: [] };
   }

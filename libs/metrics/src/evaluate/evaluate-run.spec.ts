@@ -6,10 +6,9 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '@workbench/backend';
 import { DataError } from '@workbench/data';
-import { openStore, type TrackingStore } from '@workbench/tracking';
+import { latestCheckpoint, openStore, type TrackingStore } from '@workbench/tracking';
 import { createTinyRun } from '../../test/tiny-run.js';
 import { evaluateRun } from './evaluate-run.js';
-import { latestCheckpoint } from '@workbench/training';
 import { RunCheckpointError } from './run-checkpoint.js';
 
 let dir: string;

@@ -3,9 +3,7 @@
 // (run, kind, step, path), so a rerun replaces rows and never duplicates them.
 import { join, relative } from 'node:path';
 import { openFirstSplit, type DataConfig, type OpenedSplit, type Split } from '@workbench/data';
-import { realRunFolder, type EvalResultInput, type RunRow, type TrackingStore } from '@workbench/tracking';
-import type { ModelConfigSlice } from '@workbench/models';
-import { latestCheckpoint } from '@workbench/training';
+import { evalGridPath, latestCheckpoint, realRunFolder, RUN_FILES, storedConfigOf, type EvalResultInput, type RunRow, type TrackingStore } from '@workbench/tracking';
 import type { PairMode } from '../diversity/sample-pairs.js';
 import type { Lpips } from '../lpips/lpips.js';
 import { evalReportRows } from './eval-results.js';
@@ -54,9 +52,8 @@ export async function evaluateRun(store: TrackingStore, run: RunRow, opts: Evalu
   // is not followed (remote clients write rows), and eval writes its grid into this folder.
   const dir = realRunFolder(opts.runsDir, run.id);
   const ckpt = latestCheckpoint(dir);
-  if (!ckpt) throw new RunCheckpointError(`run ${run.id} has no checkpoint in ${dir}/checkpoints (status ${run.status}); train it first`);
-  const cfg = run.config as unknown as ModelConfigSlice & { data: DataConfig };
-  if (!cfg.model || !cfg.data) throw new RunCheckpointError(`run ${run.id} has no model/data config in the tracking store`);
+  if (!ckpt) throw new RunCheckpointError(`run ${run.id} has no checkpoint in ${join(dir, RUN_FILES.checkpoints)} (status ${run.status}); train it first`);
+  const cfg = storedConfigOf(run); // migrated and checked: a bad stored key fails here, naming it
   const model = loadRunModel(cfg, ckpt);
   let opened: OpenedSplit;
   try {
@@ -67,8 +64,7 @@ export async function evaluateRun(store: TrackingStore, run: RunRow, opts: Evalu
   }
   const { dataset, split } = opened;
   try {
-    const stepName = `eval-step-${String(model.step).padStart(7, '0')}.png`;
-    const gridPath = opts.grid === false ? undefined : join(dir, 'images', stepName);
+    const gridPath = opts.grid === false ? undefined : join(dir, evalGridPath(model.step));
     const report = await evaluateModel({ G: model.G, E: model.E }, dataset, {
       nInputs: opts.nInputs,
       nSamples: opts.nSamples,

@@ -4,7 +4,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildNetworks, loadNetwork, modelOptionsFromConfig, type Encoder, type Generator, type ModelConfigSlice } from '@workbench/models';
-import { readCheckpointState, type CheckpointRef } from '@workbench/training';
+import type { CheckpointRef } from '@workbench/tracking';
+import { readCheckpointState } from '@workbench/training';
 
 export class RunCheckpointError extends Error {
   override name = 'RunCheckpointError';

@@ -1,8 +1,7 @@
 // /api/explorer/:runId: the latent explorer. The server runs the run's generator on its backend.
 import express, { type Router } from 'express';
 import { Rng } from '@workbench/random';
-import { realRunFolder, TrackingInputError, type RunRow } from '@workbench/tracking';
-import { latestCheckpoint } from '@workbench/training';
+import { latestCheckpoint, realRunFolder, TrackingInputError, type RunRow } from '@workbench/tracking';
 import { badRequest } from '../http-error.js';
 import type { GeneratorService } from '../generator-service.js';
 import { str } from '../query-params.js';

@@ -1,7 +1,7 @@
 // /api/runs: the runs table (filters, sort, pagination), groups ignoring the seed, one run's
 // detail, its metric series, image grids, checkpoints and files.
 import express, { type Router } from 'express';
-import { assertSafeKey, assertValidId, realRunFolder, type RunRow } from '@workbench/tracking';
+import { assertSafeKey, assertValidId, realRunFolder, RUN_STATUSES, type RunRow, type RunStatus } from '@workbench/tracking';
 import { evalValues, groupPage, groupStats, lastValues, type GroupSort } from '../group-stats.js';
 import { badRequest, notFound } from '../http-error.js';
 import { int, keyList, parseRunFilter, parseRunQuery, str } from '../query-params.js';
@@ -20,10 +20,10 @@ export function getRunOr404(ctx: ServerContext, id: string): RunRow {
   return run;
 }
 
-/** Distinct methods and a sample of config keys, for the filter menus. */
-function facets(ctx: ServerContext, pageConfigKeys: string[]): { methods: string[]; configKeys: string[] } {
-  const methods = ctx.store.db.prepare('SELECT DISTINCT method FROM runs ORDER BY method').pluck().all() as string[];
-  return { methods, configKeys: pageConfigKeys };
+/** Distinct methods, a sample of config keys and the run statuses (the tracking library's closed
+ *  list: the UI has no copy), for the filter menus. */
+function facets(ctx: ServerContext, pageConfigKeys: string[]): { methods: string[]; configKeys: string[]; statuses: readonly RunStatus[] } {
+  return { methods: ctx.store.methods(), configKeys: pageConfigKeys, statuses: RUN_STATUSES };
 }
 
 /** Groups sort by `createdAt` (newest run, default), `n`, `metric:<key>` or `eval:<metric>` (means). */

@@ -5,7 +5,6 @@
 import { api, url, errorMessage } from '../api.js';
 import { h, mount, fmt, fmtCi, fmtDuration, fmtTime, statusBadge, notice, configValue } from '../dom.js';
 
-const STATUSES = ['running', 'finished', 'failed', 'killed', 'crashed'];
 const PAGE = 50;
 const selected = new Set(); // survives page changes within the session
 const COLUMNS_KEY = 'workbench.runs.columns';
@@ -90,7 +89,9 @@ export async function render(main, params, ctx) {
     refresh();
   };
   cfgInput.addEventListener('keydown', (e) => { if (e.key === 'Enter') addCfg(); });
-  const statusChips = STATUSES.map((s) => {
+  // The status chips come from the server's list (facets.statuses), filled in on the first answer.
+  const statusChips = h('span', { class: 'status-chips' });
+  const statusChip = (s) => {
     const chip = h('span', { class: 'chip' + (state.status.includes(s) ? ' on' : ''), dataset: { status: s } }, s);
     chip.addEventListener('click', () => {
       state.status = state.status.includes(s) ? state.status.filter((x) => x !== s) : [...state.status, s];
@@ -99,7 +100,7 @@ export async function render(main, params, ctx) {
       refresh();
     });
     return chip;
-  });
+  };
   const csvLink = h('a', { class: 'btn', id: 'export-csv', title: 'the matching runs (up to 1000) with every config key, metric and eval result' }, 'Export CSV');
   const colsPanel = h('div', { class: 'card col-panel', hidden: true });
   const colsBtn = h('button', { class: 'btn', type: 'button', onclick: () => { colsPanel.hidden = !colsPanel.hidden; } }, 'Columns ▾');
@@ -132,7 +133,7 @@ export async function render(main, params, ctx) {
   mount(
     main,
     h('h1', null, 'Runs ', countEl),
-    h('div', { class: 'toolbar' }, search, methodSel, ...statusChips, archivedChip),
+    h('div', { class: 'toolbar' }, search, methodSel, statusChips, archivedChip),
     h('div', { class: 'toolbar' }, cfgInput, cfgList, h('button', { class: 'btn small', type: 'button', onclick: addCfg }, 'add filter'), cfgChips,
       h('label', { class: 'chip' }, groupBox, ' group'), byInput, byList, compareBtn,
       h('span', { class: 'col-anchor' }, colsBtn, colsPanel), csvLink),
@@ -232,7 +233,8 @@ export async function render(main, params, ctx) {
     }
     if (seq !== refreshSeq) return latestRefresh;
     if (!ctx.alive()) return;
-    // Facets for the method menu and config key autocomplete.
+    // Facets for the status chips, the method menu and config key autocomplete.
+    if (!statusChips.childElementCount) mount(statusChips, (data.facets?.statuses ?? []).map(statusChip));
     const methods = data.facets?.methods ?? [];
     if (methodSel.options.length !== methods.length + 1) {
       mount(methodSel, h('option', { value: '' }, 'all methods'), methods.map((m) => h('option', { value: m }, m)));

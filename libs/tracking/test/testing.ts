@@ -1,0 +1,2 @@
+// `@workbench/tracking/testing`: what tests need beyond the store's public methods.
+export { storeDatabase } from '../src/store-database.js';
