@@ -1,11 +1,10 @@
 // The UI in headless Chromium (Debian `chromium` + playwright-core) against a real server and a
-// real SQLite file. Each page is also screenshotted: into docs/screenshots/ (the README's
-// pictures) with WORKBENCH_UPDATE_SCREENSHOTS=1, else into a temp folder so that a test run
-// leaves the work tree as it was.
+// real SQLite file. Each page is also screenshotted, into WORKBENCH_SCREENSHOTS_DIR or a temp
+// folder: the seeded database's numbers are made up, so these never become the README's
+// pictures (those come from a real sweep: test/support/shoot.ts).
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,8 +15,8 @@ import { inkedPixels, openHash } from './support/browser-page.js';
 import { XSS_NAME } from './support/seed-dashboard.js';
 import { startTestDashboard, type TestDashboard } from './support/test-server.js';
 
-const SHOTS = process.env['WORKBENCH_UPDATE_SCREENSHOTS'] === '1'
-  ? fileURLToPath(new URL('../../../docs/screenshots/', import.meta.url))
+const SHOTS = process.env['WORKBENCH_SCREENSHOTS_DIR']
+  ? `${process.env['WORKBENCH_SCREENSHOTS_DIR']}/`
   : `${mkdtempSync(join(tmpdir(), 'workbench-screenshots-'))}/`;
 
 let t: TestDashboard;
@@ -133,6 +132,28 @@ describe('run page', () => {
     await page.evaluate(() => document.querySelector('#images')!.scrollIntoView({ block: 'start' }));
     await page.evaluate(() => window.scrollBy(0, -100)); // keep the section title below the sticky bar
     await shot('run-images');
+  });
+
+  it('charts the system metrics a run records (CPU %, RSS, wasm heap, tensor memory) beside its losses', async () => {
+    // The series the trainer's system sampler writes (libs/training/src/system-metrics.ts).
+    const store = t.seeded.store;
+    const run = store.createRun({ id: 'run-sys', method: 'bicyclegan', config: {}, at: Date.now() - 60_000 });
+    const sys = { sys_cpu_percent: 180, sys_rss_mb: 900, sys_wasm_heap_mb: 1200, sys_tensor_mb: 300 };
+    store.logMetrics(run.id, Array.from({ length: 12 }, (_, i) => [
+      { key: 'loss_G_L1', step: i * 10, value: 1 / (i + 1) },
+      ...Object.entries(sys).map(([key, v]) => ({ key, step: i * 10, value: v + 10 * i })),
+    ]).flat());
+    try {
+      await open('#/run/run-sys', 'run');
+      await page.waitForFunction(() => document.querySelectorAll('#curves canvas').length === 5);
+      const charted = await page.$$eval('#curves canvas', (cs) =>
+        cs.map((c) => (c as unknown as { __chart: { data: { datasets: { label: string; data: unknown[] }[] } } }).__chart.data.datasets.filter((d) => !d.label.startsWith('_')).map((d) => `${d.label}:${d.data.length}`)).flat().sort(),
+      );
+      expect(charted).toEqual(['loss_G_L1:12', 'sys_cpu_percent:12', 'sys_rss_mb:12', 'sys_tensor_mb:12', 'sys_wasm_heap_mb:12']);
+      expect(await inked('#curves canvas')).toBeGreaterThan(500);
+    } finally {
+      store.deleteRun(run.id); // later tests count the seeded runs
+    }
   });
 
   it('edits the run name and tags in place; HTML in them stays text', async () => {
