@@ -206,7 +206,7 @@ async function buildTraining(config: ResolvedConfig, spec: ReturnType<typeof met
 }
 
 /** train.log lines (`note`), and the ones the user should also see on the console (`tell`). */
-function runLog(runDir: string, opts: TrainRunOptions): { note(line: string): void; tell(line: string): void } {
+function runLog(runDir: string, opts: TrainRunOptions): { note: (line: string) => void; tell: (line: string) => void } {
   const stream = opts.stream ?? process.stderr;
   const note = (line: string): void => {
     try {
@@ -250,7 +250,7 @@ async function recordStart(run: OpenedRun, opts: TrainRunOptions, note: (line: s
     sweepId: config.sweep?.id || null,
     jobId: config.sweep?.job || null,
   });
-  for (const a of env.artifacts) await store.addArtifact(runId, a);
+  for (const a of env.artifacts) store.addArtifact(runId, a);
   note(`run ${runId} created: method ${config.method}, backend ${opts.backend ?? tf.getBackend()}`);
 }
 
@@ -340,9 +340,9 @@ export async function trainRun(input: ResolvedConfig, opts: TrainRunOptions): Pr
   let loopStart = 0; // when this process's iterations began (0: not yet)
   let evaluations = 0;
   let progress = createProgress('none', { total: 1, start: 0, every: 1 });
-  const finish = async (status: RunEndStatus, reason?: string): Promise<TrainRunResult> => {
+  const finish = (status: RunEndStatus, reason?: string): TrainRunResult => {
     try {
-      await store.finishRun(runId, status, reason ?? null);
+      store.finishRun(runId, status, reason ?? null);
     } catch (err) {
       // e.g. the database's own disk is full: say so where it can still be read, then fail loudly.
       note(`${status}${reason ? `: ${reason}` : ''}; not recorded in ${store.path}: ${(err as Error).message}`);
@@ -435,14 +435,14 @@ export async function trainRun(input: ResolvedConfig, opts: TrainRunOptions): Pr
       };
       const dir = await saveCheckpoint(runDir, trainedNets, optimizers, state);
       lastCheckpoint = dir;
-      await store.addArtifact(runId, { kind: 'checkpoint', path: relative(runDir, dir), step });
+      store.addArtifact(runId, { kind: 'checkpoint', path: relative(runDir, dir), step });
       note(`checkpoint ${relative(runDir, dir)}`);
-      for (const a of retention.afterCheckpoint(step)) await store.addArtifact(runId, a);
+      for (const a of retention.afterCheckpoint(step)) store.addArtifact(runId, a);
     };
     const grid = async (): Promise<void> => {
       const rel = trainGridPath(step);
       await writeTrainingGrid(join(runDir, rel), nets, display, displayZ, `${runId} ${spec.name} step ${step}`);
-      await store.addArtifact(runId, { kind: 'train_grid', path: rel, step });
+      store.addArtifact(runId, { kind: 'train_grid', path: rel, step });
     };
 
     progress = createProgress(opts.progress ?? 'auto', { total: totalSteps, start: step, every: Math.max(t.log_every, 1), stream, label: spec.name });
@@ -519,13 +519,13 @@ export async function trainRun(input: ResolvedConfig, opts: TrainRunOptions): Pr
     const stopReason = stop.reason();
     if (stopReason !== undefined) {
       if (lastCheckpoint === undefined || !lastCheckpoint.endsWith(checkpointDirName(step))) await checkpoint();
-      return await finish('killed', `${stopReason === 'abort' ? 'stopped' : stopReason} at step ${step}`);
+      return finish('killed', `${stopReason === 'abort' ? 'stopped' : stopReason} at step ${step}`);
     }
-    return await finish('finished');
+    return finish('finished');
   } catch (err) {
     progress.stop();
     await writer.close().catch(() => undefined);
-    return await finish('failed', failureReason(err, { step, runDir, lastCheckpoint, config }, note, disposables));
+    return finish('failed', failureReason(err, { step, runDir, lastCheckpoint, config }, note, disposables));
   } finally {
     system.stop();
     stop.dispose();
