@@ -6,7 +6,7 @@ import type { PairSigner } from './pair-signer.js';
 export interface ServerContext {
   store: TrackingStore;
   /** The folder of run folders: a run's files are in `realRunFolder(runsRoot, run.id)`
-   *  (`@workbench/tracking` run-layout.ts; symlinks out of the root are refused with a 403). */
+   *  (`@workbench/tracking` run/layout.ts; symlinks out of the root are refused with a 403). */
   runsRoot: string;
   /** Signs the realism pairs this server serves; judgments (POSTed or ingested) need a signature. */
   pairs: PairSigner;
