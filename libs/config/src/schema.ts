@@ -7,9 +7,9 @@
 // libraries above config (training, metrics, which import config) take them from here.
 import convict from 'convict';
 import { BACKEND_CHOICES, type BackendChoice } from '@workbench/backend/names';
-import { DATA_DEFAULTS, DATASETS, DIRECTIONS, PREPROCESS_MODES, SPLITS, type DataConfig, type Split } from '@workbench/data/config';
-import { GAN_MODES, type GanMode } from '@workbench/losses/gan-modes';
-import { DEFAULT_MODEL_OPTIONS, ENCODERS, NORMS, UPSAMPLES, WHERE_ADD, type ModelOptions } from '@workbench/models/options';
+import { DATA_DEFAULTS, DATASETS, DIRECTIONS, PREPROCESS_MODES, SPLITS } from '@workbench/data/config';
+import { GAN_MODES } from '@workbench/losses/gan-modes';
+import { DEFAULT_MODEL_OPTIONS, ENCODERS, NORMS, UPSAMPLES, WHERE_ADD } from '@workbench/models/options';
 
 export const METHODS = ['bicyclegan', 'cvae_gan', 'cvae_gan_pp', 'clr_gan', 'cae_gan', 'pix2pix_noise'] as const;
 /** Which samples of one input the diversity protocol compares (`eval.pairs`). */
@@ -26,9 +26,26 @@ export type LpipsVersion = (typeof LPIPS_VERSIONS)[number];
 export type { BackendChoice };
 export type LauncherType = (typeof LAUNCHERS)[number];
 
+/** What each custom format holds: the TypeScript type of a leaf follows from its format, so the
+ *  resolved config's type is derived from SCHEMA below instead of being written beside it. */
+export interface FormatTypes {
+  int: number;
+  nat: number;
+  'positive-int': number;
+  'even-int': number;
+  channels: 1 | 3;
+  port: number;
+  'non-negative': number;
+  bool: boolean;
+  string: string;
+  'string-list': string[];
+  'sweep-params': Record<string, unknown>;
+}
+export type FormatName = keyof FormatTypes;
+
 /** Value checks beyond convict's built-ins. Each returns the allowed-values text for errors. */
 export interface CustomFormat {
-  name: string;
+  name: FormatName;
   allowed: string;
   test: (value: unknown) => boolean;
 }
@@ -41,7 +58,6 @@ export const CUSTOM_FORMATS: CustomFormat[] = [
   { name: 'even-int', allowed: 'an even integer >= 2', test: (v) => isInt(v) && v >= 2 && v % 2 === 0 },
   { name: 'channels', allowed: '1 or 3', test: (v) => v === 1 || v === 3 },
   { name: 'port', allowed: 'an integer 0..65535', test: (v) => isInt(v) && v >= 0 && v <= 65535 },
-  { name: 'float', allowed: 'a number', test: (v) => typeof v === 'number' && Number.isFinite(v) },
   { name: 'non-negative', allowed: 'a number >= 0', test: (v) => typeof v === 'number' && Number.isFinite(v) && v >= 0 },
   { name: 'bool', allowed: 'true or false', test: (v) => typeof v === 'boolean' },
   { name: 'string', allowed: 'a string', test: (v) => typeof v === 'string' },
@@ -68,16 +84,20 @@ function registerFormats(): void {
   }
 }
 
-interface Leaf {
+/** A convict entry. `T` is the type of its value (phantom for enums: `format` lists the values). */
+interface Leaf<T = unknown> {
   doc: string;
   format: string | readonly string[];
-  default: unknown;
+  default: T;
   env?: string;
 }
 type SchemaNode = { [key: string]: SchemaNode | Leaf };
 
-const e = <T extends readonly string[]>(values: T, def: T[number], doc: string): Leaf => ({ doc, format: values, default: def });
-const leaf = (format: string, def: unknown, doc: string, env?: string): Leaf => (env ? { doc, format, default: def, env } : { doc, format, default: def });
+/** An enum leaf: one of `values`. */
+const e = <T extends readonly string[]>(values: T, def: T[number], doc: string): Leaf<T[number]> => ({ doc, format: values, default: def });
+/** A leaf of a custom format; its value type is FormatTypes[format]. */
+const leaf = <F extends FormatName>(format: F, def: FormatTypes[F], doc: string, env?: string): Leaf<FormatTypes[F]> =>
+  env ? { doc, format, default: def, env } : { doc, format, default: def };
 
 const D = DATA_DEFAULTS;
 const M = DEFAULT_MODEL_OPTIONS;
@@ -183,52 +203,13 @@ export const SCHEMA = {
   },
 } satisfies SchemaNode;
 
-/** The resolved config: plain data, every key present. */
-export interface ResolvedConfig {
-  name: string;
-  seed: number;
-  method: Method;
-  backend: BackendChoice;
-  resume: string;
-  data: DataConfig;
-  /** ModelOptions without the sizes the networks take from `data`, plus the GAN objective. */
-  model: Omit<ModelOptions, 'cropSize' | 'inputNc' | 'outputNc' | 'init_gain'> & { gan_mode: GanMode; init_gain: number };
-  loss: { lambda_L1: number; lambda_kl: number; lambda_z: number; lambda_GAN: number; lambda_GAN2: number };
-  train: {
-    batch_size: number;
-    lr: number;
-    beta1: number;
-    beta2: number;
-    niter: number;
-    niter_decay: number;
-    iters: number;
-    log_every: number;
-    display_every: number;
-    checkpoint_every: number;
-    num_samples: number;
-    eval_every: number;
-    eval_inputs: number;
-    eval_samples: number;
-    runs_dir: string;
-    keep_checkpoints: number;
-    best_metric: string;
-  };
-  eval: { n_inputs: number; n_samples: number; pairs: PairMode; lpips_version: LpipsVersion; lpips_dir: string; split: Split };
-  tracking: { db: string; uri: string };
-  serve: { host: string; port: number; token: string };
-  sweep: { seeds: number; params: Record<string, unknown>; id: string; job: string };
-  launcher: {
-    type: LauncherType;
-    jobs: number;
-    partition: string;
-    time: string;
-    cpus_per_task: number;
-    gpus_per_task: number;
-    mem: string;
-    max_parallel: number;
-    extra: string[];
-  };
-}
+/** The value type of a schema node: a leaf's value, or an object of its children's. */
+type Resolved<N> = N extends Leaf<infer T> ? T : { -readonly [K in keyof N]: Resolved<N[K]> };
+
+/** The resolved config: plain data, every key present. Derived from SCHEMA, so a key added,
+ *  removed or retyped there changes this type (and every reader that no longer fits fails to
+ *  compile). `config.spec.ts` checks that `data` and `model` stay the libraries' own option types. */
+export type ResolvedConfig = Resolved<typeof SCHEMA>;
 
 export interface SchemaEntry extends Leaf {
   key: string;

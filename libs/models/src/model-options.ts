@@ -32,7 +32,7 @@ export interface ModelOptions {
   outputNc: number;
 }
 
-export const DEFAULT_MODEL_OPTIONS: ModelOptions = {
+export const DEFAULT_MODEL_OPTIONS: ModelOptions & { init_gain: number } = {
   encoder: 'resnet',
   where_add: 'all',
   nz: 8,
