@@ -1,0 +1,38 @@
+// Nx's cache replays a target only while its inputs are unchanged, so the inputs must name every
+// file the target reads. Asked of Nx itself (`nx show target inputs`, resolved file lists), not
+// of nx.json: the test targets (inferred by @nx/vitest) read experiments/, fixtures/ and bin/,
+// and type-aware lint reads the sources of the libraries a project imports.
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const nxBin = path.join(root, 'node_modules', '.bin', 'nx');
+
+interface TargetInputs {
+  files: string[];
+}
+
+async function inputsOf(target: string): Promise<string[]> {
+  const env = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false' };
+  const { stdout } = await promisify(execFile)(nxBin, ['show', 'target', 'inputs', target, '--json'], { cwd: root, env, maxBuffer: 64 << 20 });
+  return (JSON.parse(stdout) as TargetInputs).files;
+}
+
+describe('Nx target inputs', () => {
+  it('a test target reads experiments/, fixtures/ and bin/ (a changed preset or fixture reruns it)', async () => {
+    const files = await inputsOf('config:test');
+    for (const dir of ['experiments/', 'fixtures/', 'bin/']) expect(files.some((f) => f.startsWith(dir)), dir).toBe(true);
+    expect(files).toContain('experiments/config.yaml');
+    expect(files).toContain('libs/config/src/schema.ts');
+  }, 120_000);
+
+  it('type-aware lint reads the sources of the libraries it imports, and the lint config', async () => {
+    const files = await inputsOf('training:lint');
+    expect(files).toContain('eslint.config.mjs');
+    expect(files.some((f) => f.startsWith('libs/tracking/src/'))).toBe(true);
+    expect(files.some((f) => f.startsWith('libs/models/src/'))).toBe(true);
+  }, 120_000);
+});
