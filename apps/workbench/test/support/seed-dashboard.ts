@@ -10,7 +10,7 @@ import { createDataset, renderImageGrid, type DataConfig, type FloatImage } from
 import { EVAL_METRICS } from '@workbench/metrics';
 import { buildNetworks, type ModelOptions } from '@workbench/models';
 import { writeSafetensors, type StateDict } from '@workbench/torch-io';
-import { openStore, type TrackingStore } from '@workbench/tracking';
+import { checkpointPath, openStore, RUN_FILES, trainGridPath, type TrackingStore } from '@workbench/tracking';
 
 export const XSS_NAME = '<img src=x onerror=window.__xss=1>';
 
@@ -59,8 +59,8 @@ async function writeGrids(store: TrackingStore, runId: string, runDir: string, d
       return [A, B, tint(B, 0.5 * (1 - quality)), tint(B, 0.3 + 0.4 * (1 - quality)), tint(B, -0.35 - 0.3 * (1 - quality))];
     });
     const png = await renderImageGrid(rows, { scale: 2, columnLabels: ['input A', 'real B', 'encoded', 'random z', 'random z'] });
-    const rel = `images/step-${String(step).padStart(7, '0')}.png`;
-    mkdirSync(path.join(runDir, 'images'), { recursive: true });
+    const rel = trainGridPath(step);
+    mkdirSync(path.join(runDir, RUN_FILES.images), { recursive: true });
     writeFileSync(path.join(runDir, rel), png);
     store.addArtifact(runId, { kind: 'train_grid', path: rel, step });
   }
@@ -73,14 +73,14 @@ function writeCheckpoint(runDir: string, config: Record<string, unknown>, step: 
   // Weights at their official initialisation (untrained): outputs are near-grey.
   const opts = { ...(config.model as object), cropSize: data.crop_size, inputNc: data.input_nc, outputNc: data.output_nc } as ModelOptions;
   const nets = buildNetworks(opts, { seed: 1, withD2: false });
-  const dir = path.join(runDir, 'checkpoints', `step-${String(step).padStart(7, '0')}`);
+  const dir = path.join(runDir, checkpointPath(step));
   mkdirSync(dir, { recursive: true });
   for (const [name, net] of [['G', nets.G], ['E', nets.E!]] as const) {
     const dict: StateDict = new Map();
     for (const [key, v] of net.params()) dict.set(key, { shape: v.shape.slice(), data: v.dataSync() as Float32Array });
     writeSafetensors(path.join(dir, `${name}.safetensors`), dict, { format: 'workbench-checkpoint/1', step: String(step) });
   }
-  writeFileSync(path.join(dir, 'state.json'), JSON.stringify({ format: 'workbench-checkpoint/1', step, epoch: 1, batchInEpoch: 0, method: config.method }, null, 2));
+  writeFileSync(path.join(dir, RUN_FILES.checkpointState), JSON.stringify({ format: 'workbench-checkpoint/1', step, epoch: 1, batchInEpoch: 0, method: config.method }, null, 2));
   nets.G.dispose();
   nets.E?.dispose();
   nets.D.dispose();
