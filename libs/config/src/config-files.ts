@@ -22,11 +22,18 @@ export interface ConfigFile {
   body: ConfigTree;
 }
 
+/** The text before the first line break. */
+const firstLine = (text: string): string => text.replace(/\n.*$/s, '');
+/** The first folder of a slash path: `data/small` -> `data` (the whole path when it has none). */
+const topFolder = (path: string): string => path.replace(/\/.*$/s, '');
+
 function parseDefaultsEntry(item: unknown, file: string): DefaultsEntry {
   if (item === '_self_') return { kind: 'self' };
   if (typeof item === 'string') return { kind: 'include', path: item };
-  if (isPlainObject(item) && Object.keys(item).length === 1) {
-    const [rawKey, option] = Object.entries(item)[0];
+  const entries = isPlainObject(item) ? Object.entries(item) : [];
+  const [entry] = entries;
+  if (entry && entries.length === 1) {
+    const [rawKey, option] = entry;
     let key = rawKey.trim();
     let optional = false;
     // Hydra keywords: `override /data: facades`, `optional model: x`. Selections are
@@ -60,7 +67,7 @@ export function readConfigFile(path: string, shown: string = path): ConfigFile {
     doc = path.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
   } catch (err) {
     // The yaml message's first line ends with ':' before a code excerpt: keep the line, drop the colon.
-    const msg = err instanceof YAMLParseError ? err.message.split('\n')[0].replace(/:$/, '') : (err as Error).message;
+    const msg = err instanceof YAMLParseError ? firstLine(err.message).replace(/:$/, '') : (err as Error).message;
     throw new ConfigError(`${shown}: not valid ${path.endsWith('.json') ? 'JSON' : 'YAML'}: ${msg}`);
   }
   if (doc === null || doc === undefined) doc = {};
@@ -120,7 +127,7 @@ export function referencedGroups(experimentsDir: string): Set<string> {
   const groups = new Set<string>();
   for (const p of allConfigFiles(experimentsDir)) {
     try {
-      for (const d of readConfigFile(p).defaults) if (d.kind === 'group') groups.add(d.group.split('/')[0]);
+      for (const d of readConfigFile(p).defaults) if (d.kind === 'group') groups.add(topFolder(d.group));
     } catch {
       // a broken file is reported when it is used, not when listing
     }
@@ -135,5 +142,5 @@ export function referencedGroups(experimentsDir: string): Set<string> {
 export function listExperiments(experimentsDir: string, groups: Set<string> = referencedGroups(experimentsDir)): string[] {
   return allConfigFiles(experimentsDir)
     .map((p) => relative(experimentsDir, p).replace(/\.(ya?ml|json)$/, ''))
-    .filter((name) => name !== 'config' && !(name.includes('/') && groups.has(name.split('/')[0])));
+    .filter((name) => name !== 'config' && !(name.includes('/') && groups.has(topFolder(name))));
 }

@@ -16,11 +16,13 @@ export function resolveInterpolations(tree: ConfigTree, env: NodeJS.ProcessEnv =
   const lookup = (ref: string, from: string): ConfigValue => {
     const expr = ref.trim();
     if (expr.startsWith('oc.env:') || expr.startsWith('env:')) {
-      const [name, ...rest] = expr.slice(expr.indexOf(':') + 1).split(',');
-      const value = env[name.trim()];
+      const spec = expr.slice(expr.indexOf(':') + 1);
+      const comma = spec.indexOf(',');
+      const name = (comma < 0 ? spec : spec.slice(0, comma)).trim();
+      const value = env[name];
       if (value !== undefined) return value;
-      if (rest.length > 0) return rest.join(',').trim();
-      throw new ConfigError(`${from}: environment variable ${name.trim()} is not set (give a default: \${oc.env:${name.trim()},value})`);
+      if (comma >= 0) return spec.slice(comma + 1).trim();
+      throw new ConfigError(`${from}: environment variable ${name} is not set (give a default: \${oc.env:${name},value})`);
     }
     const target = getPath(tree, expr);
     if (target === undefined) {
@@ -30,8 +32,8 @@ export function resolveInterpolations(tree: ConfigTree, env: NodeJS.ProcessEnv =
   };
 
   const resolveString = (s: string, key: string): ConfigValue => {
-    const whole = WHOLE.exec(s);
-    if (whole) return lookup(whole[1], key);
+    const [, wholeRef] = WHOLE.exec(s) ?? [];
+    if (wholeRef !== undefined) return lookup(wholeRef, key);
     if (!s.includes('${')) return s;
     return s.replace(PIECE, (_m, escape: string, ref: string) => {
       if (escape) return `\${${ref}}`;

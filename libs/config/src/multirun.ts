@@ -51,6 +51,16 @@ function cartesian<T>(axes: T[][]): T[][] {
   return axes.reduce<T[][]>((acc, values) => acc.flatMap((combo) => values.map((v) => [...combo, v])), [[]]);
 }
 
+/** [keys[i], values[i]] for two lists of one length (an axis list and one of its combinations). */
+function zip<K, V extends ConfigValue>(keys: readonly K[], values: readonly V[]): Array<[K, V]> {
+  if (keys.length !== values.length) throw new Error(`zip: ${keys.length} keys but ${values.length} values`);
+  return keys.map((k, i) => {
+    const v = values[i];
+    if (v === undefined) throw new Error(`zip: value ${i} is missing`);
+    return [k, v];
+  });
+}
+
 function experimentAxes(params: Record<string, unknown>, where: string): Array<[string, ConfigValue[]]> {
   return Object.entries(params).map(([key, spec]) => {
     if (Array.isArray(spec)) return [key, spec as ConfigValue[]];
@@ -70,15 +80,16 @@ export function planMultirun(overrides: readonly string[], opts: MultirunOptions
   const cliKeys = new Set(parsed.map((o) => o.key));
   const grid: Record<string, ConfigValue[]> = {};
   const cliValues = cliAxes.map((o) => typedValues(o.key, o.sweep as ConfigValue[], o.sweepTexts));
-  cliAxes.forEach((o, i) => (grid[o.key] = cliValues[i]));
+  for (const [o, values] of zip(cliAxes, cliValues)) grid[o.key] = values;
 
   const jobs: MultirunJob[] = [];
   const seen = new Set<string>();
   // One pass per command-line combination: the experiment (and so its axes) may differ.
   for (const combo of cartesian(cliValues)) {
+    const chosen = new Map(zip(cliAxes, combo));
     const fixed: string[] = parsed.map((o: Override) => {
-      const i = cliAxes.indexOf(o);
-      return i < 0 ? o.raw : `${o.kind === 'add' ? '+' : o.kind === 'force' ? '++' : ''}${o.key}=${overrideText(o.key, combo[i]).slice(o.key.length + 1)}`;
+      const v = chosen.get(o);
+      return v === undefined ? o.raw : `${o.kind === 'add' ? '+' : o.kind === 'force' ? '++' : ''}${o.key}=${overrideText(o.key, v).slice(o.key.length + 1)}`;
     });
     const base = composeConfig({ ...opts, overrides: fixed });
     const where = base.experiment ? `experiments/${base.experiment}` : 'config';
@@ -89,13 +100,14 @@ export function planMultirun(overrides: readonly string[], opts: MultirunOptions
     }
     for (const [key, values] of axes) grid[key] ??= values;
     for (const values of cartesian(axes.map(([, v]) => v))) {
-      const jobOverrides = [...fixed, ...axes.map(([key], i) => overrideText(key, values[i]))];
+      const jobValues = zip(axes, values);
+      const jobOverrides = [...fixed, ...jobValues.map(([[key], v]) => overrideText(key, v))];
       const id = jobId(jobOverrides);
       if (seen.has(id)) continue; // e.g. `seed=1,1`: one job, not two
       seen.add(id);
       const axisValues: Record<string, ConfigValue> = {};
-      cliAxes.forEach((o, i) => (axisValues[o.key] = combo[i]));
-      axes.forEach(([key], i) => (axisValues[key] = values[i]));
+      for (const [o, v] of chosen) axisValues[o.key] = v;
+      for (const [[key], v] of jobValues) axisValues[key] = v;
       jobs.push({ id, index: jobs.length, overrides: jobOverrides, axes: axisValues, composed: composeConfig({ ...opts, overrides: jobOverrides }) });
     }
   }

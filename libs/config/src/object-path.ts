@@ -15,13 +15,14 @@ export function getPath(tree: ConfigTree, key: string): ConfigValue | undefined 
 }
 
 export function setPath(tree: ConfigTree, key: string, value: ConfigValue): void {
-  const parts = key.split('.');
+  const dot = key.lastIndexOf('.');
+  const parents = dot < 0 ? [] : key.slice(0, dot).split('.');
   let node = tree;
-  for (const part of parts.slice(0, -1)) {
+  for (const part of parents) {
     if (!isPlainObject(node[part])) node[part] = {};
     node = node[part] as ConfigTree;
   }
-  node[parts[parts.length - 1]] = value;
+  node[key.slice(dot + 1)] = value;
 }
 
 /** Every leaf as [dottedKey, value]; plain objects are descended, arrays are leaves. */

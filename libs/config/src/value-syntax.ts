@@ -162,11 +162,12 @@ function parseDict(c: Cursor): { [key: string]: ConfigValue } {
 const SWEEP_FN = /^(range|choice)\((.*)\)$/s;
 
 function expandRange(args: ConfigValue[], c: Cursor): number[] {
-  if (args.length < 1 || args.length > 3 || !args.every((a) => typeof a === 'number')) {
+  const nums = args.filter((a) => typeof a === 'number');
+  const [first, second, step = 1, ...extra] = nums;
+  if (first === undefined || extra.length > 0 || nums.length !== args.length) {
     c.fail('range() takes 1 to 3 numbers: range(stop), range(start, stop) or range(start, stop, step)');
   }
-  const nums = args as number[];
-  const [start, stop, step] = nums.length === 1 ? [0, nums[0], 1] : [nums[0], nums[1], nums[2] ?? 1];
+  const [start, stop] = second === undefined ? [0, first] : [first, second];
   if (step === 0) c.fail('range() step must not be 0');
   const out: number[] = [];
   // Like Python/Hydra: stop is exclusive. Round to kill float drift (range(0,1,0.1)).
@@ -183,16 +184,16 @@ function expandRange(args: ConfigValue[], c: Cursor): number[] {
 export function parseValue(text: string, context = 'override'): ParsedValue {
   const c = new Cursor(text, context);
   const trimmed = text.trim();
-  const fn = SWEEP_FN.exec(trimmed);
-  if (fn) {
-    const inner = new Cursor(fn[2], context);
+  const [, fnName, fnArgs] = SWEEP_FN.exec(trimmed) ?? [];
+  if (fnName !== undefined && fnArgs !== undefined) {
+    const inner = new Cursor(fnArgs, context);
     const args: Array<{ value: ConfigValue; text?: string }> = [];
     inner.skipSpace();
     while (!inner.done()) {
       args.push(parseLiteral(inner, ','));
       if (inner.peek() === ',') inner.pos++;
     }
-    if (fn[1] === 'range') {
+    if (fnName === 'range') {
       const values = expandRange(args.map((a) => a.value), c);
       return { kind: 'sweep', values, texts: values.map(() => undefined) };
     }
@@ -211,7 +212,8 @@ export function parseValue(text: string, context = 'override'): ParsedValue {
     }
     c.fail('unexpected text after value');
   }
-  if (literals.length === 1) return { kind: 'value', ...literals[0] };
+  const [only] = literals;
+  if (only && literals.length === 1) return { kind: 'value', ...only };
   return { kind: 'sweep', values: literals.map((l) => l.value), texts: literals.map((l) => l.text) };
 }
 

@@ -9,6 +9,12 @@ import { FACADES_FIXTURE, positionPair, tempDir, writeSynthetic } from './test-s
 
 const facades: Partial<DataConfig> = { dataset: 'aligned', root: FACADES_FIXTURE, direction: 'BtoA', load_size: 286, crop_size: 256 };
 const byte = (v: number) => Math.round((v + 1) * 127.5);
+/** The byte of value `k` of a [-1, 1] image; an index past its end is a bug of the test. */
+function byteAt(values: Float32Array, k: number): number {
+  const v = values[k];
+  if (v === undefined) throw new Error(`value ${k} is past the end of an image of ${values.length} values`);
+  return byte(v);
+}
 
 function range(a: Float32Array): [number, number] {
   let lo = Infinity;
@@ -44,7 +50,7 @@ describe('aligned folders: the facades fixture', () => {
     // Mean of (blue - red) over the image, in [-2, 2].
     const blueness = (a: Float32Array) => {
       let sum = 0;
-      for (let p = 0; p < a.length; p += 3) sum += a[p + 2] - a[p];
+      for (let p = 0; p < a.length; p += 3) sum += a[p + 2]! - a[p]!;
       return sum / (a.length / 3);
     };
     expect(blueness(s.A)).toBeGreaterThan(0.5);
@@ -64,7 +70,7 @@ describe('aligned folders: the facades fixture', () => {
     const g = await gray.get(1);
     expect(g.A.length).toBe(256 * 256);
     expect(g.B).toEqual(c.B);
-    for (const p of [0, 1000, 40_000, 65_535]) expect(byte(g.A[p])).toBe(lumaByte(byte(c.A[p * 3]), byte(c.A[p * 3 + 1]), byte(c.A[p * 3 + 2])));
+    for (const p of [0, 1000, 40_000, 65_535]) expect(byteAt(g.A, p)).toBe(lumaByte(byteAt(c.A, p * 3), byteAt(c.A, p * 3 + 1), byteAt(c.A, p * 3 + 2)));
     // Through the bicubic resize too: luma-then-resize is resize-then-luma up to rounding.
     const rgbR = await createDataset({ ...facades, direction: 'AtoB' }, 'test');
     const grayR = await createDataset({ ...facades, direction: 'AtoB', input_nc: 1 }, 'test');
@@ -72,7 +78,7 @@ describe('aligned folders: the facades fixture', () => {
     expect(gr.A.length).toBe(256 * 256);
     let worst = 0;
     for (let p = 0; p < 256 * 256; p++)
-      worst = Math.max(worst, Math.abs(byte(gr.A[p]) - lumaByte(byte(cr.A[p * 3]), byte(cr.A[p * 3 + 1]), byte(cr.A[p * 3 + 2]))));
+      worst = Math.max(worst, Math.abs(byteAt(gr.A, p) - lumaByte(byteAt(cr.A, p * 3), byteAt(cr.A, p * 3 + 1), byteAt(cr.A, p * 3 + 2))));
     expect(worst).toBeLessThanOrEqual(3);
   });
 
@@ -103,17 +109,17 @@ describe('aligned folders: the same crop and flip for A and B', () => {
       const s = await ds.get(k % 3, new Rng(k));
       expect([s.width, s.height]).toEqual([32, 32]);
       // Recover the crop from A: A(0,0) = (x0 or x0+31 if flipped, y0).
-      const r00 = byte(s.A[0]);
-      const r10 = byte(s.A[3]);
+      const r00 = byteAt(s.A, 0);
+      const r10 = byteAt(s.A, 3);
       const flipped = r10 < r00;
       if (flipped) seen.flip++;
       else seen.noflip++;
       seen.xs.add(flipped ? r00 - 31 : r00);
-      seen.ys.add(byte(s.A[1]));
+      seen.ys.add(byteAt(s.A, 1));
       let bad = 0;
       for (let p = 0; p < 32 * 32; p++) {
-        const [ax, ay, ac] = [byte(s.A[p * 3]), byte(s.A[p * 3 + 1]), byte(s.A[p * 3 + 2])];
-        const [bx, by, bc] = [byte(s.B[p * 3]), byte(s.B[p * 3 + 1]), byte(s.B[p * 3 + 2])];
+        const [ax, ay, ac] = [byteAt(s.A, p * 3), byteAt(s.A, p * 3 + 1), byteAt(s.A, p * 3 + 2)];
+        const [bx, by, bc] = [byteAt(s.B, p * 3), byteAt(s.B, p * 3 + 1), byteAt(s.B, p * 3 + 2)];
         if (ac !== 60 || bc !== 200 || bx !== 255 - ax || by !== ay) bad++;
       }
       expect(bad).toBe(0);
@@ -130,10 +136,10 @@ describe('aligned folders: the same crop and flip for A and B', () => {
     for (let k = 0; k < 10; k++) {
       const s = await ds.get(0, new Rng(100 + k));
       // The red channel of A increases left to right: not flipped.
-      expect(byte(s.A[(10 * 64 + 40) * 3])).toBeGreaterThan(byte(s.A[(10 * 64 + 20) * 3]));
+      expect(byteAt(s.A, (10 * 64 + 40) * 3)).toBeGreaterThan(byteAt(s.A, (10 * 64 + 20) * 3));
       let worst = 0;
       for (let p = 0; p < 64 * 64; p++) {
-        worst = Math.max(worst, Math.abs(byte(s.B[p * 3]) - (255 - byte(s.A[p * 3]))), Math.abs(byte(s.B[p * 3 + 1]) - byte(s.A[p * 3 + 1])));
+        worst = Math.max(worst, Math.abs(byteAt(s.B, p * 3) - (255 - byteAt(s.A, p * 3))), Math.abs(byteAt(s.B, p * 3 + 1) - byteAt(s.A, p * 3 + 1)));
       }
       expect(worst).toBeLessThanOrEqual(1);
     }
@@ -145,6 +151,6 @@ describe('aligned folders: the same crop and flip for A and B', () => {
     const none = await createDataset({ dataset: 'aligned', root: tmp.dir, preprocess: 'none' }, 'train');
     expect([none.width, none.height]).toEqual([64, 48]);
     const s = await none.get(1);
-    expect(byte(s.A[(5 * 64 + 7) * 3])).toBe(7);
+    expect(byteAt(s.A, (5 * 64 + 7) * 3)).toBe(7);
   });
 });

@@ -17,6 +17,13 @@ export interface AlignedOptions {
   warn?: (message: string) => void;
 }
 
+/** One A|B file and the size its header gives (checked again when it is decoded). */
+interface ImageHeader {
+  file: string;
+  width: number;
+  height: number;
+}
+
 interface ResizedPair {
   input: ByteImage; // the model input side, resized, input_nc channels
   target: ByteImage; // the target side, resized, output_nc channels
@@ -30,12 +37,10 @@ function defaultCacheBytes(): number {
 /** Run `fn` over items with at most `limit` in flight. */
 async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
   const out = new Array<R>(items.length);
-  let next = 0;
+  // One iterator shared by all workers: each takes the next item when it is free.
+  const queue = items.entries();
   const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]);
-    }
+    for (const [i, item] of queue) out[i] = await fn(item);
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return out;
@@ -66,26 +71,28 @@ export async function openAlignedDataset(cfg: DataConfig, split: Split, opts: Al
     const shown = skipped.slice(0, 3).join(', ') + (skipped.length > 3 ? ', ...' : '');
     warn(`skipped ${skipped.length} non-image file${skipped.length > 1 ? 's' : ''} in ${dir} (${shown})`);
   }
-  const sizes = await mapLimit(images, 16, (f) => readImageSize(f));
+  const headers = await mapLimit(images, 16, async (file): Promise<ImageHeader> => ({ file, ...(await readImageSize(file)) }));
   let ref: { file: string; w: number; h: number } | undefined;
-  for (let i = 0; i < images.length; i++) {
-    const half = checkPairSize(cfg, images[i], sizes[i].width, sizes[i].height);
+  for (const { file, width, height } of headers) {
+    const half = checkPairSize(cfg, file, width, height);
     const out = outputSize(cfg, half.w, half.h);
     if (!ref) {
-      ref = { file: images[i], w: out.width, h: out.height };
+      ref = { file, w: out.width, h: out.height };
     } else if (out.width !== ref.w || out.height !== ref.h) {
       throw new DataError(
-        `mixed sizes in ${dir}: ${images[i]} gives ${sizeText(out.width, out.height)} samples but ${ref.file} gives ${sizeText(ref.w, ref.h)} ` +
+        `mixed sizes in ${dir}: ${file} gives ${sizeText(out.width, out.height)} samples but ${ref.file} gives ${sizeText(ref.w, ref.h)} ` +
           `(data.preprocess=${cfg.preprocess}): resize the images to one size or use data.preprocess=resize_and_crop`,
       );
     }
   }
-  return new AlignedDataset(cfg, split, images, sizes, ref!.w, ref!.h, opts.cacheBytes ?? defaultCacheBytes());
+  return new AlignedDataset(cfg, split, headers, ref!.w, ref!.h, opts.cacheBytes ?? defaultCacheBytes());
 }
 
 export class AlignedDataset implements PairedDataset {
   readonly name: string;
   readonly size: number;
+  /** The A|B files, in dataset index order. */
+  readonly files: readonly string[];
   readonly inputNc: number;
   readonly outputNc: number;
   private readonly cache = new Map<number, ResizedPair>();
@@ -95,14 +102,14 @@ export class AlignedDataset implements PairedDataset {
   constructor(
     private readonly cfg: DataConfig,
     readonly split: Split,
-    readonly files: readonly string[],
-    private readonly headerSizes: ReadonlyArray<{ width: number; height: number }>,
+    private readonly headers: readonly ImageHeader[],
     readonly width: number,
     readonly height: number,
     private readonly cacheBudget: number,
   ) {
     this.name = `aligned:${cfg.root}`;
-    this.size = files.length;
+    this.files = headers.map((h) => h.file);
+    this.size = headers.length;
     this.inputNc = cfg.input_nc;
     this.outputNc = cfg.output_nc;
   }
@@ -113,9 +120,10 @@ export class AlignedDataset implements PairedDataset {
   }
 
   async get(i: number, rng?: Rng): Promise<Sample> {
-    if (!Number.isInteger(i) || i < 0 || i >= this.size)
-      throw new DataError(`sample ${i} does not exist: ${this.name} ${this.split} has ${this.size} images`);
-    const pair = await this.loadResized(i);
+    // Also undefined for a negative or fractional i.
+    const header = this.headers[i];
+    if (!header) throw new DataError(`sample ${i} does not exist: ${this.name} ${this.split} has ${this.size} images`);
+    const pair = await this.loadResized(i, header);
     // One draw for the pair: A and B get the same crop and the same flip.
     const p = drawCropFlip(this.cfg, pair.input.width, pair.input.height, rng);
     const a = cropFlipBytes(pair.input, p);
@@ -126,25 +134,24 @@ export class AlignedDataset implements PairedDataset {
       width: p.width,
       A: bytesToUnit(a.data, a.channels, a.channels),
       B: bytesToUnit(b.data, b.channels, b.channels),
-      source: this.files[i],
+      source: header.file,
     };
   }
 
-  private loadResized(i: number): Promise<ResizedPair> {
+  private loadResized(i: number, header: ImageHeader): Promise<ResizedPair> {
     const hit = this.cache.get(i);
     if (hit) return Promise.resolve(hit);
     let p = this.inflight.get(i);
     if (!p) {
-      p = this.decodeAndResize(i).finally(() => this.inflight.delete(i));
+      p = this.decodeAndResize(i, header).finally(() => this.inflight.delete(i));
       this.inflight.set(i, p);
     }
     return p;
   }
 
-  private async decodeAndResize(i: number): Promise<ResizedPair> {
-    const file = this.files[i];
+  private async decodeAndResize(i: number, hdr: ImageHeader): Promise<ResizedPair> {
+    const { file } = hdr;
     const img = await decodeRgb(file);
-    const hdr = this.headerSizes[i];
     if (img.width !== hdr.width || img.height !== hdr.height)
       throw new DataError(`${file} decodes to ${sizeText(img.width, img.height)} but its header says ${sizeText(hdr.width, hdr.height)}: re-export it`, 'unreadable');
     const half = checkPairSize(this.cfg, file, img.width, img.height);

@@ -21,15 +21,16 @@ export interface Batch {
 
 /** Stack samples of equal size into tensors. The caller disposes A and B. */
 export function samplesToBatch(samples: readonly Sample[]): Batch {
-  if (samples.length === 0) throw new Error('samplesToBatch: no samples');
-  const { height: h, width: w } = samples[0];
-  const cin = samples[0].A.length / (h * w);
-  const cout = samples[0].B.length / (h * w);
+  const [first] = samples;
+  if (!first) throw new Error('samplesToBatch: no samples');
+  const { height: h, width: w } = first;
+  const cin = first.A.length / (h * w);
+  const cout = first.B.length / (h * w);
   const a = new Float32Array(samples.length * h * w * cin);
   const b = new Float32Array(samples.length * h * w * cout);
   samples.forEach((s, n) => {
     if (s.height !== h || s.width !== w)
-      throw new DataError(`cannot batch ${s.source} (${s.width}×${s.height}) with ${samples[0].source} (${w}×${h}): use a cropping data.preprocess`);
+      throw new DataError(`cannot batch ${s.source} (${s.width}×${s.height}) with ${first.source} (${w}×${h}): use a cropping data.preprocess`);
     a.set(s.A, n * h * w * cin);
     b.set(s.B, n * h * w * cout);
   });

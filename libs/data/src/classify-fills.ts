@@ -40,6 +40,10 @@ export interface ClassifyOptions {
   band?: number;
 }
 
+/** Sums of R, G, B bytes and the pixel count of a region. */
+type ColorSum = [r: number, g: number, b: number, count: number];
+const emptySum = (): ColorSum => [0, 0, 0, 0];
+
 function nearest(color: [number, number, number], modes: readonly Rgb[], trueMode: number, threshold: number): ColorVerdict {
   let best = -1;
   let bestD = Infinity;
@@ -91,15 +95,16 @@ export function classifyFills(image: Float32Array | tf.Tensor, meta: ShapesMeta,
     throw new Error(`classifyFills: image has ${data.length} values, expected ${s}×${s}×3 for this sample`);
   const threshold = opts.threshold ?? defaultThreshold(meta);
   const n = meta.shapes.length;
-  const byte = (k: number) => (Math.min(1, Math.max(-1, data[k])) + 1) * 127.5;
+  const byte = (k: number) => (Math.min(1, Math.max(-1, data[k]!)) + 1) * 127.5;
 
   // Mean colour of each shape's interior (mask minus its outline); the whole mask if no interior.
-  const sums = Array.from({ length: n }, () => [0, 0, 0, 0]);
-  const sumsAll = Array.from({ length: n }, () => [0, 0, 0, 0]);
+  const regions = meta.shapes.map((shape) => ({ shape, interior: emptySum(), whole: emptySum() }));
   for (let p = 0; p < s * s; p++) {
-    const l = meta.labels[p];
+    const l = meta.labels[p]!;
     if (l === 0) continue;
-    const acc = meta.outline[p] ? [sumsAll[l - 1]] : [sums[l - 1], sumsAll[l - 1]];
+    const region = regions[l - 1];
+    if (!region) throw new Error(`classifyFills: pixel ${p} has label ${l} but the sample has ${n} shapes`);
+    const acc = meta.outline[p] ? [region.whole] : [region.interior, region.whole];
     for (const a of acc) {
       a[0] += byte(p * 3);
       a[1] += byte(p * 3 + 1);
@@ -107,14 +112,14 @@ export function classifyFills(image: Float32Array | tf.Tensor, meta: ShapesMeta,
       a[3] += 1;
     }
   }
-  const shapes = meta.shapes.map((sh, i) => {
-    const a = sums[i][3] > 0 ? sums[i] : sumsAll[i];
+  const shapes = regions.map(({ shape, interior, whole }) => {
+    const a = interior[3] > 0 ? interior : whole;
     const color: [number, number, number] = [a[0] / a[3], a[1] / a[3], a[2] / a[3]];
-    return nearest(color, meta.palette.fills, sh.mode, threshold);
+    return nearest(color, meta.palette.fills, shape.mode, threshold);
   });
 
   const region = backgroundRegion(meta, opts.band ?? 1);
-  const bg = [0, 0, 0];
+  const bg: [number, number, number] = [0, 0, 0];
   let count = 0;
   let leak = 0;
   const px: [number, number, number] = [0, 0, 0];

@@ -59,7 +59,7 @@ describe('inspectDataset', () => {
     const bytes = readFileSync(join(FACADES_FIXTURE, 'train', '1.jpg'));
     writeFileSync(join(corrupt, 'train', '1.jpg'), bytes.subarray(0, bytes.length >> 1));
     const c = await facades(corrupt);
-    expect(c.splits[0].status).toBe('unreadable');
+    expect(c.splits[0]?.status).toBe('unreadable');
     expect(c.problems[0]).toMatch(/^train: .*train\/1\.jpg is corrupt or truncated/);
   });
 

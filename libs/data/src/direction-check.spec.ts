@@ -23,14 +23,14 @@ const facades = readdirSync(join(FACADES_FIXTURE, 'train'))
 async function edgesPhotoPair(file: string, seed: number, whiteBackground: boolean): Promise<void> {
   const rng = new Rng(seed);
   const S = 96;
-  const blobs = Array.from({ length: 3 }, () => ({
+  const blobs = Array.from({ length: 3 }, (): { cx: number; cy: number; rx: number; ry: number; colour: [number, number, number] } => ({
     cx: 20 + rng.int(56),
     cy: 20 + rng.int(56),
     rx: 10 + rng.int(10),
     ry: 8 + rng.int(12),
     colour: [rng.int(200), rng.int(200), rng.int(200)],
   }));
-  const noise = Array.from({ length: S * S }, () => rng.int(40) - 20);
+  const noise = Int32Array.from({ length: S * S }, () => rng.int(40) - 20);
   const inside = (x: number, y: number) => blobs.findIndex((b) => ((x - b.cx) / b.rx) ** 2 + ((y - b.cy) / b.ry) ** 2 <= 1);
   await writeSynthetic(file, 2 * S, S, (X, y) => {
     const x = X % S;
@@ -40,11 +40,12 @@ async function edgesPhotoPair(file: string, seed: number, whiteBackground: boole
       const border = k >= 0 && [inside(x + 1, y), inside(x - 1, y), inside(x, y + 1), inside(x, y - 1)].some((j) => j !== k);
       return border ? [0, 0, 0] : [255, 255, 255];
     }
-    const n = noise[y * S + x];
+    const n = noise[y * S + x]!;
     const clamp = (v: number) => Math.max(0, Math.min(255, Math.round(v)));
-    if (k < 0) return whiteBackground ? [255, 255, 255] : [clamp(90 + x + n), clamp(120 + y / 2 + n), clamp(160 - x / 2 + n)];
-    const c = blobs[k].colour;
-    const shade = 0.6 + (0.4 * (x - blobs[k].cx + blobs[k].rx)) / (2 * blobs[k].rx);
+    const blob = blobs[k]; // undefined for k = -1: outside every blob
+    if (!blob) return whiteBackground ? [255, 255, 255] : [clamp(90 + x + n), clamp(120 + y / 2 + n), clamp(160 - x / 2 + n)];
+    const c = blob.colour;
+    const shade = 0.6 + (0.4 * (x - blob.cx + blob.rx)) / (2 * blob.rx);
     return [clamp(c[0] * shade + 30 + n), clamp(c[1] * shade + 30 + n), clamp(c[2] * shade + 30 + n)];
   });
 }
@@ -56,10 +57,12 @@ describe('checkDirection', () => {
     edges = [];
     productShots = [];
     for (let i = 0; i < 6; i++) {
-      edges.push(join(tmp.dir, 'scene', `${i}.png`));
-      await edgesPhotoPair(edges[i], 100 + i, false);
-      productShots.push(join(tmp.dir, 'product', `${i}.jpg`));
-      await edgesPhotoPair(productShots[i], 200 + i, true);
+      const scene = join(tmp.dir, 'scene', `${i}.png`);
+      edges.push(scene);
+      await edgesPhotoPair(scene, 100 + i, false);
+      const product = join(tmp.dir, 'product', `${i}.jpg`);
+      productShots.push(product);
+      await edgesPhotoPair(product, 200 + i, true);
     }
   });
 

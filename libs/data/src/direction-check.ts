@@ -46,7 +46,8 @@ function describe(s: SideStatistics): string {
  */
 export async function checkDirection(files: readonly string[], direction: DataConfig['direction'], samples = 8): Promise<DirectionCheck> {
   const n = Math.min(samples, files.length);
-  const picks = Array.from({ length: n }, (_, k) => files[Math.floor((k * files.length) / n)]);
+  const picked = new Set(Array.from({ length: n }, (_, k) => Math.floor((k * files.length) / n)));
+  const picks = files.filter((_, i) => picked.has(i));
   const inputs: SideStatistics[] = [];
   const targets: SideStatistics[] = [];
   for (const f of picks) {

@@ -9,7 +9,7 @@ export function lumaByte(r: number, g: number, b: number): number {
 export function rgbToGray(rgb: Uint8Array): Uint8Array {
   const n = rgb.length / 3;
   const out = new Uint8Array(n);
-  for (let p = 0; p < n; p++) out[p] = lumaByte(rgb[p * 3], rgb[p * 3 + 1], rgb[p * 3 + 2]);
+  for (let p = 0; p < n; p++) out[p] = lumaByte(rgb[p * 3]!, rgb[p * 3 + 1]!, rgb[p * 3 + 2]!);
   return out;
 }
 
@@ -23,11 +23,11 @@ export function bytesToUnit(bytes: Uint8Array, inC: number, outC: number): Float
   const n = src.length / c;
   const out = new Float32Array(n * outC);
   if (c === outC) {
-    for (let k = 0; k < src.length; k++) out[k] = src[k] / 127.5 - 1;
+    for (let k = 0; k < src.length; k++) out[k] = src[k]! / 127.5 - 1;
   } else {
     // 1 -> 3
     for (let p = 0; p < n; p++) {
-      const v = src[p] / 127.5 - 1;
+      const v = src[p]! / 127.5 - 1;
       out[p * 3] = out[p * 3 + 1] = out[p * 3 + 2] = v;
     }
   }
@@ -46,9 +46,9 @@ export function unitToRgbBytes(data: Float32Array | ArrayLike<number>, channels:
   const n = data.length / channels;
   const out = new Uint8Array(n * 3);
   if (channels === 3) {
-    for (let k = 0; k < out.length; k++) out[k] = unitToByte(data[k]);
+    for (let k = 0; k < out.length; k++) out[k] = unitToByte(data[k]!);
   } else if (channels === 1) {
-    for (let p = 0; p < n; p++) out[p * 3] = out[p * 3 + 1] = out[p * 3 + 2] = unitToByte(data[p]);
+    for (let p = 0; p < n; p++) out[p * 3] = out[p * 3 + 1] = out[p * 3 + 2] = unitToByte(data[p]!);
   } else {
     throw new Error(`cannot convert an image with ${channels} channels to RGB: use 1 or 3`);
   }

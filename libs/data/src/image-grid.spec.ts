@@ -12,7 +12,10 @@ beforeAll(async () => {
 
 async function pixels(png: Buffer) {
   const { data, info } = await sharp(png).raw().toBuffer({ resolveWithObject: true });
-  const at = (x: number, y: number) => Array.from(data.subarray((y * info.width + x) * info.channels, (y * info.width + x) * info.channels + 3));
+  const at = (x: number, y: number): [number, number, number] => {
+    const k = (y * info.width + x) * info.channels;
+    return [data[k]!, data[k + 1]!, data[k + 2]!];
+  };
   return { info, at };
 }
 
@@ -50,7 +53,7 @@ describe('writeImageGrid', () => {
       expect(img.height).toBeGreaterThan(plain.info.height + 30); // title, column labels, captions
       // Some text pixels are dark (labels were drawn).
       let dark = 0;
-      for (let p = 0; p < img.width * img.height; p++) if (img.data[p * 3] < -0.5) dark++;
+      for (let p = 0; p < img.width * img.height; p++) if (img.data[p * 3]! < -0.5) dark++;
       expect(dark).toBeGreaterThan(20);
     } finally {
       tmp.cleanup();

@@ -43,7 +43,7 @@ function toTile(img: GridImage): Tile {
   if (img instanceof tf.Tensor) {
     const shape = img.shape;
     const [h, w, c] = shape.length === 4 ? shape.slice(1) : shape;
-    if ((shape.length === 4 && shape[0] !== 1) || (c !== 1 && c !== 3))
+    if (h === undefined || w === undefined || (shape.length === 4 && shape[0] !== 1) || (c !== 1 && c !== 3))
       throw new Error(`writeImageGrid: a tile must be [H,W,C] or [1,H,W,C] with C = 1 or 3, got [${shape.join(',')}]`);
     return { width: w, height: h, rgb: unitToRgbBytes(img.dataSync() as Float32Array, c) };
   }
@@ -91,6 +91,13 @@ function fitLabel(label: string, columnWidth: number): FittedLabel {
   return { lines, fontPx };
 }
 
+/** Where a column of the grid goes, and its fitted label (if any). */
+interface GridColumn {
+  x: number;
+  width: number;
+  head: FittedLabel | undefined;
+}
+
 const lineHeight = (fontPx: number) => Math.ceil(fontPx * 1.25);
 
 /** Render `rows` to a PNG at `path` (parent folders are created). */
@@ -116,26 +123,27 @@ export async function renderImageGrid(rows: ReadonlyArray<GridRow>, opts: GridOp
   });
   const nCols = Math.max(0, ...parsed.map((r) => r.tiles.length), opts.columnLabels?.length ?? 0);
   if (parsed.length === 0 || nCols === 0) throw new Error('writeImageGrid: nothing to draw (no rows or no tiles)');
-  const colW = Array.from({ length: nCols }, (_, c) => Math.max(1, ...parsed.map((r) => (r.tiles[c]?.width ?? 0) * scale)));
-  const rowH = parsed.map((r) => Math.max(1, ...r.tiles.map((t) => (t?.height ?? 0) * scale)));
-  const captionH = parsed.map((r) => (r.captions.some((c) => c) ? TEXT_BAND : 0));
   const labelW = parsed.some((r) => r.label) ? Math.max(...parsed.map((r) => (r.label ?? '').length)) * CHAR_PX + 6 : 0;
   const titleH = opts.title ? TEXT_BAND + 2 : 0;
-  const heads = (opts.columnLabels ?? []).map((l, c) => fitLabel(l, colW[c] ?? 1));
-  const headH = heads.length ? Math.max(TEXT_BAND, ...heads.map((f) => f.lines.length * lineHeight(f.fontPx) + 4)) : 0;
-
-  const colX: number[] = [];
+  // Columns left to right: x, width, and the fitted label above (nCols counts every label).
+  const columns: GridColumn[] = [];
   let x = pad + labelW;
-  for (const w of colW) {
-    colX.push(x);
+  for (let c = 0; c < nCols; c++) {
+    const w = Math.max(1, ...parsed.map((r) => (r.tiles[c]?.width ?? 0) * scale));
+    const label = opts.columnLabels?.[c];
+    columns.push({ x, width: w, head: label === undefined ? undefined : fitLabel(label, w) });
     x += w + pad;
   }
   const width = x;
-  const rowY: number[] = [];
+  const heads = columns.flatMap((col) => (col.head ? [col.head] : []));
+  const headH = heads.length ? Math.max(TEXT_BAND, ...heads.map((f) => f.lines.length * lineHeight(f.fontPx) + 4)) : 0;
+  // Rows top to bottom: y and tile height; a caption band below rows that have captions.
   let y = pad + titleH + headH;
-  parsed.forEach((_, i) => {
-    rowY.push(y);
-    y += rowH[i] + captionH[i] + pad;
+  const laidRows = parsed.map((r) => {
+    const rowY = y;
+    const rowH = Math.max(1, ...r.tiles.map((t) => (t?.height ?? 0) * scale));
+    y += rowH + (r.captions.some((c) => c) ? TEXT_BAND : 0) + pad;
+    return { ...r, y: rowY, height: rowH };
   });
   const height = y;
 
@@ -145,35 +153,35 @@ export async function renderImageGrid(rows: ReadonlyArray<GridRow>, opts: GridOp
     canvas[p * 3 + 1] = bgc[1];
     canvas[p * 3 + 2] = bgc[2];
   }
-  parsed.forEach((r, i) =>
-    r.tiles.forEach((t, c) => {
+  for (const r of laidRows)
+    columns.forEach((col, c) => {
+      const t = r.tiles[c];
       if (!t) return;
       for (let ty = 0; ty < t.height * scale; ty++) {
         const srcRow = Math.floor(ty / scale) * t.width;
-        const dst = ((rowY[i] + ty) * width + colX[c]) * 3;
+        const dst = ((r.y + ty) * width + col.x) * 3;
         for (let tx = 0; tx < t.width * scale; tx++) {
           const s = (srcRow + Math.floor(tx / scale)) * 3;
-          canvas[dst + tx * 3] = t.rgb[s];
-          canvas[dst + tx * 3 + 1] = t.rgb[s + 1];
-          canvas[dst + tx * 3 + 2] = t.rgb[s + 2];
+          canvas[dst + tx * 3] = t.rgb[s]!;
+          canvas[dst + tx * 3 + 1] = t.rgb[s + 1]!;
+          canvas[dst + tx * 3 + 2] = t.rgb[s + 2]!;
         }
       }
-    }),
-  );
+    });
 
   const texts: string[] = [];
   const text = (tx: number, ty: number, s: string, anchor: 'start' | 'middle' = 'start', fontPx = FONT_PX) =>
     texts.push(`<text x="${tx}" y="${ty}" text-anchor="${anchor}"${fontPx === FONT_PX ? '' : ` font-size="${fontPx}"`}>${escapeXml(s)}</text>`);
   if (opts.title) text(pad, pad + FONT_PX, opts.title);
-  heads.forEach((f, c) =>
-    f.lines.forEach((line, k) => text(colX[c] + colW[c] / 2, pad + titleH + f.fontPx + k * lineHeight(f.fontPx), line, 'middle', f.fontPx)),
-  );
-  parsed.forEach((r, i) => {
-    if (r.label) text(pad, rowY[i] + rowH[i] / 2 + FONT_PX / 2 - 1, r.label);
-    r.captions.forEach((cap, c) => {
-      if (cap && c < nCols) text(colX[c] + colW[c] / 2, rowY[i] + rowH[i] + FONT_PX, cap, 'middle');
+  for (const { x: colX, width: colW, head } of columns)
+    head?.lines.forEach((line, k) => text(colX + colW / 2, pad + titleH + head.fontPx + k * lineHeight(head.fontPx), line, 'middle', head.fontPx));
+  for (const r of laidRows) {
+    if (r.label) text(pad, r.y + r.height / 2 + FONT_PX / 2 - 1, r.label);
+    columns.forEach((col, c) => {
+      const cap = r.captions[c];
+      if (cap) text(col.x + col.width / 2, r.y + r.height + FONT_PX, cap, 'middle');
     });
-  });
+  }
 
   let img = sharp(canvas, { raw: { width, height, channels: 3 } });
   if (texts.length > 0) {

@@ -21,7 +21,8 @@ export interface FloatImage {
 }
 
 function firstLine(err: unknown): string {
-  return (err instanceof Error ? err.message : String(err)).split('\n')[0].trim();
+  const [first = ''] = (err instanceof Error ? err.message : String(err)).split('\n', 1);
+  return first.trim();
 }
 
 /** Decode any image sharp reads to 8-bit sRGB, alpha dropped (as PIL's convert('RGB')). */

@@ -29,7 +29,8 @@ export async function openFirstSplit(cfg: Partial<DataConfig>, splits: readonly 
       passed.push({ split, error: err });
     }
   }
-  if (passed.length === 1) throw passed[0].error;
+  const [only] = passed;
+  if (only && passed.length === 1) throw only.error;
   const root = resolve(cfg.root ?? '');
   throw new DataError(
     `${root} has no ${splits.map((s) => `${s}/`).join(' or ')} (it has ${folderContents(root)}): an aligned dataset needs one of them with A|B images`,

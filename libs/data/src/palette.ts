@@ -46,8 +46,24 @@ export function makePalette(numModes: number, backgroundModes: number): Palette 
   return { fills: FILL_COLORS.slice(0, numModes), backgrounds: BACKGROUND_COLORS.slice(0, backgroundModes) };
 }
 
+/** The colour of fill mode `mode`; a mode the palette does not have is an error naming it. */
+export function fillColor(palette: Palette, mode: number): Rgb {
+  return modeColor(palette.fills, mode, 'fill');
+}
+
+/** The colour of background mode `mode`, checked as `fillColor`. */
+export function backgroundColor(palette: Palette, mode: number): Rgb {
+  return modeColor(palette.backgrounds, mode, 'background');
+}
+
+function modeColor(colors: readonly Rgb[], mode: number, kind: 'fill' | 'background'): Rgb {
+  const color = colors[mode];
+  if (!color) throw new Error(`${kind} mode ${mode} is not in the palette, which has ${colors.length} ${kind} colours`);
+  return color;
+}
+
 /** Euclidean distance between two colours in byte units (0..441). */
-export function colorDistance(a: ArrayLike<number>, b: ArrayLike<number>): number {
+export function colorDistance(a: Rgb, b: Rgb): number {
   const dr = a[0] - b[0];
   const dg = a[1] - b[1];
   const db = a[2] - b[2];
@@ -57,7 +73,8 @@ export function colorDistance(a: ArrayLike<number>, b: ArrayLike<number>): numbe
 /** Smallest distance between any two colours of a list (Infinity for fewer than two). */
 export function minPairwiseDistance(colors: readonly Rgb[]): number {
   let best = Infinity;
-  for (let i = 0; i < colors.length; i++)
-    for (let j = i + 1; j < colors.length; j++) best = Math.min(best, colorDistance(colors[i], colors[j]));
+  colors.forEach((a, i) => {
+    for (const b of colors.slice(i + 1)) best = Math.min(best, colorDistance(a, b));
+  });
   return best;
 }

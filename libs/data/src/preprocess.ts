@@ -81,7 +81,7 @@ export function cropFlipBytes(img: ByteImage, p: CropFlip): ByteImage {
       const sx = p.flip ? p.x + p.width - 1 - x : p.x + x;
       const s = (srcRow + sx) * c;
       const d = (dstRow + x) * c;
-      for (let k = 0; k < c; k++) out[d + k] = img.data[s + k];
+      for (let k = 0; k < c; k++) out[d + k] = img.data[s + k]!;
     }
   }
   return { width: p.width, height: p.height, channels: img.channels, data: out };

@@ -23,6 +23,13 @@ function sha(bytes: Uint8Array): string {
   return createHash('sha1').update(bytes).digest('hex');
 }
 
+/** How often each value occurs. */
+function tally(values: readonly number[]): Map<number, number> {
+  const counts = new Map<number, number>();
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  return counts;
+}
+
 describe('shapes generator', () => {
   it('gives identical bytes for the same seed, on every machine (golden digests)', () => {
     const d32 = digest(BASE, 'train', 50);
@@ -111,9 +118,10 @@ describe('shapes generator', () => {
           // A: black exactly on the outline; B: the fill colour exactly on the masks.
           if (a[p * 3] !== (meta.outline[p] ? 0 : 255)) wrongA++;
           if (meta.outline[p] && meta.labels[p] === 0) strayOutline++;
-          const l = meta.labels[p];
-          const want = l === 0 ? meta.palette.backgrounds[meta.backgroundMode] : meta.palette.fills[meta.shapes[l - 1].mode];
-          if (b[p * 3] !== want[0] || b[p * 3 + 1] !== want[1] || b[p * 3 + 2] !== want[2]) wrongB++;
+          const l = meta.labels[p]!;
+          const shape = meta.shapes[l - 1];
+          const want = l === 0 ? meta.palette.backgrounds[meta.backgroundMode] : shape && meta.palette.fills[shape.mode];
+          if (!want || b[p * 3] !== want[0] || b[p * 3 + 1] !== want[1] || b[p * 3 + 2] !== want[2]) wrongB++;
         }
         expect([wrongA, wrongB, strayOutline]).toEqual([0, 0, 0]);
         expect(meta.outline.some((v) => v === 1)).toBe(true);
@@ -123,23 +131,24 @@ describe('shapes generator', () => {
 
   it('draws fills uniformly from the K modes and backgrounds from their modes', () => {
     const opts = { ...BASE, numModes: 4, backgroundModes: 2 };
-    const fills = new Array(4).fill(0);
-    const bgs = [0, 0];
-    const nShapes = [0, 0, 0, 0];
-    let total = 0;
+    const fillModes: number[] = [];
+    const bgModes: number[] = [];
+    const shapeCounts: number[] = [];
     for (let i = 0; i < 1500; i++) {
       const { meta } = generateShapesSample(opts, 'train', i);
-      bgs[meta.backgroundMode]++;
-      nShapes[meta.shapes.length]++;
-      for (const s of meta.shapes) {
-        fills[s.mode]++;
-        total++;
-      }
+      bgModes.push(meta.backgroundMode);
+      shapeCounts.push(meta.shapes.length);
+      fillModes.push(...meta.shapes.map((s) => s.mode));
       expect(meta.logProbBGivenA).toBeCloseTo(-(meta.shapes.length * Math.log(4) + Math.log(2)), 12);
     }
-    for (const f of fills) expect(Math.abs(f / total - 0.25)).toBeLessThan(0.03);
-    expect(Math.abs(bgs[0] / 1500 - 0.5)).toBeLessThan(0.05);
-    for (const k of [1, 2, 3]) expect(nShapes[k]).toBeGreaterThan(300);
+    const fills = tally(fillModes);
+    expect([...fills.keys()].sort((x, y) => x - y)).toEqual([0, 1, 2, 3]);
+    for (const f of fills.values()) expect(Math.abs(f / fillModes.length - 0.25)).toBeLessThan(0.03);
+    const bgs = tally(bgModes);
+    expect([...bgs.keys()].sort((x, y) => x - y)).toEqual([0, 1]);
+    expect(Math.abs((bgs.get(0) ?? 0) / 1500 - 0.5)).toBeLessThan(0.05);
+    const nShapes = tally(shapeCounts);
+    for (const k of [1, 2, 3]) expect(nShapes.get(k)).toBeGreaterThan(300);
   });
 
   it('refuses more shapes than fit, with the fix', () => {

@@ -2,7 +2,7 @@
 // filled, each fill an independent uniform draw from K palette modes (and the background from
 // `background_modes` modes). Given A, every assignment of modes is equally likely, so
 // p(B | A) = 1 / (K^n · K_bg) exactly. See README.md for the full generative definition.
-import { A_BACKGROUND, A_OUTLINE, makePalette, type Palette } from './palette.js';
+import { A_BACKGROUND, A_OUTLINE, backgroundColor, fillColor, makePalette, type Palette, type Rgb } from './palette.js';
 import { deriveSeed, Rng } from '@workbench/random';
 import { rasterizeLayout } from './shapes-raster.js';
 import { ORIENTATIONS, SHAPE_KINDS, sampleLayout, type ShapeSpec } from './shapes-layout.js';
@@ -73,7 +73,7 @@ function bucketAccepts(split: Split, hash: number): boolean {
  */
 export function layoutFingerprint(shapes: readonly ShapeSpec[], size: number): number {
   const keys = shapes
-    .map((s) => [SHAPE_KINDS.indexOf(s.kind), ORIENTATIONS.indexOf(s.orientation), s.cx, s.cy, s.r])
+    .map((s): [number, number, number, number, number] => [SHAPE_KINDS.indexOf(s.kind), ORIENTATIONS.indexOf(s.orientation), s.cx, s.cy, s.r])
     .sort((p, q) => p[0] - q[0] || p[1] - q[1] || p[2] - q[2] || p[3] - q[3] || p[4] - q[4]);
   return deriveSeed('shapes-a', size, ...keys.flat());
 }
@@ -94,15 +94,13 @@ export function generateShapesSample(opts: ShapesOptions, split: Split, index: n
   const n = size * size;
   const a = new Uint8Array(n * 3);
   const b = new Uint8Array(n * 3);
-  const bg = palette.backgrounds[backgroundMode];
+  // Label 0 is the background, label i + 1 is shape i.
+  const labelColors: Rgb[] = [backgroundColor(palette, backgroundMode), ...withModes.map((s) => fillColor(palette, s.mode))];
   for (let p = 0; p < n; p++) {
-    const ca = raster.outline[p] ? A_OUTLINE : A_BACKGROUND;
-    const l = raster.labels[p];
-    const cb = l === 0 ? bg : palette.fills[withModes[l - 1].mode];
-    for (let c = 0; c < 3; c++) {
-      a[p * 3 + c] = ca[c];
-      b[p * 3 + c] = cb[c];
-    }
+    const cb = labelColors[raster.labels[p]!];
+    if (!cb) throw new Error(`shapes sample ${split}/${index}: pixel ${p} has label ${raster.labels[p]} but the layout has ${withModes.length} shapes`);
+    a.set(raster.outline[p] ? A_OUTLINE : A_BACKGROUND, p * 3);
+    b.set(cb, p * 3);
   }
   return {
     a,

@@ -66,8 +66,8 @@ export function sampleLayout(rng: Rng, size: number, maxShapes: number): ShapeSp
     while (shapes.length < n) {
       let placed = false;
       for (let attempt = 0; attempt < ATTEMPTS_PER_SHAPE && !placed; attempt++) {
-        const kind = SHAPE_KINDS[rng.int(SHAPE_KINDS.length)];
-        const orientation: Orientation = kind === 'triangle' ? ORIENTATIONS[rng.int(ORIENTATIONS.length)] : 'up';
+        const kind = rng.pick(SHAPE_KINDS);
+        const orientation: Orientation = kind === 'triangle' ? rng.pick(ORIENTATIONS) : 'up';
         const r = rng.intIn(g.rMin, g.rMax);
         const cx = rng.intIn(r + 1, size - 1 - r);
         const cy = rng.intIn(r + 1, size - 1 - r);

@@ -63,7 +63,7 @@ export function rasterizeLayout(shapes: readonly ShapeSpec[], size: number): Ras
       for (let y = 1; y < w - 1; y++)
         for (let x = 1; x < w - 1; x++) {
           const k = y * w + x;
-          eroded[k] = mask[k] & mask[k - 1] & mask[k + 1] & mask[k - w] & mask[k + w];
+          eroded[k] = mask[k]! & mask[k - 1]! & mask[k + 1]! & mask[k - w]! & mask[k + w]!;
         }
       mask = eroded;
     }

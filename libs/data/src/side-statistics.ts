@@ -24,7 +24,7 @@ export function sideStatistics(img: ByteImage): SideStatistics {
   const { width: w, height: h, channels: c, data } = img;
   const n = w * h;
   const luma = new Uint8Array(n);
-  for (let p = 0; p < n; p++) luma[p] = c === 3 ? lumaByte(data[p * 3], data[p * 3 + 1], data[p * 3 + 2]) : data[p];
+  for (let p = 0; p < n; p++) luma[p] = c === 3 ? lumaByte(data[p * 3]!, data[p * 3 + 1]!, data[p * 3 + 2]!) : data[p]!;
   // Colours are counted on flat pixels only: JPEG ringing at a label map's borders would
   // otherwise add dozens of colours that are not there.
   const bins = new Uint32Array(512);
@@ -34,14 +34,14 @@ export function sideStatistics(img: ByteImage): SideStatistics {
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
       const p = y * w + x;
-      const v = luma[p];
+      const v = luma[p]!;
       if (v <= 25 || v >= 230) nearBinary++;
-      const dx = x + 1 < w ? Math.abs(luma[p + 1] - v) : 0;
-      const dy = y + 1 < h ? Math.abs(luma[p + w] - v) : 0;
+      const dx = x + 1 < w ? Math.abs(luma[p + 1]! - v) : 0;
+      const dy = y + 1 < h ? Math.abs(luma[p + w]! - v) : 0;
       if (dx <= 6 && dy <= 6) {
         flat++;
-        const [r, g, b] = c === 3 ? [data[p * 3], data[p * 3 + 1], data[p * 3 + 2]] : [v, v, v];
-        bins[((r >> 5) << 6) | ((g >> 5) << 3) | (b >> 5)]++;
+        const [r, g, b] = c === 3 ? [data[p * 3]!, data[p * 3 + 1]!, data[p * 3 + 2]!] : [v, v, v];
+        bins[((r >> 5) << 6) | ((g >> 5) << 3) | (b >> 5)]!++;
       }
       if (dx + dy > 48) edges++;
     }
@@ -49,7 +49,11 @@ export function sideStatistics(img: ByteImage): SideStatistics {
   const counts = Array.from(bins).filter((k) => k > 0).sort((a, b) => b - a);
   let covered = 0;
   let colours95 = 0;
-  while (colours95 < counts.length && covered < 0.95 * flat) covered += counts[colours95++];
+  for (const k of counts) {
+    if (covered >= 0.95 * flat) break;
+    covered += k;
+    colours95++;
+  }
   return { colours95, nearBinary: nearBinary / n, flat: flat / n, edgeDensity: edges / n };
 }
 
@@ -58,7 +62,7 @@ export function meanSideStatistics(all: readonly SideStatistics[]): SideStatisti
   const mean = (f: (s: SideStatistics) => number) => all.reduce((a, s) => a + f(s), 0) / all.length;
   const colours = all.map((s) => s.colours95).sort((a, b) => a - b);
   return {
-    colours95: colours[Math.floor(colours.length / 2)],
+    colours95: colours[Math.floor(colours.length / 2)] ?? NaN, // no images: NaN, as the means
     nearBinary: mean((s) => s.nearBinary),
     flat: mean((s) => s.flat),
     edgeDensity: mean((s) => s.edgeDensity),

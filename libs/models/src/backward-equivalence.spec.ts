@@ -28,19 +28,38 @@ interface TrainStep {
   inputs: { A: JsonTensor; B: JsonTensor };
   noise: Array<{ eps: JsonTensor; z_random: JsonTensor }>;
   iteration1_images: { fake_B_encoded: JsonTensor; fake_B_random: JsonTensor };
-  iterations: Array<{
-    losses: Record<string, number>;
-    grads: Record<string, GradRow[]>;
-    tol: { losses: Record<string, number>; grads: Record<string, GradRow[]> };
-  }>;
+  iterations: Iteration[];
+}
+type NetGrads = Record<'G' | 'E' | 'D' | 'D2', GradRow[]>;
+interface Iteration {
+  losses: Record<string, number>;
+  grads: NetGrads;
+  tol: { losses: Record<string, number>; grads: NetGrads };
+}
+
+/** Iteration 1 of a fixture: its noise draws and its record, which every check here reads. */
+interface FirstIteration {
+  noise: TrainStep['noise'][number];
+  record: Iteration;
 }
 
 beforeAll(async () => {
   await initBackend({ force: BACKEND });
 });
 
-function readTrainStep(config: string): TrainStep {
-  return JSON.parse(readFileSync(join(FIXTURES, config, 'train_step.json'), 'utf8')) as TrainStep;
+function readTrainStep(config: string): TrainStep & { first: FirstIteration } {
+  const fx = JSON.parse(readFileSync(join(FIXTURES, config, 'train_step.json'), 'utf8')) as TrainStep;
+  const [noise] = fx.noise;
+  const [record] = fx.iterations;
+  if (!noise || !record) throw new Error(`${config}/train_step.json has no iteration 1 (noise or record): regenerate the fixture`);
+  return { ...fx, first: { noise, record } };
+}
+
+/** `values[name]`, or an error naming the loss a record lacks. */
+function lossValue(values: Record<string, number>, name: string, what: string): number {
+  const v = values[name];
+  if (v === undefined) throw new Error(`${what} has no loss ${name}`);
+  return v;
 }
 
 /** Per-tensor [sum, sum of squares] of gradients keyed by official name. */
@@ -84,11 +103,11 @@ describe('generator and encoder gradients equal the official iteration-1 gradien
         const B = toTensor(fx.inputs.B) as tf.Tensor4D;
         const A1 = tf.slice(A, [0, 0, 0, 0], [1, -1, -1, -1]);
         const B1 = tf.slice(B, [0, 0, 0, 0], [1, -1, -1, -1]);
-        const eps = toTensor(fx.noise[0].eps) as tf.Tensor2D;
-        const zRandom = toTensor(fx.noise[0].z_random) as tf.Tensor2D;
+        const eps = toTensor(fx.first.noise.eps) as tf.Tensor2D;
+        const zRandom = toTensor(fx.first.noise.z_random) as tf.Tensor2D;
         const losses: Record<string, number> = {};
         const keep = (name: string, t: tf.Scalar) => {
-          losses[name] = t.dataSync()[0];
+          losses[name] = t.dataSync()[0]!;
           return t;
         };
         const vars = [...G.params().values(), ...E.params().values()];
@@ -109,9 +128,10 @@ describe('generator and encoder gradients equal the official iteration-1 gradien
             keep('z_L1', tf.mul(latentL1Loss(mu2, zRandom), 0.5)),
           ]) as tf.Scalar;
         }, vars);
-        const it0 = fx.iterations[0];
+        const it0 = fx.first.record;
         for (const name of ['G_GAN', 'G_GAN2', 'G_L1', 'kl', 'z_L1']) {
-          expect(Math.abs(losses[name] - it0.losses[name]), `${config} loss ${name}`).toBeLessThanOrEqual(it0.tol.losses[name]);
+          const diff = Math.abs(lossValue(losses, name, 'our forward pass') - lossValue(it0.losses, name, `${config} iteration 1`));
+          expect(diff, `${config} loss ${name}`).toBeLessThanOrEqual(lossValue(it0.tol.losses, name, `${config} tolerances`));
         }
         const ours = checksums(grads, keyOf);
         // one rule on every backend and config: the fixture's tolerances (wasm's float64 Sum/Mean
@@ -157,8 +177,8 @@ describe('discriminator gradients equal the official iteration-1 gradients', () 
             }
             ours.set(keyOf.get(name)!, [s, s2]);
           }
-          const tols = new Map(fx.iterations[0].tol.grads[kind].map((r) => [r.name, r]));
-          for (const ref of fx.iterations[0].grads[kind]) {
+          const tols = new Map(fx.first.record.tol.grads[kind].map((r) => [r.name, r]));
+          for (const ref of fx.first.record.grads[kind]) {
             const [s, s2] = ours.get(ref.name)!;
             const tol = tols.get(ref.name)!;
             expect(Math.abs(s - ref.sum), `${config} ${kind} ${ref.name} sum`).toBeLessThanOrEqual(tol.sum);

@@ -87,9 +87,9 @@ export class Discriminator extends Network {
     return tf.tidy(() => {
       const outs: tf.Tensor4D[] = [];
       let down = x;
-      for (let s = 0; s < this.scales.length; s++) {
+      for (const [s, scale] of this.scales.entries()) {
         let h = down;
-        for (const layer of this.scales[s]) {
+        for (const layer of scale) {
           h = layer.conv.apply(h, ctx);
           if (layer.norm) h = layer.norm.apply(h, ctx);
           if (layer.act) h = lrelu(h);

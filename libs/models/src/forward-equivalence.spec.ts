@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '@workbench/backend';
 import { readPth } from '@workbench/torch-io';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FIXTURE_CONFIGS, fixtureModelOptions, maxAbsDiff, pthPath, readForward, toTensor } from '../test/official-fixtures.js';
+import { FIXTURE_CONFIGS, fixtureModelOptions, maxAbsDiff, pthPath, readForward, toTensor, type JsonTensor } from '../test/official-fixtures.js';
 import { importOfficial } from './official-import.js';
 import { buildNetworks } from './registry.js';
 
@@ -42,8 +42,18 @@ describe('forward pass equals the official code', () => {
           const { mu, logvar } = nets.E!.apply(B);
           check('E.mu', mu, toTensor(fx.outputs.E_B_mu), fx.tol.E_B_mu);
           check('E.logvar', logvar, toTensor(fx.outputs.E_B_logvar), fx.tol.E_B_logvar);
-          nets.D.apply(B).forEach((o, s) => check(`D[${s}]`, o, toTensor(fx.outputs.D_B[s]), fx.tol.D_B[s]));
-          nets.D2!.apply(B).forEach((o, s) => check(`D2[${s}]`, o, toTensor(fx.outputs.D2_B[s]), fx.tol.D2_B[s]));
+          // One patch map per scale, each against the fixture's map and tolerance of that scale.
+          const checkScales = (name: string, outs: tf.Tensor4D[], refs: readonly JsonTensor[], tols: readonly number[]) => {
+            expect(outs.length, `${config} ${name}: scales`).toBe(refs.length);
+            outs.forEach((o, s) => {
+              const ref = refs[s];
+              const tol = tols[s];
+              if (ref === undefined || tol === undefined) throw new Error(`${config}: the fixture has no ${name}[${s}] output or tolerance`);
+              check(`${name}[${s}]`, o, toTensor(ref), tol);
+            });
+          };
+          checkScales('D', nets.D.apply(B), fx.outputs.D_B, fx.tol.D_B);
+          checkScales('D2', nets.D2!.apply(B), fx.outputs.D2_B, fx.tol.D2_B);
         });
         console.log(`${config} max abs diff: ${Object.entries(diffs).map(([k, v]) => `${k} ${v.toExponential(2)}`).join(', ')}`);
         expect(tf.memory().numTensors).toBe(before);

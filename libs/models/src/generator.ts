@@ -85,6 +85,7 @@ class UnetLevel {
     private readonly o: GeneratorOptions,
   ) {
     const p = plans[depth];
+    if (!p) throw new Error(`U-Net level ${depth} has no plan: the generator plans ${plans.length} levels`);
     this.plan = p;
     const withZ = o.whereAdd === 'all';
     const zIn = withZ || p.outermost ? o.nz : 0;

@@ -44,7 +44,7 @@ function gradientReach(loss: () => tf.Scalar): Record<Net, number> {
   }
   const { value, grads } = tf.variableGrads(loss, varList);
   const reach: Record<Net, number> = { G: 0, E: 0, D: 0, D2: 0 };
-  for (const [name, g] of Object.entries(grads)) reach[owner.get(name)!] += tf.tidy(() => tf.sum(tf.abs(g)).dataSync()[0]);
+  for (const [name, g] of Object.entries(grads)) reach[owner.get(name)!] += tf.tidy(() => tf.sum(tf.abs(g)).dataSync()[0]!);
   tf.dispose([value, ...Object.values(grads)]);
   return reach;
 }

@@ -15,27 +15,33 @@ function invert(perm: number[]): number[] {
   return inv;
 }
 
+/** `values` reordered by `perm` (out i = values[perm[i]]); an axis that `values` lacks is an error. */
+function permute(values: readonly number[], perm: readonly number[]): number[] {
+  return perm.map((p) => {
+    const v = values[p];
+    if (v === undefined) throw new Error(`permutation [${perm.join(',')}] names axis ${p} of a rank-${values.length} shape`);
+    return v;
+  });
+}
+
 /** Row-major transpose of `data` with `shape` by `perm` (out axis i = in axis perm[i]). */
 export function transpose(data: Float32Array, shape: number[], perm: number[]): { data: Float32Array; shape: number[] } {
-  const outShape = perm.map((p) => shape[p]);
-  const rank = shape.length;
-  const inStrides = new Array<number>(rank);
-  let acc = 1;
-  for (let d = rank - 1; d >= 0; d--) {
-    inStrides[d] = acc;
-    acc *= shape[d];
-  }
-  const stride = perm.map((p) => inStrides[p]); // input stride of each output axis
+  const outShape = permute(shape, perm);
+  const inStrides = shape.map((_, d) => shape.slice(d + 1).reduce((a, b) => a * b, 1));
+  // Typed per-output-axis tables for the hot loop: every d below is < rank.
+  const size = Float64Array.from(outShape);
+  const stride = Float64Array.from(permute(inStrides, perm)); // input stride of each output axis
+  const rank = size.length;
   const out = new Float32Array(data.length);
-  const idx = new Array<number>(rank).fill(0);
+  const idx = new Float64Array(rank);
   let src = 0;
   for (let i = 0; i < out.length; i++) {
-    out[i] = data[src];
+    out[i] = data[src]!;
     for (let d = rank - 1; d >= 0; d--) {
-      idx[d]++;
-      src += stride[d];
-      if (idx[d] < outShape[d]) break;
-      src -= stride[d] * outShape[d];
+      idx[d]!++;
+      src += stride[d]!;
+      if (idx[d]! < size[d]!) break;
+      src -= stride[d]! * size[d]!;
       idx[d] = 0;
     }
   }
@@ -45,7 +51,7 @@ export function transpose(data: Float32Array, shape: number[], perm: number[]): 
 /** The PyTorch shape of a parameter whose tfjs shape is `tfShape`. */
 export function torchShape(tfShape: number[], layout: ParamLayout): number[] {
   const perm = TO_TF[layout];
-  return perm === null ? [...tfShape] : invert(perm).map((p) => tfShape[p]);
+  return perm === null ? [...tfShape] : permute(tfShape, invert(perm));
 }
 
 export function torchToTf(data: Float32Array, shape: number[], layout: ParamLayout): { data: Float32Array; shape: number[] } {

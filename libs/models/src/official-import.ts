@@ -38,9 +38,10 @@ export function guessStateDict(sd: StateDict): StateDictGuess {
   const norm = keys.some((k) => k.endsWith('.running_mean')) ? 'batch' : 'instance-or-none';
   if (sd.has('model.down.0.weight')) {
     // add_all: each down conv has +nz inputs; level 2's conv takes ngf + nz.
-    const [ngf, cin] = shapeOf(sd, 'model.down.0.weight')!;
-    const second = shapeOf(sd, 'model.submodule.down.1.weight');
-    const nz = second ? second[1] - ngf : undefined;
+    const [ngf, cin] = shapeOf(sd, 'model.down.0.weight') ?? [];
+    if (ngf === undefined || cin === undefined) throw new Error('model.down.0.weight is not a conv weight [out, in, kh, kw]: this is not an official G');
+    const secondIn = shapeOf(sd, 'model.submodule.down.1.weight')?.[1];
+    const nz = secondIn === undefined ? undefined : secondIn - ngf;
     const depth = 1 + keys.filter((k) => /^model\.(submodule\.)*down\.1\.weight$/.test(k)).length;
     const inputNc = nz === undefined ? undefined : cin - nz;
     return {

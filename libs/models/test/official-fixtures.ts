@@ -64,5 +64,5 @@ export function fixtureModelOptions(o: Record<string, unknown>): ModelOptions {
 }
 
 export function maxAbsDiff(a: tf.Tensor, b: tf.Tensor): number {
-  return tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]);
+  return tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]!);
 }

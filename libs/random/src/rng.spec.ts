@@ -69,6 +69,14 @@ describe('Rng normal draws and permutations', () => {
     expect(() => Rng.fromState([0, 0, 0, 0])).toThrow(/all-zero/);
   });
 
+  it('picks an item with the same single draw as int(length), and refuses an empty list', () => {
+    const items = ['a', 'b', 'c', 'd', 'e'] as const;
+    const picked = Array.from({ length: 200 }, (_, k) => Rng.derive(3, k).pick(items));
+    expect(picked).toEqual(Array.from({ length: 200 }, (_, k) => items[Rng.derive(3, k).int(items.length)]));
+    expect(new Set(picked)).toEqual(new Set(items));
+    expect(() => new Rng(1).pick([])).toThrow(/bad range 0/);
+  });
+
   it('gives a permutation of 0..n-1 that depends on the seed', () => {
     const p = new Rng(1).permutation(50);
     expect([...p].sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => i));

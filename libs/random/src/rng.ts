@@ -140,6 +140,13 @@ export class Rng {
     }
   }
 
+  /** A uniformly drawn item of `items` (one `int(items.length)` draw, so streams stay as before). */
+  pick<T>(items: readonly T[]): T {
+    const item = items[this.int(items.length)];
+    if (item === undefined) throw new Error(`Rng.pick: the list of ${items.length} items has a hole`);
+    return item;
+  }
+
   /** A uniformly random permutation of 0..n-1 (Fisher-Yates). */
   permutation(n: number): number[] {
     const p = Array.from({ length: n }, (_, i) => i);

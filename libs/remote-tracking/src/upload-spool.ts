@@ -73,12 +73,13 @@ async function sendBatch(
     return;
   } catch (err) {
     if (!(err instanceof IngestHttpError && err.status === 400)) throw err;
-    if (records.length === 1) {
+    const [only] = records;
+    if (only && records.length === 1) {
       // a single refused record: keep it aside with the reason, move on
       result.rejected++;
       result.firstRejection ??= err.message;
-      result.rejectedKeys.push(records[0].key ?? records[0].op);
-      appendFileSync(rejectedPath(spool), `${JSON.stringify({ error: err.message, record: records[0] })}\n`);
+      result.rejectedKeys.push(only.key ?? only.op);
+      appendFileSync(rejectedPath(spool), `${JSON.stringify({ error: err.message, record: only })}\n`);
       return;
     }
   }

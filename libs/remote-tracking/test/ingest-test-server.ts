@@ -37,9 +37,9 @@ export async function startIngestTestServer(token: string): Promise<IngestTestSe
       res.end(JSON.stringify(body));
     };
     if (req.headers.authorization !== `Bearer ${token}`) return send(401, { error: 'wrong token' });
-    const run = /^\/api\/ingest\/runs\/([^/]+)$/.exec(req.url ?? '');
-    if (req.method === 'GET' && run) {
-      const row = store.getRun(decodeURIComponent(run[1]));
+    const [, runId] = /^\/api\/ingest\/runs\/([^/]+)$/.exec(req.url ?? '') ?? [];
+    if (req.method === 'GET' && runId !== undefined) {
+      const row = store.getRun(decodeURIComponent(runId));
       return row ? send(200, { run: row }) : send(404, { error: 'no such run', run: null });
     }
     if (req.method !== 'POST' || req.url !== '/api/ingest') return send(404, { error: 'not found' });
