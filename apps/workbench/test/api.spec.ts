@@ -10,6 +10,7 @@ import { openStore, RUN_STATUSES } from '@workbench/tracking';
 import { checkServeOptions, ServeConfigError } from '../src/server/index.js';
 import { startTestDashboard, type TestDashboard } from './support/test-server.js';
 import { XSS_NAME } from './support/seed-dashboard.js';
+import { defined } from './support/defined.ts';
 
 let t: TestDashboard;
 const store = () => t.seeded.store;
@@ -43,10 +44,11 @@ describe('runs', () => {
     expect((byId.get('run-crashed') as { status: string }).status).toBe('crashed');
     expect((byId.get('run-live') as { status: string }).status).toBe('running');
     const s0 = byId.get('run-bicyclegan-s0') as { metrics: Record<string, { last: number; min: number; max: number; step: number }>; evals: Record<string, { value: number }> };
-    expect(s0.metrics.loss_D.step).toBe(400);
-    expect(s0.metrics.loss_D.min).toBeLessThanOrEqual(s0.metrics.loss_D.last);
-    expect(s0.metrics.loss_D.max).toBeGreaterThan(s0.metrics.loss_D.last);
-    expect(s0.evals['diversity_lpips_v0.0'].value).toBeCloseTo(0.112, 6);
+    const lossD = defined(s0.metrics.loss_D, 'loss_D summary');
+    expect(lossD.step).toBe(400);
+    expect(lossD.min).toBeLessThanOrEqual(lossD.last);
+    expect(lossD.max).toBeGreaterThan(lossD.last);
+    expect(defined(s0.evals['diversity_lpips_v0.0'], 'diversity_lpips_v0.0 eval').value).toBeCloseTo(0.112, 6);
     expect(data.columns.config).toContain('model.nz');
     expect(data.columns.config).not.toContain('method');
     expect(data.facets.methods).toEqual(['bicyclegan', 'clr_gan', 'cvae_gan', 'pix2pix_noise']);
@@ -80,10 +82,10 @@ describe('runs', () => {
     expect(res.headers.get('content-disposition')).toMatch(/attachment; filename="runs.csv"/);
     const lines = (await res.text()).trim().split('\n');
     expect(lines).toHaveLength(5);
-    const head = lines[0].split(',');
+    const head = defined(lines[0], 'CSV header').split(',');
     expect(head.slice(0, 4)).toEqual(['id', 'name', 'method', 'status']);
     expect(head).toEqual(expect.arrayContaining(['model.nz', 'train.lr', 'loss_D (last)', 'diversity_lpips_v0.0']));
-    const row = Object.fromEntries(head.map((h, i) => [h, lines[1].split(',')[i]]));
+    const row = Object.fromEntries(head.map((h, i) => [h, defined(lines[1], 'CSV row 1').split(',')[i]]));
     expect(row.id).toBe('run-bicyclegan-s0');
     expect(Number(row['diversity_lpips_v0.0'])).toBeCloseTo(0.112, 9);
     const xss = await (await get('/api/runs?ids=run-xss&format=csv')).text();
@@ -470,7 +472,7 @@ describe('security', () => {
       const cookie = login.headers.get('set-cookie')!;
       expect(cookie).toMatch(/HttpOnly/);
       expect(cookie).toMatch(/SameSite=Strict/);
-      const withCookie = await fetch(`${s.url}/api/health`, { headers: { cookie: cookie.split(';')[0] } });
+      const withCookie = await fetch(`${s.url}/api/health`, { headers: { cookie: defined(cookie.split(';')[0], 'cookie pair') } });
       expect(withCookie.status).toBe(200);
       expect(s.openUrl).toBe(`${s.url}/?token=${token}`);
     } finally {

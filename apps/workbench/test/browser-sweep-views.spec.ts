@@ -9,6 +9,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inkedPixels, launchPage, openHash } from './support/browser-page.js';
 import { startTestDashboard, type TestDashboard } from './support/test-server.js';
+import { defined } from './support/defined.ts';
 
 let t: TestDashboard;
 let browser: Browser;
@@ -69,7 +70,7 @@ describe('hyperparameters vs metrics', () => {
     expect(await page.locator('#hp-y').inputValue()).toBe('eval:mode_coverage');
     const ds = await page.$eval('#hp-scatter', (c) => (c as unknown as { __chart: { data: { datasets: Array<{ label: string; data: Array<{ x: number; y: number }> }> } } }).__chart.data.datasets.map((d) => ({ label: d.label, n: d.data.length, xs: d.data.map((p) => p.x) })));
     expect(ds.map((d) => [d.label, d.n])).toEqual([['bicyclegan', 2], ['cvae_gan', 2]]);
-    expect(ds[0].xs.sort()).toEqual([0.112, 0.116]);
+    expect(defined(ds[0], 'first scatter dataset').xs.sort()).toEqual([0.112, 0.116]);
     expect(await inkedPixels(page, '#hp-scatter')).toBeGreaterThan(300);
     // Colour by a number instead: one dataset, a colour per point.
     await page.selectOption('#hp-sc', 'eval:reconstruction_l1');
@@ -127,12 +128,13 @@ describe('compare page', () => {
     const byChart = await page.$$eval('#compare-curves canvas', (cs) => cs.map((c) => (c as unknown as { __chart: { options: { plugins: { title: { text: string } } }; data: { datasets: Array<{ label: string; borderColor: string }> } } }).__chart).map((ch) => ({ title: ch.options.plugins.title.text, sets: ch.data.datasets.filter((d) => !d.label.startsWith('_')).map((d) => [d.label, d.borderColor]) })));
     const labelColour = new Map<string, string>();
     for (const chart of byChart) for (const [label, colour] of chart.sets) {
-      if (labelColour.has(label)) expect(colour, `${chart.title}: ${label}`).toBe(labelColour.get(label));
-      labelColour.set(label, colour);
+      const name = defined(label, `${chart.title}: a dataset label`);
+      if (labelColour.has(name)) expect(colour, `${chart.title}: ${name}`).toBe(labelColour.get(name));
+      labelColour.set(name, defined(colour, `${chart.title}: ${name}'s colour`));
     }
     const zChart = byChart.find((c) => c.title === 'loss_z_L1')!;
     expect(zChart.sets).toHaveLength(2);
-    expect(zChart.sets.map(([, c]) => c)).toEqual([swatches[0][1], swatches[2][1]]);
+    expect(zChart.sets.map(([, c]) => c)).toEqual([swatches[0]?.[1], swatches[2]?.[1]]);
     // Eval results: rows named as in the tables, the better value in bold.
     const evalRows = await page.locator('table.compare-evals tbody tr').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.metric));
     expect(evalRows.slice(0, 3)).toEqual(['diversity_lpips_v0.0', 'mode_coverage', 'reconstruction_l1']);

@@ -125,7 +125,7 @@ describe('run page', () => {
     expect(await page.locator('#run-log').textContent()).toMatch(/step 1495 loss_G_L1/);
     // x axis as wall-clock minutes: the seed logs one step per second, 400 steps = 6.67 min.
     await page.locator('#curves .chart-controls select').first().selectOption('time');
-    const maxX = await page.$eval('#curves canvas', (c) => Math.max(...(c as unknown as { __chart: { data: { datasets: { data: { x: number }[] }[] } } }).__chart.data.datasets[0].data.map((p) => p.x)));
+    const maxX = await page.$eval('#curves canvas', (c) => Math.max(...(c as unknown as { __chart: { data: { datasets: { data: { x: number }[] }[] } } }).__chart.data.datasets[0]?.data.map((p) => p.x) ?? []));
     expect(maxX).toBeCloseTo(400 / 60, 6);
     await page.locator('#curves .chart-controls select').first().selectOption('step');
     await shot('run');

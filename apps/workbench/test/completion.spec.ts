@@ -23,12 +23,20 @@ beforeAll(async () => {
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 /** What bash offers for `line` (cursor at the end), as it would show it. */
-function complete(...lines: string[]): string[][] {
+/** One reply (its words) per line given, in order. */
+function complete<const L extends string[]>(...lines: L): { [K in keyof L]: string[] } {
   const probe = `source '${script}'\nfor l in "$@"; do COMP_LINE="$l"; COMP_POINT=\${#COMP_LINE}; COMPREPLY=(); _workbench_complete; echo "\${COMPREPLY[*]}"; done`;
-  return execFileSync('bash', ['-c', probe, 'bash', ...lines], { encoding: 'utf8' })
+  const replies = execFileSync('bash', ['-c', probe, 'bash', ...lines], { encoding: 'utf8' })
     .split('\n')
     .slice(0, lines.length)
     .map((l) => l.split(' ').filter(Boolean));
+  return onePerLine(lines, replies);
+}
+
+/** The replies as a tuple as long as `lines` (a missing reply fails here, by name). */
+function onePerLine<const L extends string[]>(lines: L, replies: string[][]): { [K in keyof L]: string[] } {
+  if (replies.length !== lines.length) throw new Error(`expected ${lines.length} completion replies, got ${replies.length}`);
+  return replies as { [K in keyof L]: string[] };
 }
 
 describe('workbench completion bash', () => {
@@ -63,7 +71,7 @@ describe('workbench completion bash', () => {
  * default matching), with a trailing space unless it was added with `-S ''`. Only the
  * completion system's builtins (`compdef`, `compadd`) are stand-ins; the script runs in zsh.
  */
-function completeZsh(...lines: string[]): string[][] {
+function completeZsh<const L extends string[]>(...lines: L): { [K in keyof L]: string[] } {
   const probe = [
     'compdef() { :; }',
     'compadd() {',
@@ -79,7 +87,7 @@ function completeZsh(...lines: string[]): string[][] {
     'done',
   ].join('\n');
   const out = execFileSync('zsh', ['-f', '-c', probe, 'zsh', ...lines], { encoding: 'utf8' });
-  return out.split('--\n').slice(0, lines.length).map((block) => block.split('\n').filter(Boolean));
+  return onePerLine(lines, out.split('--\n').slice(0, lines.length).map((block) => block.split('\n').filter(Boolean)));
 }
 
 describe('workbench completion zsh', () => {

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { openStore } from '@workbench/tracking';
+import { defined } from './support/defined.ts';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -29,7 +30,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('workbench eval + table', () => {
   it('skips LPIPS with a one-line how-to, then evaluates with imported weights, idempotently', async () => {
     const store = openStore(join(dir, 'wb.db'));
-    const sweepId = store.listSweeps().sweeps[0].id;
+    const sweepId = defined(store.listSweeps().sweeps[0], 'the sweep').id;
     const runIds = store.listRuns({ sweepId }).runs.map((r) => r.id);
     store.close();
     expect(runIds).toHaveLength(2);
@@ -52,7 +53,7 @@ describe('workbench eval + table', () => {
     for (const id of runIds) {
       const grids = db.listArtifacts(id, { kind: 'eval_grid' });
       expect(grids).toHaveLength(1);
-      expect(existsSync(join(dir, 'runs', id, grids[0].path))).toBe(true);
+      expect(existsSync(join(dir, 'runs', id, defined(grids[0], `${id}'s eval grid`).path))).toBe(true);
     }
     db.close();
 

@@ -18,14 +18,14 @@ const fails = (...args: string[]) => workbench(...args).then(
   () => expect.unreachable(),
   (err: { code: number; stdout: string; stderr: string }) => err,
 );
-const ids: Record<string, string> = {};
+const ids = { s0: '', s1: '', solo: '' }; // set in beforeAll
 // Every test runs the CLI several times; on a shared 2-core machine one start can take 30 s.
 
 beforeAll(() => {
   const store = openStore(db);
   store.createSweep({ id: 'sw-1', name: 'seeds' });
   store.addSweepJobs('sw-1', [0, 1].map((seed) => ({ jobId: `job-${seed}`, index: seed, overrides: [`seed=${seed}`] })));
-  for (const seed of [0, 1]) {
+  for (const seed of [0, 1] as const) {
     const r = store.createRun({ name: `seed${seed}`, method: 'bicyclegan', config: { seed }, sweepId: 'sw-1', jobId: `job-${seed}` });
     const dir = join(tmp, 'runs', r.id); // the run layout: <train.runs_dir>/<run id>
     mkdirSync(join(dir, 'checkpoints'), { recursive: true });

@@ -12,6 +12,7 @@ import { openStore } from '@workbench/tracking';
 import { startServer } from '../src/server/index.js';
 import { repoRoot, startServeProcess, workbenchBin, type ServeProcess } from './support/serve-process.js';
 import { storeDatabase } from '@workbench/tracking/testing';
+import { defined } from './support/defined.ts';
 
 const TOKEN = 'remote-e2e-token-5678';
 const ITERS = 80;
@@ -104,7 +105,8 @@ describe('remote tracking (tracking.uri) through workbench serve', () => {
     expect(synced.code, synced.out).toBe(0);
     const m = /(\d+) records, (\d+) applied, (\d+) already on the server, 0 refused/.exec(synced.out);
     expect(m, synced.out).not.toBeNull();
-    const [records, applied, duplicates] = m!.slice(1).map(Number);
+    const summary = defined(m, 'the sync summary');
+    const [records, applied, duplicates] = [Number(summary[1]), Number(summary[2]), Number(summary[3])];
     expect(applied).toBeGreaterThan(0); // the part written while the server was down
     expect(duplicates).toBeGreaterThan(0); // the part it already had: skipped by idempotency keys
     expect(applied + duplicates).toBe(records);

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { createCanvas, loadImage } from '@napi-rs/canvas';
 import { openStore } from '@workbench/tracking';
+import { defined } from './support/defined.ts';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -29,7 +30,7 @@ async function inked(path: string): Promise<{ width: number; height: number; ink
   ctx.drawImage(img, 0, 0);
   const px = ctx.getImageData(0, 0, img.width, img.height).data;
   let n = 0;
-  for (let i = 0; i < px.length; i += 4) if (px[i] < 200 || px[i + 1] < 200 || px[i + 2] < 200) n++;
+  for (let i = 0; i < px.length; i += 4) if (px[i]! < 200 || px[i + 1]! < 200 || px[i + 2]! < 200) n++;
   return { width: img.width, height: img.height, inked: n };
 }
 
@@ -42,7 +43,7 @@ beforeAll(async () => {
     ...common, '--progress', 'none', '--jobs', '1',
   );
   const store = openStore(join(dir, 'wb.db'));
-  sweepId = store.listSweeps().sweeps[0].id;
+  sweepId = defined(store.listSweeps().sweeps[0], 'the sweep').id;
   store.close();
   await workbench('eval', sweepId, 'eval.n_inputs=4', 'eval.n_samples=3', ...common);
 }, 600_000); // three CLI processes that train, evaluate and load tfjs: minutes on a shared 2-core machine
@@ -63,7 +64,7 @@ describe('workbench report', () => {
     expect(readFileSync(join(out, 'tables.csv'), 'utf8').split('\n')[0]).toContain('ci95_lo,ci95_hi');
     expect(readFileSync(join(out, 'tables.tex'), 'utf8')).toContain('\\begin{tabular}');
 
-    const links = [...md.matchAll(/!\[[^\]]*\]\(([^)]+)\)/g)].map((m) => m[1]);
+    const links = [...md.matchAll(/!\[[^\]]*\]\(([^)]+)\)/g)].map((m) => defined(m[1], 'an image link target'));
     expect(links.filter((l) => l.startsWith('charts/curve-')).length).toBeGreaterThanOrEqual(5);
     expect(links.filter((l) => l.startsWith('grids/'))).toHaveLength(1);
     for (const l of links) {
@@ -76,9 +77,10 @@ describe('workbench report', () => {
     // the group's grid stacks both seeds' eval grids
     const store = openStore(join(dir, 'wb.db'));
     const runs = store.listRuns({ sweepId }).runs;
-    const one = store.listArtifacts(runs[0].id, { kind: 'eval_grid' })[0];
+    const first = defined(runs[0], 'a run of the sweep');
+    const one = defined(store.listArtifacts(first.id, { kind: 'eval_grid' })[0], `${first.id}'s eval grid`);
     store.close();
-    const single = await inked(join(runs[0].runDir!, one.path));
+    const single = await inked(join(defined(first.runDir, `${first.id}'s folder`), one.path));
     const grid = await inked(join(out, links.find((l) => l.startsWith('grids/'))!));
     expect(grid.height).toBeGreaterThan(2 * single.height);
   });

@@ -25,7 +25,7 @@ describe('workbench serve', () => {
         child.stdout.on('data', (d) => {
           out += d;
           const m = /workbench dashboard: (http:\/\/127\.0\.0\.1:\d+)\//.exec(out);
-          if (m) {
+          if (m?.[1]) {
             clearTimeout(timer);
             resolve(m[1]);
           }

@@ -17,6 +17,7 @@ import { promisify } from 'node:util';
 import { openStore, type TrackingStore } from '@workbench/tracking';
 import { repoRoot, startServeProcess, workbenchBin, type ServeProcess } from './support/serve-process.js';
 import { localCluster, slurmSkipReason } from './support/slurm-available.js';
+import { defined } from './support/defined.ts';
 
 const run = promisify(execFile);
 const TOKEN = 'slurm-e2e-token-1234';
@@ -145,7 +146,8 @@ describe('launcher=slurm end to end', () => {
         // slow the machine, the SIGTERM lands right after the step the trainer was frozen at.
         const frozenAtCheckpoint = async (index: number) => {
           const r = await waitFor(`job ${index} checkpointed`, () => {
-            const jobId = store.getSweep(sweepId)!.jobs[index].jobId;
+            const jobId = store.getSweep(sweepId)?.jobs[index]?.jobId;
+            if (jobId === undefined) return undefined;
             const x = store.listRuns({ sweepId }).runs.find((y) => y.jobId === jobId);
             return x && store.listArtifacts(x.id, { kind: 'checkpoint' }).length > 0 ? x : undefined;
           });
@@ -223,7 +225,7 @@ describe('launcher=slurm end to end', () => {
         expect(done.jobs.map((j) => j.status)).toEqual(['finished', 'finished', 'finished']);
 
         // Slurm ids per job: jobs 0 and 2 from the first array, job 1 from the resume array.
-        const [j0, j1, j2] = done.jobs;
+        const [j0, j1, j2] = [defined(done.jobs[0], 'job 0'), defined(done.jobs[1], 'job 1'), defined(done.jobs[2], 'job 2')];
         expect(j0.slurmJobId).toBe(job1.slurmJobId);
         expect(j2.slurmJobId).toBe(job1.slurmJobId);
         expect(j1.slurmJobId).toMatch(/^\d+$/);

@@ -5,6 +5,7 @@ import { meanInterval } from '@workbench/metrics/stats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiClient } from './support/api-client.js';
 import { startTestDashboard, type TestDashboard } from './support/test-server.js';
+import { defined } from './support/defined.ts';
 
 let t: TestDashboard;
 const { get, json } = apiClient(() => t.url);
@@ -72,7 +73,7 @@ describe('runs CSV', () => {
   it('has seed once and quotes a carriage return', async () => {
     t.seeded.store.renameRun('run-failed', 'line\rbreak');
     const text = await (await get(`/api/runs?ids=run-failed,run-bicyclegan-s0&format=csv&cols=seed,model.nz`)).text();
-    const head = text.split('\n')[0].split(',');
+    const head = defined(text.split('\n')[0], 'CSV header').split(',');
     expect(head.filter((h) => h === 'seed')).toHaveLength(1);
     expect(text).toContain('"line\rbreak"');
   });

@@ -11,6 +11,7 @@ import { EVAL_METRICS } from '@workbench/metrics';
 import { buildNetworks, type ModelOptions } from '@workbench/models';
 import { writeSafetensors, type StateDict } from '@workbench/torch-io';
 import { checkpointPath, openStore, RUN_FILES, trainGridPath, type TrackingStore } from '@workbench/tracking';
+import { defined } from './defined.ts';
 
 export const XSS_NAME = '<img src=x onerror=window.__xss=1>';
 
@@ -44,7 +45,7 @@ function curve(key: string, step: number, seed: number, methodShift: number): nu
 /** Shift the colours of an image, to stand in for generated samples. */
 function tint(img: FloatImage, amount: number): FloatImage {
   const data = new Float32Array(img.data.length);
-  for (let i = 0; i < data.length; i++) data[i] = Math.max(-1, Math.min(1, img.data[i] + amount * Math.sin(i * 0.7 + amount * 5)));
+  for (let i = 0; i < data.length; i++) data[i] = Math.max(-1, Math.min(1, img.data[i]! + amount * Math.sin(i * 0.7 + amount * 5)));
   return { ...img, data };
 }
 
@@ -52,7 +53,7 @@ async function writeGrids(store: TrackingStore, runId: string, runDir: string, d
   const ds = await createDataset(data, 'test');
   const samples = await Promise.all([0, 1, 2].map((i) => ds.get(i)));
   for (const step of steps) {
-    const quality = Math.min(1, step / steps[steps.length - 1]);
+    const quality = Math.min(1, step / defined(steps.at(-1), 'a grid step'));
     const rows = samples.map((s) => {
       const A: FloatImage = { width: s.width, height: s.height, channels: ds.inputNc, data: s.A };
       const B: FloatImage = { width: s.width, height: s.height, channels: ds.outputNc, data: s.B };
@@ -161,5 +162,5 @@ export async function seedDashboard(dir: string, opts: { steps?: number; now?: n
   store.logMetrics(xssRunId, [{ key: '<i>loss</i>', step: 0, value: 1 }, { key: '<i>loss</i>', step: 10, value: 0.5 }]);
   store.finishRun(xssRunId, 'finished', null, now - 1_100_000);
 
-  return { dir, dbPath, store, sweepId: sweep.id, sweepRunIds, checkpointRunId: sweepRunIds[0], runningRunId, failedRunId, crashedRunId, xssRunId };
+  return { dir, dbPath, store, sweepId: sweep.id, sweepRunIds, checkpointRunId: defined(sweepRunIds[0], 'a sweep run'), runningRunId, failedRunId, crashedRunId, xssRunId };
 }

@@ -3,6 +3,7 @@
 // (the case server-side downsampling exists for). Used by the volume test and the benchmark.
 import { composeConfig } from '@workbench/config';
 import { openStore, type TrackingStore } from '@workbench/tracking';
+import { defined } from './defined.ts';
 
 export interface VolumeOptions {
   runs: number;
@@ -32,7 +33,7 @@ export function seedVolume(dbPath: string, o: VolumeOptions): VolumeSeeded {
   for (let start = 0; start < o.runs; start += BATCH) {
     store.write(() => {
       for (let i = start; i < Math.min(o.runs, start + BATCH); i++) {
-        const method = METHODS[i % METHODS.length];
+        const method = defined(METHODS[i % METHODS.length], 'a method');
         const nz = [2, 8, 16][Math.floor(i / METHODS.length) % 3];
         // Three seeds per config, as sweeps run them: ~runs/3 groups.
         const seed = Math.floor(i / (METHODS.length * 3)) % 3;

@@ -27,7 +27,7 @@ export async function startServeProcess(opts: { db: string; token: string; port?
     const onData = (chunk: Buffer) => {
       out += chunk.toString();
       const m = /workbench dashboard: (http:\/\/[^/\s]+)/.exec(out);
-      if (m) {
+      if (m?.[1]) {
         clearTimeout(timer);
         resolve(m[1]);
       }
