@@ -4,7 +4,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
-import { latestCheckpoint, runFolder, type RunRow, type SweepWithJobs, type TrackingStore } from '@workbench/tracking';
+import { latestCheckpoint, runFolder, type JobStatus, type RunRow, type RunStatus, type SweepStatus, type SweepWithJobs, type TrackingStore } from '@workbench/tracking';
 import { stringify } from 'yaml';
 import { defaultTrainCommand, jobArgv } from './job-command.js';
 import { jobEndStatus, type JobEndStatus } from './job-status.js';
@@ -42,7 +42,7 @@ export interface RunSweepOptions {
 export interface SweepResult {
   sweepId: string;
   sweepDir: string;
-  status: 'finished' | 'failed' | 'cancelled';
+  status: Extract<SweepStatus, 'finished' | 'failed' | 'cancelled'>;
   /** Jobs run in this call, with their end status. */
   ran: Array<{ jobId: string; index: number; status: JobEndStatus; runId: string | null }>;
   /** The sweep after the call (all jobs, including ones not run now). */
@@ -120,14 +120,15 @@ function runFolderOf(sweep: SweepWithJobs, run: RunRow, cwd: string): string | u
 export function jobsToResume(sweep: SweepWithJobs): SweepWithJobs['jobs'] {
   return sweep.jobs.filter((j) => {
     const effective = j.runStatus ?? j.status;
-    if (effective === 'finished') return false;
+    // a finished job is a result (JOB_TRANSITIONS), also when its run's row says otherwise
+    if (effective === 'finished' || j.status === 'finished') return false;
     return !(j.runStatus === 'running'); // a live run (fresh heartbeat) belongs to someone else
   });
 }
 
 export interface ResumeJob extends JobToRun {
   /** The status that makes it rerun (failed, killed, crashed, pending, ...). */
-  previous: string;
+  previous: JobStatus | RunStatus;
   /** The run it continues from its checkpoint, or null when it starts over. */
   continues: string | null;
 }
@@ -299,11 +300,12 @@ async function executeJobs(sweepId: string, sweepDir: string, jobs: JobToRun[], 
     await launched;
   } catch (err) {
     // The launcher gave up (e.g. sbatch refused the script): leave nothing half-submitted. Jobs
-    // no scheduler accepted get back what they were ('pending' for a new sweep); the sweep is
-    // 'failed', for resume.
+    // no scheduler accepted and that are still queued get back what they were ('pending' for a
+    // new sweep); the sweep is 'failed', for resume.
+    const now = new Map((store.getSweep(sweepId)?.jobs ?? []).map((j) => [j.jobId, j.status]));
     for (const s of specs) {
       const was = before.get(s.jobId);
-      if (!submitted.has(s.jobId) && was) store.updateSweepJob(sweepId, s.jobId, was);
+      if (!submitted.has(s.jobId) && was && now.get(s.jobId) === 'queued') store.updateSweepJob(sweepId, s.jobId, was);
     }
     store.updateSweep(sweepId, { status: 'failed' });
     throw err;
@@ -316,7 +318,7 @@ async function executeJobs(sweepId: string, sweepDir: string, jobs: JobToRun[], 
   for (const j of sweep.jobs) if (j.status === 'queued') store.updateSweepJob(sweepId, j.jobId, { status: 'pending' });
   const after = store.getSweep(sweepId) as SweepWithJobs;
   const allFinished = after.jobs.every((j) => (j.runStatus ?? j.status) === 'finished');
-  const status = stopped ? 'cancelled' : allFinished ? 'finished' : 'failed';
+  const status: SweepResult['status'] = stopped ? 'cancelled' : allFinished ? 'finished' : 'failed';
   store.updateSweep(sweepId, { status });
   return { sweepId, sweepDir, status, ran, sweep: store.getSweep(sweepId) as SweepWithJobs };
 }

@@ -30,10 +30,15 @@ export {
   JOB_STATUSES,
   SWEEP_STATUSES,
   RUN_TRANSITIONS,
+  JOB_TRANSITIONS,
+  SWEEP_TRANSITIONS,
   isRunStatus,
   isExitStatus,
   isJobStatus,
+  isSweepStatus,
   checkRunTransition,
+  checkSweepTransition,
+  checkJobTransition,
 } from './run/status.js';
 export {
   ID_PATTERN,
