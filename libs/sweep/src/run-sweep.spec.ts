@@ -130,9 +130,9 @@ describe('job ids that read as numbers (issue 13)', () => {
     // '123456789'), both jobs recorded finished without their run.
     const sweep = store.createSweep({ id: 'sweep-old', launcher: { type: 'local' } });
     store.addSweepJobs(sweep.id, [
-      { jobId: '2726e66454', index: 0, overrides: ['seed=0'] },
-      { jobId: '0123456789', index: 1, overrides: ['seed=1'] },
-      { jobId: '9999e99999', index: 2, overrides: ['seed=2'] },
+      { jobId: '2726e66454', index: 0, overrides: ['seed=0'], status: 'running' },
+      { jobId: '0123456789', index: 1, overrides: ['seed=1'], status: 'running' },
+      { jobId: '9999e99999', index: 2, overrides: ['seed=2'], status: 'running' },
     ]);
     const cmd = (job: string) => `workbench train seed=0 sweep.id=${sweep.id} sweep.job=${job}`;
     const a = store.createRun({ method: 'bicyclegan', config: { seed: 0 }, sweepId: sweep.id, jobId: 'Infinity', command: cmd('2726e66454') });
@@ -161,7 +161,7 @@ describe('resumePlan', () => {
   it('continues a killed run only from a complete checkpoint (step-N with state.json)', () => {
     const store = openStore(join(dir, 'wb.db'));
     const sweep = store.createSweep({ id: 'sw' });
-    store.addSweepJobs('sw', ['a', 'b', 'c'].map((jobId, index) => ({ jobId, index, overrides: [`seed=${index}`] })));
+    store.addSweepJobs('sw', ['a', 'b', 'c'].map((jobId, index) => ({ jobId, index, overrides: [`seed=${index}`], status: 'running' as const })));
     const ckpts = (run: string) => join(dir, 'runs', run, 'checkpoints');
     // a: complete; b: only a write interrupted by a kill; c: a step folder without state.json.
     const layouts: Record<string, string[]> = { a: ['step-0000010.tmp-123', 'step-0000020'], b: ['step-0000010.tmp-123'], c: ['step-0000030'] };

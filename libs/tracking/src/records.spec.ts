@@ -45,7 +45,9 @@ describe('ingest', () => {
   });
 
   it('a batch with a bad record is rolled back whole', () => {
-    const bad: TrackingRecord[] = [batch[0], { key: 'x', op: 'metrics', runId: 'missing', points: [{ key: 'a', step: 0, value: 1 }] }];
+    const [first] = batch;
+    if (!first) throw new Error('the batch is empty');
+    const bad: TrackingRecord[] = [first, { key: 'x', op: 'metrics', runId: 'missing', points: [{ key: 'a', step: 0, value: 1 }] }];
     expect(() => t.store.ingest(bad)).toThrow(/unknown run missing/);
     expect(t.store.listSweeps().total).toBe(0);
     expect(storeDatabase(t.store).prepare('SELECT count(*) FROM ingest_keys').pluck().get()).toBe(0);

@@ -58,7 +58,7 @@ describe('sweeps and jobs', () => {
       ['b', 0, 'pending', 0],
       ['a', 1, 'finished', 3],
     ]);
-    expect(jobs[1].overrides).toEqual(['seed=0', 'x=1']);
+    expect(jobs[1]?.overrides).toEqual(['seed=0', 'x=1']);
     expect(() => t.store.addSweepJobs('s1', [{ jobId: 'c', index: 1, overrides: [] }])).toThrow(/index 1 of job c is already used/);
   });
 
