@@ -172,22 +172,24 @@ describe('resumePlan', () => {
     const store = openStore(join(dir, 'wb.db'));
     const sweep = store.createSweep({ id: 'sw' });
     store.addSweepJobs('sw', ['a', 'b', 'c'].map((jobId, index) => ({ jobId, index, overrides: [`seed=${index}`], status: 'running' as const })));
-    const ckpts = (run: string) => join(dir, 'runs', run, 'checkpoints');
+    // the run layout: <train.runs_dir>/<run id>, runs_dir being the stored config's (default
+    // `runs`) in the jobs' working directory `dir`; the recorded runDir is not followed
+    const ckpts = (runId: string) => join(dir, 'runs', runId, 'checkpoints');
     // a: complete; b: only a write interrupted by a kill; c: a step folder without state.json.
     const layouts: Record<string, string[]> = { a: ['step-0000010.tmp-123', 'step-0000020'], b: ['step-0000010.tmp-123'], c: ['step-0000030'] };
     const runIds: Record<string, string> = {};
     for (const [jobId, folders] of Object.entries(layouts)) {
-      const run = store.createRun({ method: 'bicyclegan', config: { seed: 0 }, runDir: join('runs', jobId), sweepId: sweep.id, jobId });
+      const run = store.createRun({ method: 'bicyclegan', config: { seed: 0 }, runDir: join(dir, 'elsewhere', jobId), sweepId: sweep.id, jobId });
       runIds[jobId] = run.id;
       for (const f of folders) {
-        mkdirSync(join(ckpts(jobId), f), { recursive: true });
+        mkdirSync(join(ckpts(run.id), f), { recursive: true });
         // The trainer writes state.json last, then renames: a kill before the rename leaves this.
-        if (f.includes('.tmp-')) writeFileSync(join(ckpts(jobId), f, 'state.json'), '{}');
+        if (f.includes('.tmp-')) writeFileSync(join(ckpts(run.id), f, 'state.json'), '{}');
       }
       store.updateSweepJob('sw', jobId, { runId: run.id, status: 'killed' });
       store.finishRun(run.id, 'killed', 'SIGTERM');
     }
-    writeFileSync(join(ckpts('a'), 'step-0000020', 'state.json'), '{}');
+    writeFileSync(join(ckpts(runIds.a ?? ''), 'step-0000020', 'state.json'), '{}');
     const plan = resumePlan(store, store.getSweep('sw')!, dir);
     expect(plan.map((j) => [j.jobId, j.previous, j.continues])).toEqual([
       ['a', 'killed', runIds.a],

@@ -46,6 +46,8 @@ export {
   assertValidId,
   runFolder,
   realRunFolder,
+  resolveRunsRoot,
+  DEFAULT_RUNS_DIR,
   RunFolderError,
   RUN_FILES,
   checkpointDirName,
