@@ -4,12 +4,13 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { ComposeResult } from '@workbench/config';
+import { resolveRunsRoot } from '@workbench/tracking';
 
 /** One line: database (absolute; `new` when it does not exist yet), runs folder and project. */
 export function describePaths(result: ComposeResult): string {
   const db = resolve(result.config.tracking.db);
   const root = result.paths.projectRoot;
-  return `database ${db}${existsSync(db) ? '' : ' (new)'} · runs ${resolve(result.config.train.runs_dir)} · project ${root.dir} (${root.reason})`;
+  return `database ${db}${existsSync(db) ? '' : ' (new)'} · runs ${resolveRunsRoot(result.config.train.runs_dir)} · project ${root.dir} (${root.reason})`;
 }
 
 /** The `hydra`-like block of `--cfg hydra|all` and `workbench where --json`. */
@@ -18,7 +19,7 @@ export function runtimeInfo(result: ComposeResult): Record<string, unknown> {
     project_root: result.paths.projectRoot.dir,
     project_root_reason: result.paths.projectRoot.reason,
     database: resolve(result.config.tracking.db),
-    runs_dir: resolve(result.config.train.runs_dir),
+    runs_dir: resolveRunsRoot(result.config.train.runs_dir),
     config_search_path: result.paths.searchPath,
     cwd: process.cwd(),
     overrides: result.overrides,

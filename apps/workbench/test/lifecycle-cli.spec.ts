@@ -24,7 +24,7 @@ const ids = { s0: '', s1: '', solo: '' }; // set in beforeAll
 beforeAll(() => {
   const store = openStore(db);
   store.createSweep({ id: 'sw-1', name: 'seeds' });
-  store.addSweepJobs('sw-1', [0, 1].map((seed) => ({ jobId: `job-${seed}`, index: seed, overrides: [`seed=${seed}`] })));
+  store.addSweepJobs('sw-1', [0, 1].map((seed) => ({ jobId: `job-${seed}`, index: seed, overrides: [`seed=${seed}`], status: 'running' as const })));
   for (const seed of [0, 1] as const) {
     const r = store.createRun({ name: `seed${seed}`, method: 'bicyclegan', config: { seed }, sweepId: 'sw-1', jobId: `job-${seed}` });
     const dir = join(tmp, 'runs', r.id); // the run layout: <train.runs_dir>/<run id>

@@ -1,6 +1,8 @@
 // One owner for "a run" (@workbench/tracking run/): a run written by training is found, read,
-// served, resumed and evaluated through the same layout and stored config; nothing re-derives a
-// path, a checkpoint pattern or casts the config.
+// served, resumed and evaluated through the same layout, runs-root resolver and stored config;
+// nothing re-derives a path, a checkpoint pattern or casts the config. The layout is not the
+// default one: the database in its own folder, runs_dir typed relative to the working directory
+// (which `serve` used to resolve against the database's folder instead).
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,36 +16,52 @@ import {
   evalGridPath,
   latestCheckpoint,
   openStore,
+  resolveRunsRoot,
   RUN_FILES,
   runFolder,
   storedConfigOf,
   type TrackingStore,
 } from '@workbench/tracking';
 import { trainRun } from '@workbench/training';
+import { serveSettings } from '../src/commands/serve.js';
+import { runtimeInfo } from '../src/project-paths.js';
 import { startServer } from '../src/server/index.js';
 
 let dir: string;
+let work: string;
 let store: TrackingStore;
+const startCwd = process.cwd();
 beforeAll(async () => {
   await initBackend({ force: 'wasm' });
   dir = mkdtempSync(join(tmpdir(), 'wb-run-owner-'));
-  store = openStore(join(dir, 'wb.db'));
+  // the commands run in `work` (a project: it has experiments/), the database is elsewhere
+  work = join(dir, 'work');
+  mkdirSync(join(work, 'experiments'), { recursive: true });
+  mkdirSync(join(dir, 'store'));
+  process.chdir(work); // this file's own process (vitest pool: forks)
+  store = openStore(join(dir, 'store', 'wb.db'));
 });
 afterAll(() => {
+  process.chdir(startCwd);
   store.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
 describe('a run has one owner', () => {
   it('training writes it; the layout finds it, the stored config reads it, the server serves it, resume and eval continue it', async () => {
-    const runsDir = join(dir, 'runs');
-    const { config } = composeConfig({
+    const placement = ['tracking.db=../store/wb.db', 'train.runs_dir=out/runs'];
+    const composed = composeConfig({
       overrides: [
         'data=shapes', 'data.train_size=16', 'data.test_size=4', 'model.ngf=8', 'model.ndf=8', 'model.nef=8',
         'train.iters=4', 'train.checkpoint_every=2', 'train.display_every=2', 'train.log_every=1', 'train.eval_every=0',
-        `train.runs_dir=${runsDir}`,
+        ...placement,
       ],
     });
+    const { config } = composed;
+    // the one rule: a typed runs_dir is relative to the working directory, for every command
+    const runsDir = join(work, 'out', 'runs');
+    expect(resolveRunsRoot(config.train.runs_dir)).toBe(runsDir);
+    expect(runtimeInfo(composed).runs_dir).toBe(runsDir); // `workbench where` and the paths line
     const stop = new AbortController();
     const first = await trainRun(config, { store, progress: 'none', handleSignals: false, signal: stop.signal, onStep: (s) => s === 2 && stop.abort() });
     expect(first).toMatchObject({ status: 'killed', step: 2 });
@@ -61,7 +79,10 @@ describe('a run has one owner', () => {
     const tmp = join(first.runDir, `${checkpointPath(4)}.tmp-1`);
     mkdirSync(tmp, { recursive: true });
     writeFileSync(join(tmp, RUN_FILES.checkpointState), '{}');
-    const server = await startServer({ host: '127.0.0.1', port: 0, store, runsRoot: runsDir, log: () => {} });
+    // `workbench serve` with the same overrides finds the same runs root (not ../store/out/runs)
+    const settings = serveSettings(placement);
+    expect(settings.runsRoot).toBe(runsDir);
+    const server = await startServer({ host: '127.0.0.1', port: 0, store, runsRoot: settings.runsRoot, projectDir: settings.projectDir, log: () => {} });
     try {
       const listed = (await (await fetch(`${server.url}/api/runs/${first.runId}/checkpoints`)).json()) as { checkpoints: Array<{ step: number; dir: string; files: Array<{ name: string; url: string }> }> };
       expect(listed.checkpoints.map((c) => [c.step, c.dir])).toEqual([[2, checkpointPath(2)]]);
@@ -80,7 +101,8 @@ describe('a run has one owner', () => {
     expect(readFileSync(join(first.runDir, RUN_FILES.log), 'utf8')).toContain(`resumed from ${checkpointPath(2)} (step 2)`);
 
     // evaluated: the newest checkpoint of the same folder, the grid where the layout names it
-    const evaluated = await evaluateRun(store, store.getRun(first.runId)!, { nInputs: 2, nSamples: 2, pairs: 'consecutive', runsDir, lpipsSkipped: 'test', splits: ['test'] });
+    // (as `workbench eval` calls it: runsDir through resolveRunsRoot)
+    const evaluated = await evaluateRun(store, store.getRun(first.runId)!, { nInputs: 2, nSamples: 2, pairs: 'consecutive', runsDir: resolveRunsRoot(config.train.runs_dir), lpipsSkipped: 'test', splits: ['test'] });
     expect(evaluated.step).toBe(4);
     expect(evaluated.checkpointDir).toBe(latestCheckpoint(first.runDir)!.dir);
     expect(evaluated.gridPath).toBe(join(first.runDir, evalGridPath(4)));

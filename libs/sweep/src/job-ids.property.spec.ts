@@ -60,7 +60,7 @@ describe('job ids end to end', () => {
         expect(config.sweep.id).toBe(sweepId);
         // The store: the sweep job and the run the child records under its config's job id.
         store.createSweep({ id: sweepId });
-        store.addSweepJobs(sweepId, [{ jobId: id, index: 0, overrides: ['seed=3'] }]);
+        store.addSweepJobs(sweepId, [{ jobId: id, index: 0, overrides: ['seed=3'], status: 'running' }]);
         const run = store.createRun({ method: 'bicyclegan', config: { seed: 3 }, sweepId, jobId: config.sweep.job });
         // The lookup: the child reports its run, the runner reads the report.
         const file = join(dir, `${n}.run-id`);

@@ -95,7 +95,9 @@ export class LocalLauncher implements Launcher {
         log.write(`# ${new Date(startedAt).toISOString()} ${job.argv.map((a) => JSON.stringify(a)).join(' ')}\n`);
         let child: ChildProcess;
         try {
-          child = spawn(job.argv[0], job.argv.slice(1), { cwd: job.cwd, env: { ...job.env, [RUN_ID_FILE_ENV]: job.runIdFile }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+          const [command, ...args] = job.argv;
+          if (command === undefined) throw new Error('the job has no command (empty argv)');
+          child = spawn(command, args, { cwd: job.cwd, env: { ...job.env, [RUN_ID_FILE_ENV]: job.runIdFile }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
         } catch (err) {
           log.end();
           hooks.onEnd(job, { exitCode: null, signal: null, stopped: false, spawnError: (err as Error).message, startedAt, endedAt: Date.now() });

@@ -44,8 +44,9 @@ function refuseSecrets(overrides: readonly string[]): void {
 export function planSweep(overrides: readonly string[], opts: PlanOptions = {}): SweepPlan {
   refuseSecrets(overrides);
   const { grid, jobs } = planMultirun(overrides, opts);
-  if (jobs.length === 0) throw new SweepError('the sweep has no jobs (an axis with no values?)');
-  const first = jobs[0].composed.config;
+  const [head] = jobs;
+  if (!head) throw new SweepError('the sweep has no jobs (an axis with no values?)');
+  const first = head.composed.config;
   const differing = jobs.find((j: MultirunJob) => sweepLevel(j.composed.config) !== sweepLevel(first));
   if (differing) {
     throw new SweepError(
@@ -54,7 +55,7 @@ export function planSweep(overrides: readonly string[], opts: PlanOptions = {}):
   }
   return {
     overrides: [...overrides],
-    experiment: jobs[0].composed.experiment,
+    experiment: head.composed.experiment,
     grid,
     jobs: jobs.map((j) => ({ jobId: j.id, index: j.index, overrides: j.overrides, axes: j.axes, name: j.composed.config.name })),
     settings: { launcher: first.launcher, tracking: first.tracking, runsDir: first.train.runs_dir },

@@ -23,7 +23,7 @@ export function mangledJobId(id: string): string {
 /** `sweep.job=<id>` in a recorded `workbench train ...` command (the last one wins, as in the parser). */
 function commandJobId(command: string | null): string | undefined {
   const all = [...(command ?? '').matchAll(/(?:^|\s)sweep\.job=(\S+)/g)];
-  return all.length === 0 ? undefined : all[all.length - 1][1].replace(/^'(.*)'$/, '$1');
+  return all.at(-1)?.[1]?.replace(/^'(.*)'$/, '$1');
 }
 
 export interface JobRelink {
@@ -44,7 +44,7 @@ export function repairJobLinks(store: TrackingStore, sweep: SweepWithJobs): JobR
     if (run.jobId === null || jobs.has(run.jobId)) continue;
     const fromCommand = commandJobId(run.command);
     const byMangling = sweep.jobs.filter((j) => mangledJobId(j.jobId) === run.jobId);
-    const jobId = fromCommand !== undefined && jobs.has(fromCommand) ? fromCommand : byMangling.length === 1 ? byMangling[0].jobId : undefined;
+    const jobId = fromCommand !== undefined && jobs.has(fromCommand) ? fromCommand : byMangling.length === 1 ? byMangling[0]?.jobId : undefined;
     if (jobId === undefined) continue;
     store.setRunJobId(run.id, jobId);
     if (!linked.has(jobId)) {

@@ -20,6 +20,7 @@ describe('a real sweep of workbench train', () => {
     const { store, plan, root, first, second } = await runTrainSweepScenario(dir);
     expect(plan.jobs).toHaveLength(2);
     const [ok, bad] = first.sweep.jobs;
+    if (!ok || !bad) throw new Error(`two jobs expected, got ${first.sweep.jobs.length}`);
     expect(ok.status).toBe('finished');
     expect(ok.runStatus).toBe('finished');
     expect(bad.status).toBe('failed');
@@ -33,7 +34,7 @@ describe('a real sweep of workbench train', () => {
     expect(second.ran.map((r) => r.jobId)).toEqual([bad.jobId]);
     expect(second.status).toBe('finished');
     expect(second.sweep.jobs.map((j) => j.runStatus)).toEqual(['finished', 'finished']);
-    expect(second.sweep.jobs[0].runId).toBe(ok.runId);
+    expect(second.sweep.jobs[0]?.runId).toBe(ok.runId);
     const table = formatSummary(summaryRows(store, second.sweep));
     expect(table).toMatch(/2 jobs: 2 finished/);
     expect(table).toContain('G_L1');

@@ -30,7 +30,9 @@ describe('runSweep / resumeSweep', () => {
     const plan = planSweep(['+experiment=grid', `tracking.db=${db}`, 'train.iters=5', 'seed=0'], { experimentsDir, cwd: dir, env: {} });
     expect(plan.jobs).toHaveLength(2);
     const failing = planSweep(['data=aligned', `data.root=${join(dir, 'later')}`, `tracking.db=${db}`, 'train.iters=5', 'seed=5'], { experimentsDir, cwd: dir, env: {} });
-    const merged = { ...plan, grid: { ...plan.grid }, jobs: [...plan.jobs, { ...failing.jobs[0], index: 2 }] };
+    const [failingJob] = failing.jobs;
+    if (!failingJob) throw new Error('the failing plan has no job');
+    const merged = { ...plan, grid: { ...plan.grid }, jobs: [...plan.jobs, { ...failingJob, index: 2 }] };
 
     const store = openStore(db);
     const lines: string[] = [];
@@ -52,7 +54,7 @@ describe('runSweep / resumeSweep', () => {
     expect(store.getRun(byIndex.get(0)?.runId as string)?.jobId).toBe(byIndex.get(0)?.jobId);
     expect(first.sweep.jobs.map((j) => j.jobId)).toEqual(merged.jobs.map((j) => j.jobId));
     expect(first.sweep.grid).toEqual({ 'model.nz': [2, 8] });
-    expect(readFileSync(join(first.sweepDir, 'sweep.yaml'), 'utf8')).toContain(merged.jobs[0].jobId);
+    expect(readFileSync(join(first.sweepDir, 'sweep.yaml'), 'utf8')).toContain(merged.jobs[0]?.jobId);
     expect(lines.some((l) => l.includes('failed') && l.includes('does not exist'))).toBe(true);
 
     const table = formatSummary(summaryRows(store, first.sweep));
@@ -66,8 +68,8 @@ describe('runSweep / resumeSweep', () => {
     expect(second.ran.map((r) => r.index)).toEqual([2]);
     expect(second.status).toBe('finished');
     expect(second.sweep.jobs.every((j) => j.status === 'finished')).toBe(true);
-    expect([0, 1].map((i) => second.sweep.jobs[i].runId)).toEqual(finishedRuns);
-    expect(second.sweep.jobs[2].attempts).toBe(2);
+    expect([0, 1].map((i) => second.sweep.jobs[i]?.runId)).toEqual(finishedRuns);
+    expect(second.sweep.jobs[2]?.attempts).toBe(2);
     store.close();
   });
 
@@ -90,6 +92,7 @@ describe('runSweep / resumeSweep', () => {
     const result = await runSweep(plan, opts);
     expect(result.status).toBe('cancelled');
     const [a, b, c] = result.sweep.jobs;
+    if (!a || !b || !c) throw new Error(`three jobs expected, got ${result.sweep.jobs.length}`);
     expect(a.status).toBe('killed');
     expect(a.runStatus).toBe('killed');
     expect([b.status, c.status]).toEqual(['pending', 'pending']);
@@ -101,7 +104,7 @@ describe('runSweep / resumeSweep', () => {
       [1, 'pending', null],
       [2, 'pending', null],
     ]);
-    expect(todo[0].overrides.at(-1)).toBe(`resume=${a.runId}`);
+    expect(todo[0]?.overrides.at(-1)).toBe(`resume=${a.runId}`);
     store.close();
   });
 });
@@ -115,7 +118,14 @@ describe('job ids that read as numbers (issue 13)', () => {
   it('links every job to the run it reported, whatever its id looks like', async () => {
     const db = join(dir, 'wb.db');
     const planned = planSweep([`seed=range(0,${ids.length})`, `tracking.db=${db}`, 'train.iters=1'], { experimentsDir, cwd: dir, env: {} });
-    const plan = { ...planned, jobs: planned.jobs.map((j, i) => ({ ...j, jobId: ids[i] })) };
+    const plan = {
+      ...planned,
+      jobs: planned.jobs.map((j, i) => {
+        const jobId = ids[i];
+        if (jobId === undefined) throw new Error(`no id for job ${i}`);
+        return { ...j, jobId };
+      }),
+    };
     const store = openStore(db);
     const result = await runSweep(plan, { store, launcher: new LocalLauncher({ workers: 2 }), cwd: dir, trainCommand: [process.execPath, program] });
     expect(result.sweep.jobs.map((j) => [j.jobId, j.status, j.runStatus])).toEqual(ids.map((id) => [id, 'finished', 'finished']));
@@ -130,9 +140,9 @@ describe('job ids that read as numbers (issue 13)', () => {
     // '123456789'), both jobs recorded finished without their run.
     const sweep = store.createSweep({ id: 'sweep-old', launcher: { type: 'local' } });
     store.addSweepJobs(sweep.id, [
-      { jobId: '2726e66454', index: 0, overrides: ['seed=0'] },
-      { jobId: '0123456789', index: 1, overrides: ['seed=1'] },
-      { jobId: '9999e99999', index: 2, overrides: ['seed=2'] },
+      { jobId: '2726e66454', index: 0, overrides: ['seed=0'], status: 'running' },
+      { jobId: '0123456789', index: 1, overrides: ['seed=1'], status: 'running' },
+      { jobId: '9999e99999', index: 2, overrides: ['seed=2'], status: 'running' },
     ]);
     const cmd = (job: string) => `workbench train seed=0 sweep.id=${sweep.id} sweep.job=${job}`;
     const a = store.createRun({ method: 'bicyclegan', config: { seed: 0 }, sweepId: sweep.id, jobId: 'Infinity', command: cmd('2726e66454') });
@@ -161,30 +171,32 @@ describe('resumePlan', () => {
   it('continues a killed run only from a complete checkpoint (step-N with state.json)', () => {
     const store = openStore(join(dir, 'wb.db'));
     const sweep = store.createSweep({ id: 'sw' });
-    store.addSweepJobs('sw', ['a', 'b', 'c'].map((jobId, index) => ({ jobId, index, overrides: [`seed=${index}`] })));
-    const ckpts = (run: string) => join(dir, 'runs', run, 'checkpoints');
+    store.addSweepJobs('sw', ['a', 'b', 'c'].map((jobId, index) => ({ jobId, index, overrides: [`seed=${index}`], status: 'running' as const })));
+    // the run layout: <train.runs_dir>/<run id>, runs_dir being the stored config's (default
+    // `runs`) in the jobs' working directory `dir`; the recorded runDir is not followed
+    const ckpts = (runId: string) => join(dir, 'runs', runId, 'checkpoints');
     // a: complete; b: only a write interrupted by a kill; c: a step folder without state.json.
     const layouts: Record<string, string[]> = { a: ['step-0000010.tmp-123', 'step-0000020'], b: ['step-0000010.tmp-123'], c: ['step-0000030'] };
     const runIds: Record<string, string> = {};
     for (const [jobId, folders] of Object.entries(layouts)) {
-      const run = store.createRun({ method: 'bicyclegan', config: { seed: 0 }, runDir: join('runs', jobId), sweepId: sweep.id, jobId });
+      const run = store.createRun({ method: 'bicyclegan', config: { seed: 0 }, runDir: join(dir, 'elsewhere', jobId), sweepId: sweep.id, jobId });
       runIds[jobId] = run.id;
       for (const f of folders) {
-        mkdirSync(join(ckpts(jobId), f), { recursive: true });
+        mkdirSync(join(ckpts(run.id), f), { recursive: true });
         // The trainer writes state.json last, then renames: a kill before the rename leaves this.
-        if (f.includes('.tmp-')) writeFileSync(join(ckpts(jobId), f, 'state.json'), '{}');
+        if (f.includes('.tmp-')) writeFileSync(join(ckpts(run.id), f, 'state.json'), '{}');
       }
       store.updateSweepJob('sw', jobId, { runId: run.id, status: 'killed' });
       store.finishRun(run.id, 'killed', 'SIGTERM');
     }
-    writeFileSync(join(ckpts('a'), 'step-0000020', 'state.json'), '{}');
+    writeFileSync(join(ckpts(runIds.a ?? ''), 'step-0000020', 'state.json'), '{}');
     const plan = resumePlan(store, store.getSweep('sw')!, dir);
     expect(plan.map((j) => [j.jobId, j.previous, j.continues])).toEqual([
       ['a', 'killed', runIds.a],
       ['b', 'killed', null],
       ['c', 'killed', null],
     ]);
-    expect(plan[1].overrides).toEqual(['seed=1']);
+    expect(plan[1]?.overrides).toEqual(['seed=1']);
     store.close();
   });
 });

@@ -3,8 +3,8 @@
 // a sweep by rerunning only the jobs that did not finish.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { join, resolve } from 'node:path';
-import { latestCheckpoint, runFolder, type RunRow, type SweepWithJobs, type TrackingStore } from '@workbench/tracking';
+import { join } from 'node:path';
+import { DEFAULT_RUNS_DIR, latestCheckpoint, resolveRunsRoot, runFolder, storedConfigOf, type JobStatus, type RunRow, type RunStatus, type SweepStatus, type SweepWithJobs, type TrackingStore } from '@workbench/tracking';
 import { stringify } from 'yaml';
 import { defaultTrainCommand, jobArgv } from './job-command.js';
 import { jobEndStatus, type JobEndStatus } from './job-status.js';
@@ -42,7 +42,7 @@ export interface RunSweepOptions {
 export interface SweepResult {
   sweepId: string;
   sweepDir: string;
-  status: 'finished' | 'failed' | 'cancelled';
+  status: Extract<SweepStatus, 'finished' | 'failed' | 'cancelled'>;
   /** Jobs run in this call, with their end status. */
   ran: Array<{ jobId: string; index: number; status: JobEndStatus; runId: string | null }>;
   /** The sweep after the call (all jobs, including ones not run now). */
@@ -70,7 +70,7 @@ export async function runSweep(plan: SweepPlan, opts: RunSweepOptions): Promise<
     status: 'running',
     command: opts.command ?? null,
   });
-  const sweepDir = resolve(cwd, plan.settings.runsDir, 'sweeps', sweep.id);
+  const sweepDir = join(resolveRunsRoot(plan.settings.runsDir, cwd), 'sweeps', sweep.id);
   mkdirSync(join(sweepDir, 'jobs'), { recursive: true });
   store.updateSweep(sweep.id, { sweepDir });
   store.addSweepJobs(
@@ -99,35 +99,30 @@ function runnerAlive(launcher: Record<string, unknown>): boolean {
   }
 }
 
-/** True when the run folder holds a complete checkpoint (the tracking run layout's rule: not a
- *  `step-N.tmp-<pid>` left by a kill mid-write). */
-function hasCheckpoint(runDir: string | undefined): boolean {
-  return runDir !== undefined && latestCheckpoint(runDir) !== undefined;
-}
-
 /**
- * Where a job's run keeps its checkpoints: `<runs root>/<run id>` (the tracking run layout), the
- * runs root being the one the sweep folder lives in (`<train.runs_dir>/sweeps/<sweep id>`). Runs
- * that reported over HTTP have no recorded runDir (the server never stores a client's path); a
- * local run's recorded runDir is the same folder and is the fallback for sweeps without a folder.
+ * True when the job's run folder holds a complete checkpoint (the tracking run layout's rule: not
+ * a `step-N.tmp-<pid>` left by a kill mid-write). The folder is the one `resume=<run id>` will
+ * continue: `<runs root>/<run id>` with the runs root of the run's stored `train.runs_dir`,
+ * resolved in the jobs' working directory (`resolveRunsRoot`, as the trainer does on resume).
  */
-function runFolderOf(sweep: SweepWithJobs, run: RunRow, cwd: string): string | undefined {
-  if (sweep.sweepDir) return runFolder(resolve(cwd, sweep.sweepDir, '..', '..'), run.id);
-  return run.runDir ? resolve(cwd, run.runDir) : undefined;
+function hasCheckpoint(run: RunRow, cwd: string): boolean {
+  const runsRoot = resolveRunsRoot(storedConfigOf(run).train.runs_dir, cwd);
+  return latestCheckpoint(runFolder(runsRoot, run.id)) !== undefined;
 }
 
 /** The jobs `resumeSweep` would rerun: everything not finished and not live elsewhere. */
 export function jobsToResume(sweep: SweepWithJobs): SweepWithJobs['jobs'] {
   return sweep.jobs.filter((j) => {
     const effective = j.runStatus ?? j.status;
-    if (effective === 'finished') return false;
+    // a finished job is a result (JOB_TRANSITIONS), also when its run's row says otherwise
+    if (effective === 'finished' || j.status === 'finished') return false;
     return !(j.runStatus === 'running'); // a live run (fresh heartbeat) belongs to someone else
   });
 }
 
 export interface ResumeJob extends JobToRun {
   /** The status that makes it rerun (failed, killed, crashed, pending, ...). */
-  previous: string;
+  previous: JobStatus | RunStatus;
   /** The run it continues from its checkpoint, or null when it starts over. */
   continues: string | null;
 }
@@ -137,7 +132,7 @@ export function resumePlan(store: TrackingStore, sweep: SweepWithJobs, cwd: stri
   return jobsToResume(sweep).map((j) => {
     const previous = j.runStatus ?? j.status;
     const run = j.runId ? store.getRun(j.runId) : undefined;
-    const continues = (previous === 'killed' || previous === 'crashed') && run !== undefined && hasCheckpoint(runFolderOf(sweep, run, cwd)) ? run.id : null;
+    const continues = (previous === 'killed' || previous === 'crashed') && run !== undefined && hasCheckpoint(run, cwd) ? run.id : null;
     const overrides = j.overrides.filter((o) => !o.startsWith('resume='));
     return { jobId: j.jobId, index: j.index, previous, continues, overrides: continues ? [...overrides, `resume=${continues}`] : overrides };
   });
@@ -157,7 +152,7 @@ function reopenSweep(sweepId: string, opts: RunSweepOptions, runsDir: string) {
     opts.log?.(`repaired: job ${r.jobId} is run ${r.runId} (the run was stored under the mangled job id '${r.storedAs}')`);
   }
   const sweep = repaired.length > 0 ? (store.getSweep(sweepId) as SweepWithJobs) : found;
-  const sweepDir = sweep.sweepDir ?? resolve(cwd, runsDir, 'sweeps', sweepId);
+  const sweepDir = sweep.sweepDir ?? join(resolveRunsRoot(runsDir, cwd), 'sweeps', sweepId);
   mkdirSync(join(sweepDir, 'jobs'), { recursive: true });
   return { cwd, store, sweep, sweepDir };
 }
@@ -167,7 +162,8 @@ function reopenSweep(sweepId: string, opts: RunSweepOptions, runsDir: string) {
  * whose run has a checkpoint continue from it (`resume=<run id>`); failed ones start over.
  */
 export async function resumeSweep(sweepId: string, opts: RunSweepOptions): Promise<SweepResult> {
-  const { cwd, store, sweep, sweepDir } = reopenSweep(sweepId, opts, 'runs');
+  // (a sweep recorded without its folder, by an older runner: the default runs root)
+  const { cwd, store, sweep, sweepDir } = reopenSweep(sweepId, opts, DEFAULT_RUNS_DIR);
   await opts.launcher.preflight?.(opts.env); // before the sweep is marked running again
   const todo = resumePlan(store, sweep, cwd);
   store.updateSweep(sweepId, { status: 'running', launcher: { ...opts.launcher.describe(), host: hostname(), pid: process.pid } });
@@ -299,11 +295,12 @@ async function executeJobs(sweepId: string, sweepDir: string, jobs: JobToRun[], 
     await launched;
   } catch (err) {
     // The launcher gave up (e.g. sbatch refused the script): leave nothing half-submitted. Jobs
-    // no scheduler accepted get back what they were ('pending' for a new sweep); the sweep is
-    // 'failed', for resume.
+    // no scheduler accepted and that are still queued get back what they were ('pending' for a
+    // new sweep); the sweep is 'failed', for resume.
+    const now = new Map((store.getSweep(sweepId)?.jobs ?? []).map((j) => [j.jobId, j.status]));
     for (const s of specs) {
       const was = before.get(s.jobId);
-      if (!submitted.has(s.jobId) && was) store.updateSweepJob(sweepId, s.jobId, was);
+      if (!submitted.has(s.jobId) && was && now.get(s.jobId) === 'queued') store.updateSweepJob(sweepId, s.jobId, was);
     }
     store.updateSweep(sweepId, { status: 'failed' });
     throw err;
@@ -316,7 +313,7 @@ async function executeJobs(sweepId: string, sweepDir: string, jobs: JobToRun[], 
   for (const j of sweep.jobs) if (j.status === 'queued') store.updateSweepJob(sweepId, j.jobId, { status: 'pending' });
   const after = store.getSweep(sweepId) as SweepWithJobs;
   const allFinished = after.jobs.every((j) => (j.runStatus ?? j.status) === 'finished');
-  const status = stopped ? 'cancelled' : allFinished ? 'finished' : 'failed';
+  const status: SweepResult['status'] = stopped ? 'cancelled' : allFinished ? 'finished' : 'failed';
   store.updateSweep(sweepId, { status });
   return { sweepId, sweepDir, status, ran, sweep: store.getSweep(sweepId) as SweepWithJobs };
 }

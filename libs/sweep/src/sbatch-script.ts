@@ -44,14 +44,13 @@ export function shellQuote(s: string): string {
 /** `--array` value: sorted indices as ranges (`0-2,5,7-9`), `%N` throttle when N > 0. */
 export function arraySpec(indices: readonly number[], maxParallel = 0): string {
   const sorted = [...new Set(indices)].sort((a, b) => a - b);
-  const parts: string[] = [];
-  for (let i = 0; i < sorted.length; ) {
-    let j = i;
-    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j] + 1) j++;
-    parts.push(j === i ? String(sorted[i]) : `${sorted[i]}-${sorted[j]}`);
-    i = j + 1;
+  const ranges: Array<{ from: number; to: number }> = [];
+  for (const n of sorted) {
+    const last = ranges.at(-1);
+    if (last && n === last.to + 1) last.to = n;
+    else ranges.push({ from: n, to: n });
   }
-  return parts.join(',') + (maxParallel > 0 ? `%${maxParallel}` : '');
+  return ranges.map((r) => (r.from === r.to ? String(r.from) : `${r.from}-${r.to}`)).join(',') + (maxParallel > 0 ? `%${maxParallel}` : '');
 }
 
 /** Seconds of a Slurm time limit (`M`, `M:S`, `H:M:S`, `D-H`, `D-H:M`, `D-H:M:S`); null if unparsable. */

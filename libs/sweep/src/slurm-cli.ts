@@ -105,7 +105,7 @@ export async function checkSlurmAnswers(opts: SlurmCliOptions = {}): Promise<voi
 /** Submit a script; returns the job id (`--parsable` prints `id` or `id;cluster`). */
 export async function sbatch(scriptPath: string, opts: SlurmCliOptions = {}): Promise<string> {
   const out = (await runSlurm('sbatch', ['--parsable', scriptPath], opts)).trim();
-  const id = out.split('\n').pop()?.split(';')[0].trim() ?? '';
+  const id = out.split('\n').pop()?.split(';')[0]?.trim() ?? '';
   if (!/^\d+$/.test(id)) throw new SlurmCommandError(`sbatch printed no job id: ${out}`, out);
   return id;
 }
@@ -116,7 +116,7 @@ function parseSqueue(out: string): SlurmTask[] {
   const tasks: SlurmTask[] = [];
   for (const line of out.split('\n')) {
     const [arrayJobId, task, jobId, state, reason] = line.trim().split('|');
-    if (!arrayJobId || task === undefined) continue;
+    if (!arrayJobId || task === undefined || jobId === undefined || state === undefined) continue; // not a task line
     const m = /^\d+/.exec(task.trim()); // `2`, or `2%2` on some versions
     if (!m) continue; // not an array task (N/A)
     const taskId = Number(m[0]);
@@ -167,9 +167,11 @@ export async function sacctTasks(arrayJobIds: readonly string[], opts: SlurmCliO
   const tasks: SlurmTask[] = [];
   for (const line of out.split('\n')) {
     const [id, raw, state, exit, reason] = line.trim().split('|');
-    const m = /^(\d+)_(\d+)$/.exec(id ?? '');
-    if (!m) continue;
-    tasks.push({ arrayJobId: m[1], taskId: Number(m[2]), jobId: raw, state: (state ?? '').split(' ')[0], ...parseExit(exit), ...(reason && reason !== 'None' ? { reason } : {}) });
+    const [, arrayJobId, taskId] = /^(\d+)_(\d+)$/.exec(id ?? '') ?? [];
+    if (arrayJobId === undefined || taskId === undefined || raw === undefined) continue; // not an array task
+    // `CANCELLED by 1000` -> CANCELLED
+    const [stateName = ''] = (state ?? '').split(' ');
+    tasks.push({ arrayJobId, taskId: Number(taskId), jobId: raw, state: stateName, ...parseExit(exit), ...(reason && reason !== 'None' ? { reason } : {}) });
   }
   return tasks;
 }
@@ -186,16 +188,18 @@ export async function scontrolTasks(arrayJobId: string, opts: SlurmCliOptions = 
   const tasks: SlurmTask[] = [];
   for (const line of out.split('\n')) {
     const fields = new Map<string, string>();
-    for (const m of line.matchAll(/(\S+?)=(\S*)/g)) if (!fields.has(m[1])) fields.set(m[1], m[2]);
+    for (const [, key, value] of line.matchAll(/(\S+?)=(\S*)/g)) if (key !== undefined && value !== undefined && !fields.has(key)) fields.set(key, value);
     const arr = fields.get('ArrayJobId');
     const taskSpec = fields.get('ArrayTaskId');
     if (!arr || !taskSpec) continue;
     const base = { arrayJobId: arr, jobId: fields.get('JobId') ?? arr, state: fields.get('JobState') ?? 'UNKNOWN', ...parseExit(fields.get('ExitCode')) };
     const reason = fields.get('Reason');
     // A pending, not yet split array shows its remaining tasks as one record: `0-2,5%2`.
-    for (const part of taskSpec.split('%')[0].split(',')) {
+    const [taskList = ''] = taskSpec.split('%');
+    for (const part of taskList.split(',')) {
       const [a, b] = part.split('-').map(Number);
-      for (let t = a; t <= (Number.isInteger(b) ? b : a); t++) tasks.push({ ...base, taskId: t, ...(reason && reason !== 'None' ? { reason } : {}) });
+      if (a === undefined) continue;
+      for (let t = a; t <= (b !== undefined && Number.isInteger(b) ? b : a); t++) tasks.push({ ...base, taskId: t, ...(reason && reason !== 'None' ? { reason } : {}) });
     }
   }
   return tasks;

@@ -111,14 +111,16 @@ export class SlurmLauncher implements Launcher {
 
   /** Write the array script for these jobs (the next `slurm/array-<k>.sbatch`); returns its path. */
   writeScript(jobs: JobSpec[]): string {
-    const slurmDir = slurmDirOf(jobs[0]);
+    const [first] = jobs;
+    if (!first) throw new Error('writeScript: no jobs to write a Slurm array for');
+    const slurmDir = slurmDirOf(first);
     mkdirSync(join(slurmDir, 'exit'), { recursive: true });
     const k = readdirSync(slurmDir).filter((f) => /^array-\d+\.sbatch$/.test(f)).length + 1;
     const path = join(slurmDir, `array-${k}.sbatch`);
     const script = buildSbatchScript({
-      sweepId: jobs[0].sweepId,
+      sweepId: first.sweepId,
       tasks: jobs.map((j) => ({ index: j.index, argv: j.argv, logPath: j.logPath, runIdFile: j.runIdFile })),
-      cwd: jobs[0].cwd,
+      cwd: first.cwd,
       slurmDir,
       options: this.opts,
       timeLimitGraceSeconds: this.opts.timeLimitGraceSeconds,
@@ -128,9 +130,10 @@ export class SlurmLauncher implements Launcher {
   }
 
   async run(jobs: JobSpec[], hooks: LaunchHooks, control: LaunchControl = {}): Promise<void> {
-    if (jobs.length === 0 || control.stop?.aborted) return;
-    const cli = this.cli(jobs[0].env);
-    const sweepId = jobs[0].sweepId;
+    const [first] = jobs;
+    if (!first || control.stop?.aborted) return;
+    const cli = this.cli(first.env);
+    const sweepId = first.sweepId;
     // Never submit a job twice: tasks of this sweep still queued or running refuse a resubmit.
     const live = (await squeueByName(slurmJobName(sweepId), cli)).filter((t) => !TERMINAL_STATES.has(t.state) && jobs.some((j) => j.index === t.taskId));
     if (live.length > 0) {
@@ -138,10 +141,10 @@ export class SlurmLauncher implements Launcher {
       throw new SweepError(`jobs of sweep ${sweepId} are still in Slurm (${ids}): wait for them or cancel them first (workbench sweep cancel ${sweepId})`);
     }
     const script = this.writeScript(jobs);
-    const arrayId = await sbatch(script, { ...cli, cwd: jobs[0].cwd });
+    const arrayId = await sbatch(script, { ...cli, cwd: first.cwd });
     for (const job of jobs) hooks.onSubmit?.(job, { slurmJobId: arrayId, slurmArrayTaskId: job.index });
 
-    const exitDir = join(slurmDirOf(jobs[0]), 'exit');
+    const exitDir = join(slurmDirOf(first), 'exit');
     // WORKBENCH_SLURM_DEBUG=1: what the launcher sees at every poll, on stderr.
     const debug = process.env.WORKBENCH_SLURM_DEBUG ? (msg: string) => process.stderr.write(`slurm-launcher: ${msg}\n`) : null;
     const states = new Map<number, TaskState>(jobs.map((job) => [job.index, { job, started: false, startedAt: 0, overPolls: 0, done: false }]));

@@ -105,7 +105,7 @@ describe('launcher=slurm preflight: a one-line reason before anything is recorde
 
   it('resume checks first too: the sweep and its jobs stay as they were', async () => {
     store.createSweep({ id: 'sw', status: 'failed', launcher: { type: 'slurm' } });
-    store.addSweepJobs('sw', [0, 1].map((index) => ({ jobId: `j${index}`, index, overrides: ['launcher=slurm', `seed=${index}`] })));
+    store.addSweepJobs('sw', [0, 1].map((index) => ({ jobId: `j${index}`, index, overrides: ['launcher=slurm', `seed=${index}`], status: 'running' as const })));
     store.updateSweepJob('sw', 'j0', { status: 'finished' });
     store.updateSweepJob('sw', 'j1', { status: 'failed', exitReason: 'workbench: out of disk' });
     const launcher = createLauncher(planSweep(['launcher=slurm'], { experimentsDir, cwd: dir, env: {} }).settings.launcher);

@@ -22,7 +22,7 @@ describe('summaryRows durations', () => {
   it("a job with a run shows the run's duration; one without a run keeps the launcher's times", () => {
     const t0 = 1_700_000_000_000;
     store.createSweep({ id: 'sw', grid: { seed: [0, 1] } });
-    store.addSweepJobs('sw', [0, 1].map((index) => ({ jobId: `j${index}`, index, overrides: [`seed=${index}`] })));
+    store.addSweepJobs('sw', [0, 1].map((index) => ({ jobId: `j${index}`, index, overrides: [`seed=${index}`], status: 'running' as const })));
     // Job 0: the run took 13.4 s; the Slurm launcher saw it start at one poll and end two polls later.
     const run = store.createRun({ method: 'bicyclegan', config: { seed: 0 }, sweepId: 'sw', jobId: 'j0', at: t0 + 2_300 });
     store.finishRun(run.id, 'finished', null, t0 + 15_700);

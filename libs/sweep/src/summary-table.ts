@@ -1,7 +1,7 @@
 // The end-of-sweep table (and `workbench sweep status`): one row per job with its status, axes,
 // duration and headline metrics (eval results first, then the last value of training losses).
 import { formatDuration, formatTable } from '@workbench/text';
-import type { SweepWithJobs, TrackingStore } from '@workbench/tracking';
+import type { JobStatus, SweepWithJobs, TrackingStore } from '@workbench/tracking';
 
 /** Training losses worth a column when no eval result exists yet, in order of preference. */
 const HEADLINE_TRAIN_KEYS = ['G_L1', 'z_L1', 'kl', 'G_GAN', 'G_GAN2', 'D', 'D2'];
@@ -10,7 +10,8 @@ const MAX_METRIC_COLUMNS = 4;
 export interface SummaryRow {
   index: number;
   jobId: string;
-  status: string;
+  /** The job's status, or its run's when the run is live or crashed (both job statuses too). */
+  status: JobStatus;
   runId: string | null;
   axes: Record<string, string>;
   durationMs: number | null;

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { openStore } from '../src/open-store.js';
 
 const N = Number(process.argv[2] ?? 1_000_000);
+const METHODS = ['bicyclegan', 'cvae_gan', 'clr_gan'];
 const dir = mkdtempSync(join(tmpdir(), 'wb-bench-'));
 const path = join(dir, 'workbench.db');
 const store = openStore(path);
@@ -33,7 +34,7 @@ try {
     store.write(() => {
       for (let i = 0; i < runs; i++) {
         const r = store.createRun({
-          method: ['bicyclegan', 'cvae_gan', 'clr_gan'][i % 3],
+          method: METHODS[i % METHODS.length] ?? 'bicyclegan',
           name: `run-${i}`,
           config: { seed: i % 3, model: { nz: [2, 8, 16][i % 3 === 0 ? 1 : (i >> 2) % 3], ngf: 64 }, loss: { lambda_kl: 0.01 } },
           tags: i % 10 === 0 ? ['paper'] : [],

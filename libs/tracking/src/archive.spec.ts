@@ -21,7 +21,7 @@ describe('archive and restore', () => {
     expect(t.store.listRuns({ archived: false }).runs.map((r) => r.id)).toEqual([b.id]);
     expect(t.store.listRuns({ archived: true }).runs.map((r) => r.id)).toEqual([a.id]);
     expect(t.store.listRuns({}).total).toBe(2);
-    expect(t.store.listRuns({ archived: false, includeConfig: false }).runs[0].archivedAt).toBeNull();
+    expect(t.store.listRuns({ archived: false, includeConfig: false }).runs[0]?.archivedAt).toBeNull();
     expect(t.store.restoreRuns([a.id, b.id])).toBe(1);
     expect(t.store.listRuns({ archived: false }).total).toBe(2);
   });
@@ -33,7 +33,7 @@ describe('archive and restore', () => {
     expect(t.store.archiveSweep(sweep.id)).toBe(true);
     expect(t.store.archiveSweep('nope')).toBe(false);
     expect(t.store.listSweeps({ archived: false }).total).toBe(0);
-    expect(t.store.listSweeps({ archived: true }).sweeps[0].archivedAt).toBeTypeOf('number');
+    expect(t.store.listSweeps({ archived: true }).sweeps[0]?.archivedAt).toBeTypeOf('number');
     expect(t.store.listRuns({ archived: false }).runs.map((r) => r.id)).toEqual([other.id]);
     expect(t.store.restoreSweep(sweep.id)).toBe(true);
     expect(t.store.getSweep(sweep.id)!.archivedAt).toBeNull();
@@ -57,7 +57,7 @@ describe('archive and restore', () => {
     try {
       expect(store.getRun('old')!.archivedAt).toBeNull();
       expect(store.listRuns({ archived: false }).total).toBe(1);
-      expect(store.listJudgments({ runId: 'old' })[0].practice).toBe(false);
+      expect(store.listJudgments({ runId: 'old' })[0]?.practice).toBe(false);
       expect(store.foolingRate('old').n).toBe(1);
     } finally {
       store.close();

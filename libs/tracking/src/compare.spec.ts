@@ -26,7 +26,7 @@ describe('groupSeries', () => {
     // Downsampled: ≤ maxPoints buckets, still the right mean.
     const small = t.store.groupSeries(ids, 'G_L1', { maxPoints: 20 });
     expect(small.points.length).toBeLessThanOrEqual(20);
-    expect(small.points[0].mean).toBe(11);
+    expect(small.points[0]?.mean).toBe(11);
     expect(t.store.groupSeries(ids, 'nope').points).toEqual([]);
   });
 

@@ -37,7 +37,8 @@ describe('crash and resume', () => {
     const crashed = t.store.getRun('run-x')!;
     expect(crashed.status).toBe('crashed');
     expect(crashed.exitReason).toMatch(/^its process \d+ on .* is gone and recorded no exit/);
-    const stored = t.store.metricSummaries(['run-x'])[0];
+    const [stored] = t.store.metricSummaries(['run-x']);
+    if (!stored) throw new Error('run-x has no metric summary');
     expect(stored.lastStep).toBeGreaterThanOrEqual(150);
 
     // The last checkpoint was 37 steps before the crash: resume re-logs from there.

@@ -152,8 +152,11 @@ export class RollupMaintainer {
     const byStep = new Map<number, RawPoint>();
     for (const p of points) byStep.set(p.step, p);
     const batch = [...byStep.values()].sort((a, b) => a.step - b.step);
+    const first = batch[0];
+    const last = batch.at(-1);
+    if (first === undefined || last === undefined) return; // no points (checked above)
     const sum = this.s.summary.get(seriesId) as SeriesSummaryRow;
-    const appendOnly = sum.n === 0 || batch[0].step > sum.last_step!;
+    const appendOnly = sum.n === 0 || first.step > sum.last_step!;
     const buckets = new Map<number, RawPoint[]>();
     for (const p of batch) {
       const b = bucketOf(p.step);
@@ -169,11 +172,10 @@ export class RollupMaintainer {
         whole = mergeRollups(whole, part);
         this.put(seriesId, existing ? mergeRollups(fromDb(existing), part) : part);
       }
-      const last = batch[batch.length - 1];
       this.s.appendSummary.run({
         id: seriesId,
         n: batch.length,
-        first: batch[0].step,
+        first: first.step,
         last: last.step,
         lastValue: last.value,
         lastWall: last.wall,

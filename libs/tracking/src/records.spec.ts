@@ -11,8 +11,9 @@ afterEach(() => t.cleanup());
 
 const at = Date.now() - 5000;
 const batch: TrackingRecord[] = [
-  { key: 'c1:0', op: 'createSweep', sweep: { id: 'sw', name: 'remote sweep', at } },
-  { key: 'c1:1', op: 'addSweepJobs', sweepId: 'sw', jobs: [{ jobId: 'j0', index: 0, overrides: ['seed=0'] }], at },
+  // (recorded running and queued: a remote runner's writes obey the same transitions)
+  { key: 'c1:0', op: 'createSweep', sweep: { id: 'sw', name: 'remote sweep', status: 'running', at } },
+  { key: 'c1:1', op: 'addSweepJobs', sweepId: 'sw', jobs: [{ jobId: 'j0', index: 0, overrides: ['seed=0'], status: 'queued' }], at },
   { key: 'c1:2', op: 'createRun', run: { id: 'r1', method: 'bicyclegan', config: { seed: 0 }, sweepId: 'sw', jobId: 'j0', host: 'node17', at } },
   { key: 'c1:3', op: 'updateSweepJob', sweepId: 'sw', jobId: 'j0', update: { runId: 'r1', status: 'running', slurmJobId: '42', at } },
   { key: 'c1:4', op: 'metrics', runId: 'r1', points: [{ key: 'G_L1', step: 0, value: 1, wallTime: at }, { key: 'G_L1', step: 10, value: 0.5, wallTime: at + 1 }] },
@@ -45,7 +46,9 @@ describe('ingest', () => {
   });
 
   it('a batch with a bad record is rolled back whole', () => {
-    const bad: TrackingRecord[] = [batch[0], { key: 'x', op: 'metrics', runId: 'missing', points: [{ key: 'a', step: 0, value: 1 }] }];
+    const [first] = batch;
+    if (!first) throw new Error('the batch is empty');
+    const bad: TrackingRecord[] = [first, { key: 'x', op: 'metrics', runId: 'missing', points: [{ key: 'a', step: 0, value: 1 }] }];
     expect(() => t.store.ingest(bad)).toThrow(/unknown run missing/);
     expect(t.store.listSweeps().total).toBe(0);
     expect(storeDatabase(t.store).prepare('SELECT count(*) FROM ingest_keys').pluck().get()).toBe(0);

@@ -45,7 +45,7 @@ describe('eval results', () => {
     // Eval results feed group tables too.
     const g = t.store.groupRuns({ ids: [a.id, b.id] }, [{ key: 'lpips_diversity', agg: 'eval' }]);
     expect(g).toHaveLength(1);
-    expect(g[0].metrics.lpips_diversity.mean).toBeCloseTo((0.113 + 0.05) / 2, 12);
+    expect(g[0]?.metrics.lpips_diversity?.mean).toBeCloseTo((0.113 + 0.05) / 2, 12);
   });
 });
 

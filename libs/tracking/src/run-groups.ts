@@ -50,7 +50,8 @@ export function metricLabel(spec: GroupMetricSpec): string {
 /** Runs that differ only by seed (and bookkeeping): one group key, its runs newest first. */
 export interface SeedGroup {
   groupKey: string;
-  runs: RunRow[];
+  /** Never empty: a group exists because a run has its key. */
+  runs: [RunRow, ...RunRow[]];
 }
 
 /**
@@ -59,7 +60,7 @@ export interface SeedGroup {
  * in the order of their newest run.
  */
 export function groupOverSeeds(runs: readonly RunRow[]): SeedGroup[] {
-  const byKey = new Map<string, RunRow[]>();
+  const byKey = new Map<string, SeedGroup['runs']>();
   for (const r of [...runs].sort((a, b) => b.createdAt - a.createdAt)) {
     const list = byKey.get(r.groupKey);
     if (list) list.push(r);

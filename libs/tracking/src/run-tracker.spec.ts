@@ -40,8 +40,8 @@ describe('RunTracker', () => {
     train(tr, 300);
     await tr.finish('killed', 'SIGTERM');
     const records = spool.map((l) => JSON.parse(l) as TrackingRecord);
-    expect(records[0].op).toBe('createRun');
-    expect(records[records.length - 1].op).toBe('finishRun');
+    expect(records[0]?.op).toBe('createRun');
+    expect(records.at(-1)?.op).toBe('finishRun');
     // `workbench sync` uploads the spool; a retry uploads half of it again.
     expect(t.store.ingest(records.slice(0, 40)).duplicates).toBe(0);
     const res = t.store.ingest(records);

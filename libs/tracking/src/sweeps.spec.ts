@@ -20,11 +20,13 @@ describe('sweeps and jobs', () => {
     const jobs = [0, 1, 2, 3].map((i) => ({ jobId: `job-${i}`, index: i, overrides: [`seed=${i % 2}`] }));
     t.store.addSweepJobs(sw.id, jobs);
     t.store.updateSweep(sw.id, { status: 'running', launcher: { name: 'slurm', partition: 'gpu', arrayJobId: '991' } });
-    t.store.updateSweepJob(sw.id, 'job-0', { status: 'running', slurmJobId: '991', slurmArrayTaskId: 0, incrementAttempts: true });
+    t.store.updateSweepJob(sw.id, 'job-0', { status: 'queued', slurmJobId: '991', slurmArrayTaskId: 0 });
+    t.store.updateSweepJob(sw.id, 'job-0', { status: 'running', incrementAttempts: true });
     const r0 = t.store.createRun({ method: 'bicyclegan', config: { seed: 0 }, sweepId: sw.id, jobId: 'job-0' });
     t.store.updateSweepJob(sw.id, 'job-0', { runId: r0.id });
     t.store.finishRun(r0.id, 'finished');
     const r1 = t.store.createRun({ method: 'bicyclegan', config: { seed: 1 }, sweepId: sw.id, jobId: 'job-1', at: Date.now() - 600_000 });
+    t.store.updateSweepJob(sw.id, 'job-1', { status: 'queued' });
     t.store.updateSweepJob(sw.id, 'job-1', { runId: r1.id, status: 'running', incrementAttempts: true });
     t.store.updateSweepJob(sw.id, 'job-1', { incrementAttempts: true });
 
@@ -44,6 +46,8 @@ describe('sweeps and jobs', () => {
   it('re-planning keeps job state and updates index/overrides', () => {
     const sw = t.store.createSweep({ id: 's1' });
     t.store.addSweepJobs('s1', [{ jobId: 'a', index: 0, overrides: ['seed=0'] }]);
+    t.store.addSweepJobs('s1', [{ jobId: 'a', index: 0, overrides: ['seed=0'], status: 'queued' }]); // a re-plan may give a status
+    t.store.updateSweepJob('s1', 'a', { status: 'running' });
     t.store.updateSweepJob('s1', 'a', { status: 'finished', attempts: 3 });
     t.store.addSweepJobs('s1', [
       { jobId: 'b', index: 0, overrides: ['seed=5'] },
@@ -54,7 +58,7 @@ describe('sweeps and jobs', () => {
       ['b', 0, 'pending', 0],
       ['a', 1, 'finished', 3],
     ]);
-    expect(jobs[1].overrides).toEqual(['seed=0', 'x=1']);
+    expect(jobs[1]?.overrides).toEqual(['seed=0', 'x=1']);
     expect(() => t.store.addSweepJobs('s1', [{ jobId: 'c', index: 1, overrides: [] }])).toThrow(/index 1 of job c is already used/);
   });
 

@@ -3,6 +3,7 @@
 import { TrackingInputError } from './errors.js';
 import { newSweepId } from './ids.js';
 import { assertValidId } from './run/layout.js';
+import { checkJobTransition, checkSweepTransition } from './run/status.js';
 import { parseJson } from './run-row.js';
 import type { StoreContext } from './store-context.js';
 import type { JobStatus, NewSweep, NewSweepJob, RunStatus, SweepJobRow, SweepJobUpdate, SweepRow, SweepStatus, SweepWithJobs } from './types.js';
@@ -79,35 +80,47 @@ export function updateSweep(
   sweepId: string,
   u: { status?: SweepStatus; launcher?: Record<string, unknown>; sweepDir?: string | null; grid?: Record<string, unknown>; at?: number },
 ): void {
-  const changes = ctx.write(
-    () =>
-      ctx.db
-        .prepare(
-          `UPDATE sweeps SET status = coalesce(?, status), launcher = coalesce(?, launcher), grid = coalesce(?, grid),
-             sweep_dir = CASE WHEN ? THEN ? ELSE sweep_dir END, updated_at = ? WHERE id = ?`,
-        )
-        .run(
-          u.status ?? null,
-          u.launcher ? JSON.stringify(u.launcher) : null,
-          u.grid ? JSON.stringify(u.grid) : null,
-          u.sweepDir !== undefined ? 1 : 0,
-          u.sweepDir ?? null,
-          u.at ?? Date.now(),
-          sweepId,
-        ).changes,
-  );
-  if (changes === 0) throw new TrackingInputError(`unknown sweep ${sweepId}`);
+  ctx.write(() => {
+    // The status check reads the current status in the write's own transaction: no other writer
+    // can change it between the check and the update.
+    const current = ctx.db.prepare('SELECT status FROM sweeps WHERE id = ?').get(sweepId) as { status: SweepStatus } | undefined;
+    if (!current) throw new TrackingInputError(`unknown sweep ${sweepId}`);
+    if (u.status !== undefined) checkSweepTransition(sweepId, current.status, u.status);
+    ctx.db
+      .prepare(
+        `UPDATE sweeps SET status = coalesce(?, status), launcher = coalesce(?, launcher), grid = coalesce(?, grid),
+           sweep_dir = CASE WHEN ? THEN ? ELSE sweep_dir END, updated_at = ? WHERE id = ?`,
+      )
+      .run(
+        u.status ?? null,
+        u.launcher ? JSON.stringify(u.launcher) : null,
+        u.grid ? JSON.stringify(u.grid) : null,
+        u.sweepDir !== undefined ? 1 : 0,
+        u.sweepDir ?? null,
+        u.at ?? Date.now(),
+        sweepId,
+      );
+  });
 }
 
-/** Add (or re-plan) jobs. An existing job id keeps its status, run, attempts and Slurm ids;
- *  its index and overrides are updated. */
+/** Add (or re-plan) jobs. An existing job id keeps its run, attempts and Slurm ids; its index and
+ *  overrides are updated, and so is its status when the re-plan gives one (a change JOB_TRANSITIONS
+ *  allows; anything else refuses the whole call). A new job starts with the given status (default
+ *  `pending`). */
 export function addSweepJobs(ctx: StoreContext, sweepId: string, jobs: NewSweepJob[], at: number = Date.now()): void {
   ctx.write(() => {
     if (!ctx.db.prepare('SELECT 1 FROM sweeps WHERE id = ?').get(sweepId)) throw new TrackingInputError(`unknown sweep ${sweepId}`);
+    const statusOf = ctx.db.prepare('SELECT status FROM sweep_jobs WHERE sweep_id = ? AND job_id = ?');
+    for (const j of jobs) {
+      const current = statusOf.get(sweepId, j.jobId) as { status: JobStatus } | undefined;
+      if (current && j.status !== undefined) checkJobTransition(sweepId, j.jobId, current.status, j.status);
+    }
+    // A re-planned job keeps its status unless the re-plan gives one (checked above).
     const up = ctx.db.prepare(
       `INSERT INTO sweep_jobs (sweep_id, job_id, idx, overrides, status, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (sweep_id, job_id) DO UPDATE SET idx = excluded.idx, overrides = excluded.overrides, updated_at = excluded.updated_at`,
+       VALUES (?, ?, ?, ?, coalesce(?, 'pending'), ?, ?)
+       ON CONFLICT (sweep_id, job_id) DO UPDATE SET idx = excluded.idx, overrides = excluded.overrides,
+         status = coalesce(?, status), updated_at = excluded.updated_at`,
     );
     // Re-planning may permute indices: park the re-planned jobs on negative indices first so
     // the UNIQUE (sweep_id, idx) constraint only trips on a real clash with another job.
@@ -116,7 +129,7 @@ export function addSweepJobs(ctx: StoreContext, sweepId: string, jobs: NewSweepJ
     ctx.db.prepare('UPDATE sweeps SET updated_at = ? WHERE id = ?').run(at, sweepId);
     for (const j of jobs) {
       try {
-        up.run(sweepId, j.jobId, j.index, JSON.stringify(j.overrides), j.status ?? 'pending', at, at);
+        up.run(sweepId, j.jobId, j.index, JSON.stringify(j.overrides), j.status ?? null, at, at, j.status ?? null);
       } catch (err) {
         if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
           throw new TrackingInputError(`sweep ${sweepId}: index ${j.index} of job ${j.jobId} is already used by another job`);
@@ -141,13 +154,14 @@ export function updateSweepJob(ctx: StoreContext, sweepId: string, jobId: string
   if (u.startedAt !== undefined) set('started_at', u.startedAt);
   if (u.endedAt !== undefined) set('ended_at', u.endedAt);
   set('updated_at', u.at ?? Date.now());
-  const changes = ctx.write(() => {
-    const n = ctx.db.prepare(`UPDATE sweep_jobs SET ${sets.join(', ')} WHERE sweep_id = ? AND job_id = ?`).run(...params, sweepId, jobId).changes;
+  ctx.write(() => {
+    const current = ctx.db.prepare('SELECT status FROM sweep_jobs WHERE sweep_id = ? AND job_id = ?').get(sweepId, jobId) as { status: JobStatus } | undefined;
+    if (!current) throw new TrackingInputError(`unknown job ${jobId} in sweep ${sweepId}`);
+    if (u.status !== undefined) checkJobTransition(sweepId, jobId, current.status, u.status);
+    ctx.db.prepare(`UPDATE sweep_jobs SET ${sets.join(', ')} WHERE sweep_id = ? AND job_id = ?`).run(...params, sweepId, jobId);
     // A job change is a sweep change (live views poll sweeps.updated_at).
-    if (n > 0) ctx.db.prepare('UPDATE sweeps SET updated_at = ? WHERE id = ?').run(u.at ?? Date.now(), sweepId);
-    return n;
+    ctx.db.prepare('UPDATE sweeps SET updated_at = ? WHERE id = ?').run(u.at ?? Date.now(), sweepId);
   });
-  if (changes === 0) throw new TrackingInputError(`unknown job ${jobId} in sweep ${sweepId}`);
 }
 
 export function getSweepRow(ctx: StoreContext, id: string): SweepRow | undefined {

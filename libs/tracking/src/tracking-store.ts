@@ -377,12 +377,12 @@ export class TrackingStore implements RunRecorder {
   logMetrics(runId: string, points: MetricPoint[]): void {
     if (points.length === 0) return;
     const now = Date.now();
-    const values = points.map((p) => {
+    const checked = points.map((p) => {
       if (typeof p.key !== 'string' || p.key === '') throw new TrackingInputError(`metric key must be a non-empty string (run ${runId})`);
       if (!Number.isSafeInteger(p.step)) throw new TrackingInputError(`metric ${p.key}: step must be an integer, got ${p.step}`);
       const v = fromWireNumber(p.value);
       if (v === undefined) throw new TrackingInputError(`metric ${p.key}: value must be a number, got ${JSON.stringify(p.value)}`);
-      return v;
+      return { p, v };
     });
     this.write(() => {
       // Series ids are resolved inside the transaction, once per key per batch, never cached
@@ -390,10 +390,10 @@ export class TrackingStore implements RunRecorder {
       // again, so a cached id could point at another run's series.
       const ids = new Map<string, number>();
       const bySeries = new Map<number, RawPoint[]>();
-      for (const [i, p] of points.entries()) {
+      for (const { p, v } of checked) {
         let sid = ids.get(p.key);
         if (sid === undefined) ids.set(p.key, (sid = this.seriesId(runId, p.key)));
-        const raw = { step: p.step, value: storable(values[i]), wall: p.wallTime ?? now };
+        const raw = { step: p.step, value: storable(v), wall: p.wallTime ?? now };
         this.stmts.upsertPoint.run(sid, raw.step, raw.value, raw.wall);
         const list = bySeries.get(sid);
         if (list) list.push(raw);

@@ -9,6 +9,7 @@ import { sleepSync } from '../src/busy-retry.js';
 import { openStore } from '../src/open-store.js';
 
 const [dbPath, label, pointsArg, flushArg, writersArg] = process.argv.slice(2);
+if (!dbPath || !label) throw new Error('usage: concurrent-writer.ts <db> <label> <points> <flushEvery> <writers>');
 const total = Number(pointsArg);
 const store = openStore(dbPath);
 const run = store.createRun({ id: `run-${label}`, method: 'bicyclegan', config: { seed: 0, label } });

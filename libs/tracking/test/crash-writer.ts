@@ -5,6 +5,7 @@ import { sleepSync } from '../src/busy-retry.js';
 import { openStore } from '../src/open-store.js';
 
 const [dbPath, runId, fromArg, toArg, mode] = process.argv.slice(2);
+if (!dbPath || !runId || !fromArg || !toArg || !mode) throw new Error('usage: crash-writer.ts <db> <runId> <fromStep> <toStep|forever> <new|resume>');
 const store = openStore(dbPath);
 if (mode === 'new') store.createRun({ id: runId, method: 'bicyclegan', config: { seed: 0 } });
 else store.resumeRun(runId);

@@ -43,7 +43,9 @@ export function sampleConfig(over: Record<string, unknown> = {}): Record<string,
     const parts = k.split('.');
     let o = base;
     for (const p of parts.slice(0, -1)) o = o[p] ??= {};
-    o[parts[parts.length - 1]] = v;
+    const leaf = parts.at(-1);
+    if (leaf === undefined) throw new Error(`empty config key '${k}'`);
+    o[leaf] = v;
   }
   return base;
 }

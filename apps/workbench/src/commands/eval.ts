@@ -23,7 +23,7 @@ import {
 } from '@workbench/metrics';
 import { CheckpointError } from '@workbench/models';
 import { TorchIoError } from '@workbench/torch-io';
-import { openStore, type RunRow, type TrackingStore } from '@workbench/tracking';
+import { openStore, resolveRunsRoot, type RunRow, type TrackingStore } from '@workbench/tracking';
 import { parseIntFlag } from '../int-flag.js';
 import { cliId, UserError, withUserErrors } from '../user-error.js';
 import { withConfigErrors } from './config.js';
@@ -139,7 +139,7 @@ export function registerEval(program: Command): void {
               nInputs: config.eval.n_inputs,
               nSamples: config.eval.n_samples,
               pairs: config.eval.pairs,
-              runsDir: config.train.runs_dir,
+              runsDir: resolveRunsRoot(config.train.runs_dir),
               lpips,
               lpipsSkipped,
               seed,

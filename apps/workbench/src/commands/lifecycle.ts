@@ -12,7 +12,7 @@
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { composeConfig } from '@workbench/config';
-import { openStore, runFolder, type RunRow, type TrackingStore } from '@workbench/tracking';
+import { openStore, resolveRunsRoot, runFolder, type RunRow, type TrackingStore } from '@workbench/tracking';
 import { deleteRunsAndFolders } from '../server/routes/lifecycle-routes.js';
 import { UserError } from '../user-error.js';
 import { withConfigErrors } from './config.js';
@@ -23,7 +23,7 @@ function openFor(args: string[]): { store: TrackingStore; ids: string[]; runsRoo
   const ids = [...new Set(args.filter((a) => !a.includes('=')))];
   const { config } = withConfigErrors(() => composeConfig({ overrides }));
   const db = resolve(config.tracking.db);
-  return { store: openStore(db), ids, runsRoot: resolve(config.train.runs_dir) };
+  return { store: openStore(db), ids, runsRoot: resolveRunsRoot(config.train.runs_dir) };
 }
 
 function runsOrFail(store: TrackingStore, ids: string[]): RunRow[] {

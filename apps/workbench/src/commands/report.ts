@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { join } from 'node:path';
 import { composeConfig } from '@workbench/config';
 import { UnknownSweepError } from '@workbench/metrics';
-import { openStore } from '@workbench/tracking';
+import { openStore, resolveRunsRoot } from '@workbench/tracking';
 import { buildReport } from '../report/build-report.js';
 import { UserError } from '../user-error.js';
 import { withConfigErrors } from './config.js';
@@ -24,7 +24,7 @@ export function registerReport(program: Command): void {
       const { config } = withConfigErrors(() => composeConfig({ overrides }));
       const store = openStore(config.tracking.db);
       try {
-        const res = await buildReport(store, sweepId, { outDir: opts.out ?? join('reports', sweepId), dbPath: config.tracking.db, runsRoot: config.train.runs_dir, reference: opts.reference });
+        const res = await buildReport(store, sweepId, { outDir: opts.out ?? join('reports', sweepId), dbPath: config.tracking.db, runsRoot: resolveRunsRoot(config.train.runs_dir), reference: opts.reference });
         console.log(`wrote ${res.readmePath} (${res.charts.length} charts, ${res.grids.length} grids)`);
       } catch (err) {
         if (err instanceof UnknownSweepError) throw new UserError(`${err.message.replace(/\)$/, '')}; database ${store.path})`);

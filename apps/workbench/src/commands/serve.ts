@@ -3,10 +3,9 @@
 //   npx workbench serve                                  # http://127.0.0.1:7860
 //   npx workbench serve serve.port=8080 tracking.db=/data/workbench.db   # or --port 8080 --host ...
 //   WORKBENCH_TOKEN=$(openssl rand -hex 16) npx workbench serve serve.host=0.0.0.0
-import path from 'node:path';
 import type { Command } from 'commander';
 import { ConfigError, composeConfig } from '@workbench/config';
-import { TrackingInputError, TrackingSchemaError } from '@workbench/tracking';
+import { resolveRunsRoot, TrackingInputError, TrackingSchemaError } from '@workbench/tracking';
 import { ServeConfigError, startServer, type RunningServer } from '../server/index.js';
 import { parseIntFlag } from '../int-flag.js';
 import { UserError, withUserErrors } from '../user-error.js';
@@ -16,22 +15,23 @@ export interface ServeSettings {
   port: number;
   token: string;
   db: string;
-  /** The folder of run folders: `train.runs_dir` resolved against the database's folder. */
+  /** The folder of run folders: `train.runs_dir` through `resolveRunsRoot`, as every command. */
   runsRoot: string;
+  /** The project folder: a run's relative `data.root` (typed there) is tried against it. */
+  projectDir: string;
 }
 
 /** serve.* and tracking.db from overrides, environment (WORKBENCH_TOKEN, WORKBENCH_DB) and defaults. */
 export function serveSettings(overrides: readonly string[]): ServeSettings {
-  const { config } = withUserErrors([ConfigError], () => composeConfig({ overrides }));
-  const runsRoot = path.resolve(path.dirname(path.resolve(config.tracking.db)), config.train.runs_dir);
-  return { host: config.serve.host, port: config.serve.port, token: config.serve.token, db: config.tracking.db, runsRoot };
+  const { config, paths } = withUserErrors([ConfigError], () => composeConfig({ overrides }));
+  return { host: config.serve.host, port: config.serve.port, token: config.serve.token, db: config.tracking.db, runsRoot: resolveRunsRoot(config.train.runs_dir), projectDir: paths.projectRoot.dir };
 }
 
 /** Start the dashboard and print where it is; used by `serve` and `start`. */
 export async function serveDashboard(settings: ServeSettings): Promise<RunningServer> {
   let running: RunningServer;
   try {
-    running = await startServer({ host: settings.host, port: settings.port, token: settings.token, dbPath: settings.db, runsRoot: settings.runsRoot });
+    running = await startServer({ host: settings.host, port: settings.port, token: settings.token, dbPath: settings.db, runsRoot: settings.runsRoot, projectDir: settings.projectDir });
   } catch (err) {
     if (err instanceof ServeConfigError || err instanceof TrackingInputError || err instanceof TrackingSchemaError) throw new UserError(err.message);
     const code = (err as NodeJS.ErrnoException).code;
@@ -67,7 +67,7 @@ export function registerServe(program: Command): void {
   program
     .command('serve')
     .description('serve the comparison dashboard (runs, curves, image grids, sweeps, tables, latent explorer, realism study)')
-    .argument('[overrides...]', 'serve.host=127.0.0.1 serve.port=7860 serve.token=<secret> tracking.db=workbench.db train.runs_dir=runs (beside the database)')
+    .argument('[overrides...]', 'serve.host=127.0.0.1 serve.port=7860 serve.token=<secret> tracking.db=workbench.db train.runs_dir=runs (in the project folder)')
     .option('--port <n>', 'port to listen on (= serve.port; 0 = any free port)')
     .option('--host <address>', 'address to bind (= serve.host; non-loopback needs serve.token)')
     .action(async (overrides: string[], opts: { port?: string; host?: string }) => {

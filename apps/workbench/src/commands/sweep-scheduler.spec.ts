@@ -56,7 +56,7 @@ describe('workbench sweep cancel', () => {
   it('of a finished sweep changes nothing, says so, and does not suggest resume', async () => {
     const store = openStore(db);
     store.createSweep({ id: 'sweep-done', status: 'finished', launcher: { type: 'slurm' } });
-    store.addSweepJobs('sweep-done', [0, 1, 2].map((index) => ({ jobId: `j${index}`, index, overrides: ['launcher=slurm', `seed=${index}`] })));
+    store.addSweepJobs('sweep-done', [0, 1, 2].map((index) => ({ jobId: `j${index}`, index, overrides: ['launcher=slurm', `seed=${index}`], status: 'running' as const })));
     for (const index of [0, 1, 2]) store.updateSweepJob('sweep-done', `j${index}`, { status: 'finished', slurmJobId: '41', slurmArrayTaskId: index });
     store.close();
 

@@ -24,7 +24,7 @@ import {
   type SweepResult,
 } from '@workbench/sweep';
 import { formatTable } from '@workbench/text';
-import { openStore, TrackingInputError, type TrackingStore } from '@workbench/tracking';
+import { openStore, resolveRunsRoot, TrackingInputError, type TrackingStore } from '@workbench/tracking';
 import { intFlag } from '../int-flag.js';
 import { cliId, UserError, withUserErrors } from '../user-error.js';
 import { registerSweepLifecycle } from './lifecycle.js';
@@ -108,7 +108,7 @@ export async function runMultirunSweep(overrides: string[], opts: MultirunOption
   const launcher = userErrors(() => createLauncher(plan.settings.launcher, { workers: opts.jobs }));
   const store = openStore(plan.settings.tracking.db);
   console.log(`${plan.jobs.length} jobs, ${JSON.stringify(launcher.describe())}`);
-  console.log(`database ${resolve(plan.settings.tracking.db)} · runs ${resolve(plan.settings.runsDir)}`);
+  console.log(`database ${resolve(plan.settings.tracking.db)} · runs ${resolveRunsRoot(plan.settings.runsDir)}`);
   return runAttached(store, launcher, opts.verbose, (runOpts) => userErrors(() => runSweep(plan, { ...runOpts, command: ['workbench', 'train', '-m', ...overrides].join(' ') })));
 }
 

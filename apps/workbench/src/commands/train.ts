@@ -9,7 +9,7 @@
 import type { Command } from 'commander';
 import { BackendError, describeBackend, initBackend } from '@workbench/backend';
 import { composeConfig, planMultirun, schemaHelp } from '@workbench/config';
-import { TrackingInputError } from '@workbench/tracking';
+import { TrackingInputError, type ExitStatus } from '@workbench/tracking';
 import { RemoteTrackingError } from '@workbench/remote-tracking';
 import { DataError } from '@workbench/data';
 import { ModelOptionsError } from '@workbench/models';
@@ -26,7 +26,7 @@ import { runMultirun } from './sweep.js';
 import { openTrackingSink } from './tracking-sink.js';
 
 /** Exit codes: 0 finished, 1 failed, 130 killed by SIGINT, 143 killed by SIGTERM (shell convention). */
-function exitCodeFor(status: 'finished' | 'failed' | 'killed', reason?: string): number {
+function exitCodeFor(status: ExitStatus, reason?: string): number {
   if (status === 'finished') return 0;
   if (status === 'killed') return reason?.startsWith('SIGINT') ? 130 : 143;
   return 1;

@@ -2,7 +2,7 @@
 // `createServer` builds the express app around an open store (tests and `startServer` use it).
 import express, { type Express } from 'express';
 import path from 'node:path';
-import type { TrackingStore } from '@workbench/tracking';
+import { DEFAULT_RUNS_DIR, resolveRunsRoot, type TrackingStore } from '@workbench/tracking';
 import { errorHandler, notFound } from './http-error.js';
 import { liveFeed, type LiveFeed } from './live-events.js';
 import type { GeneratorService } from './generator-service.js';
@@ -25,9 +25,12 @@ export interface CreateServerOptions {
   store: TrackingStore;
   /** Required on every request when set (Bearer header or the cookie `?token=` sets). */
   token?: string;
-  /** The folder of run folders, `<runsRoot>/<run id>` (default: `runs` beside the database). A
-   *  run's recorded `runDir` is never followed. */
+  /** The folder of run folders, `<runsRoot>/<run id>` (`workbench serve`: `resolveRunsRoot` of
+   *  `train.runs_dir`; default: the default layout, `runs` beside the database). A run's recorded
+   *  `runDir` is never followed. */
   runsRoot?: string;
+  /** The project folder a run's relative `data.root` is tried against (default: the database's folder). */
+  projectDir?: string;
   /** Runs G/E for the explorer and the realism study (default: the checkpoint-backed service). */
   generator?: GeneratorService;
   /** Live-update poll interval (ms). */
@@ -49,12 +52,12 @@ export function createServer(opts: CreateServerOptions): DashboardApp {
   const live = liveFeed(opts.store, opts.pollMs, log);
   const context: ServerContext = {
     store: opts.store,
-    runsRoot: path.resolve(opts.runsRoot ?? path.join(dbDir, 'runs')),
+    runsRoot: opts.runsRoot === undefined ? resolveRunsRoot(DEFAULT_RUNS_DIR, dbDir) : resolveRunsRoot(opts.runsRoot),
     pairs: createPairSigner(),
     log,
     notifyChange: (ids) => live.notify(ids),
   };
-  const generator = opts.generator ?? createModelService();
+  const generator = opts.generator ?? createModelService({ projectDir: opts.projectDir ?? dbDir });
 
   const app = express();
   app.disable('x-powered-by');

@@ -2,7 +2,7 @@
 // runs (the swept axes), every eval result and the last value of every logged metric. The
 // dashboard's parallel-coordinates and scatter views plot these columns against each other.
 import { evalMetricBetter, evalMetricLabel } from '@workbench/metrics';
-import { flattenConfig, type RunRow, type TrackingStore } from '@workbench/tracking';
+import { flattenConfig, type RunRow, type RunStatus, type TrackingStore } from '@workbench/tracking';
 import { finiteOrNull, isBookkeepingKey } from './run-views.js';
 
 export type HparamValue = number | string | boolean | null;
@@ -25,7 +25,7 @@ export interface HparamPoint {
   name: string;
   method: string;
   seed: number | null;
-  status: string;
+  status: RunStatus;
   values: Record<string, HparamValue>;
 }
 

@@ -26,12 +26,13 @@ interface Loaded {
   dataset: PairedDataset;
 }
 
-/** The run's data config; a relative `data.root` that does not exist from here is tried against
- *  the project folder the run was trained from (`<root>/runs/<id>` → `<root>`). */
-function dataConfigFor(config: ResolvedConfig, runDir: string): DataConfig {
+/** The run's data config. `data.root` is stored as the run was given it (a typed path, relative to
+ *  the folder training ran in); a relative one that does not exist from here is tried against the
+ *  project folder, where the workbench's commands usually run. */
+function dataConfigFor(config: ResolvedConfig, projectDir: string): DataConfig {
   const data = { ...config.data };
   if (data.root && !path.isAbsolute(data.root) && !existsSync(data.root)) {
-    const fromProject = path.resolve(runDir, '..', '..', data.root);
+    const fromProject = path.resolve(projectDir, data.root);
     if (existsSync(fromProject)) data.root = fromProject;
   }
   return data;
@@ -46,7 +47,12 @@ function release(l: Loaded): void {
   l.dataset.dispose();
 }
 
-export function createModelService(): GeneratorService {
+export interface ModelServiceOptions {
+  /** The project folder (see dataConfigFor). */
+  projectDir: string;
+}
+
+export function createModelService(service: ModelServiceOptions): GeneratorService {
   const cache = new Map<string, Promise<Loaded>>();
   let backendReady: Promise<unknown> | undefined;
 
@@ -73,7 +79,7 @@ export function createModelService(): GeneratorService {
         // G and, when the checkpoint has one, E (encode); D and D2 are not needed here.
         const model = loadRunModel(config, ckpt);
         try {
-          const dataset = await createDataset(dataConfigFor(config, runDir), 'test');
+          const dataset = await createDataset(dataConfigFor(config, service.projectDir), 'test');
           return { model, nz: opts.nz, cropSize: opts.cropSize, outputNc: opts.outputNc, dataset };
         } catch (err) {
           model.dispose();

@@ -3,7 +3,7 @@
 import { EVAL_METRICS, evalMetricLabel } from '@workbench/metrics';
 import type { GroupStat } from './group-stats.js';
 import { BOOKKEEPING_KEYS } from '@workbench/config';
-import { flattenConfig, nullProto, type RunGroup, type RunRow, type TrackingStore } from '@workbench/tracking';
+import { flattenConfig, nullProto, type RunGroup, type RunRow, type RunStatus, type TrackingStore } from '@workbench/tracking';
 
 export interface MetricCell {
   last: number | null;
@@ -150,7 +150,7 @@ export interface GroupView {
   n: number;
   method: string;
   runIds: string[];
-  runs: Array<{ id: string; name: string; seed: number | null; status: string }>;
+  runs: Array<{ id: string; name: string; seed: number | null; status: RunStatus }>;
   statuses: Record<string, number>;
   config: Record<string, unknown>;
   /** Grouped by chosen keys: the runs-table config filter that lists the group's runs. */

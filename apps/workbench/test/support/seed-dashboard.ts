@@ -102,7 +102,8 @@ export async function seedDashboard(dir: string, opts: { steps?: number; now?: n
     { method: 'cvae_gan', seed: 0 },
     { method: 'cvae_gan', seed: 1 },
   ];
-  store.addSweepJobs(sweep.id, jobs.map((j, index) => ({ jobId: `job-${index}`, index, overrides: [`method=${j.method}`, `seed=${j.seed}`] })), now - 3_600_000);
+  // recorded running (a job ends from running: JOB_TRANSITIONS)
+  store.addSweepJobs(sweep.id, jobs.map((j, index) => ({ jobId: `job-${index}`, index, overrides: [`method=${j.method}`, `seed=${j.seed}`], status: 'running' as const })), now - 3_600_000);
 
   const sweepRunIds: string[] = [];
   for (const [index, j] of jobs.entries()) {

@@ -2,7 +2,8 @@
 // Ids are plain names (one pattern, checked wherever an id is accepted: the store, remote ingest,
 // API routes, CLI lookups), so an id can be a folder name and a URL segment as is. A run's folder
 // is always `<runs root>/<run id>`: a path recorded in the database (which remote clients can
-// write) is never followed. The runs root is `train.runs_dir` (the trainer creates folders there).
+// write) is never followed. The runs root is `train.runs_dir` resolved by `resolveRunsRoot` (the
+// one rule, for training, resume, eval, serve, `runs delete --files`, `report` and the sweep runner).
 //
 //   <runs root>/<run id>/
 //     config.yaml  overrides.yaml           the resolved config and the command-line overrides
@@ -39,9 +40,24 @@ export class RunFolderError extends TrackingInputError {
   override name = 'RunFolderError';
 }
 
-/** `<runsRoot>/<runId>` (absolute). Throws on an invalid id. */
+/** The schema's default `train.runs_dir`: `runs/` in the project folder, beside `workbench.db`. */
+export const DEFAULT_RUNS_DIR = 'runs';
+
+/**
+ * THE folder of run folders (absolute). `runsDir` is `train.runs_dir` as a command composed it
+ * (or as a run stored it): a default or config-file value is already absolute, because compose
+ * resolves it against the project folder (so the default layout is `<project>/runs` beside
+ * `<project>/workbench.db`, from any subfolder); a value typed on the command line or in an env
+ * var stays as typed and is relative to the working directory `cwd`, like every path a user types
+ * (`tracking.db` too). Nothing derives the runs root any other way (no `<run folder>/../..`).
+ */
+export function resolveRunsRoot(runsDir: string, cwd: string = process.cwd()): string {
+  return path.resolve(cwd, runsDir);
+}
+
+/** `<runs root>/<runId>` (absolute; `runsRoot` through `resolveRunsRoot`). Throws on an invalid id. */
 export function runFolder(runsRoot: string, runId: string): string {
-  return path.join(path.resolve(runsRoot), assertValidId(runId, 'run'));
+  return path.join(resolveRunsRoot(runsRoot), assertValidId(runId, 'run'));
 }
 
 /** The run folder with symlinks followed; throws RunFolderError when its real path leaves the
@@ -54,9 +70,9 @@ export function realRunFolder(runsRoot: string, runId: string): string {
   } catch {
     return folder;
   }
-  const rel = path.relative(realpathSync(path.resolve(runsRoot)), real);
+  const rel = path.relative(realpathSync(resolveRunsRoot(runsRoot)), real);
   if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) {
-    throw new RunFolderError(`the folder of run ${runId} resolves to ${real}, outside the runs root ${path.resolve(runsRoot)}: it is not served`);
+    throw new RunFolderError(`the folder of run ${runId} resolves to ${real}, outside the runs root ${resolveRunsRoot(runsRoot)}: it is not served`);
   }
   return real;
 }

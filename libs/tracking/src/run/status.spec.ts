@@ -4,7 +4,18 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tempStore, type TempStore } from '../../test/temp-store.js';
 import { TrackingInputError } from '../errors.js';
-import { checkRunTransition, RUN_STATUSES, RUN_TRANSITIONS, runStatusesThatMayBecome } from './status.js';
+import {
+  checkRunTransition,
+  JOB_STATUSES,
+  JOB_TRANSITIONS,
+  RUN_STATUSES,
+  RUN_TRANSITIONS,
+  runStatusesThatMayBecome,
+  SWEEP_STATUSES,
+  SWEEP_TRANSITIONS,
+  type JobStatus,
+  type SweepStatus,
+} from './status.js';
 
 let t: TempStore;
 beforeEach(() => (t = tempStore({ staleAfterSeconds: 60 })));
@@ -57,5 +68,88 @@ describe('run status transitions', () => {
     t.store.createSweep({ id: 'sw' });
     expect(() => t.store.ingest([{ op: 'updateSweep', sweepId: 'sw', status: 'exploded' as never, at: 1 }])).toThrow(TrackingInputError);
     expect(t.store.getSweep('sw')!.status).toBe('pending');
+  });
+});
+
+/** The error a call throws (undefined when it does not). */
+function thrown(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (e) {
+    return e;
+  }
+  return undefined;
+}
+
+describe('sweep status transitions', () => {
+  it('the store applies every change SWEEP_TRANSITIONS allows', () => {
+    for (const from of SWEEP_STATUSES) {
+      for (const to of [from, ...SWEEP_TRANSITIONS[from]]) {
+        const id = `sw-${from}-${to}`;
+        t.store.createSweep({ id, status: from });
+        t.store.updateSweep(id, { status: to });
+        expect(t.store.getSweep(id)!.status).toBe(to);
+      }
+    }
+  });
+
+  it('refuses every other change by name, in the same write, and changes nothing', () => {
+    let refused = 0;
+    for (const from of SWEEP_STATUSES) {
+      for (const to of SWEEP_STATUSES.filter((s): s is SweepStatus => s !== from && !SWEEP_TRANSITIONS[from].includes(s))) {
+        const id = `sw-${from}-${to}`;
+        t.store.createSweep({ id, status: from, at: 1000 });
+        const err = thrown(() => t.store.updateSweep(id, { status: to, grid: { seed: [9] }, at: 2000 }));
+        expect(err).toBeInstanceOf(TrackingInputError);
+        expect((err as Error).message).toMatch(new RegExp(`^sweep ${id}: status ${from} -> ${to} is not allowed \\(a ${from} sweep may become `));
+        expect(t.store.getSweep(id)).toMatchObject({ status: from, grid: {}, updatedAt: 1000 });
+        refused++;
+      }
+    }
+    expect(refused).toBeGreaterThan(0);
+    // finished is a result of the runner, not of a pending sweep; a finished sweep is only reopened
+    expect(SWEEP_TRANSITIONS.pending).not.toContain('finished');
+    expect(SWEEP_TRANSITIONS.finished).toEqual(['running']);
+  });
+});
+
+describe('sweep job status transitions', () => {
+  /** A sweep with one job per (from, to) pair, each created in `from`. */
+  function jobsIn(pairs: Array<[JobStatus, JobStatus]>): void {
+    t.store.createSweep({ id: 'sw', status: 'running', at: 1000 });
+    t.store.addSweepJobs('sw', pairs.map(([from, to], index) => ({ jobId: `${from}-${to}`, index, overrides: [], status: from })), 1000);
+  }
+
+  it('updateSweepJob applies every change JOB_TRANSITIONS allows', () => {
+    const pairs = JOB_STATUSES.flatMap((from) => [from, ...JOB_TRANSITIONS[from]].map((to): [JobStatus, JobStatus] => [from, to]));
+    jobsIn(pairs);
+    for (const [from, to] of pairs) t.store.updateSweepJob('sw', `${from}-${to}`, { status: to });
+    expect(t.store.getSweep('sw')!.jobs.map((j) => `${j.jobId}:${j.status}`)).toEqual(pairs.map(([from, to]) => `${from}-${to}:${to}`));
+  });
+
+  it('updateSweepJob and a re-plan refuse every other change by name and change nothing', () => {
+    const pairs = JOB_STATUSES.flatMap((from) => JOB_STATUSES.filter((to) => to !== from && !JOB_TRANSITIONS[from].includes(to)).map((to): [JobStatus, JobStatus] => [from, to]));
+    expect(pairs).toContainEqual(['finished', 'queued']); // a finished job is never rerun
+    expect(pairs).toContainEqual(['pending', 'finished']); // nor ends without running
+    jobsIn(pairs);
+    for (const [from, to] of pairs) {
+      const jobId = `${from}-${to}`;
+      const err = thrown(() => t.store.updateSweepJob('sw', jobId, { status: to, runId: null, attempts: 7, at: 2000 }));
+      expect(err).toBeInstanceOf(TrackingInputError);
+      expect((err as Error).message).toMatch(new RegExp(`^sweep sw job ${jobId}: status ${from} -> ${to} is not allowed \\(`));
+      // a re-plan naming a status is the same change: refused, the whole call with it
+      const index = pairs.length + 1;
+      const replan = thrown(() => t.store.addSweepJobs('sw', [{ jobId: 'new', index, overrides: [] }, { jobId, index: 0, overrides: ['x=1'], status: to }], 3000));
+      expect((replan as Error).message).toMatch(new RegExp(`^sweep sw job ${jobId}: status ${from} -> ${to} is not allowed`));
+    }
+    const sweep = t.store.getSweep('sw')!;
+    expect(sweep.jobs.map((j) => `${j.jobId}:${j.status}:${j.attempts}:${j.overrides.join(' ')}`)).toEqual(pairs.map(([from, to]) => `${from}-${to}:${from}:0:`));
+    expect(sweep.updatedAt).toBe(1000);
+  });
+
+  it('a re-plan without a status keeps the job\'s status', () => {
+    jobsIn([['finished', 'finished']]);
+    t.store.addSweepJobs('sw', [{ jobId: 'finished-finished', index: 3, overrides: ['seed=1'] }]);
+    expect(t.store.getSweep('sw')!.jobs[0]).toMatchObject({ status: 'finished', index: 3, overrides: ['seed=1'] });
   });
 });

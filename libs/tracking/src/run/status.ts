@@ -1,7 +1,9 @@
-// THE statuses of runs, sweep jobs and sweeps (closed lists), and what a run's status may become.
-// The store's status writes (finish, resume, heartbeat, mark crashed) take their SQL conditions
-// from RUN_TRANSITIONS below and check single-run changes with `checkRunTransition`, so the rules
-// are written once; the dashboard reads the lists from the API (`/api/runs` facets), not a copy.
+// THE statuses of runs, sweep jobs and sweeps (closed lists), and what each status may become.
+// The store's run status writes (finish, resume, heartbeat, mark crashed) take their SQL conditions
+// from RUN_TRANSITIONS below and check single-run changes with `checkRunTransition`; its sweep and
+// job writes (updateSweep, updateSweepJob, a re-plan in addSweepJobs) check SWEEP_TRANSITIONS and
+// JOB_TRANSITIONS with `checkSweepTransition` / `checkJobTransition` in the same transaction. So
+// the rules are written once; the dashboard reads the lists from the API (`/api/runs` facets).
 import { TrackingInputError } from '../errors.js';
 
 /** Run states. `crashed` = heartbeat older than the threshold, or its process provably gone, with
@@ -13,7 +15,9 @@ export type RunStatus = (typeof RUN_STATUSES)[number];
 export const EXIT_STATUSES = ['finished', 'failed', 'killed'] as const;
 export type ExitStatus = (typeof EXIT_STATUSES)[number];
 
-/** Sweep job states, written by the sweep runner (a job with a run shows its run's status). */
+/** Sweep job states, written by the sweep runner (a job with a run shows its run's status).
+ *  `cancelled` has no writer today (a job cancelled before it ran goes back to `pending`, one
+ *  cancelled while running ends `killed`); it stays in the list for rows stored with it. */
 export const JOB_STATUSES = ['pending', 'queued', 'running', 'finished', 'failed', 'killed', 'crashed', 'cancelled'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
 
@@ -39,6 +43,51 @@ export const RUN_TRANSITIONS: Readonly<Record<RunStatus, readonly RunStatus[]>> 
   finished: [],
 };
 
+/**
+ * What a sweep job's status may become, from what the sweep runner (run-sweep.ts) and its
+ * launchers really do. Read as "from: [to...]":
+ * - pending -> queued: a run (new sweep, resume, extend) hands the job to the launcher;
+ * - queued -> running: the launcher started it (local: the process spawned; Slurm: the task left
+ *   PENDING); queued -> pending: never started (the sweep was interrupted first, or a Slurm task
+ *   was cancelled while still queued); queued -> failed: the process could not be spawned; queued
+ *   -> any earlier status: the launcher gave up (sbatch refused) and the job gets back what it was;
+ * - running -> an end (finished, failed, killed, crashed); a Slurm requeue keeps the job running
+ *   (its run goes killed -> running), so it is no change here;
+ * - running -> queued: resume or extend of a sweep whose runner died (kill -9) while it ran;
+ * - failed / killed / crashed / cancelled -> queued: resume or extend reruns it;
+ * - finished: nothing (resume and extend reuse finished jobs, `sweep cancel` leaves them alone).
+ * Writing the status a job already has is no change and always allowed (a job left queued by a
+ * dead runner is queued again by the resume).
+ */
+export const JOB_TRANSITIONS: Readonly<Record<JobStatus, readonly JobStatus[]>> = {
+  pending: ['queued'],
+  queued: ['pending', 'running', 'failed', 'killed', 'crashed', 'cancelled'],
+  running: ['queued', 'finished', 'failed', 'killed', 'crashed'],
+  failed: ['queued'],
+  killed: ['queued'],
+  crashed: ['queued'],
+  cancelled: ['queued'],
+  finished: [],
+};
+
+/**
+ * What a sweep's status may become. Read as "from: [to...]":
+ * - pending -> running: a sweep recorded before its runner started, then run (resume);
+ * - running -> finished / failed / cancelled: the runner's end (cancelled = stopped with Ctrl-C;
+ *   failed = a job did not finish, or the launcher gave up);
+ * - finished / failed / cancelled -> running: `sweep resume` (reruns what did not finish) and
+ *   `sweep extend` (adds jobs, also to a finished sweep).
+ * Writing the status a sweep already has is no change and always allowed (`running` again: a
+ * resume taking over a sweep whose runner died).
+ */
+export const SWEEP_TRANSITIONS: Readonly<Record<SweepStatus, readonly SweepStatus[]>> = {
+  pending: ['running'],
+  running: ['finished', 'failed', 'cancelled'],
+  finished: ['running'],
+  failed: ['running'],
+  cancelled: ['running'],
+};
+
 export function isRunStatus(s: unknown): s is RunStatus {
   return typeof s === 'string' && (RUN_STATUSES as readonly string[]).includes(s);
 }
@@ -49,6 +98,10 @@ export function isExitStatus(s: unknown): s is ExitStatus {
 
 export function isJobStatus(s: unknown): s is JobStatus {
   return typeof s === 'string' && (JOB_STATUSES as readonly string[]).includes(s);
+}
+
+export function isSweepStatus(s: unknown): s is SweepStatus {
+  return typeof s === 'string' && (SWEEP_STATUSES as readonly string[]).includes(s);
 }
 
 /** The statuses a run may leave for `to` (the store's SQL conditions are built from this). */
@@ -76,4 +129,17 @@ export function checkRunTransition(runId: string, from: RunStatus, to: RunStatus
   if (isExitStatus(to) && isExitStatus(from)) return false;
   const why = to === 'running' ? NO_RESUME[from] : undefined;
   throw new TrackingInputError(`run ${runId}: status ${from} -> ${to} is not allowed${why ? ` (${why})` : ''}`);
+}
+
+/** Refuses a change of sweep `sweepId`'s status outside SWEEP_TRANSITIONS (same status: no change). */
+export function checkSweepTransition(sweepId: string, from: SweepStatus, to: SweepStatus): void {
+  if (from === to || SWEEP_TRANSITIONS[from].includes(to)) return;
+  throw new TrackingInputError(`sweep ${sweepId}: status ${from} -> ${to} is not allowed (a ${from} sweep may become ${SWEEP_TRANSITIONS[from].join(' or ')})`);
+}
+
+/** Refuses a change of job `jobId`'s status outside JOB_TRANSITIONS (same status: no change). */
+export function checkJobTransition(sweepId: string, jobId: string, from: JobStatus, to: JobStatus): void {
+  if (from === to || JOB_TRANSITIONS[from].includes(to)) return;
+  const may = JOB_TRANSITIONS[from];
+  throw new TrackingInputError(`sweep ${sweepId} job ${jobId}: status ${from} -> ${to} is not allowed (${may.length === 0 ? `a ${from} job is a result; rerun it in a new sweep` : `a ${from} job may become ${may.join(' or ')}`})`);
 }
