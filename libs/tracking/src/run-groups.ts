@@ -57,11 +57,13 @@ export interface SeedGroup {
 /**
  * The one grouping of runs over seeds (the store's groups, the paper tables): by the group key
  * the store recorded (`groupKey` of `@workbench/config`), runs newest first in each group, groups
- * in the order of their newest run.
+ * in the order of their newest run. `order: 'given'` keeps the order of `runs` instead (groups in
+ * the order of their first run): the compare page lists groups as the user listed the runs.
  */
-export function groupOverSeeds(runs: readonly RunRow[]): SeedGroup[] {
+export function groupOverSeeds(runs: readonly RunRow[], opts: { order?: 'newest' | 'given' } = {}): SeedGroup[] {
   const byKey = new Map<string, SeedGroup['runs']>();
-  for (const r of [...runs].sort((a, b) => b.createdAt - a.createdAt)) {
+  const ordered = opts.order === 'given' ? runs : [...runs].sort((a, b) => b.createdAt - a.createdAt);
+  for (const r of ordered) {
     const list = byKey.get(r.groupKey);
     if (list) list.push(r);
     else byKey.set(r.groupKey, [r]);

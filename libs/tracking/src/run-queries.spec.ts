@@ -130,6 +130,13 @@ describe('groupRuns', () => {
     expect(newest.runs.map((r) => r.name)).toEqual(['clr_gan-nz16-s2', 'clr_gan-nz16-s1', 'clr_gan-nz16-s0']);
   });
 
+  it("groupOverSeeds with order 'given' keeps the caller's order (the compare page's groups follow the ids listed)", () => {
+    const { runs } = t.store.listRuns({ sort: 'createdAt', order: 'asc' });
+    const given = groupOverSeeds(runs, { order: 'given' });
+    expect(given.map((g) => g.groupKey)).toEqual(groupOverSeeds(runs).map((g) => g.groupKey).reverse());
+    expect(given[0]?.runs.map((r) => r.name)).toEqual(['bicyclegan-nz8-s0', 'bicyclegan-nz8-s1', 'bicyclegan-nz8-s2']);
+  });
+
   it('respects the filter (e.g. finished runs only)', () => {
     const groups = t.store.groupRuns({ status: 'finished', method: 'clr_gan' }, [{ key: 'G_L1' }]);
     expect(groups.map((g) => g.n)).toEqual([2, 2]);

@@ -71,7 +71,7 @@ describe('workbench data', () => {
     expect(report.problems).toEqual([]);
     expect(report.evalSplit).toBe('val');
     expect(report.splits.map((r) => [r.split, r.status, r.pairs])).toEqual([['train', 'ok', 8], ['val', 'ok', 4], ['test', 'missing-split', undefined]]);
-    expect(report.splits[2].error).toContain(`(${root} has subfolders train, val)`);
+    expect(report.splits[2]?.error).toContain(`(${root} has subfolders train, val)`);
     // official facades direction (labels → photo): the input side is the flat one, no warning
     expect(report.directionCheck.warning).toBeUndefined();
     expect(report.directionCheck.input.flat).toBeGreaterThan(report.directionCheck.target.flat);

@@ -132,7 +132,8 @@ export function importOfficialCheckpoint(args: readonly string[], opts: { out?: 
     (model as unknown as Record<string, unknown>)[field] = value;
   }
 
-  const out = resolve(opts.out ?? join('imported', basename(resolve(paths[0])).replace(/\.pth$/, '')));
+  const [firstPath = ''] = paths; // non-empty: checked above
+  const out = resolve(opts.out ?? join('imported', basename(resolve(firstPath)).replace(/\.pth$/, '')));
   const nets = withUserErrors([ModelOptionsError], () => buildNetworks(model, { seed: 0, withD2: files.has('D2'), withE: files.has('E') }));
   const imported: ImportResult['imported'] = [];
   try {
@@ -158,6 +159,7 @@ export function importOfficialCheckpoint(args: readonly string[], opts: { out?: 
     const resolved = structuredClone(config) as unknown as { model: Record<string, unknown>; data: Record<string, unknown> };
     for (const [field, key] of Object.entries(CONFIG_KEY)) {
       const [section, name] = key.split('.');
+      if (name === undefined) throw new Error(`CONFIG_KEY ${field}: '${key}' is not <section>.<key>`);
       (section === 'model' ? resolved.model : resolved.data)[name] = model[field as keyof ModelOptions];
     }
     writeFileSync(

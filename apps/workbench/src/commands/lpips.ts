@@ -89,6 +89,6 @@ export function registerLpips(program: Command): void {
         net.distance(tf.tensor4d(a.data, [1, a.height, a.width, 3]), tf.tensor4d(b.data, [1, b.height, b.width, 3])).dataSync()[0],
       );
       net.dispose();
-      console.log(`LPIPS v${s.version} (AlexNet-lin): ${d.toFixed(6)}`);
+      console.log(`LPIPS v${s.version} (AlexNet-lin): ${d?.toFixed(6) ?? 'no value'}`);
     });
 }

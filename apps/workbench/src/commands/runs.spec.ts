@@ -13,7 +13,7 @@ const run = promisify(execFile);
 const tmp = mkdtempSync(join(tmpdir(), 'workbench-runs-cli-'));
 const db = join(tmp, 'wb.db');
 const workbench = (...args: string[]) => run(process.execPath, [join(ROOT, 'bin/workbench.js'), ...args, `tracking.db=${db}`], { cwd: ROOT });
-const ids: Record<string, string> = {};
+const ids = { done: '', bad: '', lost: '' }; // set in beforeAll
 
 beforeAll(() => {
   const store = openStore(db);

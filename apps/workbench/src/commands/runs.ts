@@ -43,7 +43,7 @@ export function formatRunsTable(runs: RunRow[]): string {
     r.name,
     new Date(r.startedAt).toISOString().slice(0, 16).replace('T', ' '),
     formatDuration(r.durationMs),
-    r.status === 'finished' || r.status === 'running' ? '' : (r.exitReason ?? '').split('\n')[0].slice(0, 60),
+    r.status === 'finished' || r.status === 'running' ? '' : (r.exitReason ?? '').split('\n', 1).join('').slice(0, 60),
   ]);
   return formatTable(header, rows, { rule: true });
 }

@@ -13,9 +13,10 @@ import { UserError, withUserErrors } from '../user-error.js';
 
 /** The launcher a sweep was run with, rebuilt from its jobs' stored overrides. */
 function launcherOf(sweep: SweepWithJobs): Launcher | null {
-  if (sweep.jobs.length === 0) return null;
+  const [first] = sweep.jobs;
+  if (!first) return null;
   try {
-    return createLauncher(composeConfig({ overrides: sweep.jobs[0].overrides }).config.launcher, { workers: 1 });
+    return createLauncher(composeConfig({ overrides: first.overrides }).config.launcher, { workers: 1 });
   } catch (err) {
     if (err instanceof ConfigError || err instanceof SweepError) return null; // e.g. an experiment file edited since
     throw err;

@@ -52,7 +52,8 @@ function printPlan(plan: SweepPlan): void {
   console.log(`${plan.jobs.length} jobs${plan.experiment ? ` of ${plan.experiment}` : ''}: ${axes || '(no axes)'}`);
   const rows = plan.jobs.map((j) => [String(j.index), j.jobId, Object.entries(j.axes).map(([k, v]) => `${k}=${formatValue(v)}`).join(' '), j.name]);
   console.log(formatTable(['#', 'job', 'axes', 'name'], rows, { align: ['right'] }));
-  console.log(`each job runs: workbench train ${plan.jobs[0].overrides.join(' ')} sweep.id=<sweep> sweep.job=${formatValue(plan.jobs[0].jobId)}`);
+  const [first] = plan.jobs;
+  if (first) console.log(`each job runs: workbench train ${first.overrides.join(' ')} sweep.id=<sweep> sweep.job=${formatValue(first.jobId)}`);
 }
 
 /** Ctrl-C once: stop cleanly (jobs get SIGTERM and checkpoint); twice: kill. */
@@ -201,7 +202,9 @@ export function registerSweep(program: Command): void {
         store.close();
         return;
       }
-      const cfg = userErrors(() => composeConfig({ overrides: todo[0].overrides }).config);
+      const [first] = todo;
+      if (!first) throw new Error('sweep resume: empty plan after the nothing-to-resume check')
+      const cfg = userErrors(() => composeConfig({ overrides: first.overrides }).config);
       const launcher = userErrors(() => createLauncher(cfg.launcher, { workers: opts.jobs }));
       console.log(`resuming ${todo.length} of ${existing.jobs.length} jobs, ${JSON.stringify(launcher.describe())}`);
       process.exitCode = (await runAttached(store, launcher, opts.verbose, (runOpts) => userErrors(() => resumeSweep(sweepId, runOpts)))).exitCode;

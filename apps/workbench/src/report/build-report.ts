@@ -51,10 +51,14 @@ interface Group {
 function groupsOf(runs: RunRow[]): Group[] {
   const byKey = new Map<string, RunRow[]>();
   for (const r of [...runs].sort((a, b) => (a.seed ?? 0) - (b.seed ?? 0))) byKey.set(r.groupKey, [...(byKey.get(r.groupKey) ?? []), r]);
-  const groups = [...byKey.values()];
-  const diff = configDiff(groups.map((g) => ({ ...g[0].config, method: g[0].method })), { ignore: NOT_A_LABEL });
-  return groups.map((rs, i) => ({
-    label: diff.length ? diff.map((d) => `${d.key}=${JSON.stringify(d.values[i]).replace(/^"|"$/g, '')}`).join(', ') : rs[0].method,
+  const groups = [...byKey.values()].map((rs) => {
+    const [first] = rs;
+    if (!first) throw new Error('report: a group without runs');
+    return { first, rs };
+  });
+  const diff = configDiff(groups.map(({ first }) => ({ ...first.config, method: first.method })), { ignore: NOT_A_LABEL });
+  return groups.map(({ first, rs }, i) => ({
+    label: diff.length ? diff.map((d) => `${d.key}=${JSON.stringify(d.values[i]).replace(/^"|"$/g, '')}`).join(', ') : first.method,
     runs: rs,
   }));
 }

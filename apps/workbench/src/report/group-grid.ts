@@ -28,7 +28,7 @@ export async function stackGrids(title: string, panels: GridPanel[]): Promise<Bu
   ctx.font = '13px sans-serif';
   images.forEach((im, i) => {
     ctx.fillStyle = '#333333';
-    ctx.fillText(panels[i].caption, GAP, y + 15);
+    ctx.fillText(panels[i]?.caption ?? '', GAP, y + 15);
     ctx.drawImage(im, GAP, y + CAPTION_H);
     y += CAPTION_H + im.height + GAP;
   });

@@ -8,7 +8,7 @@ Chart.register(...registerables);
 
 const PALETTE = ['#3366cc', '#dc3912', '#ff9900', '#109618', '#990099', '#0099c6', '#dd4477', '#66aa00', '#b82e2e', '#316395'];
 const colour = (i: number, alpha = 1): string => {
-  const hex = PALETTE[i % PALETTE.length];
+  const hex = PALETTE[i % PALETTE.length] ?? '#000000';
   const [r, g, b] = [1, 3, 5].map((k) => parseInt(hex.slice(k, k + 2), 16));
   return `rgba(${r},${g},${b},${alpha})`;
 };
@@ -57,11 +57,12 @@ async function render(config: ChartConfiguration, width: number, height: number)
 /** Mean curves over steps with shaded 95 % CI bands, one colour per group. */
 export function curveChart(title: string, bands: CurveBand[], width = 760, height = 400): Promise<Buffer> {
   const datasets = bands.flatMap((b, i) => {
-    const pts = (f: (j: number) => number) => b.steps.map((x, j) => ({ x, y: f(j) }));
+    // A step without a mean or half-width is a gap (NaN), which chart.js leaves undrawn.
+    const pts = (f: (mean: number, half: number) => number) => b.steps.map((x, j) => ({ x, y: f(b.mean[j] ?? Number.NaN, b.half[j] ?? Number.NaN) }));
     return [
-      { label: '', data: pts((j) => b.mean[j] + b.half[j]), borderColor: 'transparent', pointRadius: 0, fill: false },
-      { label: '', data: pts((j) => b.mean[j] - b.half[j]), borderColor: 'transparent', backgroundColor: colour(i, 0.18), pointRadius: 0, fill: '-1' },
-      { label: b.label, data: pts((j) => b.mean[j]), borderColor: colour(i), backgroundColor: colour(i), pointRadius: 2, borderWidth: 2, fill: false },
+      { label: '', data: pts((m, h) => m + h), borderColor: 'transparent', pointRadius: 0, fill: false },
+      { label: '', data: pts((m, h) => m - h), borderColor: 'transparent', backgroundColor: colour(i, 0.18), pointRadius: 0, fill: '-1' },
+      { label: b.label, data: pts((m) => m), borderColor: colour(i), backgroundColor: colour(i), pointRadius: 2, borderWidth: 2, fill: false },
     ];
   });
   return render(

@@ -2,7 +2,7 @@
 // rows (no config parsing), and mean ± std (n) is computed only for the groups on the visible page,
 // from the store's series summaries (each member's last value per metric is one stored row).
 import { meanInterval } from '@workbench/metrics/stats';
-import { flattenConfig, nullProto, type MeanStd, type RunFilter, type RunRow, type TrackingStore } from '@workbench/tracking';
+import { flattenConfig, groupOverSeeds, nullProto, type MeanStd, type RunFilter, type RunRow, type SeedGroup, type TrackingStore } from '@workbench/tracking';
 
 /** mean ± std (n) of a group, with the Student-t 95 % interval of the mean (NaN for n < 2). */
 export interface GroupStat extends MeanStd {
@@ -12,24 +12,13 @@ export interface GroupStat extends MeanStd {
 
 export interface GroupPageEntry {
   groupKey: string;
-  members: RunRow[]; // newest first
+  members: SeedGroup['runs']; // newest first, never empty
   /** Grouped by chosen keys: their values as a runs-table config filter (`method=bicyclegan;model.nz=8`). */
   configFilter?: string;
 }
 
 /** How groups are ordered: newest run first (default), group size, or a metric's / eval's mean. */
 export type GroupSort = { by: 'newest' } | { by: 'n' } | { by: 'metric' | 'eval'; key: string };
-
-/** Runs sharing a config up to the seed (same group key), each group in the order given. */
-export function byGroupKey(runs: RunRow[]): Map<string, RunRow[]> {
-  const groups = new Map<string, RunRow[]>();
-  for (const r of runs) {
-    const list = groups.get(r.groupKey);
-    if (list) list.push(r);
-    else groups.set(r.groupKey, [r]);
-  }
-  return groups;
-}
 
 /** A config value as a runs-table filter operand: numbers, booleans and null as they are,
  *  strings bare unless they would parse as something else (then quoted). */
@@ -59,7 +48,7 @@ export function byConfigKeys(runs: RunRow[], keys: string[]): GroupPageEntry[] {
  *  sort last. */
 export function groupPage(store: TrackingStore, filter: RunFilter, offset: number, limit: number, sort: GroupSort = { by: 'newest' }, order: 'asc' | 'desc' = 'desc', by?: string[]): { total: number; page: GroupPageEntry[] } {
   const { runs } = store.listRuns({ ...filter, sort: 'createdAt', order: 'desc', includeConfig: by !== undefined });
-  let all = by ? byConfigKeys(runs, by) : [...byGroupKey(runs).entries()].map(([groupKey, members]): GroupPageEntry => ({ groupKey, members }));
+  let all = by ? byConfigKeys(runs, by) : groupOverSeeds(runs).map(({ groupKey, runs: members }): GroupPageEntry => ({ groupKey, members }));
   const dir = order === 'asc' ? 1 : -1;
   if (sort.by === 'n') all.sort((a, b) => dir * (a.members.length - b.members.length));
   else if (sort.by === 'newest' && order === 'asc') all = all.reverse();

@@ -50,7 +50,7 @@ export function hparamPoints(store: TrackingStore, runs: RunRow[]): { columns: H
     const distinct = new Set(flats.map((f) => JSON.stringify(f[key] ?? null)));
     if (distinct.size < 2) continue;
     const scalar = (v: unknown): HparamValue => (v === undefined || v === null ? null : typeof v === 'object' ? JSON.stringify(v) : (v as HparamValue));
-    flats.forEach((f, i) => (points[i].values[`config:${key}`] = scalar(f[key])));
+    points.forEach((p, i) => (p.values[`config:${key}`] = scalar(flats[i]?.[key])));
     columns.push(column(`config:${key}`, 'config', key, key, present.map(scalar)));
   }
 

@@ -82,6 +82,7 @@ export function parseConfigFilter(text: string | undefined): Record<string, Conf
     const m = CONDITION.exec(part);
     if (!m) throw badRequest(`config filter "${part}" not understood: use key=value, key!=value, key>number, key~text (separate several with ;)`);
     const [, key, op, raw] = m;
+    if (key === undefined || op === undefined || raw === undefined) throw badRequest(`config filter "${part}" not understood`);
     configKey(key, `config filter "${part}"`);
     const cond = (out[key] ??= Object.create(null) as Exclude<ConfigCondition, ConfigScalar>);
     const value = parseScalar(raw);
@@ -109,7 +110,7 @@ export function parseSort(text: string | undefined): RunSort | undefined {
   if (text.startsWith('metric:')) {
     const rest = text.slice('metric:'.length);
     const m = /^(.*):(last|min|max)$/.exec(rest);
-    const sort = m ? { metric: m[1], agg: m[2] as 'last' | 'min' | 'max' } : { metric: rest };
+    const sort = m?.[1] !== undefined ? { metric: m[1], agg: m[2] as 'last' | 'min' | 'max' } : { metric: rest };
     assertSafeKey(sort.metric, 'metric key');
     return sort;
   }

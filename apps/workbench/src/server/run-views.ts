@@ -171,9 +171,9 @@ export interface StatView {
 export function groupView(g: Omit<RunGroup, 'metrics'> & { metrics: Record<string, GroupStat>; configFilter?: string }, runsById: Map<string, RunRow>, metricKeys: string[], evalKeys: string[]): GroupView {
   const pick = (keys: string[]) =>
     Object.fromEntries(
-      keys.filter((k) => g.metrics[k] && g.metrics[k].n > 0).map((k): [string, StatView] => {
+      keys.flatMap((k): Array<[string, StatView]> => {
         const m = g.metrics[k];
-        return [k, { mean: finiteOrNull(m.mean), std: finiteOrNull(m.std), n: m.n, lo: finiteOrNull(m.lo), hi: finiteOrNull(m.hi) }];
+        return m && m.n > 0 ? [[k, { mean: finiteOrNull(m.mean), std: finiteOrNull(m.std), n: m.n, lo: finiteOrNull(m.lo), hi: finiteOrNull(m.hi) }]] : [];
       }),
     );
   return {

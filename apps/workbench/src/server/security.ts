@@ -86,7 +86,7 @@ const WRITE_TYPES = ['application/json', 'image/png', 'image/jpeg', 'application
 export function sameOriginWrites(): RequestHandler {
   return (req, res, next) => {
     if (!WRITE_METHODS.has(req.method)) return next();
-    const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+    const type = (req.headers['content-type'] ?? '').split(';', 1).join('').trim().toLowerCase();
     // A write without a body (`curl -X DELETE`, fetch without body) carries nothing to forge;
     // the Origin check below still applies.
     const hasBody = (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0') || req.headers['transfer-encoding'] !== undefined;

@@ -1,11 +1,10 @@
 // /api/compare: 2+ runs side by side: the config keys that differ, overlaid series, and mean bands
 // with pointwise 95 % CIs (and the std) for runs sharing a config up to the seed.
 import express, { type Router } from 'express';
-import { configDiff, flattenConfig, nullProto, type RunRow, type TrackingStore } from '@workbench/tracking';
+import { configDiff, flattenConfig, groupOverSeeds, nullProto, type RunRow, type TrackingStore } from '@workbench/tracking';
 import { badRequest } from '../http-error.js';
 import { int, keyList, list } from '../query-params.js';
 import { groupCurve } from '../group-curves.js';
-import { byGroupKey } from '../group-stats.js';
 import { evalMetricBetter, evalMetricLabel } from '@workbench/metrics';
 import { finiteOrNull, pageColumns, summarizeRuns } from '../run-views.js';
 import type { ServerContext } from '../server-context.js';
@@ -27,10 +26,12 @@ function metricKeysOf(store: TrackingStore, q: Record<string, unknown>, runs: Ru
 
 /** Label for a group: its method plus the differing config values that are not the seed. */
 function groupLabel(runs: RunRow[], diffKeys: string[]): string {
-  const flat = flattenConfig(runs[0].config);
+  const [first] = runs;
+  if (!first) return '';
+  const flat = flattenConfig(first.config);
   const show = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v ?? null));
   const parts = diffKeys.filter((k) => k !== 'seed' && k !== 'name' && k !== 'method').map((k) => `${k}=${show(flat[k])}`);
-  return [runs[0].method, ...parts].join(' ');
+  return [first.method, ...parts].join(' ');
 }
 
 export function compareRouter(ctx: ServerContext): Router {
@@ -41,7 +42,7 @@ export function compareRouter(ctx: ServerContext): Router {
     const runs = runsOf(ctx, req.query);
     // A key missing in some runs counts as different; JSON sends its missing values as null.
     const diff = configDiff(runs.map((x) => x.config));
-    const groups = byGroupKey(runs);
+    const groups = groupOverSeeds(runs, { order: 'given' });
     const summaries = summarizeRuns(store, runs);
     // The eval results side by side, named and ordered as in the paper tables.
     const evalKeys = pageColumns(summaries).available.evals;
@@ -49,7 +50,7 @@ export function compareRouter(ctx: ServerContext): Router {
       runs: summaries,
       evals: evalKeys.map((key) => ({ key, label: evalMetricLabel(key), better: evalMetricBetter(key) ?? null })),
       diff,
-      groups: [...groups.entries()].map(([groupKey, members]) => ({ groupKey, label: groupLabel(members, diff.map((d) => d.key)), runIds: members.map((m) => m.id) })),
+      groups: groups.map(({ groupKey, runs: members }) => ({ groupKey, label: groupLabel(members, diff.map((d) => d.key)), runIds: members.map((m) => m.id) })),
     });
   });
 
@@ -64,7 +65,7 @@ export function compareRouter(ctx: ServerContext): Router {
         .filter(({ s }) => s.total > 0)
         .map(({ runId, s }) => ({ runId, steps: s.points.map((p) => p.step), values: s.points.map((p) => finiteOrNull(p.value)), times: s.points.map((p) => p.wallTime) }));
     }
-    res.json({ keys: keys.filter((k) => series[k].length), series });
+    res.json({ keys: keys.filter((k) => series[k]?.length), series });
   });
 
   r.get('/bands', (req, res) => {
@@ -72,17 +73,17 @@ export function compareRouter(ctx: ServerContext): Router {
     const bins = int(req.query, 'points', 300, 4, 5000);
     const keys = metricKeysOf(store, req.query, runs);
     const diffKeys = configDiff(runs.map((x) => x.config)).map((d) => d.key);
-    const groups = byGroupKey(runs);
+    const groups = groupOverSeeds(runs, { order: 'given' });
     const bands = nullProto<Array<{ groupKey: string; label: string; runs: number } & ReturnType<typeof groupCurve>>>();
     for (const key of keys) {
-      bands[key] = [...groups.entries()]
-        .map(([groupKey, members]) => {
+      bands[key] = groups
+        .map(({ groupKey, runs: members }) => {
           const curve = groupCurve(store, members.map((m) => m.id), key, bins);
           return { groupKey, label: groupLabel(members, diffKeys), runs: members.length, ...curve };
         })
         .filter((b) => b.steps.length);
     }
-    res.json({ keys: keys.filter((k) => bands[k].length), bands });
+    res.json({ keys: keys.filter((k) => bands[k]?.length), bands });
   });
 
   return r;

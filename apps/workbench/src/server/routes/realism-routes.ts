@@ -52,6 +52,7 @@ export function realismRouter(ctx: ServerContext, service: GeneratorService): Ro
     const index = randomInt(0, info.inputs!);
     const z = gaussian(info.nz!);
     const [real, [fake]] = await Promise.all([service.inputImage(run, dir, index, 'B'), service.generate(run, dir, index, [z])]);
+    if (!fake) throw new Error(`run ${run.id}: the generator returned no image for one z`);
     const realRef = `test:${index}:B`;
     const fakeRef = `G@${info.checkpointStep}:test:${index}:z=${z.map((v) => v.toFixed(4)).join(',')}`;
     res.json({ runId: run.id, real: { ref: realRef, url: pngDataUrl(real) }, fake: { ref: fakeRef, url: pngDataUrl(fake) }, sig: pairs.sign(run.id, realRef, fakeRef) });

@@ -108,6 +108,7 @@ export function runsRouter(ctx: ServerContext): Router {
   r.get('/:id', (req, res) => {
     const run = getRunOr404(ctx, req.params.id);
     const [summary] = summarizeRuns(store, [run]);
+    if (!summary) throw new Error(`run ${run.id}: no summary`); // one run in, one summary out
     const lastStep = Object.values(summary.metrics).reduce<number | null>((m, c) => (m === null || c.step > m ? c.step : m), null);
     const fr = store.foolingRate(run.id);
     res.json({
