@@ -27,7 +27,12 @@ export function errorMessage(/** @type {unknown} */ err) {
   return err instanceof Error ? err.message : String(err);
 }
 
-/** Build `/api/...?a=1&b=2` skipping empty values. */
+/**
+ * Build `/api/...?a=1&b=2` skipping empty values; a list becomes `a,b`.
+ * @param {string} path
+ * @param {Record<string, unknown>} [params]
+ * @returns {string}
+ */
 export function url(path, params = {}) {
   const q = new URLSearchParams();
   for (const [k, v] of Object.entries(params)) {
