@@ -30,8 +30,9 @@ let cleanups = [];
 /** @returns {{ page: string, params: Record<string, string> }} */
 function parseHash() {
   const raw = location.hash.replace(/^#\/?/, '') || 'runs';
-  const [pathPart, queryPart = ''] = raw.split('?');
-  const [page, ...rest] = pathPart.split('/');
+  // split() returns at least one part: the defaults are for the checker.
+  const [pathPart = '', queryPart = ''] = raw.split('?');
+  const [page = '', ...rest] = pathPart.split('/');
   const params = Object.fromEntries(new URLSearchParams(queryPart));
   if (rest.length) params.id = decodeURIComponent(rest.join('/'));
   return { page, params };

@@ -31,7 +31,18 @@ export const PALETTE = ['#4c78a8', '#f58518', '#54a24b', '#e45756', '#72b7b2', '
  * @returns {string}
  */
 export function color(i, alpha = 1) {
-  return withAlpha(/** @type {string} */ (PALETTE[i % PALETTE.length]), alpha);
+  return withAlpha(paletteColor(i), alpha);
+}
+
+/**
+ * The i-th palette colour, cycling.
+ * @param {number} i a whole number ≥ 0
+ * @returns {string}
+ */
+export function paletteColor(i) {
+  const c = PALETTE[i % PALETTE.length];
+  if (c === undefined) throw new Error(`palette colours are numbered 0, 1, 2, …, not ${i}`);
+  return c;
 }
 
 /**
@@ -54,21 +65,14 @@ export function withAlpha(hex, alpha) {
  */
 export function smooth(values, weight) {
   if (!(weight > 0)) return values.slice();
-  /** @type {(number | null)[]} */
-  const out = new Array(values.length);
   let last = 0;
   let count = 0;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (v === null || !Number.isFinite(v)) {
-      out[i] = v;
-      continue;
-    }
+  return values.map((v) => {
+    if (v === null || !Number.isFinite(v)) return v;
     last = last * weight + (1 - weight) * v;
     count++;
-    out[i] = last / (1 - Math.pow(weight, count));
-  }
-  return out;
+    return last / (1 - Math.pow(weight, count));
+  });
 }
 
 /**
@@ -77,10 +81,10 @@ export function smooth(values, weight) {
  * @returns {XY[]}
  */
 function points(steps, values) {
-  /** @type {XY[]} */
-  const pts = new Array(steps.length);
-  for (let i = 0; i < steps.length; i++) pts[i] = { x: steps[i], y: values[i] === null || !Number.isFinite(values[i]) ? null : values[i] };
-  return pts;
+  return steps.map((x, i) => {
+    const v = values[i];
+    return { x, y: v === null || v === undefined || !Number.isFinite(v) ? null : v };
+  });
 }
 
 /**

@@ -2,7 +2,7 @@
 // Colour of a point by the value of one column: categories take the palette in order, numbers a
 // blue → orange ramp between the column's min and max. Shared by the parallel-coordinates and
 // scatter views so a run has the same colour in both.
-import { PALETTE } from './charts.js';
+import { paletteColor } from './charts.js';
 /** @typedef {import('./api-payloads.js').HparamColumn} HparamColumn */
 /** @typedef {import('./api-payloads.js').HparamPoint} HparamPoint */
 /** @typedef {import('../server/hparam-points.ts').HparamValue} HparamValue */
@@ -11,7 +11,9 @@ import { PALETTE } from './charts.js';
  * @typedef {{ colorOf: (p: HparamPoint) => string, legend: Array<{ label: string, color: string, value?: HparamValue }> }} ColorScale
  */
 
+/** @type {[number, number, number]} */
 const LOW = [49, 54, 149];
+/** @type {[number, number, number]} */
 const HIGH = [244, 109, 67];
 export const MISSING_COLOR = '#adb5bd';
 
@@ -22,7 +24,7 @@ export const MISSING_COLOR = '#adb5bd';
  * @returns {ColorScale}
  */
 export function colorScale(column, points) {
-  if (!column) return { colorOf: () => /** @type {string} */ (PALETTE[0]), legend: [] };
+  if (!column) return { colorOf: () => paletteColor(0), legend: [] };
   const vals = points.map((p) => p.values[column.id]).filter((v) => v !== null && v !== undefined);
   if (column.numeric) {
     // A numeric column's present values are all numbers (hparam-points.ts).
@@ -32,8 +34,8 @@ export function colorScale(column, points) {
     /** @param {number} v */
     const ramp = (v) => {
       const t = max > min ? (v - min) / (max - min) : 0.5;
-      const c = LOW.map((lo, i) => Math.round(lo + (HIGH[i] - lo) * t));
-      return `rgb(${c[0]}, ${c[1]}, ${c[2]})`;
+      const mix = (/** @type {number} */ lo, /** @type {number} */ hi) => Math.round(lo + (hi - lo) * t);
+      return `rgb(${mix(LOW[0], HIGH[0])}, ${mix(LOW[1], HIGH[1])}, ${mix(LOW[2], HIGH[2])})`;
     };
     return {
       colorOf: (p) => {
@@ -46,7 +48,7 @@ export function colorScale(column, points) {
   const cats = column.values ?? [...new Set(vals)];
   const index = new Map(cats.map((c, i) => [JSON.stringify(c), i]));
   /** @param {HparamValue | undefined} v */
-  const of = (v) => (v === null || v === undefined ? MISSING_COLOR : PALETTE[(index.get(JSON.stringify(v)) ?? 0) % PALETTE.length]);
+  const of = (v) => (v === null || v === undefined ? MISSING_COLOR : paletteColor(index.get(JSON.stringify(v)) ?? 0));
   return { colorOf: (p) => of(p.values[column.id]), legend: cats.map((c) => ({ label: String(c), color: of(c), value: c })) };
 }
 

@@ -68,15 +68,15 @@ function axisScale(column, points) {
 export function parallelCoords({ columns, points, colorOf, onBrush }) {
   const width = SIDE * 2 + Math.max(1, columns.length - 1) * AXIS_GAP;
   const root = svg('svg', { width, height: MISSING_Y + 16, class: 'pcp', 'data-axes': columns.length });
-  const scales = columns.map((c) => axisScale(c, points));
+  const axes = columns.map((column) => ({ column, scale: axisScale(column, points) }));
   const x = (/** @type {number} */ i) => SIDE + i * AXIS_GAP;
-  /** @type {Map<number, [number, number]>} axis index -> [y0, y1] */
+  /** @type {Map<(typeof axes)[number], [number, number]>} axis -> its brush [y0, y1] */
   const brushes = new Map();
   const lines = svg('g', { class: 'pcp-lines' });
   root.append(lines);
 
   const polylines = points.map((p) => {
-    const pts = columns.map((c, i) => `${x(i)},${scales[i].y(p.values[c.id]).toFixed(1)}`).join(' ');
+    const pts = axes.map(({ column, scale }, i) => `${x(i)},${scale.y(p.values[column.id]).toFixed(1)}`).join(' ');
     const line = svg('polyline', { points: pts, fill: 'none', 'stroke-width': 1.6, 'data-run-id': p.id });
     line.append(svg('title', {}, p.name || p.id));
     lines.append(line);
@@ -87,8 +87,8 @@ export function parallelCoords({ columns, points, colorOf, onBrush }) {
     /** @type {string[]} */
     const selected = [];
     for (const { p, line } of polylines) {
-      const ok = [...brushes.entries()].every(([i, [a, b]]) => {
-        const yv = scales[i].y(p.values[columns[i].id]);
+      const ok = [...brushes.entries()].every(([{ column, scale }, [a, b]]) => {
+        const yv = scale.y(p.values[column.id]);
         return yv >= Math.min(a, b) && yv <= Math.max(a, b);
       });
       line.setAttribute('stroke', ok ? colorOf(p) : '#dde1e6');
@@ -102,11 +102,12 @@ export function parallelCoords({ columns, points, colorOf, onBrush }) {
     onBrush?.(selected);
   }
 
-  columns.forEach((c, i) => {
+  axes.forEach((axis, i) => {
+    const { column: c, scale } = axis;
     const g = svg('g', { class: 'pcp-axis', 'data-axis': c.id });
     g.append(svg('line', { x1: x(i), x2: x(i), y1: TOP, y2: TOP + HEIGHT, stroke: '#495057' }));
     g.append(svg('text', { x: x(i), y: TOP - 16, 'text-anchor': 'middle', class: 'pcp-label' }, c.label));
-    for (const t of scales[i].ticks) {
+    for (const t of scale.ticks) {
       g.append(svg('line', { x1: x(i) - 4, x2: x(i), y1: t.y, y2: t.y, stroke: '#495057' }));
       g.append(svg('text', { x: x(i) - 7, y: t.y + 4, 'text-anchor': 'end', class: 'pcp-tick' }, t.label));
     }
@@ -135,10 +136,10 @@ export function parallelCoords({ columns, points, colorOf, onBrush }) {
       if (start === null) return;
       const end = localY(e);
       if (Math.abs(end - start) < 3) {
-        brushes.delete(i);
+        brushes.delete(axis);
         band.setAttribute('visibility', 'hidden');
       } else {
-        brushes.set(i, [start, end]);
+        brushes.set(axis, [start, end]);
         draw(start, end);
       }
       start = null;

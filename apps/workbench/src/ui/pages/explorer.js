@@ -22,11 +22,25 @@ import { h, mount, notice, runLabels } from '../dom.js';
 export function slerp(a, b, t) {
   const na = Math.hypot(...a);
   const nb = Math.hypot(...b);
-  const dot = a.reduce((s, v, i) => s + v * b[i], 0) / (na * nb || 1);
+  if (a.length !== b.length) throw new Error(`slerp needs two z of one length, not ${a.length} and ${b.length}`);
+  const pairs = a.map((v, i) => /** @type {[number, number]} */ ([v, b[i] ?? 0])); // ?? 0: never, the lengths match
+  const dot = pairs.reduce((s, [va, vb]) => s + va * vb, 0) / (na * nb || 1);
   const omega = Math.acos(Math.min(1, Math.max(-1, dot)));
-  if (omega < 1e-4) return a.map((v, i) => v * (1 - t) + b[i] * t);
+  if (omega < 1e-4) return pairs.map(([va, vb]) => va * (1 - t) + vb * t);
   const s = Math.sin(omega);
-  return a.map((v, i) => (Math.sin((1 - t) * omega) / s) * v + (Math.sin(t * omega) / s) * b[i]);
+  return pairs.map(([va, vb]) => (Math.sin((1 - t) * omega) / s) * va + (Math.sin(t * omega) / s) * vb);
+}
+
+/**
+ * The i-th image of a generate answer (one data URL per z).
+ * @param {string[]} images
+ * @param {number} i
+ * @returns {string}
+ */
+function imageOf(images, i) {
+  const src = images[i];
+  if (src === undefined) throw new Error(`the server sent ${images.length} images, none for z #${i}`);
+  return src;
 }
 
 /** @type {import('../page-context.js').PageModule['render']} */
@@ -203,7 +217,7 @@ export async function render(main, params, ctx) {
       /** @type {Generated} */
       const res = await api(`${base()}/generate`, { method: 'POST', body: { input: Number(inputIdx.value), seed, n } });
       if (!ctx.alive()) return;
-      samples = res.z.map((z, i) => ({ z, src: /** @type {string} */ (res.images[i]) })); // one image per z
+      samples = res.z.map((z, i) => ({ z, src: imageOf(res.images, i) }));
       pickA = samples.length > 1 ? 0 : null;
       pickB = samples.length > 1 ? 1 : null;
       interpBtn.disabled = pickA === null || pickB === null;
@@ -232,7 +246,7 @@ export async function render(main, params, ctx) {
     try {
       /** @type {Encoded} */
       const res = await api(`${base()}/encode`, { method: 'POST', body: file, headers: { 'content-type': file.type || 'application/octet-stream' } });
-      const [src] = await generate([res.z]);
+      const src = imageOf(await generate([res.z]), 0);
       if (!ctx.alive()) return;
       samples.unshift({ z: res.z, src, caption: 'guide' });
       if (pickA !== null) pickA++;

@@ -28,7 +28,7 @@ export function imageStepper(runs, ctx) {
     const step = steps[Number(slider.value)];
     stepLabel.textContent = step === undefined ? '—' : String(step);
     mount(panels, runs.map(({ label, runId, color }) => {
-      const imgs = (byRun.get(runId) ?? []).filter((i) => i.kind === kind && i.step !== null && i.step <= step);
+      const imgs = (byRun.get(runId) ?? []).filter((i) => i.kind === kind && i.step !== null && step !== undefined && i.step <= step);
       const img = imgs[imgs.length - 1];
       return h('figure', { style: { margin: 0 } },
         runs.length > 1 ? h('figcaption', { class: 'small', style: { marginBottom: '4px' } }, color ? h('span', { class: 'swatch', style: { background: color } }) : null, label, img ? h('span', { class: 'muted' }, ` @ ${img.step}`) : null) : null,
@@ -59,7 +59,7 @@ export function imageStepper(runs, ctx) {
     async load() {
       const lists = await Promise.all(runs.map(({ runId }) => api(`/api/runs/${encodeURIComponent(runId)}/images`).then((/** @type {RunImages} */ d) => d.images).catch(() => [])));
       if (!ctx.alive()) return;
-      byRun = new Map(runs.map((r, i) => [r.runId, lists[i]]));
+      byRun = new Map(runs.map((r, i) => [r.runId, lists[i] ?? []])); // lists[i]: run i's images
       const kinds = [...new Set(lists.flat().map((i) => i.kind))];
       if (!kinds.length) {
         mount(el, notice('No image grids logged yet.'));
@@ -69,7 +69,7 @@ export function imageStepper(runs, ctx) {
       const current = kindSel.value;
       mount(kindSel, kinds.map((k) => h('option', { value: k }, k)));
       // The evaluation grid (20 samples per input) is what a run is judged by: show it first.
-      kindSel.value = kinds.includes(current) ? current : kinds.includes('eval_grid') ? 'eval_grid' : kinds[0];
+      kindSel.value = kinds.includes(current) ? current : kinds.includes('eval_grid') ? 'eval_grid' : (kinds[0] ?? '');
       rebuildSteps();
       show();
     },

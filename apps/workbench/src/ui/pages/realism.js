@@ -117,6 +117,7 @@ export async function render(main, params, ctx) {
       for (let t = -practiceN; t < total && ctx.alive(); t++) {
         const practice = t < 0;
         const runId = ids[Math.floor(Math.random() * ids.length)];
+        if (runId === undefined) throw new Error('no run to draw a pair from'); // ids is not empty
         /** @type {RealismPair} */
         const pair = await api(`/api/realism/${encodeURIComponent(runId)}/pair`);
         const realLeft = Math.random() < 0.5;

@@ -225,12 +225,11 @@ function info(d) {
 
 /** @param {RunDetail} d */
 function summaryTable(d) {
-  const keys = Object.keys(d.metrics).sort();
-  if (!keys.length) return notice('No metrics logged yet.');
+  const cells = Object.entries(d.metrics).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  if (!cells.length) return notice('No metrics logged yet.');
   return h('table', { class: 'data metric-summary' },
     h('thead', null, h('tr', null, h('th', null, 'metric'), h('th', { class: 'num' }, 'last'), h('th', { class: 'num' }, 'at step'), h('th', { class: 'num' }, 'min'), h('th', { class: 'num' }, 'max'))),
-    h('tbody', null, keys.map((k) => {
-      const m = d.metrics[k];
+    h('tbody', null, cells.map(([k, m]) => {
       return h('tr', null, h('td', null, k), h('td', { class: 'num' + (m.last === null ? ' bad' : '') }, m.last === null ? 'NaN/∞' : fmt(m.last)), h('td', { class: 'num' }, String(m.step)), h('td', { class: 'num' }, fmt(m.min)), h('td', { class: 'num' }, fmt(m.max)));
     })));
 }
