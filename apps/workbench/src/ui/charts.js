@@ -229,7 +229,7 @@ export function curveCard(title, { series = [], bands = [], onDestroy } = {}) {
  */
 export function barCard(title, labels, groups, onDestroy) {
   const canvas = h('canvas');
-  /** @type {Array<import('chart.js').ChartDataset<'bar', (number | null)[]> & { intervals: ([number, number] | null)[] }>} */
+  /** @type {import('chart.js').ChartDataset<'bar', (number | null)[]>[]} `intervals`: error-bars.d.ts */
   const datasets = groups.map((g, i) => ({
     label: g.label,
     data: g.means,
