@@ -1,16 +1,15 @@
 // The JSON bodies the dashboard reads from /api, for the JSDoc of the plain-JS pages. Shapes the
 // server exports are imported from it; the rest are written inline in a route's `res.json(...)`
 // and are mirrored here, each with the route file it mirrors (keep them in step).
-import type { EvalResultRow, FoolingRate, JudgmentCount, JudgmentRow, RunRow, RunStatus, SweepRow, SweepWithJobs } from '@workbench/tracking';
-import type { ConfigDiffRow } from '@workbench/tracking';
+import type { ConfigDiffRow, EvalResultRow, FoolingRate, JudgmentCount, JudgmentRow, RunRow, RunStatus, SweepRow, SweepWithJobs } from '@workbench/tracking';
 import type { BandCurve } from '../server/group-curves.ts';
 import type { ExplorerInfo } from '../server/generator-service.ts';
-import type { HparamColumn, HparamPoint } from '../server/hparam-points.ts';
+import type { HparamColumn, HparamPoint, HparamValue } from '../server/hparam-points.ts';
 import type { PaperTable } from '../server/paper-tables.ts';
 import type { CheckpointView } from '../server/run-files.ts';
-import type { Columns, GroupView, MetricCell, RunSummary } from '../server/run-views.ts';
+import type { Columns, GroupView, MetricCell, RunSummary, StatView } from '../server/run-views.ts';
 
-export type { BandCurve, CheckpointView, Columns, ConfigDiffRow, ExplorerInfo, GroupView, HparamColumn, HparamPoint, MetricCell, PaperTable, RunRow, RunStatus, RunSummary, SweepWithJobs };
+export type { BandCurve, CheckpointView, Columns, ConfigDiffRow, ExplorerInfo, GroupView, HparamColumn, HparamPoint, HparamValue, MetricCell, PaperTable, RunRow, RunStatus, RunSummary, StatView, SweepWithJobs };
 
 /** JSON has no NaN: the server sends a non-finite number as null (run-views.ts `finiteOrNull`). */
 type FiniteOrNull<T, K extends keyof T> = Omit<T, K> & { [P in K]: number | null };

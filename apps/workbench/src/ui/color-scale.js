@@ -5,7 +5,7 @@
 import { paletteColor } from './charts.js';
 /** @typedef {import('./api-payloads.js').HparamColumn} HparamColumn */
 /** @typedef {import('./api-payloads.js').HparamPoint} HparamPoint */
-/** @typedef {import('../server/hparam-points.ts').HparamValue} HparamValue */
+/** @typedef {import('./api-payloads.js').HparamValue} HparamValue */
 /**
  * A colour per point and the legend that explains it (`value`: the category, for categorical columns).
  * @typedef {{ colorOf: (p: HparamPoint) => string, legend: Array<{ label: string, color: string, value?: HparamValue }> }} ColorScale

@@ -3,7 +3,7 @@
 // names, tags and config values containing HTML are shown as text and never parsed.
 import { formatDuration } from '/vendor/format-duration.js';
 
-/** @typedef {import('./api-payloads.js').GroupView['metrics'][string]} StatView */
+/** @typedef {import('./api-payloads.js').StatView} StatView */
 /**
  * A child of h(): text (strings, numbers), a Node, a nested list, or nothing (null, undefined, false).
  * @typedef {string | number | boolean | Node | null | undefined | ChildList} Child

@@ -6,7 +6,7 @@
 import { fmt } from './dom.js';
 /** @typedef {import('./api-payloads.js').HparamColumn} HparamColumn */
 /** @typedef {import('./api-payloads.js').HparamPoint} HparamPoint */
-/** @typedef {import('../server/hparam-points.ts').HparamValue} HparamValue */
+/** @typedef {import('./api-payloads.js').HparamValue} HparamValue */
 
 const NS = 'http://www.w3.org/2000/svg';
 const TOP = 34;

@@ -131,7 +131,7 @@ export async function render(main, params, ctx) {
     const scale = colorScale(col(state.sc), data.points);
     const pts = data.points.filter((p) => p.values[xc.id] !== null && p.values[xc.id] !== undefined && p.values[yc.id] !== null && p.values[yc.id] !== undefined);
     /** A number's own value; a category's index in the column's values. */
-    const pos = (/** @type {HparamColumn} */ c, /** @type {HparamPoint['values'][string] | undefined} */ v) => (c.numeric && typeof v === 'number' ? v : (c.values ?? []).findIndex((x) => JSON.stringify(x) === JSON.stringify(v)));
+    const pos = (/** @type {HparamColumn} */ c, /** @type {import('../api-payloads.js').HparamValue | undefined} */ v) => (c.numeric && typeof v === 'number' ? v : (c.values ?? []).findIndex((x) => JSON.stringify(x) === JSON.stringify(v)));
     /** @returns {ScatterPoint} */
     const point = (/** @type {HparamPoint} */ p) => ({ x: pos(xc, p.values[xc.id]), y: pos(yc, p.values[yc.id]), run: p });
     const colourBy = col(state.sc);
