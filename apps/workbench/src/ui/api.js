@@ -4,7 +4,8 @@
  * @param {string} path
  * @param {Omit<RequestInit, 'body' | 'headers'> & { body?: unknown, headers?: Record<string, string> }} [options]
  *   a `body` that is not a Blob, ArrayBuffer or string is sent as JSON
- * @returns {Promise<any>} the parsed JSON (or text) body
+ * @returns {Promise<any>} the parsed JSON (or text) body: `any` because it is untyped JSON; each
+ *   caller declares the shape it reads (api-payloads.d.ts)
  */
 export async function api(path, options = {}) {
   /** @type {Record<string, string>} */
@@ -16,7 +17,7 @@ export async function api(path, options = {}) {
   }
   const res = await fetch(path, { credentials: 'same-origin', ...options, headers, body: /** @type {BodyInit | undefined} */ (payload) });
   const type = res.headers.get('content-type') ?? '';
-  /** @type {any} */
+  /** @type {any} untyped JSON (or text) */
   const body = type.includes('application/json') ? await res.json() : await res.text();
   if (!res.ok) throw new Error(typeof body === 'object' && body?.error ? body.error : `${res.status} ${res.statusText}`);
   return body;
@@ -27,7 +28,12 @@ export function errorMessage(/** @type {unknown} */ err) {
   return err instanceof Error ? err.message : String(err);
 }
 
-/** Build `/api/...?a=1&b=2` skipping empty values. */
+/**
+ * Build `/api/...?a=1&b=2` skipping empty values; a list becomes `a,b`.
+ * @param {string} path
+ * @param {Record<string, unknown>} [params]
+ * @returns {string}
+ */
 export function url(path, params = {}) {
   const q = new URLSearchParams();
   for (const [k, v] of Object.entries(params)) {

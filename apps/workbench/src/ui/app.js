@@ -4,7 +4,10 @@
 // as long as the page is shown, `ctx.alive()` tells an async page whether it is still shown.
 import { mount, notice } from './dom.js';
 import { errorMessage } from './api.js';
+/** @typedef {import('./page-context.js').PageChange} PageChange */
+/** @typedef {import('./page-context.js').PageContext} PageContext */
 
+/** @type {Record<string, () => Promise<import('./page-context.js').PageModule>>} */
 const pages = {
   runs: () => import('./pages/runs.js'),
   run: () => import('./pages/run.js'),
@@ -19,23 +22,32 @@ const pages = {
 if (window.Chart && window.ChartZoom) window.Chart.register(window.ChartZoom);
 
 let generation = 0;
+/** @type {Array<(ev: PageChange) => Promise<void>>} */
 let listeners = [];
+/** @type {Array<() => void>} */
 let cleanups = [];
 
+/** @returns {{ page: string, params: Record<string, string> }} */
 function parseHash() {
   const raw = location.hash.replace(/^#\/?/, '') || 'runs';
-  const [pathPart, queryPart = ''] = raw.split('?');
-  const [page, ...rest] = pathPart.split('/');
+  // split() returns at least one part: the defaults are for the checker.
+  const [pathPart = '', queryPart = ''] = raw.split('?');
+  const [page = '', ...rest] = pathPart.split('/');
   const params = Object.fromEntries(new URLSearchParams(queryPart));
   if (rest.length) params.id = decodeURIComponent(rest.join('/'));
   return { page, params };
 }
 
 /** One refresh at a time per listener: events arriving meanwhile collapse into one more run
- *  (trainers commit every few seconds; a page must not stack refetches). */
+ *  (trainers commit every few seconds; a page must not stack refetches).
+ * @param {(ev: PageChange) => unknown} fn
+ * @returns {(ev: PageChange) => Promise<void>}
+ */
 function coalesce(fn) {
   let running = false;
+  /** @type {PageChange | null} */
   let again = null;
+  /** @param {PageChange} ev */
   const run = async (ev) => {
     if (running) {
       again = again ? { ...ev, runIds: [...new Set([...(again.runIds ?? []), ...(ev.runIds ?? [])])], global: again.global || ev.global, sweeps: again.sweeps || ev.sweeps } : ev;
@@ -68,12 +80,13 @@ async function route() {
     const active = a.dataset.page === page || (page === 'run' && a.dataset.page === 'runs') || (page === 'sweep' && a.dataset.page === 'sweeps') || (page === 'hparams' && a.dataset.page === 'sweeps');
     a.classList.toggle('active', active);
   }
-  const main = document.getElementById('main');
+  const main = /** @type {HTMLElement} */ (document.getElementById('main')); // in index.html
   const load = pages[page];
   if (!load) {
     mount(main, notice(`unknown page "${page}"`, 'error'));
     return;
   }
+  /** @type {PageContext} */
   const ctx = {
     alive: () => gen === generation,
     onChange: (fn) => listeners.push(coalesce(fn)),
@@ -97,6 +110,7 @@ function connectLive() {
   source.addEventListener('open', () => dot.classList.add('on'));
   source.addEventListener('error', () => dot.classList.remove('on'));
   source.addEventListener('change', (ev) => {
+    /** @type {PageChange} */
     let data = {};
     try {
       data = JSON.parse(ev.data);

@@ -1,10 +1,16 @@
 // Globals the vendor <script> tags in index.html define before app.js runs: the chart.js UMD
-// build and its zoom plugin. `any` for now: the pages build chart configs as plain objects, which
-// chart.js's deep-partial option types reject in ~20 places; type them before tightening this.
+// build and its zoom plugin (whose types add the `zoom` options and `chart.resetZoom()`).
+import type { Chart, Plugin } from 'chart.js';
+import type {} from 'chartjs-plugin-zoom';
+
 declare global {
   interface Window {
-    Chart: any;
-    ChartZoom: any;
+    Chart: typeof Chart;
+    ChartZoom: Plugin;
+  }
+  interface HTMLCanvasElement {
+    /** The chart drawn on this canvas: the browser tests read its data and options. */
+    __chart?: Chart;
   }
 }
 

@@ -5,13 +5,21 @@ import { api, url, errorMessage } from '../api.js';
 import { h, mount, notice, statusBadge, configValue, runLabels, fmt } from '../dom.js';
 import { color, curveCard } from '../charts.js';
 import { imageStepper } from './image-stepper.js';
+/** @typedef {import('../api-payloads.js').ComparePayload} ComparePayload */
+/** @typedef {import('../api-payloads.js').CompareBands} CompareBands */
+/** @typedef {import('../api-payloads.js').CompareMetrics} CompareMetrics */
+/** @typedef {import('../api-payloads.js').RunSummary} RunSummary */
+/** @typedef {import('../charts.js').CurveSeries} CurveSeries */
+/** @typedef {import('../charts.js').CurveBand} CurveBand */
 
+/** @type {import('../page-context.js').PageModule['render']} */
 export async function render(main, params, ctx) {
   const ids = (params.ids ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   if (ids.length < 2) {
     await picker(main, ctx);
     return;
   }
+  /** @type {ComparePayload} */
   let data;
   try {
     data = await api(url('/api/compare', { ids }));
@@ -22,13 +30,14 @@ export async function render(main, params, ctx) {
   if (!ctx.alive()) return;
   const runs = data.runs;
   const labels = runLabels(runs);
-  const label = (r) => labels.get(r.id) ?? r.name ?? r.id;
+  const label = (/** @type {{ id: string, name?: string }} */ r) => labels.get(r.id) ?? r.name ?? r.id;
   // One colour per run, the same in every chart, table header and image caption of the page.
   const runColor = new Map(runs.map((r, i) => [r.id, color(i)]));
-  const swatch = (id) => h('span', { class: 'swatch', style: { background: runColor.get(id) }, dataset: { color: runColor.get(id) } });
-  const runHead = (r) => h('th', { dataset: { runId: r.id } }, swatch(r.id), h('a', { href: `#/run/${encodeURIComponent(r.id)}` }, label(r)));
+  const swatch = (/** @type {string} */ id) => h('span', { class: 'swatch', style: { background: runColor.get(id) }, dataset: { color: runColor.get(id) ?? '' } });
+  const runHead = (/** @type {RunSummary} */ r) => h('th', { dataset: { runId: r.id } }, swatch(r.id), h('a', { href: `#/run/${encodeURIComponent(r.id)}` }, label(r)));
   const bandsBox = h('input', { type: 'checkbox', id: 'bands-toggle', disabled: !data.groups.some((g) => g.runIds.length > 1) });
   const curvesHost = h('div', { class: 'grid2', id: 'compare-curves' });
+  const imagesHost = h('div', { id: 'compare-images' });
 
   const diffTable = data.diff.length
     ? h('table', { class: 'data diff' },
@@ -52,30 +61,38 @@ export async function render(main, params, ctx) {
     h('h2', null, 'Curves ', h('label', { class: 'chip' }, bandsBox, ' mean, 95 % CI over seeds')),
     curvesHost,
     h('h2', null, 'Image grids at the same step'),
-    h('div', { id: 'compare-images' }),
+    imagesHost,
   );
 
+  /** @type {Map<string, ReturnType<typeof curveCard>>} metric key -> its card */
   const cards = new Map();
   async function loadCurves() {
     const grouped = bandsBox.checked;
-    const res = grouped
-      ? await api(url('/api/compare/bands', { ids, points: 300 }))
-      : await api(url('/api/compare/metrics', { ids, points: 600 }));
+    /** @type {{ grouped: true, res: CompareBands } | { grouped: false, res: CompareMetrics }} */
+    const answer = grouped
+      ? { grouped, res: await api(url('/api/compare/bands', { ids, points: 300 })) }
+      : { grouped, res: await api(url('/api/compare/metrics', { ids, points: 600 })) };
     if (!ctx.alive()) return;
-    if (!res.keys.length) {
+    if (!answer.res.keys.length) {
       mount(curvesHost, notice('No metrics logged by these runs.'));
       return;
     }
-    for (const key of res.keys) {
+    for (const key of answer.res.keys) {
+      /** @type {CurveSeries[]} */
       let series = [];
+      /** @type {CurveBand[]} */
       let bands = [];
-      if (grouped) {
-        for (const g of res.bands[key] ?? []) {
+      if (answer.grouped) {
+        for (const g of answer.res.bands[key] ?? []) {
           if (g.runs > 1) bands.push({ label: `${g.label} (n=${g.runs}, 95 % CI)`, steps: g.steps, mean: g.mean, std: g.std, half: g.half });
-          else series.push({ label: g.label, steps: g.steps, values: g.mean, color: runColor.get(data.groups.find((x) => x.groupKey === g.groupKey)?.runIds[0]) });
+          else {
+            // A group of one run keeps that run's colour.
+            const runId = data.groups.find((x) => x.groupKey === g.groupKey)?.runIds[0];
+            series.push({ label: g.label, steps: g.steps, values: g.mean, color: runId === undefined ? undefined : runColor.get(runId) });
+          }
         }
       } else {
-        series = (res.series[key] ?? []).map((s) => ({ label: label(runs.find((r) => r.id === s.runId) ?? { id: s.runId }), steps: s.steps, values: s.values, times: s.times, color: runColor.get(s.runId) }));
+        series = (answer.res.series[key] ?? []).map((s) => ({ label: label(runs.find((r) => r.id === s.runId) ?? { id: s.runId }), steps: s.steps, values: s.values, times: s.times, color: runColor.get(s.runId) }));
       }
       const card = cards.get(key);
       if (card) card.update(series, bands);
@@ -89,7 +106,7 @@ export async function render(main, params, ctx) {
   bandsBox.addEventListener('change', () => loadCurves());
 
   const stepper = imageStepper(runs.map((r) => ({ label: label(r), runId: r.id, color: runColor.get(r.id) })), ctx);
-  mount(main.querySelector('#compare-images'), stepper.el);
+  mount(imagesHost, stepper.el);
   await Promise.all([loadCurves().catch((e) => mount(curvesHost, notice(e.message, 'error'))), stepper.load()]);
 
   ctx.onChange(async (ev) => {
@@ -105,6 +122,11 @@ export async function render(main, params, ctx) {
 
 /** The eval results side by side: one row per metric (named as in the paper tables), one column
  *  per run, value ± standard error; the best value of a row is bold. */
+/**
+ * @param {ComparePayload} data
+ * @param {RunSummary[]} runs
+ * @param {(r: RunSummary) => HTMLElement} runHead the column header of a run
+ */
 function evalTable(data, runs, runHead) {
   if (!data.evals.length) return notice('None of these runs is evaluated yet: `npx workbench eval <run-id>`.');
   return h('div', { style: { overflowX: 'auto' } }, h('table', { class: 'data compare-evals' },
@@ -123,10 +145,16 @@ function evalTable(data, runs, runHead) {
 }
 
 /** Without runs in the URL: pick some of the 100 newest (the Runs table selects from all of them). */
+/**
+ * @param {HTMLElement} main
+ * @param {import('../page-context.js').PageContext} ctx
+ */
 async function picker(main, ctx) {
+  /** @type {Pick<import('../api-payloads.js').RunsBasicPage, 'items'>} */
   const data = await api(url('/api/runs', { limit: 100, fields: 'basic' })).catch(() => ({ items: [] }));
   if (!ctx.alive()) return;
   const labels = runLabels(data.items);
+  /** @type {Set<string>} */
   const chosen = new Set();
   const go = h('button', { class: 'btn primary', type: 'button', disabled: true, onclick: () => { location.hash = `#/compare?ids=${[...chosen].map(encodeURIComponent).join(',')}`; } }, 'Compare');
   mount(main, h('h1', null, 'Compare'),

@@ -5,18 +5,45 @@
 // the URL (#/explorer?run=…&seed=N), so a shared link shows the same samples.
 import { api, errorMessage } from '../api.js';
 import { h, mount, notice, runLabels } from '../dom.js';
+/** @typedef {import('../api-payloads.js').ExplorableRuns} ExplorableRuns */
+/** @typedef {import('../api-payloads.js').ExplorerRunInfo} ExplorerRunInfo */
+/** @typedef {import('../api-payloads.js').Generated} Generated */
+/** @typedef {import('../api-payloads.js').Encoded} Encoded */
+/** A drawn (or encoded) sample: its z, its image (data URL) and an optional caption. */
+/** @typedef {{ z: number[], src: string, caption?: string }} Sample */
 
-/** Spherical interpolation (the standard for Gaussian latents); falls back to lerp for near-parallel z. */
+/**
+ * Spherical interpolation (the standard for Gaussian latents); falls back to lerp for near-parallel z.
+ * @param {number[]} a
+ * @param {number[]} b same length as a
+ * @param {number} t in [0, 1]
+ * @returns {number[]}
+ */
 export function slerp(a, b, t) {
   const na = Math.hypot(...a);
   const nb = Math.hypot(...b);
-  const dot = a.reduce((s, v, i) => s + v * b[i], 0) / (na * nb || 1);
+  if (a.length !== b.length) throw new Error(`slerp needs two z of one length, not ${a.length} and ${b.length}`);
+  const pairs = a.map((v, i) => /** @type {[number, number]} */ ([v, b[i] ?? 0])); // ?? 0: never, the lengths match
+  const dot = pairs.reduce((s, [va, vb]) => s + va * vb, 0) / (na * nb || 1);
   const omega = Math.acos(Math.min(1, Math.max(-1, dot)));
-  if (omega < 1e-4) return a.map((v, i) => v * (1 - t) + b[i] * t);
+  if (omega < 1e-4) return pairs.map(([va, vb]) => va * (1 - t) + vb * t);
   const s = Math.sin(omega);
-  return a.map((v, i) => (Math.sin((1 - t) * omega) / s) * v + (Math.sin(t * omega) / s) * b[i]);
+  return pairs.map(([va, vb]) => (Math.sin((1 - t) * omega) / s) * va + (Math.sin(t * omega) / s) * vb);
 }
 
+/**
+ * The i-th image of a generate answer (one data URL per z).
+ * @param {string[]} images
+ * @param {number} i
+ * @returns {string}
+ */
+function imageOf(images, i) {
+  const src = images[i];
+  if (src === undefined) throw new Error(`the server sent ${images.length} images, none for z #${i}`);
+  return src;
+}
+
+/** @type {import('../page-context.js').PageModule['render']} */
 export async function render(main, params, ctx) {
   const runSel = h('select', { id: 'explorer-run' });
   const left = h('div', { class: 'card' });
@@ -25,15 +52,17 @@ export async function render(main, params, ctx) {
   const runBar = h('div', { class: 'toolbar' });
   mount(main, h('h1', null, 'Latent explorer'), runBar, h('div', { class: 'explorer' }, left, right));
 
+  /** @type {ExplorableRuns} */
   const { runs } = await api('/api/explorer').catch(() => ({ runs: [] }));
   if (!ctx.alive()) return;
-  if (!runs.length) {
+  const [newest] = runs;
+  if (!newest) {
     mount(left, notice('No runs with a checkpoint yet: the explorer loads a run\'s newest checkpoint.'));
     return;
   }
   const labels = runLabels(runs);
   mount(runSel, runs.map((r) => h('option', { value: r.id }, `${labels.get(r.id)} · ${r.method} · step ${r.checkpointStep}`)));
-  runSel.value = params.run && runs.some((r) => r.id === params.run) ? params.run : runs[0].id;
+  runSel.value = params.run && runs.some((r) => r.id === params.run) ? params.run : newest.id;
 
   const inputIdx = h('input', { type: 'number', min: 0, value: 0, style: { width: '70px' } });
   const nSamples = h('input', { type: 'number', min: 1, max: 32, value: 8, style: { width: '60px' } });
@@ -49,10 +78,15 @@ export async function render(main, params, ctx) {
   const sliderOut = h('div', { class: 'samples' });
   const interpHost = h('div', { class: 'samples', id: 'explorer-interp' });
   const interpBtn = h('button', { class: 'btn', type: 'button', disabled: true }, 'slerp A → B');
+  /** @type {ExplorerRunInfo | null} */
   let info = null;
-  let samples = []; // [{z, src}]
+  /** @type {Sample[]} */
+  let samples = [];
+  /** @type {number | null} index into samples */
   let pickA = null;
+  /** @type {number | null} */
   let pickB = null;
+  /** @type {number[]} */
   let zCurrent = [];
 
   mount(runBar, h('label', null, 'run ', runSel));
@@ -76,7 +110,13 @@ export async function render(main, params, ctx) {
     const v = Number(seedInput.value);
     return Number.isSafeInteger(v) && v >= 0 ? v : 0;
   };
+  /**
+   * G(A, z) for the chosen test input, one image (data URL) per z.
+   * @param {number[][]} zs
+   * @returns {Promise<string[]>}
+   */
   async function generate(zs) {
+    /** @type {Generated} */
     const res = await api(`${base()}/generate`, { method: 'POST', body: { input: Number(inputIdx.value), z: zs } });
     return res.images;
   }
@@ -90,26 +130,29 @@ export async function render(main, params, ctx) {
     pickA = pickB = null;
     interpBtn.disabled = true;
     status.textContent = 'loading…';
+    /** @type {ExplorerRunInfo} */
+    let loaded;
     try {
-      info = await api(base());
+      loaded = await api(base());
     } catch (err) {
       info = null;
       status.textContent = '';
       mount(samplesHost, notice(errorMessage(err), 'error'));
       return;
     }
+    info = loaded;
     if (!ctx.alive()) return;
-    if (!info.available) {
+    if (!loaded.available) {
       status.textContent = '';
-      mount(samplesHost, notice(info.reason, 'warn'));
+      mount(samplesHost, notice(loaded.reason ?? '', 'warn'));
       return;
     }
-    inputIdx.max = String(info.inputs - 1);
-    mount(guideHost, info.encoder
+    inputIdx.max = String((loaded.inputs ?? 0) - 1);
+    mount(guideHost, loaded.encoder
       ? [h('div', { class: 'small muted' }, 'guide image → E → z'), upload]
       : h('div', { class: 'small muted' }, 'no guide image: this run has no encoder E (e.g. pix2pix+noise), so an image cannot be mapped to z'));
-    status.textContent = `checkpoint step ${info.checkpointStep}, nz=${info.nz}, ${info.cropSize}px, ${info.inputs} test inputs, backend ${info.backend}`;
-    zCurrent = new Array(info.nz).fill(0);
+    status.textContent = `checkpoint step ${loaded.checkpointStep}, nz=${loaded.nz}, ${loaded.cropSize}px, ${loaded.inputs} test inputs, backend ${loaded.backend}`;
+    zCurrent = new Array(loaded.nz ?? 0).fill(0);
     buildSliders();
     showThumbs();
     scheduleSlider();
@@ -125,7 +168,7 @@ export async function render(main, params, ctx) {
 
   function buildSliders() {
     mount(slidersHost, zCurrent.map((v, d) => {
-      const show = (x) => (Math.abs(x) < 0.005 ? 0 : x).toFixed(2);
+      const show = (/** @type {number} */ x) => (Math.abs(x) < 0.005 ? 0 : x).toFixed(2);
       const val = h('span', { class: 'mono' }, show(v));
       const s = h('input', { type: 'range', min: -3, max: 3, step: 0.05, value: v });
       s.addEventListener('input', () => {
@@ -136,6 +179,7 @@ export async function render(main, params, ctx) {
       return h('label', null, `z${d}`, s, val);
     }));
   }
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
   let sliderTimer;
   function scheduleSlider() {
     clearTimeout(sliderTimer);
@@ -170,9 +214,10 @@ export async function render(main, params, ctx) {
     history.replaceState(null, '', `#/explorer?run=${encodeURIComponent(runSel.value)}&seed=${seed}`);
     status.textContent = 'generating…';
     try {
+      /** @type {Generated} */
       const res = await api(`${base()}/generate`, { method: 'POST', body: { input: Number(inputIdx.value), seed, n } });
       if (!ctx.alive()) return;
-      samples = res.z.map((z, i) => ({ z, src: res.images[i] }));
+      samples = res.z.map((z, i) => ({ z, src: imageOf(res.images, i) }));
       pickA = samples.length > 1 ? 0 : null;
       pickB = samples.length > 1 ? 1 : null;
       interpBtn.disabled = pickA === null || pickB === null;
@@ -185,8 +230,10 @@ export async function render(main, params, ctx) {
   }
 
   interpBtn.addEventListener('click', async () => {
-    const a = samples[pickA].z;
-    const b = samples[pickB].z;
+    // The button is enabled only with both picked.
+    const a = pickA === null ? undefined : samples[pickA]?.z;
+    const b = pickB === null ? undefined : samples[pickB]?.z;
+    if (!a || !b) return;
     const zs = Array.from({ length: 8 }, (_, k) => slerp(a, b, k / 7));
     const images = await generate(zs);
     if (ctx.alive()) mount(interpHost, images.map((src, k) => h('figure', null, h('img', { src, alt: `t=${(k / 7).toFixed(2)}` }), h('figcaption', null, `t=${(k / 7).toFixed(2)}`))));
@@ -197,8 +244,9 @@ export async function render(main, params, ctx) {
     if (!file || !info?.available) return;
     status.textContent = 'encoding…';
     try {
+      /** @type {Encoded} */
       const res = await api(`${base()}/encode`, { method: 'POST', body: file, headers: { 'content-type': file.type || 'application/octet-stream' } });
-      const [src] = await generate([res.z]);
+      const src = imageOf(await generate([res.z]), 0);
       if (!ctx.alive()) return;
       samples.unshift({ z: res.z, src, caption: 'guide' });
       if (pickA !== null) pickA++;

@@ -2,15 +2,24 @@
 // Image grids per step with a slider, for one run or several runs side by side at the same step.
 import { api } from '../api.js';
 import { h, mount, notice } from '../dom.js';
+/** @typedef {import('../api-payloads.js').RunImage} RunImage */
+/** @typedef {import('../api-payloads.js').RunImages} RunImages */
 
-/** runs: [{label, runId}]. The slider moves over the union of steps; each run shows its grid at the closest step ≤ the chosen one. */
+/**
+ * The slider moves over the union of steps; each run shows its grid at the closest step ≤ the chosen one.
+ * @param {Array<{ label: string, runId: string, color?: string }>} runs `color`: the run's swatch (compare page)
+ * @param {import('../page-context.js').PageContext} ctx
+ * @returns {{ el: HTMLDivElement, load: () => Promise<void> }}
+ */
 export function imageStepper(runs, ctx) {
   const slider = h('input', { type: 'range', min: 0, max: 0, step: 1, value: 0, class: 'step-slider' });
   const stepLabel = h('span', { class: 'mono' });
   const kindSel = h('select');
   const panels = h('div', { class: runs.length > 1 ? 'compare-images' : 'images', dataset: { testid: 'image-panels' } });
   const el = h('div', { class: 'card' }, h('div', { class: 'slider-row' }, kindSel, h('span', { class: 'muted small' }, 'step'), slider, stepLabel), panels);
-  let byRun = new Map(); // runId -> [{step, kind, url}]
+  /** @type {Map<string, RunImage[]>} runId -> its images */
+  let byRun = new Map();
+  /** @type {number[]} */
   let steps = [];
   let followLatest = true;
 
@@ -19,7 +28,7 @@ export function imageStepper(runs, ctx) {
     const step = steps[Number(slider.value)];
     stepLabel.textContent = step === undefined ? '—' : String(step);
     mount(panels, runs.map(({ label, runId, color }) => {
-      const imgs = (byRun.get(runId) ?? []).filter((i) => i.kind === kind && i.step !== null && i.step <= step);
+      const imgs = (byRun.get(runId) ?? []).filter((i) => i.kind === kind && i.step !== null && step !== undefined && i.step <= step);
       const img = imgs[imgs.length - 1];
       return h('figure', { style: { margin: 0 } },
         runs.length > 1 ? h('figcaption', { class: 'small', style: { marginBottom: '4px' } }, color ? h('span', { class: 'swatch', style: { background: color } }) : null, label, img ? h('span', { class: 'muted' }, ` @ ${img.step}`) : null) : null,
@@ -35,6 +44,7 @@ export function imageStepper(runs, ctx) {
 
   function rebuildSteps() {
     const kind = kindSel.value;
+    /** @type {Set<number>} */
     const set = new Set();
     for (const list of byRun.values()) for (const i of list) if (i.kind === kind && i.step !== null) set.add(i.step);
     const prev = steps[Number(slider.value)];
@@ -47,9 +57,9 @@ export function imageStepper(runs, ctx) {
   return {
     el,
     async load() {
-      const lists = await Promise.all(runs.map(({ runId }) => api(`/api/runs/${encodeURIComponent(runId)}/images`).then((d) => d.images).catch(() => [])));
+      const lists = await Promise.all(runs.map(({ runId }) => api(`/api/runs/${encodeURIComponent(runId)}/images`).then((/** @type {RunImages} */ d) => d.images).catch(() => [])));
       if (!ctx.alive()) return;
-      byRun = new Map(runs.map((r, i) => [r.runId, lists[i]]));
+      byRun = new Map(runs.map((r, i) => [r.runId, lists[i] ?? []])); // lists[i]: run i's images
       const kinds = [...new Set(lists.flat().map((i) => i.kind))];
       if (!kinds.length) {
         mount(el, notice('No image grids logged yet.'));
@@ -59,7 +69,7 @@ export function imageStepper(runs, ctx) {
       const current = kindSel.value;
       mount(kindSel, kinds.map((k) => h('option', { value: k }, k)));
       // The evaluation grid (20 samples per input) is what a run is judged by: show it first.
-      kindSel.value = kinds.includes(current) ? current : kinds.includes('eval_grid') ? 'eval_grid' : kinds[0];
+      kindSel.value = kinds.includes(current) ? current : kinds.includes('eval_grid') ? 'eval_grid' : (kinds[0] ?? '');
       rebuildSteps();
       show();
     },

@@ -6,9 +6,14 @@
 // be reviewed and deleted per run or per participant.
 import { api, url, errorMessage } from '../api.js';
 import { h, mount, notice, fmt, runLabels } from '../dom.js';
+/** @typedef {import('../api-payloads.js').RealismSummary} RealismSummary */
+/** @typedef {import('../api-payloads.js').RealismAnswers} RealismAnswers */
+/** @typedef {import('../api-payloads.js').RealismPair} RealismPair */
+/** @typedef {'left' | 'right'} Side */
 
 const FLASH_MS = 1000;
 
+/** @type {import('../page-context.js').PageModule['render']} */
 export async function render(main, params, ctx) {
   const runSel = h('select', { id: 'realism-run', multiple: true, size: 6, style: { minWidth: '320px' } });
   const trialsIn = h('input', { type: 'number', min: 1, max: 200, value: 20, style: { width: '70px' } });
@@ -28,14 +33,17 @@ export async function render(main, params, ctx) {
     h('h2', null, 'Fooling rates'), results,
     h('h2', null, 'Answers ', answersBy), answersHost);
 
+  /** @type {import('../api-payloads.js').ExplorableRuns} */
   const { runs } = await api('/api/explorer').catch(() => ({ runs: [] }));
   if (!ctx.alive()) return;
   const labels = runLabels(runs);
   mount(runSel, runs.map((r) => h('option', { value: r.id, selected: params.run === r.id }, `${labels.get(r.id)} · ${r.method}`)));
-  if (!params.run && runs.length) runSel.options[0].selected = true;
+  const firstOption = runSel.options[0]; // one option per run
+  if (!params.run && firstOption) firstOption.selected = true;
   mount(stage, notice(runs.length ? 'Pick runs and press start: a real and a generated image flash for 1 s; answer with the buttons or the F / J keys.' : 'No runs with a checkpoint yet: the study generates images with a run\'s newest checkpoint.'));
 
   async function loadResults() {
+    /** @type {RealismSummary} */
     const data = await api('/api/realism/summary');
     if (!ctx.alive()) return;
     const rows = data.rates.filter((r) => r.n > 0);
@@ -49,16 +57,19 @@ export async function render(main, params, ctx) {
       h('tbody', null, rows.map((r) => h('tr', null,
         h('td', null, h('a', { href: `#/run/${encodeURIComponent(r.runId)}` }, allLabels.get(r.runId) ?? r.runId)),
         h('td', { class: 'num' }, String(r.n)), h('td', { class: 'num' }, String(r.fooled)),
-        h('td', { class: 'num' }, `${fmt(r.rate * 100, 3)}%`),
+        h('td', { class: 'num' }, `${fmt(r.rate === null ? null : r.rate * 100, 3)}%`),
         h('td', { class: 'num' }, `${fmt(r.low * 100, 3)}% – ${fmt(r.high * 100, 3)}%`))))));
   }
 
   /** Answers per run or per participant (counted and practice), each with a delete button. */
   async function loadAnswers() {
+    /** @type {RealismAnswers} */
     const data = await api('/api/realism/answers');
     if (!ctx.alive()) return;
     const names = runLabels(data.runs);
     const by = answersBy.value;
+    /** Answers per run id or per participant (null: given without a name). */
+    /** @type {Map<string | null, { key: string | null, n: number, fooled: number, practice: number, people: Set<string | null> }>} */
     const rows = new Map();
     for (const c of data.counts) {
       const key = by === 'run' ? c.runId : c.participant;
@@ -70,9 +81,10 @@ export async function render(main, params, ctx) {
       rows.set(key, row);
     }
     if (!rows.size) return void mount(answersHost, notice('No answers stored.'));
-    const who = (key) => (by === 'run' ? h('a', { href: `#/run/${encodeURIComponent(key)}` }, names.get(key) ?? key) : key ?? '(no name)');
-    const remove = async (key) => {
-      const what = by === 'run' ? `every answer about run ${names.get(key) ?? key}` : `every answer of participant ${key ?? '(no name)'}`;
+    // Per run the key is a run id (never null); per participant, null is "no name".
+    const who = (/** @type {string | null} */ key) => (by === 'run' ? h('a', { href: `#/run/${encodeURIComponent(key ?? '')}` }, names.get(key ?? '') ?? key) : key ?? '(no name)');
+    const remove = async (/** @type {string | null} */ key) => {
+      const what = by === 'run' ? `every answer about run ${names.get(key ?? '') ?? key}` : `every answer of participant ${key ?? '(no name)'}`;
       if (!confirm(`Delete ${what}? Fooling rates and the paper tables change accordingly.`)) return;
       // participant= (empty) addresses the answers given without a name.
       const path = by === 'run' ? url('/api/realism/answers', { run: key }) : `/api/realism/answers?participant=${encodeURIComponent(key ?? '')}`;
@@ -105,6 +117,8 @@ export async function render(main, params, ctx) {
       for (let t = -practiceN; t < total && ctx.alive(); t++) {
         const practice = t < 0;
         const runId = ids[Math.floor(Math.random() * ids.length)];
+        if (runId === undefined) throw new Error('no run to draw a pair from'); // ids is not empty
+        /** @type {RealismPair} */
         const pair = await api(`/api/realism/${encodeURIComponent(runId)}/pair`);
         const realLeft = Math.random() < 0.5;
         const [leftSrc, rightSrc] = realLeft ? [pair.real.url, pair.fake.url] : [pair.fake.url, pair.real.url];
@@ -148,6 +162,11 @@ export async function render(main, params, ctx) {
   await Promise.all([loadResults().catch((e) => mount(results, notice(e.message, 'error'))), loadAnswers().catch((e) => mount(answersHost, notice(e.message, 'error')))]);
 }
 
+/**
+ * The image once loaded (so both images of a pair appear at the same moment).
+ * @param {string} src
+ * @returns {Promise<HTMLImageElement>}
+ */
 function loadImage(src) {
   return new Promise((resolve, reject) => {
     const img = new Image();
@@ -157,13 +176,19 @@ function loadImage(src) {
   });
 }
 
+/**
+ * Ask which image was real: buttons or the F / J (arrow) keys.
+ * @param {HTMLElement} stage
+ * @param {string} counter
+ * @returns {Promise<Side>}
+ */
 function ask(stage, counter) {
   return new Promise((resolve) => {
-    const pick = (side) => {
+    const pick = (/** @type {Side} */ side) => {
       window.removeEventListener('keydown', onKey);
       resolve(side);
     };
-    const onKey = (e) => {
+    const onKey = (/** @type {KeyboardEvent} */ e) => {
       if (e.key === 'ArrowLeft' || e.key === 'f') pick('left');
       if (e.key === 'ArrowRight' || e.key === 'j') pick('right');
     };

@@ -5,9 +5,19 @@ import { api, url, errorMessage } from '../api.js';
 import { h, mount, fmt, fmtDuration, fmtTime, statusBadge, notice, flatten, configValue } from '../dom.js';
 import { curveCard } from '../charts.js';
 import { imageStepper } from './image-stepper.js';
+/** @typedef {import('../api-payloads.js').RunDetail} RunDetail */
+/** @typedef {import('../api-payloads.js').RunRow} RunRow */
+/** @typedef {import('../dom.js').Child} Child */
 
+/** @type {import('../page-context.js').PageModule['render']} */
 export async function render(main, params, ctx) {
-  const id = params.id;
+  const idParam = params.id;
+  if (!idParam) {
+    mount(main, notice('No run id in the address: open a run from the Runs table (#/run/<id>).', 'error'));
+    return;
+  }
+  const id = idParam; // a string in the functions below as well
+  /** @type {RunDetail} */
   let detail;
   try {
     detail = await api(`/api/runs/${encodeURIComponent(id)}`);
@@ -29,9 +39,10 @@ export async function render(main, params, ctx) {
   const editHost = h('div', { class: 'card edit-card', hidden: true });
   const lifecycleHost = h('span', { class: 'toolbar', style: { margin: 0 } });
   // Archive hides the run from the runs table (everything kept); delete removes it from the database.
-  const renderLifecycle = (run) => {
-    const act = async (path, body) => {
+  const renderLifecycle = (/** @type {RunRow} */ run) => {
+    const act = async (/** @type {string} */ path, /** @type {Record<string, unknown>} */ body) => {
       await api(path, { method: 'POST', body });
+      /** @type {RunDetail} */
       const d = await api(`/api/runs/${encodeURIComponent(id)}`);
       if (ctx.alive()) renderHeader(d);
     };
@@ -46,7 +57,7 @@ export async function render(main, params, ctx) {
       } }, 'delete…'));
   };
 
-  const renderHeader = (d) => {
+  const renderHeader = (/** @type {RunDetail} */ d) => {
     titleEl.textContent = d.run.name || d.run.id;
     mount(headerStatus, statusBadge(d.run.status, d.run.exitReason));
     mount(infoHost, info(d));
@@ -114,6 +125,7 @@ export async function render(main, params, ctx) {
     const msg = h('span', { class: 'muted small' });
     const save = async () => {
       try {
+        /** @type {import('../api-payloads.js').RunPatched} */
         const res = await api(`/api/runs/${encodeURIComponent(id)}`, {
           method: 'PATCH',
           body: { name: name.value, tags: tags.value.split(',').map((t) => t.trim()).filter(Boolean), notes: notes.value.trim() || null },
@@ -134,6 +146,7 @@ export async function render(main, params, ctx) {
   }
 
   async function loadLog() {
+    /** @type {import('../api-payloads.js').RunLog} */
     const d = await api(url(`/api/runs/${encodeURIComponent(id)}/log`, { tail: 200 }));
     if (!ctx.alive()) return;
     logHost.textContent = d.exists ? d.lines.join('\n') || '(empty)' : 'no train.log in the run folder';
@@ -142,8 +155,10 @@ export async function render(main, params, ctx) {
   renderHeader(detail);
 
   // Curves: one card per metric key; updated in place on live changes.
+  /** @type {Map<string, ReturnType<typeof curveCard>>} metric key -> its card */
   const cards = new Map();
   async function loadCurves() {
+    /** @type {import('../api-payloads.js').RunMetrics} */
     const data = await api(url(`/api/runs/${encodeURIComponent(id)}/metrics`, { points: 1000 }));
     if (!ctx.alive()) return;
     if (!data.series.length && !cards.size) mount(curvesHost, notice('No metrics logged yet.'));
@@ -166,6 +181,7 @@ export async function render(main, params, ctx) {
   ctx.onChange(async (ev) => {
     if (!ev.global && !ev.runIds?.includes(id)) return;
     try {
+      /** @type {RunDetail} */
       const d = await api(`/api/runs/${encodeURIComponent(id)}`);
       if (!ctx.alive()) return;
       current = d;
@@ -179,9 +195,14 @@ export async function render(main, params, ctx) {
   });
 }
 
+/**
+ * The run's facts as a definition list.
+ * @param {RunDetail} d
+ */
 function info(d) {
   const r = d.run;
-  const kv = (k, v) => [h('dt', null, k), h('dd', null, v)];
+  const fr = d.foolingRate;
+  const kv = (/** @type {string} */ k, /** @type {Child} */ v) => [h('dt', null, k), h('dd', null, v)];
   return h('dl', { class: 'kv' },
     kv('status', [statusBadge(r.status, r.exitReason), r.exitReason ? h('span', { class: 'reason' }, r.exitReason) : null]),
     kv('method', r.method),
@@ -196,22 +217,24 @@ function info(d) {
     kv('group', h('span', { class: 'mono' }, r.groupKey)),
     kv('run folder', h('span', { class: 'mono' }, r.runDir ?? '—')),
     r.resumes ? kv('resumed', `${r.resumes}×`) : null,
-    d.foolingRate && d.foolingRate.n ? kv('fooling rate', `${fmt(d.foolingRate.rate * 100, 3)}% [${fmt(d.foolingRate.low * 100, 3)}, ${fmt(d.foolingRate.high * 100, 3)}] (n=${d.foolingRate.n})`) : null,
+    // rate is null only without answers (n = 0).
+    fr && fr.n && fr.rate !== null ? kv('fooling rate', `${fmt(fr.rate * 100, 3)}% [${fmt(fr.low * 100, 3)}, ${fmt(fr.high * 100, 3)}] (n=${fr.n})`) : null,
     r.notes ? kv('notes', r.notes) : null,
   );
 }
 
+/** @param {RunDetail} d */
 function summaryTable(d) {
-  const keys = Object.keys(d.metrics).sort();
-  if (!keys.length) return notice('No metrics logged yet.');
+  const cells = Object.entries(d.metrics).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  if (!cells.length) return notice('No metrics logged yet.');
   return h('table', { class: 'data metric-summary' },
     h('thead', null, h('tr', null, h('th', null, 'metric'), h('th', { class: 'num' }, 'last'), h('th', { class: 'num' }, 'at step'), h('th', { class: 'num' }, 'min'), h('th', { class: 'num' }, 'max'))),
-    h('tbody', null, keys.map((k) => {
-      const m = d.metrics[k];
+    h('tbody', null, cells.map(([k, m]) => {
       return h('tr', null, h('td', null, k), h('td', { class: 'num' + (m.last === null ? ' bad' : '') }, m.last === null ? 'NaN/∞' : fmt(m.last)), h('td', { class: 'num' }, String(m.step)), h('td', { class: 'num' }, fmt(m.min)), h('td', { class: 'num' }, fmt(m.max)));
     })));
 }
 
+/** @param {RunDetail} d */
 function evalTable(d) {
   if (!d.evals.length) return notice('Not evaluated yet: `npx workbench eval <run-id>`.');
   return h('table', { class: 'data evals' },
@@ -219,6 +242,7 @@ function evalTable(d) {
     h('tbody', null, d.evals.map((e) => h('tr', null, h('td', null, e.metric), h('td', { class: 'num' }, fmt(e.value)), h('td', { class: 'num' }, fmt(e.stderr)), h('td', { class: 'num' }, e.n ?? '—'), h('td', { class: 'num' }, e.step ?? '—')))));
 }
 
+/** @param {RunDetail} d */
 function checkpointTable(d) {
   if (!d.checkpoints.length) return notice('No checkpoints.');
   return h('table', { class: 'data checkpoints' },

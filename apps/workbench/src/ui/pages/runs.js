@@ -4,12 +4,25 @@
 // keys (mean [95% CI] (n)). Archived runs are listed on request. State lives in the URL hash.
 import { api, url, errorMessage } from '../api.js';
 import { h, mount, fmt, fmtCi, fmtDuration, fmtTime, statusBadge, notice, configValue } from '../dom.js';
+/** @typedef {import('../api-payloads.js').Columns} Columns */
+/** @typedef {import('../api-payloads.js').MetricCell} MetricCell */
+/** @typedef {import('../api-payloads.js').RunsPage} RunsPage */
+/** @typedef {import('../api-payloads.js').RunGroupsPage} RunGroupsPage */
+/** @typedef {import('../api-payloads.js').RunsChanged} RunsChanged */
+/** @typedef {import('../api-payloads.js').RunsDeleted} RunsDeleted */
+/** The column kinds a user can choose. */
+/** @typedef {'config' | 'metrics' | 'evals'} ColumnKind */
+/** The user's column choice, per kind a list of keys or absent (the server's default). */
+/** @typedef {Partial<Record<ColumnKind, string[]>>} SavedColumns */
 
 const PAGE = 50;
 const selected = new Set(); // survives page changes within the session
 const COLUMNS_KEY = 'workbench.runs.columns';
 
-/** The user's column choice ({config, metrics, evals}, each a list or absent = the server's default). */
+/**
+ * The user's column choice, as stored in localStorage.
+ * @returns {SavedColumns}
+ */
 function savedColumns() {
   try {
     return JSON.parse(localStorage.getItem(COLUMNS_KEY) ?? 'null') ?? {};
@@ -18,6 +31,7 @@ function savedColumns() {
   }
 }
 
+/** @type {import('../page-context.js').PageModule['render']} */
 export async function render(main, params, ctx) {
   const state = {
     q: params.q ?? '',
@@ -72,6 +86,7 @@ export async function render(main, params, ctx) {
   const compareBtn = h('button', { class: 'btn primary', type: 'button', onclick: () => goCompare() }, 'Compare');
   const methodSel = h('select', { onchange: () => { state.method = methodSel.value; state.offset = 0; refresh(); } }, h('option', { value: '' }, 'all methods'));
   const search = h('input', { type: 'search', placeholder: 'search name, id, tags, config…', value: state.q });
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
   let searchTimer;
   search.addEventListener('input', () => {
     clearTimeout(searchTimer);
@@ -91,7 +106,7 @@ export async function render(main, params, ctx) {
   cfgInput.addEventListener('keydown', (e) => { if (e.key === 'Enter') addCfg(); });
   // The status chips come from the server's list (facets.statuses), filled in on the first answer.
   const statusChips = h('span', { class: 'status-chips' });
-  const statusChip = (s) => {
+  const statusChip = (/** @type {string} */ s) => {
     const chip = h('span', { class: 'chip' + (state.status.includes(s) ? ' on' : ''), dataset: { status: s } }, s);
     chip.addEventListener('click', () => {
       state.status = state.status.includes(s) ? state.status.filter((x) => x !== s) : [...state.status, s];
@@ -146,6 +161,13 @@ export async function render(main, params, ctx) {
     const tagInput = h('input', { type: 'text', id: 'bulk-tag', placeholder: 'tag', size: 12 });
     const msg = h('span', { class: 'muted small', id: 'bulk-msg' });
     const count = h('b');
+    /**
+     * POST an action on the selected runs, then say what it did.
+     * @template T the action's answer
+     * @param {string} path
+     * @param {Record<string, unknown>} body
+     * @param {(res: T) => string} done the message for the answer
+     */
     const run = async (path, body, done) => {
       try {
         const res = await api(path, { method: 'POST', body: { ids: [...selected], ...body } });
@@ -158,7 +180,7 @@ export async function render(main, params, ctx) {
         msg.textContent = errorMessage(err);
       }
     };
-    const tag = (op) => {
+    const tag = (/** @type {'add' | 'remove'} */ op) => {
       const t = tagInput.value.trim();
       if (!t) return void (msg.textContent = 'type a tag first');
       run('/api/runs/tags', { [op]: [t] }, () => `${op === 'add' ? 'tagged' : 'untagged'} ${selected.size} runs "${t}"`);
@@ -167,11 +189,11 @@ export async function render(main, params, ctx) {
       h('span', null, count, ' selected:'), tagInput,
       h('button', { class: 'btn small', type: 'button', id: 'bulk-tag-add', onclick: () => tag('add') }, '+ tag'),
       h('button', { class: 'btn small', type: 'button', id: 'bulk-tag-remove', onclick: () => tag('remove') }, '− tag'),
-      h('button', { class: 'btn small', type: 'button', id: 'bulk-archive', onclick: () => run('/api/runs/archive', {}, (r) => { const n = selected.size; selected.clear(); return `archived ${r.changed} of ${n}`; }) }, 'archive'),
-      h('button', { class: 'btn small', type: 'button', id: 'bulk-restore', onclick: () => run('/api/runs/restore', {}, (r) => { selected.clear(); return `restored ${r.changed}`; }) }, 'restore'),
+      h('button', { class: 'btn small', type: 'button', id: 'bulk-archive', onclick: () => run('/api/runs/archive', {}, (/** @type {RunsChanged} */ r) => { const n = selected.size; selected.clear(); return `archived ${r.changed} of ${n}`; }) }, 'archive'),
+      h('button', { class: 'btn small', type: 'button', id: 'bulk-restore', onclick: () => run('/api/runs/restore', {}, (/** @type {RunsChanged} */ r) => { selected.clear(); return `restored ${r.changed}`; }) }, 'restore'),
       h('button', { class: 'btn small danger', type: 'button', id: 'bulk-delete', onclick: () => {
         if (!confirm(`Delete ${selected.size} runs with their metrics, images and eval results from the database? Their folders stay on disk.`)) return;
-        run('/api/runs/delete', {}, (r) => { selected.clear(); return `deleted ${r.deleted} runs`; });
+        run('/api/runs/delete', {}, (/** @type {RunsDeleted} */ r) => { selected.clear(); return `deleted ${r.deleted} runs`; });
       } }, 'delete…'),
       h('button', { class: 'btn small', type: 'button', onclick: () => { selected.clear(); refresh(); } }, 'clear selection'),
       msg);
@@ -189,14 +211,14 @@ export async function render(main, params, ctx) {
   };
 
   function renderCfgChips() {
-    const scope = (label, key) => state[key] ? h('span', { class: 'chip on' }, `${label} ${state[key]}`, h('button', { type: 'button', title: 'remove', onclick: () => { state[key] = ''; state.offset = 0; refresh(); } }, '×')) : null;
+    const scope = (/** @type {string} */ label, /** @type {'sweep' | 'groupKey'} */ key) => state[key] ? h('span', { class: 'chip on' }, `${label} ${state[key]}`, h('button', { type: 'button', title: 'remove', onclick: () => { state[key] = ''; state.offset = 0; refresh(); } }, '×')) : null;
     mount(cfgChips, scope('sweep', 'sweep'), scope('group', 'groupKey'),
       state.cfg.map((c, i) => h('span', { class: 'chip on' }, c, h('button', { type: 'button', title: 'remove', onclick: () => { state.cfg.splice(i, 1); state.offset = 0; refresh(); } }, '×'))));
   }
 
   // Long keys (lpips_diversity, model.where_add) may wrap after '_' or '.', not mid-word.
-  const breakable = (label) => label.split(/(?<=[_.])/).flatMap((part, i) => (i ? [h('wbr'), part] : [part]));
-  const sortHeader = (label, key, cls = '') => {
+  const breakable = (/** @type {string} */ label) => label.split(/(?<=[_.])/).flatMap((part, i) => (i ? [h('wbr'), part] : [part]));
+  const sortHeader = (/** @type {string} */ label, /** @type {string} */ key, cls = '') => {
     const active = state.sort === key;
     return h('th', {
       class: `sortable ${cls}`, dataset: { sort: key },
@@ -212,20 +234,28 @@ export async function render(main, params, ctx) {
   // an older response landing late would show rows from before an action. A superseded refresh
   // resolves when the newer one has drawn, so `await refresh()` always means "the table is current".
   let refreshSeq = 0;
+  /** @type {Promise<void>} */
   let latestRefresh = Promise.resolve();
+  /** @returns {Promise<void>} */
   function refresh() {
     latestRefresh = draw(++refreshSeq);
     return latestRefresh;
   }
+  /**
+   * Fetch and draw the table (runs or groups) unless a newer refresh started meanwhile.
+   * @param {number} seq
+   * @returns {Promise<void>}
+   */
   async function draw(seq) {
     pushState();
     renderCfgChips();
     csvLink.href = url('/api/runs', { ...query(), offset: 0, limit: 1000, format: 'csv' });
     csvLink.hidden = state.group;
     const path = state.group ? '/api/runs/groups' : '/api/runs';
-    let data;
+    /** @type {{ grouped: true, data: RunGroupsPage } | { grouped: false, data: RunsPage }} */
+    let answer;
     try {
-      data = await api(url(path, query()));
+      answer = { grouped: state.group, data: await api(url(path, query())) };
     } catch (err) {
       if (seq !== refreshSeq) return latestRefresh;
       if (ctx.alive()) mount(tableHost, notice(errorMessage(err), 'error'));
@@ -233,6 +263,7 @@ export async function render(main, params, ctx) {
     }
     if (seq !== refreshSeq) return latestRefresh;
     if (!ctx.alive()) return;
+    const { data } = answer;
     // Facets for the status chips, the method menu and config key autocomplete.
     if (!statusChips.childElementCount) mount(statusChips, (data.facets?.statuses ?? []).map(statusChip));
     const methods = data.facets?.methods ?? [];
@@ -245,17 +276,23 @@ export async function render(main, params, ctx) {
     countEl.textContent = (state.group ? `${data.total} groups` : `${data.total} runs`) + (state.archived === 'only' ? ' (archived)' : '');
     data.columns = effectiveColumns(data.columns);
     renderColumnChooser(data.columns);
-    mount(tableHost, state.group ? groupTable(data) : runTable(data), pager(data));
+    mount(tableHost, answer.grouped ? groupTable(answer.data) : runTable(answer.data), pager(data));
     updateCompare();
   }
 
+  /**
+   * The server's columns with the user's saved choice applied.
+   * @param {Columns} c
+   * @returns {Columns}
+   */
   function effectiveColumns(c) {
     const saved = savedColumns();
     return { ...c, config: saved.config ?? c.config, metrics: saved.metrics ?? c.metrics, evals: saved.evals ?? c.evals };
   }
 
+  /** @param {Columns} cols */
   function renderColumnChooser(cols) {
-    const group = (title, kind) => {
+    const group = (/** @type {string} */ title, /** @type {ColumnKind} */ kind) => {
       const keys = [...new Set([...cols[kind], ...(cols.available?.[kind] ?? [])])];
       return h('fieldset', null, h('legend', null, title), keys.length ? keys.map((k) => {
         const box = h('input', { type: 'checkbox', checked: cols[kind].includes(k), dataset: { kind, key: k } });
@@ -274,11 +311,13 @@ export async function render(main, params, ctx) {
       h('button', { class: 'btn small', type: 'button', onclick: () => { localStorage.removeItem(COLUMNS_KEY); refresh(); } }, 'reset to defaults'));
   }
 
+  /** @param {MetricCell | undefined} m */
   function metricCell(m) {
     if (!m) return h('td', { class: 'num' }, '—');
     return h('td', { class: 'num' + (m.last === null ? ' bad' : ''), title: `last ${m.last ?? 'non-finite'} at step ${m.step}\nmin ${m.min}\nmax ${m.max}` }, m.last === null ? 'NaN/∞' : fmt(m.last), h('span', { class: 'sub' }, `${fmt(m.min, 3)} – ${fmt(m.max, 3)}`));
   }
 
+  /** @param {RunsPage} data */
   function runTable(data) {
     const cfgCols = data.columns?.config ?? [];
     const metricCols = data.columns?.metrics ?? [];
@@ -329,6 +368,7 @@ export async function render(main, params, ctx) {
     ));
   }
 
+  /** @param {RunGroupsPage} data */
   function groupTable(data) {
     const cfgCols = data.columns?.config ?? [];
     const metricCols = data.columns?.metrics ?? [];
@@ -362,7 +402,7 @@ export async function render(main, params, ctx) {
           metricCols.map((k) => h('td', { class: 'num', ...ci }, fmtCi(g.metrics[k]))),
           evalCols.map((k) => h('td', { class: 'num', dataset: { eval: k }, ...ci }, fmtCi(g.evals[k]))),
           h('td', { class: 'wrap' }, byKeys
-            ? h('a', { class: 'tag', href: `#/runs?cfg=${encodeURIComponent(g.configFilter)}`, title: 'list the runs of this group' }, `${g.n} runs ›`)
+            ? h('a', { class: 'tag', href: `#/runs?cfg=${encodeURIComponent(g.configFilter ?? '')}`, title: 'list the runs of this group' }, `${g.n} runs ›`)
             : g.runs.map((r) => h('a', { href: `#/run/${encodeURIComponent(r.id)}`, class: 'tag', title: r.name }, r.seed === null ? r.id : `seed ${r.seed}`)),
             g.n > 1 ? h('a', { class: 'small', href: `#/compare?ids=${g.runIds.map(encodeURIComponent).join(',')}`, style: { marginLeft: '4px' } }, 'compare ›') : null),
         );
@@ -370,6 +410,7 @@ export async function render(main, params, ctx) {
     ));
   }
 
+  /** @param {{ total: number, offset: number, items: unknown[] }} data */
   function pager(data) {
     const from = data.total === 0 ? 0 : data.offset + 1;
     const to = Math.min(data.offset + data.items.length, data.total);

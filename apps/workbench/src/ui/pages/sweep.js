@@ -5,9 +5,15 @@
 import { api } from '../api.js';
 import { h, mount, notice, fmtPm, statusBadge } from '../dom.js';
 import { barCard } from '../charts.js';
+/** @typedef {import('../api-payloads.js').PaperTable} PaperTable */
 
+/** @type {import('../page-context.js').PageModule['render']} */
 export async function render(main, params, ctx) {
   const id = params.id;
+  if (!id) {
+    mount(main, notice('No sweep id in the address: open a sweep from the Sweeps list (#/sweep/<id>).', 'error'));
+    return;
+  }
   const jobsHost = h('div', { id: 'job-grid' });
   const tablesHost = h('div', { id: 'paper-tables' });
   const title = h('h1', null, 'Sweep');
@@ -21,6 +27,7 @@ export async function render(main, params, ctx) {
     tablesHost);
 
   async function loadJobs() {
+    /** @type {import('../api-payloads.js').SweepWithJobs} */
     const s = await api(`/api/sweeps/${enc}`);
     if (!ctx.alive()) return;
     mount(title, s.name || s.id, statusBadge(s.status), h('span', { class: 'muted small mono' }, s.id),
@@ -41,6 +48,7 @@ export async function render(main, params, ctx) {
   }
 
   async function loadTables() {
+    /** @type {import('../api-payloads.js').SweepTables} */
     const t = await api(`/api/sweeps/${enc}/tables`);
     if (!ctx.alive()) return;
     if (!t.tables.length) {
@@ -57,6 +65,11 @@ export async function render(main, params, ctx) {
   });
 }
 
+/**
+ * One paper table with its bar chart (a menu picks the column when there are several).
+ * @param {PaperTable} table
+ * @param {import('../page-context.js').PageContext} ctx
+ */
 function tableBlock(table, ctx) {
   const numericCols = table.columns.filter((c) => table.rows.some((r) => r.cells[c.key]?.mean !== undefined && r.cells[c.key]?.mean !== null));
   const chartHost = h('div');
@@ -67,7 +80,10 @@ function tableBlock(table, ctx) {
     const labels = rows.map((r) => r.labels.filter(Boolean).join(' · '));
     const means = rows.map((r) => r.cells[col]?.mean ?? null);
     // 95 % CI half-widths; rows with one seed get no bar (no interval)
-    const errs = rows.map((r) => (r.cells[col]?.hi ?? null) !== null ? r.cells[col].hi - r.cells[col].mean : 0);
+    const errs = rows.map((r) => {
+      const cell = r.cells[col];
+      return cell && cell.hi !== null ? cell.hi - (cell.mean ?? 0) : 0;
+    });
     mount(chartHost, barCard(`${table.title}: ${numericCols.find((c) => c.key === col)?.label ?? col} (mean, 95 % CI over seeds; none for 1 seed)`, labels, [{ label: col, means, errs }], ctx.onLeave));
   };
   colSel.addEventListener('change', drawBars);

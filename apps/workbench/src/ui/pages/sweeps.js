@@ -3,6 +3,7 @@
 import { api, url } from '../api.js';
 import { h, mount, notice, fmtTime, statusBadge } from '../dom.js';
 
+/** @type {import('../page-context.js').PageModule['render']} */
 export async function render(main, params, ctx) {
   const host = h('div');
   let archived = params.archived === 'only';
@@ -14,11 +15,11 @@ export async function render(main, params, ctx) {
     refresh().catch((e) => mount(host, notice(e.message, 'error')));
   });
   mount(main, h('h1', null, 'Sweeps'), h('div', { class: 'toolbar' }, archivedChip), host);
-  const act = async (method, path) => {
+  const act = async (/** @type {'POST' | 'DELETE'} */ method, /** @type {string} */ path) => {
     await api(path, { method });
     await refresh();
   };
-  const actions = (s) => h('span', { class: 'toolbar', style: { margin: 0 } },
+  const actions = (/** @type {import('../api-payloads.js').SweepListItem} */ s) => h('span', { class: 'toolbar', style: { margin: 0 } },
     s.archivedAt
       ? h('button', { class: 'btn small', type: 'button', dataset: { action: 'restore' }, onclick: () => act('POST', `/api/sweeps/${encodeURIComponent(s.id)}/restore`) }, 'restore')
       : h('button', { class: 'btn small', type: 'button', dataset: { action: 'archive' }, title: 'hide the sweep and its runs from the lists (nothing is lost)', onclick: () => act('POST', `/api/sweeps/${encodeURIComponent(s.id)}/archive`) }, 'archive'),
@@ -27,6 +28,7 @@ export async function render(main, params, ctx) {
       act('DELETE', url(`/api/sweeps/${encodeURIComponent(s.id)}`, { runs: 1 }));
     } }, 'delete…'));
   async function refresh() {
+    /** @type {import('../api-payloads.js').SweepsPage} */
     const data = await api(url('/api/sweeps', { archived: archived ? 'only' : '' }));
     if (!ctx.alive()) return;
     if (!data.sweeps.length) {
