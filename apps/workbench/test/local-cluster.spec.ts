@@ -3,7 +3,7 @@
 // slurm-e2e.spec.ts does.)
 import { afterEach, describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -40,9 +40,14 @@ describe('tools/slurm/local-cluster.sh start', () => {
     chmodSync(dir, 0o777);
     const clusterDir = join(dir, 'cluster');
     // As root, drop to `nobody` (the situation of a new user); otherwise we already are one.
+    // `nobody` runs a copy in the world-readable temp folder: the checkout itself may sit below a
+    // folder only its owner can enter (a clone under `mktemp -d`, a 0700 home).
+    const script = join(dir, 'local-cluster.sh');
+    copyFileSync(localCluster, script);
+    chmodSync(script, 0o755);
     const [cmd, args] = asRoot
-      ? ['setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', localCluster, 'start', clusterDir]]
-      : [localCluster, ['start', clusterDir]];
+      ? ['setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', script, 'start', clusterDir]]
+      : [script, ['start', clusterDir]];
     const res = spawnSync(cmd, args, { encoding: 'utf8' });
     expect(res.status, res.stderr).toBe(3);
     expect(res.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^local-cluster: must run as root .*; try: sudo .*local-cluster\.sh start /)]);
