@@ -19,7 +19,8 @@ const fails = (...args: string[]) => workbench(...args).then(
   (err: { code: number; stdout: string; stderr: string }) => err,
 );
 const ids = { s0: '', s1: '', solo: '' }; // set in beforeAll
-// Every test runs the CLI several times; on a shared 2-core machine one start can take 30 s.
+// Every test runs the CLI several times; on a shared 2-core machine one start can take 30 s (the
+// shared 600 s hang timeout of vitest.shared.ts covers that).
 
 beforeAll(() => {
   const store = openStore(db);
@@ -50,7 +51,7 @@ describe('workbench runs archive|restore|delete', () => {
     expect((await workbench('runs')).stdout).toContain(ids.s0);
     const unknown = await fails('runs', 'archive', 'no-such-run');
     expect(unknown.stderr).toBe(`workbench: no run no-such-run in ${db}: nothing was changed (see: workbench runs --all)\n`);
-  }, 600_000);
+  });
 
   it('deletes only with --yes, refuses a running run, and sends the sweep job back to pending', async () => {
     const dry = await fails('runs', 'delete', ids.s1, '--files');
@@ -73,7 +74,7 @@ describe('workbench runs archive|restore|delete', () => {
     const job = store.getSweep('sw-1')!.jobs.find((j) => j.jobId === 'job-1')!;
     expect([job.status, job.runId, job.exitReason]).toEqual(['pending', null, `its run ${ids.s1} was deleted`]);
     store.close();
-  }, 600_000);
+  });
 });
 
 describe('workbench sweep archive|restore|delete', () => {
@@ -92,5 +93,5 @@ describe('workbench sweep archive|restore|delete', () => {
     expect(store.getRun(ids.s0)).toBeUndefined();
     expect(existsSync(join(tmp, 'runs', ids.s0))).toBe(false);
     store.close();
-  }, 600_000);
+  });
 });

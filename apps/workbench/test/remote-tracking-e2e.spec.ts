@@ -125,7 +125,7 @@ describe('remote tracking (tracking.uri) through workbench serve', () => {
     // Syncing again changes nothing.
     const again = await workbench(['sync', spool, `tracking.uri=${server.url}`]);
     expect(again.out).toContain(`${records} records, 0 applied, ${records} already on the server`);
-  }, 180_000);
+  });
 
   it('the ingest API refuses a missing or wrong token (401), a server without a token (403), a bad record (400)', async () => {
     const url = server!.url;

@@ -43,7 +43,7 @@ function snapshot(owner: ParamOwner): Map<string, Float32Array> {
 
 describe.each(CASES)('official training fixture %s on %s', (config, backend) => {
   // The pure-JS cpu backend needs ~100 CPU-seconds for the 3 iterations.
-  it('reproduces losses, GAN terms, tensors, images, gradients and updates of 3 iterations', { timeout: backend === 'cpu' ? 900_000 : 300_000 }, async () => {
+  it('reproduces losses, GAN terms, tensors, images, gradients and updates of 3 iterations', { timeout: backend === 'cpu' ? 900_000 : 600_000 }, async () => {
     await initBackend({ force: backend });
     const fx = readTrainFixture(config);
     const o = fx.options;
