@@ -38,6 +38,7 @@ describe('job ids end to end', () => {
   });
 
   it('argv -> config -> store -> reported run: the same id', () => {
+    const { dir, store } = sandbox;
     let n = 0;
     fc.assert(
       fc.property(anyId, (id) => {
@@ -48,16 +49,16 @@ describe('job ids end to end', () => {
         expect(config.sweep.job).toBe(id);
         expect(config.sweep.id).toBe(sweepId);
         // The store: the sweep job and the run the child records under its config's job id.
-        sandbox.store.createSweep({ id: sweepId });
-        sandbox.store.addSweepJobs(sweepId, [{ jobId: id, index: 0, overrides: ['seed=3'] }]);
-        const run = sandbox.store.createRun({ method: 'bicyclegan', config: { seed: 3 }, sweepId, jobId: config.sweep.job });
+        store.createSweep({ id: sweepId });
+        store.addSweepJobs(sweepId, [{ jobId: id, index: 0, overrides: ['seed=3'] }]);
+        const run = store.createRun({ method: 'bicyclegan', config: { seed: 3 }, sweepId, jobId: config.sweep.job });
         // The lookup: the child reports its run, the runner reads the report.
-        const file = join(sandbox.dir, `${n}.run-id`);
+        const file = join(dir, `${n}.run-id`);
         reportRunId(run.id, { [RUN_ID_FILE_ENV]: file });
-        const found = sandbox.store.getRun(readReportedRunId(file) as string);
+        const found = store.getRun(readReportedRunId(file) as string);
         expect(found?.jobId).toBe(id);
-        sandbox.store.updateSweepJob(sweepId, id, { runId: found?.id ?? null, status: 'finished' });
-        expect(sandbox.store.getSweep(sweepId)?.jobs.map((j) => [j.jobId, j.runStatus])).toEqual([[id, 'running']]);
+        store.updateSweepJob(sweepId, id, { runId: found?.id ?? null, status: 'finished' });
+        expect(store.getSweep(sweepId)?.jobs.map((j) => [j.jobId, j.runStatus])).toEqual([[id, 'running']]);
       }),
       PARAMS,
     );
