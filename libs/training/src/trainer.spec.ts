@@ -151,7 +151,7 @@ describe('trainRun', () => {
     expect([res.status, res.step]).toEqual(['killed', 7]);
     const points = series(res.runId, 'G_L1');
     expect(points.map((p) => p.step)).toEqual([5, 7]);
-    expect(points[1].value).toBeCloseTo((losses[5] + losses[6]) / 2, 10); // steps 6 and 7
+    expect(points[1]!.value).toBeCloseTo((losses[5]! + losses[6]!) / 2, 10); // steps 6 and 7
     const log = readFileSync(join(res.runDir, 'train.log'), 'utf8');
     expect(log).toContain('killed: stopped at step 7\n');
     expect(log).not.toMatch(/at step \d+ at step/);

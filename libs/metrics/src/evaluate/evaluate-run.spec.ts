@@ -36,7 +36,7 @@ describe('evaluateRun', () => {
     expect(rows2.map((r) => [r.metric, r.value, r.n])).toEqual(rows1.map((r) => [r.metric, r.value, r.n]));
     expect(second.report.diversity).toEqual(first.report.diversity);
     expect(sandbox.store.listArtifacts(run.id, { kind: 'eval_grid' })).toHaveLength(1);
-    expect(sandbox.store.listArtifacts(run.id, { kind: 'eval_grid' })[0].path).toBe('images/eval-step-0000007.png');
+    expect(sandbox.store.listArtifacts(run.id, { kind: 'eval_grid' }).at(0)?.path).toBe('images/eval-step-0000007.png');
   });
 
   it('refuses a run without a checkpoint with a one-line reason', async () => {

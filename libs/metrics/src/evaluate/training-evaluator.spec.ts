@@ -59,7 +59,7 @@ describe('train.eval_every', () => {
     for (const m of ['mode_coverage', 'mode_no_match', 'diversity_l1', 'reconstruction_l1']) {
       const last = series(withEval.runId, `eval_${m}`).at(-1)!;
       expect(last[0]).toBe(12);
-      expect(last[1]).toBeCloseTo(byMetric[m], 6);
+      expect(last[1]).toBeCloseTo(byMetric[m]!, 6);
     }
   });
 

@@ -49,13 +49,13 @@ describe('paper tables', () => {
     const tables = paperTables(sandbox.store, id);
     // method and nz vary; encoder/injection do not, so no reconstruction table.
     expect(tables.map((t) => t.id)).toEqual(['latent_size', 'methods']);
-    const methods = tables[1];
+    const methods = tables[1]!;
     expect(methods.labelColumns.map((c) => c.key)).toEqual(['method', 'model.nz']);
     // Paper order: cVAE-GAN before BicycleGAN; nz ascending; the real-images row last.
     expect(methods.rows.map((r) => `${r.labels.method}/${r.labels['model.nz']}`)).toEqual([
       'cVAE-GAN/2', 'cVAE-GAN/8', 'BicycleGAN/2', 'BicycleGAN/8', 'random real images/',
     ]);
-    const bic8 = methods.rows[3];
+    const bic8 = methods.rows[3]!;
     expect(bic8.runIds).toHaveLength(3);
     const lp = bic8.values['diversity_lpips_v0.0']!;
     expect(lp.n).toBe(3);
@@ -73,8 +73,8 @@ describe('paper tables', () => {
     // Fooling rate from judgments: 1/4, 2/4, 3/4 → 50 ± 25 %.
     expect(bic8.values.fooling_rate!.mean).toBeCloseTo(50, 9);
     expect(bic8.values.fooling_rate!.std).toBeCloseTo(25, 9);
-    expect(methods.rows[0].values.fooling_rate).toBeUndefined();
-    expect(methods.rows[4].values['diversity_lpips_v0.0']!.mean).toBeCloseTo(0.262, 12);
+    expect(methods.rows[0]!.values.fooling_rate).toBeUndefined();
+    expect(methods.rows[4]!.values['diversity_lpips_v0.0']!.mean).toBeCloseTo(0.262, 12);
     expect(methods.metrics.map((m) => m.key)).toEqual(['diversity_lpips_v0.0', 'diversity_l1', 'mode_coverage', 'mode_no_match', 'fooling_rate']);
 
     const md = formatTables(tables, 'md');
@@ -91,7 +91,7 @@ describe('paper tables', () => {
     expect(csv[0]).toBe('table,row,metric,mean,std,n,ci95_lo,ci95_hi,eval_se,reference_row,welch_p,significant,not_converged,run_ids');
     const bicCsv = csv.filter((l) => l.startsWith('methods,method=bicyclegan; model.nz=8,diversity_lpips_v0.0,0.121'));
     expect(bicCsv).toHaveLength(1);
-    const f = bicCsv[0].split(',');
+    const f = bicCsv[0]!.split(',');
     expect(Number(f[6])).toBeCloseTo(lp.lo, 12);
     expect(Number(f[7])).toBeCloseTo(lp.hi, 12);
     expect(Number(f[8])).toBeCloseTo(0.002, 12);
@@ -107,7 +107,7 @@ describe('paper tables', () => {
 
     const json = JSON.parse(formatTables(tables, 'json')) as Array<{ id: string; rows: unknown[] }>;
     expect(json.map((t) => t.id)).toEqual(['latent_size', 'methods']);
-    expect(json[1].rows).toHaveLength(5);
+    expect(json[1]!.rows).toHaveLength(5);
   });
 
   it('formats single runs and missing values, and says when nothing was evaluated', () => {
@@ -134,10 +134,10 @@ describe('paper tables', () => {
     };
     for (const method of ['bicyclegan', 'cvae_gan']) {
       const run = sandbox.store.createRun({ method, config: config(method, 8, 0), sweepId: sweep.id });
-      sandbox.store.logMetrics(run.id, steps.map((step, i) => ({ key: 'eval_mode_coverage', step, value: curves[method][i] })));
-      sandbox.store.upsertEvalResult(run.id, { metric: 'mode_coverage', value: curves[method][9], stderr: 0.0171, n: 300 });
+      sandbox.store.logMetrics(run.id, steps.map((step, i) => ({ key: 'eval_mode_coverage', step, value: curves[method]![i]! })));
+      sandbox.store.upsertEvalResult(run.id, { metric: 'mode_coverage', value: curves[method]![9]!, stderr: 0.0171, n: 300 });
     }
-    const [t] = paperTables(sandbox.store, 'sw-conv', { reference: 'bicyclegan' });
+    const t = paperTables(sandbox.store, 'sw-conv', { reference: 'bicyclegan' })[0]!;
     expect(t.rows.map((r) => [r.labels.method, r.convergence])).toEqual([
       ['cVAE-GAN', { checked: 1, notConverged: 1 }],
       ['BicycleGAN', { checked: 1, notConverged: 0 }],
@@ -149,7 +149,7 @@ describe('paper tables', () => {
     expect(md).toMatch(/not converged: the run's eval_mode_coverage curve \(without it: .*\) still moves: over the last 50 % of its train\.eval_every points/);
     expect(formatTables([t], 'csv').split('\n')[1]).toMatch(/,1\/1,/);
     // an unknown reference falls back to the first row and says so
-    const [u] = paperTables(sandbox.store, 'sw-conv', { reference: 'pix2pix' });
+    const u = paperTables(sandbox.store, 'sw-conv', { reference: 'pix2pix' })[0]!;
     expect(u.referenceRow).toBe(0);
     expect(u.notes.join(' ')).toContain("reference 'pix2pix' is not a row of this table");
   });
@@ -174,13 +174,13 @@ describe('paper tables', () => {
     expect(enc.rows.map((r) => `${r.labels['model.encoder']} ${r.labels['model.where_add']}`)).toEqual([
       'CNN add_to_input', 'CNN add_to_all', 'ResNet add_to_input', 'ResNet add_to_all',
     ]);
-    expect(enc.rows[0].values.reconstruction_l1!.mean).toBeCloseTo(0.11, 12);
-    expect(enc.rows[0].values.reconstruction_l1!.std).toBeCloseTo(Math.SQRT2 * 0.01, 12);
+    expect(enc.rows[0]!.values.reconstruction_l1!.mean).toBeCloseTo(0.11, 12);
+    expect(enc.rows[0]!.values.reconstruction_l1!.std).toBeCloseTo(Math.SQRT2 * 0.01, 12);
     const methods = tables.find((x) => x.id === 'methods')!;
     expect(methods.notes.join(' ')).toMatch(/LPIPS not computed .*workbench lpips import --alexnet/);
     // Mixed protocols are flagged, never averaged silently.
-    evals[1].details = { n_inputs: 100, n_samples: 20, pairs: 'consecutive' };
-    evals[3].details = { n_inputs: 10, n_samples: 20, pairs: 'consecutive' };
+    evals[1]!.details = { n_inputs: 100, n_samples: 20, pairs: 'consecutive' };
+    evals[3]!.details = { n_inputs: 10, n_samples: 20, pairs: 'consecutive' };
     const mixed = buildPaperTables({ runs, evals }, { all: true }).find((x) => x.id === 'methods')!;
     expect(mixed.notes.join(' ')).toMatch(/WARNING: runs were evaluated with different protocols \(100 test inputs .*; 10 test inputs/);
   });
