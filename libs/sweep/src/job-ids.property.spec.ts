@@ -2,16 +2,14 @@
 // including the forms the override parser reads as numbers, bools or NaN, go through the path a
 // job takes: the plan's ids, the child's argv, its composed config, the store, and the runner's
 // lookup of the run the child reported.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { composeConfig, jobId, parseValue } from '@workbench/config';
-import { openStore, type TrackingStore } from '@workbench/tracking';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { jobArgv } from './job-command.js';
 import { mangledJobId } from './repair-job-links.js';
 import { readReportedRunId, reportRunId, RUN_ID_FILE_ENV } from './run-report.js';
+import { useStoreSandbox } from '@workbench/tracking/testing';
 
 const SPECIAL = ['1e5', '0x10', '007', 'Infinity', 'nan', 'true', 'False', 'null', '-0', '2726e66454', '8111160e42', '0123456789', '1E5', '+5', '.5', 'inf'];
 /** Ids as the runner may meet them: special forms, old bare-hex ids, new ids, and number-like text. */
@@ -24,16 +22,7 @@ const anyId = fc.oneof(
 );
 const PARAMS = { seed: 0x5eed, numRuns: 200 };
 
-let dir: string;
-let store: TrackingStore;
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'job-ids-'));
-  store = openStore(join(dir, 'wb.db'));
-});
-afterAll(() => {
-  store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const sandbox = useStoreSandbox();
 
 describe('job ids end to end', () => {
   it('planned ids never read as anything but themselves', () => {
@@ -49,6 +38,7 @@ describe('job ids end to end', () => {
   });
 
   it('argv -> config -> store -> reported run: the same id', () => {
+    const { dir, store } = sandbox;
     let n = 0;
     fc.assert(
       fc.property(anyId, (id) => {

@@ -1,25 +1,14 @@
 // The sweep table's `time` column: the run's own duration, not when the launcher noticed the job
 // start and end (for Slurm those are poll times, rounded to WORKBENCH_SLURM_POLL_MS, 10 s).
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { openStore, type TrackingStore } from '@workbench/tracking';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { formatSummary, summaryRows } from './summary-table.js';
+import { useStoreSandbox } from '@workbench/tracking/testing';
 
-let dir: string;
-let store: TrackingStore;
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'sweep-summary-'));
-  store = openStore(join(dir, 'wb.db'));
-});
-afterEach(() => {
-  store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const sandbox = useStoreSandbox({ each: true });
 
 describe('summaryRows durations', () => {
   it("a job with a run shows the run's duration; one without a run keeps the launcher's times", () => {
+    const { store } = sandbox;
     const t0 = 1_700_000_000_000;
     store.createSweep({ id: 'sw', grid: { seed: [0, 1] } });
     store.addSweepJobs('sw', [0, 1].map((index) => ({ jobId: `j${index}`, index, overrides: [`seed=${index}`], status: 'running' as const })));

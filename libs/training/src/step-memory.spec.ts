@@ -1,33 +1,17 @@
 // The step memory estimate and the refusal before a run starts: the official configuration fits
 // the wasm heap, a deliberately oversized one is refused with the estimate and the limit, and
 // trainRun refuses it before anything is recorded.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '@workbench/backend';
-import { composeConfig, type ResolvedConfig } from '@workbench/config';
-import { openStore, type TrackingStore } from '@workbench/tracking';
+import { describe, expect, it } from 'vitest';
+import type { ResolvedConfig } from '@workbench/config';
 import { estimateStepMemory, wasmMemoryRefusal } from './step-memory.js';
 import { TrainError, trainRun } from './trainer.js';
+import { useTrainingSandbox } from '../test/training-sandbox.js';
 
 const GiB = 1024 ** 3;
-let dir: string;
-let store: TrackingStore;
-
-beforeAll(async () => {
-  await initBackend({ force: 'wasm' });
-  dir = mkdtempSync(join(tmpdir(), 'step-memory-spec-'));
-  store = openStore(join(dir, 'workbench.db'));
-});
-afterAll(() => {
-  store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const sandbox = useTrainingSandbox({ base: ['scale=full', 'data=shapes', 'data.crop_size=256', 'data.load_size=256'] });
 
 /** scale=full on the built-in dataset (no folder needed): 256 px, widths 64, batch 2, resnet E, add_to_all. */
-const full = (...overrides: string[]): ResolvedConfig =>
-  composeConfig({ overrides: ['scale=full', 'data=shapes', 'data.crop_size=256', 'data.load_size=256', `train.runs_dir=${join(dir, 'runs')}`, ...overrides] }).config;
+const full = (...overrides: string[]): ResolvedConfig => sandbox.config(...overrides);
 
 describe('step memory estimate', () => {
   it('fits the official configuration in the 4 GiB heap, with margin', () => {
@@ -50,10 +34,10 @@ describe('step memory estimate', () => {
   });
 
   it('trainRun refuses an oversized configuration on wasm before recording a run', async () => {
-    const runsBefore = store.listRuns().total;
-    const run = trainRun(full('model.ngf=256', 'train.iters=1'), { store, progress: 'none', handleSignals: false });
+    const runsBefore = sandbox.store.listRuns().total;
+    const run = trainRun(full('model.ngf=256', 'train.iters=1'), { store: sandbox.store, progress: 'none', handleSignals: false });
     await expect(run).rejects.toThrow(TrainError);
     await expect(run).rejects.toThrow(/needs about \d+\.\d\d GiB per training step .* more than the wasm backend's 4 GiB heap/);
-    expect(store.listRuns().total).toBe(runsBefore);
+    expect(sandbox.store.listRuns().total).toBe(runsBefore);
   });
 });

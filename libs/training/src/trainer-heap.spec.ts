@@ -3,27 +3,14 @@
 // metrics of the steps before. The heap is filled with ballast after step 2; it never shrinks, so
 // this case has its own spec file (its own process).
 import * as tf from '@tensorflow/tfjs';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initBackend, WasmHeapExhaustedError } from '@workbench/backend';
-import { composeConfig } from '@workbench/config';
-import { openStore, type TrackingStore } from '@workbench/tracking';
+import { describe, expect, it } from 'vitest';
+import { WasmHeapExhaustedError } from '@workbench/backend';
 import { trainRun } from './trainer.js';
+import { useTrainingSandbox } from '../test/training-sandbox.js';
 
-let dir: string;
-let store: TrackingStore;
-
-beforeAll(async () => {
-  await initBackend({ force: 'wasm' });
-  dir = mkdtempSync(join(tmpdir(), 'trainer-heap-spec-'));
-  store = openStore(join(dir, 'workbench.db'));
-});
-afterAll(() => {
-  store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const sandbox = useTrainingSandbox();
 
 /** Fills the wasm heap to within 64 KiB with uninitialised tensors (largest blocks first, no
  *  writes: fast, and untouched pages cost no RSS); returns them. */
@@ -45,12 +32,10 @@ function fillHeap(): tf.Tensor[] {
 
 describe('trainRun on an exhausted wasm heap', () => {
   it('fails with the clear heap message and keeps the checkpoint and metrics of the good steps', async () => {
-    const config = composeConfig({
-      overrides: ['data=shapes', 'data.train_size=16', 'data.test_size=4', 'model.ngf=8', 'model.ndf=8', 'model.nef=8', 'train.iters=6', 'train.log_every=1', 'train.checkpoint_every=2', 'train.display_every=100', `train.runs_dir=${join(dir, 'runs')}`],
-    }).config;
+    const config = sandbox.config('data=shapes', 'data.train_size=16', 'data.test_size=4', 'model.ngf=8', 'model.ndf=8', 'model.nef=8', 'train.iters=6', 'train.log_every=1', 'train.checkpoint_every=2', 'train.display_every=100');
     let ballast: tf.Tensor[] = [];
     const res = await trainRun(config, {
-      store,
+      store: sandbox.store,
       progress: 'none',
       handleSignals: false,
       onStep: (step) => {
@@ -67,8 +52,8 @@ describe('trainRun on an exhausted wasm heap', () => {
     // the heap ran out inside a kernel's C++ allocation here (Emscripten aborts): the reason leads
     // with what happened and what to do, the abort is only the detail in parentheses
     expect(res.reason).not.toMatch(/^Aborted/);
-    expect(store.getRun(res.runId)!.status).toBe('failed');
-    expect(store.metricSeries(res.runId, 'G_L1', { maxPoints: 100 }).points.map((p) => p.step)).toEqual([1, 2]);
+    expect(sandbox.store.getRun(res.runId)!.status).toBe('failed');
+    expect(sandbox.store.metricSeries(res.runId, 'G_L1', { maxPoints: 100 }).points.map((p) => p.step)).toEqual([1, 2]);
     expect(existsSync(join(res.runDir, 'checkpoints', 'step-0000002', 'G.safetensors'))).toBe(true);
     tf.dispose(ballast);
   });

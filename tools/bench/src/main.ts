@@ -37,6 +37,13 @@ function numbers(value: string, what: string): number[] {
   });
 }
 
+/** The first value of a numeric flag (the benchmark takes one steps and one batch size). */
+function firstNumber(value: string, what: string): number {
+  const [n] = numbers(value, what);
+  if (n === undefined) throw new Error(`--${what} is empty: give a positive integer`);
+  return n;
+}
+
 async function main(): Promise<number> {
   let args;
   try {
@@ -81,9 +88,9 @@ async function main(): Promise<number> {
   const resList = numbers(args.res, 'res');
   const ngfList = numbers(args.ngf, 'ngf');
   const backends = list(args.backends, 'backends');
-  const [steps] = numbers(args.steps, 'steps');
+  const steps = firstNumber(args.steps, 'steps');
   const warmup = Number(args.warmup);
-  const [batch] = numbers(args.batch, 'batch');
+  const batch = firstNumber(args.batch, 'batch');
   const maxSeconds = Number(args['max-seconds']);
   const threadsList = args.threads === undefined ? [undefined] : list(args.threads, 'threads');
   if (steps < 5) console.warn(`note: --steps ${steps} < 5: the median is less robust`);

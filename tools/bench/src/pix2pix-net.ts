@@ -25,18 +25,31 @@ export function convFlops(s: ConvSpec, n: number): number {
   return 2 * n * pixels * s.kernel * s.kernel * s.inC * s.outC;
 }
 
+/** Level `i` of a list built to the U-Net's depth (a missing one is a bug in the specs). */
+function atLevel<T>(items: readonly T[], i: number, what: string): T {
+  const item = items[i];
+  if (item === undefined) throw new Error(`pix2pix U-Net: no ${what} at level ${i} of ${items.length}`);
+  return item;
+}
+
 export function unetSpecs(res: number, ngf: number, inC = 3, outC = 3): { down: ConvSpec[]; up: ConvSpec[] } {
   const depth = Math.round(Math.log2(res));
   if (2 ** depth !== res || depth < 2) throw new Error(`resolution ${res} is not a power of two ≥ 4: use 64, 128 or 256`);
   const ch = Array.from({ length: depth }, (_, i) => ngf * Math.min(8, 2 ** i)); // ngf, 2ngf, 4ngf, 8ngf, 8ngf...
-  const down: ConvSpec[] = ch.map((c, i) => ({
-    name: `down${i}`, kind: 'conv', kernel: 4, stride: 2,
-    inC: i === 0 ? inC : ch[i - 1], outC: c, inSize: res >> i, outSize: res >> (i + 1),
-  }));
-  const up: ConvSpec[] = ch.map((c, i) => ({
-    name: `up${i}`, kind: 'convT', kernel: 4, stride: 2,
-    inC: i === depth - 1 ? c : 2 * c, outC: i === 0 ? outC : ch[i - 1], inSize: res >> (i + 1), outSize: res >> i,
-  }));
+  const down: ConvSpec[] = [];
+  const up: ConvSpec[] = [];
+  let below: number | undefined; // the previous level's channels (none at level 0: the image's)
+  for (const [i, c] of ch.entries()) {
+    down.push({
+      name: `down${i}`, kind: 'conv', kernel: 4, stride: 2,
+      inC: below ?? inC, outC: c, inSize: res >> i, outSize: res >> (i + 1),
+    });
+    up.push({
+      name: `up${i}`, kind: 'convT', kernel: 4, stride: 2,
+      inC: i === depth - 1 ? c : 2 * c, outC: below ?? outC, inSize: res >> (i + 1), outSize: res >> i,
+    });
+    below = c;
+  }
   return { down, up };
 }
 
@@ -112,10 +125,10 @@ export class Pix2pixPair {
       if (i > 0 && i < depth - 1) h = instanceNorm(h);
       skips.push(h);
     });
-    let u = skips[depth - 1];
+    let u = atLevel(skips, depth - 1, 'skip');
     for (let i = depth - 1; i >= 0; i--) {
-      const s = up[i];
-      const x = i === depth - 1 ? u : tf.concat([u, skips[i]], 3);
+      const s = atLevel(up, i, 'up conv');
+      const x = i === depth - 1 ? u : tf.concat([u, atLevel(skips, i, 'skip')], 3);
       const n = x.shape[0];
       u = tf.conv2dTranspose(tf.relu(x), this.w(p, `G.${s.name}.w`), [n, s.outSize, s.outSize, s.outC], 2, 'same')
         .add(p.get(`G.${s.name}.b`) as tf.Tensor) as tf.Tensor4D;

@@ -46,7 +46,10 @@ export function makeStepRunner(res: number, ngf: number, batch: number): StepRun
       true,
       dVars,
     );
-    const values: [number, number] = [(lossG as tf.Scalar).dataSync()[0], (lossD as tf.Scalar).dataSync()[0]];
+    const [g] = (lossG as tf.Scalar).dataSync();
+    const [d] = (lossD as tf.Scalar).dataSync();
+    if (g === undefined || d === undefined) throw new Error('bench training step: a loss scalar came back empty');
+    const values: [number, number] = [g, d];
     tf.dispose([lossG as tf.Scalar, lossD as tf.Scalar, fakeB]);
     return values;
   };

@@ -57,8 +57,9 @@ export class DiversityAccumulator {
 
 /** Diversity of an [N,M,H,W,C] set held in memory (tests, small evals). */
 export function diversity(samples: tf.Tensor4D[], mode: PairMode, lpips?: Lpips): DiversityResult {
-  if (samples.length === 0) throw new Error('diversity needs at least one input');
-  const acc = new DiversityAccumulator(samples[0].shape[0], mode, lpips);
+  const [first] = samples;
+  if (first === undefined) throw new Error('diversity needs at least one input');
+  const acc = new DiversityAccumulator(first.shape[0], mode, lpips);
   for (const s of samples) acc.add(s);
   return acc.result();
 }

@@ -2,7 +2,7 @@
 // pairs of real B images of the same split, an upper bound for the diversity a model can show.
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '@workbench/random';
-import type { Lpips, LpipsFeatures } from '../lpips/lpips.js';
+import { featureLayer, type Lpips, type LpipsFeatures } from '../lpips/lpips.js';
 import { meanSe } from '../stats/summary.js';
 import type { DiversityResult } from './diversity.js';
 import { toRgb } from './pair-distances.js';
@@ -41,7 +41,9 @@ export function realPairsDiversity(reals: tf.Tensor4D, count: number, seed: numb
     feats.push(tf.tidy(() => lpips.features(toRgb(tf.slice(reals, s, Math.min(FEATURE_CHUNK, reals.shape[0] - s))))));
   }
   const d = tf.tidy(() => {
-    const all = feats[0].map((_, k) => tf.concat(feats.map((f) => f[k])) as tf.Tensor4D);
+    const [first] = feats;
+    if (first === undefined) throw new Error('real pairs: no real images to compare');
+    const all = first.map((_, k) => tf.concat(feats.map((f) => featureLayer(f, k))) as tf.Tensor4D);
     const fa = all.map((t) => tf.gather(t, pairs.map((p) => p[0])) as tf.Tensor4D);
     const fb = all.map((t) => tf.gather(t, pairs.map((p) => p[1])) as tf.Tensor4D);
     return lpips.distanceFromFeatures(fa, fb).dataSync();

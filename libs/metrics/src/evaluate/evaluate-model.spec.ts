@@ -73,7 +73,7 @@ describe('evaluateModel', () => {
     for (let i = 0; i < ds.size; i++) {
       const s = await ds.get(i);
       let e = 0;
-      for (let k = 0; k < s.A.length; k++) e += Math.abs(s.A[k] - s.B[k]);
+      for (let k = 0; k < s.A.length; k++) e += Math.abs(s.A[k]! - s.B[k]!);
       sum += e / s.A.length;
     }
     expect(r.reconstruction!.mean).toBeCloseTo(sum / ds.size, 6);

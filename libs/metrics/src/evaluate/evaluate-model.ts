@@ -96,8 +96,10 @@ function generateSamples(G: EvalGenerator, a: tf.Tensor4D, z: tf.Tensor2D): tf.T
     const n = Math.min(step, m - s);
     parts.push(tf.tidy(() => G.apply(tf.tile(a, [n, 1, 1, 1]) as tf.Tensor4D, tf.slice(z, [s, 0], [n, -1]), { training: false })));
   }
-  const out = parts.length === 1 ? parts[0] : (tf.concat(parts) as tf.Tensor4D);
-  if (parts.length > 1) tf.dispose(parts);
+  const [only, ...rest] = parts;
+  if (only !== undefined && rest.length === 0) return only;
+  const out = tf.concat(parts) as tf.Tensor4D;
+  tf.dispose(parts);
   return out;
 }
 

@@ -43,10 +43,10 @@ describe('LPIPS weight store', () => {
     const written = importLpipsWeights({ alexnet: `${LPIPS_FIXTURE_DIR}alex_features_random.pth`, dir });
     expect(written).toEqual([join(dir, ALEXNET_FILE)]);
     expect(lpipsWeightSources('0.1', dir).lin).toBe(vendoredLinPath('0.1'));
-    const pair = loadLpipsFixture().pairs[3];
+    const pair = loadLpipsFixture().pairs[3]!;
     for (const v of ['0.0', '0.1'] as const) {
       const lpips = loadLpips(v, dir);
-      const d = tf.tidy(() => lpips.distance(nchwToNhwc(pair.in0), nchwToNhwc(pair.in1)).dataSync()[0]);
+      const d = tf.tidy(() => lpips.distance(nchwToNhwc(pair.in0), nchwToNhwc(pair.in1)).dataSync()[0]!);
       lpips.dispose();
       expect(Math.abs(d - pair.lpips[v].distance)).toBeLessThanOrEqual(1e-6 + 1e-4 * pair.lpips[v].distance);
     }
@@ -58,9 +58,9 @@ describe('LPIPS weight store', () => {
     expect(importLpipsWeights({ linV00: `${LPIPS_FIXTURE_DIR}lin_v0.1_alex.pth`, dir })).toEqual([join(dir, linFileName('0.0'))]);
     expect(existsSync(join(dir, linFileName('0.0')))).toBe(true);
     expect(lpipsWeightSources('0.0', dir).lin).toBe(join(dir, linFileName('0.0')));
-    const pair = loadLpipsFixture().pairs[3];
+    const pair = loadLpipsFixture().pairs[3]!;
     const lpips = loadLpips('0.0', dir);
-    const d = tf.tidy(() => lpips.distance(nchwToNhwc(pair.in0), nchwToNhwc(pair.in1)).dataSync()[0]);
+    const d = tf.tidy(() => lpips.distance(nchwToNhwc(pair.in0), nchwToNhwc(pair.in1)).dataSync()[0]!);
     lpips.dispose();
     expect(Math.abs(d - pair.lpips['0.0'].distance)).toBeGreaterThan(0.1 * pair.lpips['0.0'].distance);
     rmSync(join(dir, linFileName('0.0')));

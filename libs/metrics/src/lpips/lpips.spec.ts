@@ -33,9 +33,9 @@ describe.each(LPIPS_VERSIONS)('LPIPS v%s against the reference implementation', 
       const [d, per] = tf.tidy(() => {
         const x0 = nchwToNhwc(p.in0);
         const x1 = nchwToNhwc(p.in1);
-        return [lpips.distance(x0, x1).dataSync()[0], Array.from(lpips.perLayer(x0, x1).dataSync())];
+        return [lpips.distance(x0, x1).dataSync()[0]!, Array.from(lpips.perLayer(x0, x1).dataSync())];
       });
-      const ref = p.lpips[version];
+      const ref = p.lpips[version]!;
       const check = (x: number, r: number, what: string) => {
         const err = Math.abs(x - r);
         worst.distAbs = Math.max(worst.distAbs, err);
@@ -44,7 +44,7 @@ describe.each(LPIPS_VERSIONS)('LPIPS v%s against the reference implementation', 
         expect(err, `${p.name} ${what}: ${x} vs ${r}`).toBeLessThanOrEqual(1e-6 + 1e-4 * Math.abs(r));
       };
       check(d, ref.distance, 'distance');
-      per.forEach((x, k) => check(x, ref.per_layer[k], `per_layer[${k}]`));
+      per.forEach((x, k) => check(x, ref.per_layer[k]!, `per_layer[${k}]`));
       if (p.name === 'identical_64') {
         expect(d).toBe(0);
         expect(per).toEqual([0, 0, 0, 0, 0]);
@@ -57,15 +57,16 @@ describe.each(LPIPS_VERSIONS)('LPIPS v%s against the reference implementation', 
     const refs = p.debug_taps_in0![version];
     const taps = nets.get(version)!.taps(nchwToNhwc(p.in0));
     ['relu1', 'relu2', 'relu3', 'relu4', 'relu5'].forEach((name, k) => {
-      const ref = refs[name];
-      const got = tf.tidy(() => tf.transpose(taps[k], [0, 3, 1, 2]).dataSync());
-      expect(taps[k].shape).toEqual([ref.shape[0], ref.shape[2], ref.shape[3], ref.shape[1]]);
+      const ref = refs[name]!;
+      const tap = taps[k]!;
+      const got = tf.tidy(() => tf.transpose(tap, [0, 3, 1, 2]).dataSync());
+      expect(tap.shape).toEqual([ref.shape[0], ref.shape[2], ref.shape[3], ref.shape[1]]);
       const r = decodeFloats(ref);
       let maxRef = 0;
       let maxErr = 0;
       for (let i = 0; i < r.length; i++) {
-        maxRef = Math.max(maxRef, Math.abs(r[i]));
-        maxErr = Math.max(maxErr, Math.abs(got[i] - r[i]));
+        maxRef = Math.max(maxRef, Math.abs(r[i]!));
+        maxErr = Math.max(maxErr, Math.abs(got[i]! - r[i]!));
       }
       worst.tapRel = Math.max(worst.tapRel, maxErr / maxRef);
       expect(maxErr, name).toBeLessThanOrEqual(1e-5 * maxRef);
@@ -77,14 +78,14 @@ describe.each(LPIPS_VERSIONS)('LPIPS v%s against the reference implementation', 
     const lpips = nets.get(version)!;
     const before = tf.memory().numTensors;
     const [ab, ba, batched] = tf.tidy(() => {
-      const x0 = tf.concat([nchwToNhwc(pairs[0].in0), nchwToNhwc(pairs[3].in0)]);
-      const x1 = tf.concat([nchwToNhwc(pairs[0].in1), nchwToNhwc(pairs[3].in1)]);
+      const x0 = tf.concat([nchwToNhwc(pairs[0]!.in0), nchwToNhwc(pairs[3]!.in0)]);
+      const x1 = tf.concat([nchwToNhwc(pairs[0]!.in1), nchwToNhwc(pairs[3]!.in1)]);
       return [lpips.distance(x0, x1).arraySync(), lpips.distance(x1, x0).arraySync(), lpips.distance(x0, x1).arraySync()];
     });
-    expect(ab[0]).toBeCloseTo(ba[0], 7);
-    expect(ab[1]).toBeCloseTo(ba[1], 7);
-    expect(batched[0]).toBeCloseTo(pairs[0].lpips[version].distance, 6);
-    expect(batched[1]).toBeCloseTo(pairs[3].lpips[version].distance, 6);
+    expect(ab[0]).toBeCloseTo(ba[0]!, 7);
+    expect(ab[1]).toBeCloseTo(ba[1]!, 7);
+    expect(batched[0]).toBeCloseTo(pairs[0]!.lpips[version]!.distance, 6);
+    expect(batched[1]).toBeCloseTo(pairs[3]!.lpips[version]!.distance, 6);
     expect(tf.memory().numTensors).toBe(before);
   });
 });

@@ -43,6 +43,13 @@ export type LinWeights = [tf.Tensor1D, tf.Tensor1D, tf.Tensor1D, tf.Tensor1D, tf
 /** Unit-normalised taps of one batch of images: five [N,h_k,w_k,C_k] tensors. */
 export type LpipsFeatures = tf.Tensor4D[];
 
+/** Tap `k` of a feature list: every list has all five, a missing one is named. */
+export function featureLayer(features: LpipsFeatures, k: number): tf.Tensor4D {
+  const f = features[k];
+  if (f === undefined) throw new Error(`LPIPS features: no layer ${k} (a feature list has ${features.length})`);
+  return f;
+}
+
 export class Lpips {
   private disposed = false;
 
@@ -60,8 +67,9 @@ export class Lpips {
       }
     }
     lin.forEach((l, k) => {
-      if (l.shape[0] !== ALEXNET_CONVS[k].outChannels) {
-        throw new Error(`LPIPS lin${k} weight has ${l.shape[0]} channels, expected ${ALEXNET_CONVS[k].outChannels}`);
+      const expected = ALEXNET_CONVS[k]?.outChannels;
+      if (l.shape[0] !== expected) {
+        throw new Error(`LPIPS lin${k} weight has ${l.shape[0]} channels, expected ${expected ?? 'none (AlexNet has five taps)'}`);
       }
     });
   }
@@ -104,10 +112,10 @@ export class Lpips {
   /** The five layer terms from precomputed features: [N,5]; row i compares f0[i] with f1[i]. */
   perLayerFromFeatures(f0: LpipsFeatures, f1: LpipsFeatures): tf.Tensor2D {
     return tf.tidy(() => {
-      const terms = f0.map((a, k) => {
-        const d = tf.squaredDifference(a, f1[k]); // [N,h,w,C]
+      const terms = this.lin.map((lin, k) => {
+        const d = tf.squaredDifference(featureLayer(f0, k), featureLayer(f1, k)); // [N,h,w,C]
         // 1×1 conv with one output channel, no bias; then mean over h×w.
-        return tf.mean(tf.sum(tf.mul(d, this.lin[k]), -1), [1, 2]); // [N]
+        return tf.mean(tf.sum(tf.mul(d, lin), -1), [1, 2]); // [N]
       });
       return tf.stack(terms, 1) as tf.Tensor2D;
     });

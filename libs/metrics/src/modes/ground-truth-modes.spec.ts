@@ -11,9 +11,9 @@ function paint(meta: ShapesMeta, modes: number[]): Float32Array {
   const out = new Float32Array(n * 3);
   const bg = meta.palette.backgrounds[meta.backgroundMode];
   for (let p = 0; p < n; p++) {
-    const l = meta.labels[p];
-    const c = l === 0 ? bg : meta.palette.fills[modes[l - 1]];
-    for (let ch = 0; ch < 3; ch++) out[p * 3 + ch] = c[ch] / 127.5 - 1;
+    const l = meta.labels[p]!;
+    const c = (l === 0 ? bg : meta.palette.fills[modes[l - 1]!])!;
+    for (let ch = 0; ch < 3; ch++) out[p * 3 + ch] = c[ch]! / 127.5 - 1;
   }
   return out;
 }
@@ -33,7 +33,7 @@ describe('mode statistics on ground-truth samples', () => {
       acc.add(chosen.map((modes) => fillReportOf(classifyFills(paint(meta, modes), meta))));
       meta.shapes.forEach((_, s) => {
         const counts = new Array<number>(K).fill(0);
-        for (const modes of chosen) counts[modes[s]]++;
+        for (const modes of chosen) counts[modes[s]!]! += 1;
         expectedCoverage.push(counts.filter((c) => c > 0).length / K);
         expectedTv.push(tvToUniform(counts));
       });

@@ -59,10 +59,11 @@ export class ModeCoverageAccumulator {
   /** The M reports of one input's samples. */
   add(reports: FillReport[]): void {
     const m = reports.length;
-    if (m === 0) return;
+    const [first] = reports;
+    if (first === undefined) return;
     if (this.samplesPerInput === 0) this.samplesPerInput = m;
     else if (m !== this.samplesPerInput) throw new Error(`mode coverage: inputs must have the same number of samples (${this.samplesPerInput} vs ${m})`);
-    const nShapes = reports[0].shapeModes.length;
+    const nShapes = first.shapeModes.length;
     const k = this.numModes;
     for (let s = 0; s < nShapes; s++) {
       const counts = new Array<number>(k).fill(0);
@@ -70,8 +71,8 @@ export class ModeCoverageAccumulator {
       for (const r of reports) {
         if (r.shapeModes.length !== nShapes) throw new Error('mode coverage: every sample of an input must report the same shapes');
         const mode = r.shapeModes[s];
-        if (mode === null || mode < 0 || mode >= k) none++;
-        else counts[mode]++;
+        if (mode === null || mode === undefined || mode < 0 || mode >= k) none++;
+        else counts[mode] = (counts[mode] ?? 0) + 1;
       }
       this.coverage.push(counts.filter((c) => c > 0).length / k);
       this.tv.push(tvToUniform(counts, none));
@@ -117,19 +118,19 @@ export function idealTv(k: number, m: number): number {
   if (binomial(m + k - 1, k - 1) <= MAX_ENUMERATION) {
     // Σ over count vectors c (Σc = M) of multinomial P(c) · TV(c).
     const logFact = [0];
-    for (let i = 1; i <= m; i++) logFact.push(logFact[i - 1] + Math.log(i));
-    const base = logFact[m] - m * Math.log(k);
+    for (let i = 1; i <= m; i++) logFact.push(logFact[i - 1]! + Math.log(i));
+    const base = logFact[m]! - m * Math.log(k);
     let total = 0;
     const counts = new Array<number>(k).fill(0);
     const visit = (pos: number, left: number, logP: number): void => {
       if (pos === k - 1) {
         counts[pos] = left;
-        total += Math.exp(base + logP - logFact[left]) * tvToUniform(counts);
+        total += Math.exp(base + logP - logFact[left]!) * tvToUniform(counts);
         return;
       }
       for (let c = 0; c <= left; c++) {
         counts[pos] = c;
-        visit(pos + 1, left - c, logP - logFact[c]);
+        visit(pos + 1, left - c, logP - logFact[c]!);
       }
     };
     visit(0, m, 0);

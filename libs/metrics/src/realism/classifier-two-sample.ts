@@ -67,10 +67,11 @@ export function classifierTwoSampleTest(real: tf.Tensor4D, fake: tf.Tensor4D, op
         const loss = optimizer.minimize(() => tf.losses.sigmoidCrossEntropy(train.y, model.apply(train.x) as tf.Tensor), true);
         loss?.dispose();
       }
-      const correct = tf.tidy(() => {
+      const [correct] = tf.tidy(() => {
         const pred = tf.greater(model.apply(test.x) as tf.Tensor, 0);
-        return tf.equal(pred, tf.greater(test.y, 0.5)).sum().dataSync()[0];
+        return tf.equal(pred, tf.greater(test.y, 0.5)).sum().dataSync();
       });
+      if (correct === undefined) throw new Error('C2ST: the classifier gave no count of correct test predictions');
       const nTest = 2 * testIdx.length;
       const ci = wilsonInterval(correct, nTest, 0.95);
       return { accuracy: correct / nTest, lo: ci.low, hi: ci.high, nTest, nTrain: 2 * trainIdx.length };
@@ -89,9 +90,9 @@ function poolFactor(h: number, w: number): number {
   return f;
 }
 
-function shrunkShape(shape: number[]): [number, number, number] {
-  const f = poolFactor(shape[1], shape[2]);
-  return [shape[1] / f, shape[2] / f, shape[3]];
+function shrunkShape([, h, w, c]: readonly [number, number, number, number]): [number, number, number] {
+  const f = poolFactor(h, w);
+  return [h / f, w / f, c];
 }
 
 function shrink(x: tf.Tensor4D): tf.Tensor4D {

@@ -35,7 +35,10 @@ export interface Convergence {
 
 /** Convergence verdict of one curve (steps ascending, values finite). See CONVERGENCE_RULE. */
 export function curveConvergence(steps: readonly number[], values: readonly number[], rule = CONVERGENCE_RULE): Convergence {
-  const pts = steps.map((s, i) => [s, values[i]] as const).filter(([s, v]) => Number.isFinite(s) && Number.isFinite(v));
+  const pts = steps.flatMap((s, i) => {
+    const v = values[i];
+    return v !== undefined && Number.isFinite(s) && Number.isFinite(v) ? [[s, v] as const] : [];
+  });
   const k = Math.ceil(pts.length * rule.tailFraction);
   const tail = pts.slice(pts.length - k);
   const none: Convergence = { converged: null, k: tail.length, slope: NaN, change: NaN, noise: NaN, p: NaN, fromStep: tail[0]?.[0] ?? NaN, toStep: tail.at(-1)?.[0] ?? NaN };
@@ -53,8 +56,10 @@ export function curveConvergence(steps: readonly number[], values: readonly numb
   let sse = 0;
   for (const [s, v] of tail) sse += (v - my - slope * (s - mx)) ** 2;
   const noise = Math.sqrt(sse / (k - 2));
-  const change = slope * (tail[k - 1][0] - tail[0][0]);
-  const base = { k, slope, change, noise, fromStep: tail[0][0], toStep: tail[k - 1][0] };
+  const fromStep = none.fromStep;
+  const toStep = none.toStep;
+  const change = slope * (toStep - fromStep);
+  const base = { k, slope, change, noise, fromStep, toStep };
   // A perfectly straight line: no noise to compare with; flat only if the slope is exactly 0.
   if (!(noise > 0)) return { ...base, converged: slope === 0, p: slope === 0 ? 1 : 0 };
   const p = studentTTwoSidedP(slope / (noise / Math.sqrt(sxx)), k - 2);

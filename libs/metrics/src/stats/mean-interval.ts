@@ -22,9 +22,10 @@ export function meanInterval(values: readonly number[], level = 0.95): MeanInter
   if (!(level > 0 && level < 1)) throw new Error(`meanInterval: level must be in (0, 1), got ${level}`);
   const xs = values.filter((v) => Number.isFinite(v));
   const n = xs.length;
-  if (n === 0) return { n, mean: NaN, sd: NaN, se: NaN, lo: NaN, hi: NaN, level };
+  const [first] = xs;
+  if (first === undefined) return { n, mean: NaN, sd: NaN, se: NaN, lo: NaN, hi: NaN, level };
   // identical values: exactly that value, sd 0 (the sum would add rounding noise)
-  const mean = xs.every((v) => v === xs[0]) ? xs[0] : xs.reduce((a, b) => a + b, 0) / n;
+  const mean = xs.every((v) => v === first) ? first : xs.reduce((a, b) => a + b, 0) / n;
   if (n < 2) return { n, mean, sd: NaN, se: NaN, lo: NaN, hi: NaN, level };
   const sd = Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1));
   const se = sd / Math.sqrt(n);

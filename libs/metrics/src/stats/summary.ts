@@ -14,7 +14,7 @@ export interface MeanSe {
 export function mean(xs: ArrayLike<number>): number {
   if (xs.length === 0) return Number.NaN;
   let s = 0;
-  for (let i = 0; i < xs.length; i++) s += xs[i];
+  for (let i = 0; i < xs.length; i++) s += xs[i]!;
   return s / xs.length;
 }
 
@@ -23,7 +23,7 @@ export function meanSe(xs: ArrayLike<number>): MeanSe {
   const n = xs.length;
   const m = mean(xs);
   let ss = 0;
-  for (let i = 0; i < n; i++) ss += (xs[i] - m) ** 2;
+  for (let i = 0; i < n; i++) ss += (xs[i]! - m) ** 2;
   const std = n > 0 ? Math.sqrt(ss / n) : Number.NaN;
   return { mean: m, std, se: n > 0 ? std / Math.sqrt(n) : Number.NaN, n };
 }

@@ -37,7 +37,8 @@ export function welchTest(a: readonly number[], b: readonly number[]): WelchResu
 /** mean and sample variance (n − 1); identical values give exactly 0 (not rounding noise, which
  *  would turn "no variance" into an astronomically large t) */
 function meanVar(xs: number[]): [number, number] {
-  if (xs.every((v) => v === xs[0])) return [xs[0], 0];
+  const [first] = xs;
+  if (first !== undefined && xs.every((v) => v === first)) return [first, 0];
   const m = xs.reduce((s, v) => s + v, 0) / xs.length;
   return [m, xs.reduce((s, v) => s + (v - m) ** 2, 0) / (xs.length - 1)];
 }

@@ -1,23 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { openStore, type EvalResultRow, type TrackingStore } from '@workbench/tracking';
+import { describe, expect, it } from 'vitest';
+import type { EvalResultRow } from '@workbench/tracking';
 import { buildPaperTables, paperTables, UnknownSweepError } from './paper-tables.js';
 import { formatCell, formatMeanStd, formatTables, parseTableFormat } from './table-format.js';
+import { useStoreSandbox } from '@workbench/tracking/testing';
 
 const T975_2 = 4.302652729749462; // Student-t 97.5 % quantile, 2 df (3 seeds)
 
-let dir: string;
-let store: TrackingStore;
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'paper-tables-'));
-  store = openStore(join(dir, 'wb.db'));
-});
-afterEach(() => {
-  store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const sandbox = useStoreSandbox({ each: true });
 
 const config = (method: string, nz: number, seed: number) => ({
   seed,
@@ -33,20 +22,20 @@ const config = (method: string, nz: number, seed: number) => ({
  * metric value is a known function of (method, nz, seed), so group means and stds are known.
  */
 function seedMiniSweep(): string {
-  const sweep = store.createSweep({ id: 'sw-mini', grid: { method: ['bicyclegan', 'cvae_gan'], 'model.nz': [2, 8], seed: [0, 1, 2] } });
+  const sweep = sandbox.store.createSweep({ id: 'sw-mini', grid: { method: ['bicyclegan', 'cvae_gan'], 'model.nz': [2, 8], seed: [0, 1, 2] } });
   let t = 1_000;
   for (const method of ['cvae_gan', 'bicyclegan']) {
     for (const nz of [8, 2]) {
       for (const seed of [0, 1, 2]) {
-        const run = store.createRun({ method, config: config(method, nz, seed), sweepId: sweep.id, at: t++ });
+        const run = sandbox.store.createRun({ method, config: config(method, nz, seed), sweepId: sweep.id, at: t++ });
         const base = (method === 'bicyclegan' ? 0.11 : 0.09) + (nz === 8 ? 0.01 : 0);
-        store.upsertEvalResult(run.id, { metric: 'diversity_lpips_v0.0', value: base + 0.001 * seed, stderr: 0.002, n: 1900 });
-        store.upsertEvalResult(run.id, { metric: 'diversity_l1', value: 2 * base, details: { n_inputs: 100, n_samples: 20, pairs: 'consecutive' } });
-        store.upsertEvalResult(run.id, { metric: 'real_pairs_lpips_v0.0', value: 0.262 });
-        store.upsertEvalResult(run.id, { metric: 'mode_coverage', value: nz / 10 + seed / 100, details: { num_modes: 6, n_samples: 20, ideal: 0.974 } });
-        store.upsertEvalResult(run.id, { metric: 'mode_no_match', value: 0.05 });
+        sandbox.store.upsertEvalResult(run.id, { metric: 'diversity_lpips_v0.0', value: base + 0.001 * seed, stderr: 0.002, n: 1900 });
+        sandbox.store.upsertEvalResult(run.id, { metric: 'diversity_l1', value: 2 * base, details: { n_inputs: 100, n_samples: 20, pairs: 'consecutive' } });
+        sandbox.store.upsertEvalResult(run.id, { metric: 'real_pairs_lpips_v0.0', value: 0.262 });
+        sandbox.store.upsertEvalResult(run.id, { metric: 'mode_coverage', value: nz / 10 + seed / 100, details: { num_modes: 6, n_samples: 20, ideal: 0.974 } });
+        sandbox.store.upsertEvalResult(run.id, { metric: 'mode_no_match', value: 0.05 });
         if (method === 'bicyclegan' && nz === 8) {
-          for (let k = 0; k < 4; k++) store.addJudgment({ runId: run.id, realRef: 'r', fakeRef: 'f', chosen: k < seed + 1 ? 'fake' : 'real' });
+          for (let k = 0; k < 4; k++) sandbox.store.addJudgment({ runId: run.id, realRef: 'r', fakeRef: 'f', chosen: k < seed + 1 ? 'fake' : 'real' });
         }
       }
     }
@@ -57,16 +46,16 @@ function seedMiniSweep(): string {
 describe('paper tables', () => {
   it('groups a seeded mini-sweep over seeds as mean, 95 % CI and n, tested against the first row', () => {
     const id = seedMiniSweep();
-    const tables = paperTables(store, id);
+    const tables = paperTables(sandbox.store, id);
     // method and nz vary; encoder/injection do not, so no reconstruction table.
     expect(tables.map((t) => t.id)).toEqual(['latent_size', 'methods']);
-    const methods = tables[1];
+    const methods = tables[1]!;
     expect(methods.labelColumns.map((c) => c.key)).toEqual(['method', 'model.nz']);
     // Paper order: cVAE-GAN before BicycleGAN; nz ascending; the real-images row last.
     expect(methods.rows.map((r) => `${r.labels.method}/${r.labels['model.nz']}`)).toEqual([
       'cVAE-GAN/2', 'cVAE-GAN/8', 'BicycleGAN/2', 'BicycleGAN/8', 'random real images/',
     ]);
-    const bic8 = methods.rows[3];
+    const bic8 = methods.rows[3]!;
     expect(bic8.runIds).toHaveLength(3);
     const lp = bic8.values['diversity_lpips_v0.0']!;
     expect(lp.n).toBe(3);
@@ -84,8 +73,8 @@ describe('paper tables', () => {
     // Fooling rate from judgments: 1/4, 2/4, 3/4 → 50 ± 25 %.
     expect(bic8.values.fooling_rate!.mean).toBeCloseTo(50, 9);
     expect(bic8.values.fooling_rate!.std).toBeCloseTo(25, 9);
-    expect(methods.rows[0].values.fooling_rate).toBeUndefined();
-    expect(methods.rows[4].values['diversity_lpips_v0.0']!.mean).toBeCloseTo(0.262, 12);
+    expect(methods.rows[0]!.values.fooling_rate).toBeUndefined();
+    expect(methods.rows[4]!.values['diversity_lpips_v0.0']!.mean).toBeCloseTo(0.262, 12);
     expect(methods.metrics.map((m) => m.key)).toEqual(['diversity_lpips_v0.0', 'diversity_l1', 'mode_coverage', 'mode_no_match', 'fooling_rate']);
 
     const md = formatTables(tables, 'md');
@@ -102,7 +91,7 @@ describe('paper tables', () => {
     expect(csv[0]).toBe('table,row,metric,mean,std,n,ci95_lo,ci95_hi,eval_se,reference_row,welch_p,significant,not_converged,run_ids');
     const bicCsv = csv.filter((l) => l.startsWith('methods,method=bicyclegan; model.nz=8,diversity_lpips_v0.0,0.121'));
     expect(bicCsv).toHaveLength(1);
-    const f = bicCsv[0].split(',');
+    const f = bicCsv[0]!.split(',');
     expect(Number(f[6])).toBeCloseTo(lp.lo, 12);
     expect(Number(f[7])).toBeCloseTo(lp.hi, 12);
     expect(Number(f[8])).toBeCloseTo(0.002, 12);
@@ -118,7 +107,7 @@ describe('paper tables', () => {
 
     const json = JSON.parse(formatTables(tables, 'json')) as Array<{ id: string; rows: unknown[] }>;
     expect(json.map((t) => t.id)).toEqual(['latent_size', 'methods']);
-    expect(json[1].rows).toHaveLength(5);
+    expect(json[1]!.rows).toHaveLength(5);
   });
 
   it('formats single runs and missing values, and says when nothing was evaluated', () => {
@@ -128,27 +117,27 @@ describe('paper tables', () => {
     expect(formatCell(one, 3)).toBe('0.194 (1 seed: no interval)');
     expect(formatCell(undefined, 3)).toBe('–');
     expect(formatMeanStd(undefined, 3)).toBe('–');
-    const sweep = store.createSweep({ id: 'sw-empty' });
-    store.createRun({ method: 'bicyclegan', config: config('bicyclegan', 8, 0), sweepId: sweep.id });
-    expect(paperTables(store, 'sw-empty')).toEqual([]);
+    const sweep = sandbox.store.createSweep({ id: 'sw-empty' });
+    sandbox.store.createRun({ method: 'bicyclegan', config: config('bicyclegan', 8, 0), sweepId: sweep.id });
+    expect(paperTables(sandbox.store, 'sw-empty')).toEqual([]);
     expect(formatTables([], 'md')).toMatch(/run `workbench eval <sweep-id>` first/);
-    expect(() => paperTables(store, 'nope')).toThrow(UnknownSweepError);
+    expect(() => paperTables(sandbox.store, 'nope')).toThrow(UnknownSweepError);
     expect(() => parseTableFormat('html')).toThrow(/use one of md, csv, latex, json/);
   });
 
   it('flags rows whose eval_every curve still moves, and takes the reference row from the options', () => {
-    const sweep = store.createSweep({ id: 'sw-conv' });
+    const sweep = sandbox.store.createSweep({ id: 'sw-conv' });
     const steps = Array.from({ length: 10 }, (_, i) => (i + 1) * 100);
     const curves: Record<string, number[]> = {
       bicyclegan: [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.62, 0.61, 0.63, 0.62], // plateau
       cvae_gan: [0.1, 0.15, 0.2, 0.25, 0.3, 0.36, 0.4, 0.45, 0.52, 0.56], // still rising
     };
     for (const method of ['bicyclegan', 'cvae_gan']) {
-      const run = store.createRun({ method, config: config(method, 8, 0), sweepId: sweep.id });
-      store.logMetrics(run.id, steps.map((step, i) => ({ key: 'eval_mode_coverage', step, value: curves[method][i] })));
-      store.upsertEvalResult(run.id, { metric: 'mode_coverage', value: curves[method][9], stderr: 0.0171, n: 300 });
+      const run = sandbox.store.createRun({ method, config: config(method, 8, 0), sweepId: sweep.id });
+      sandbox.store.logMetrics(run.id, steps.map((step, i) => ({ key: 'eval_mode_coverage', step, value: curves[method]![i]! })));
+      sandbox.store.upsertEvalResult(run.id, { metric: 'mode_coverage', value: curves[method]![9]!, stderr: 0.0171, n: 300 });
     }
-    const [t] = paperTables(store, 'sw-conv', { reference: 'bicyclegan' });
+    const t = paperTables(sandbox.store, 'sw-conv', { reference: 'bicyclegan' })[0]!;
     expect(t.rows.map((r) => [r.labels.method, r.convergence])).toEqual([
       ['cVAE-GAN', { checked: 1, notConverged: 1 }],
       ['BicycleGAN', { checked: 1, notConverged: 0 }],
@@ -160,7 +149,7 @@ describe('paper tables', () => {
     expect(md).toMatch(/not converged: the run's eval_mode_coverage curve \(without it: .*\) still moves: over the last 50 % of its train\.eval_every points/);
     expect(formatTables([t], 'csv').split('\n')[1]).toMatch(/,1\/1,/);
     // an unknown reference falls back to the first row and says so
-    const [u] = paperTables(store, 'sw-conv', { reference: 'pix2pix' });
+    const u = paperTables(sandbox.store, 'sw-conv', { reference: 'pix2pix' })[0]!;
     expect(u.referenceRow).toBe(0);
     expect(u.notes.join(' ')).toContain("reference 'pix2pix' is not a row of this table");
   });
@@ -173,7 +162,7 @@ describe('paper tables', () => {
       for (const where of ['all', 'input']) {
         for (const seed of [0, 1]) {
           const c = { ...config('bicyclegan', 8, seed), model: { encoder, where_add: where, nz: 8 } };
-          const run = store.createRun({ method: 'bicyclegan', config: c, at: t++ });
+          const run = sandbox.store.createRun({ method: 'bicyclegan', config: c, at: t++ });
           runs.push(run);
           evals.push({ runId: run.id, metric: 'reconstruction_l1', value: 0.1 + seed * 0.02, stderr: null, n: 200, step: 10, details: {}, createdAt: 0 });
           evals.push({ runId: run.id, metric: 'diversity_l1', value: 0.2, stderr: null, n: 1900, step: 10, details: {}, createdAt: 0 });
@@ -185,13 +174,13 @@ describe('paper tables', () => {
     expect(enc.rows.map((r) => `${r.labels['model.encoder']} ${r.labels['model.where_add']}`)).toEqual([
       'CNN add_to_input', 'CNN add_to_all', 'ResNet add_to_input', 'ResNet add_to_all',
     ]);
-    expect(enc.rows[0].values.reconstruction_l1!.mean).toBeCloseTo(0.11, 12);
-    expect(enc.rows[0].values.reconstruction_l1!.std).toBeCloseTo(Math.SQRT2 * 0.01, 12);
+    expect(enc.rows[0]!.values.reconstruction_l1!.mean).toBeCloseTo(0.11, 12);
+    expect(enc.rows[0]!.values.reconstruction_l1!.std).toBeCloseTo(Math.SQRT2 * 0.01, 12);
     const methods = tables.find((x) => x.id === 'methods')!;
     expect(methods.notes.join(' ')).toMatch(/LPIPS not computed .*workbench lpips import --alexnet/);
     // Mixed protocols are flagged, never averaged silently.
-    evals[1].details = { n_inputs: 100, n_samples: 20, pairs: 'consecutive' };
-    evals[3].details = { n_inputs: 10, n_samples: 20, pairs: 'consecutive' };
+    evals[1]!.details = { n_inputs: 100, n_samples: 20, pairs: 'consecutive' };
+    evals[3]!.details = { n_inputs: 10, n_samples: 20, pairs: 'consecutive' };
     const mixed = buildPaperTables({ runs, evals }, { all: true }).find((x) => x.id === 'methods')!;
     expect(mixed.notes.join(' ')).toMatch(/WARNING: runs were evaluated with different protocols \(100 test inputs .*; 10 test inputs/);
   });

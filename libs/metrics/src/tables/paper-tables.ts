@@ -253,6 +253,7 @@ export function buildPaperTables(input: PaperTablesInput, opts: PaperTablesOptio
     if (metrics.length === 0) continue;
     const referenceRow = findReference(rows, labelKeys, opts.reference);
     const ref = rows[referenceRow];
+    if (ref === undefined) throw new Error(`paper tables: reference row ${referenceRow} is not among the ${rows.length} rows`);
     for (const r of rows) {
       if (r === ref) continue;
       for (const m of metrics) {
@@ -354,7 +355,8 @@ export function buildPaperTables(input: PaperTablesInput, opts: PaperTablesOptio
 function findReference(rows: PaperTableRow[], labelKeys: string[], wanted: string | undefined, strict = false): number {
   if (wanted) {
     const w = wanted.trim().toLowerCase();
-    const i = rows.findIndex((r) => !r.reference && (labelKeys.map((k) => r.labels[k]).join(' / ').toLowerCase() === w || r.labels[labelKeys[0]]?.toLowerCase() === w));
+    const [firstKey] = labelKeys;
+    const i = rows.findIndex((r) => !r.reference && (labelKeys.map((k) => r.labels[k]).join(' / ').toLowerCase() === w || (firstKey !== undefined && r.labels[firstKey]?.toLowerCase() === w)));
     if (i >= 0 || strict) return i;
   }
   return 0;

@@ -35,6 +35,7 @@ export function formatCell(c: TableCell | undefined, digits: number): string {
 /** The marks of row `index`: `reference`, `not converged k/n`. */
 export function rowMarks(t: PaperTable, index: number): string[] {
   const r = t.rows[index];
+  if (r === undefined) throw new Error(`paper table: no row ${index} (it has ${t.rows.length})`);
   const marks: string[] = [];
   if (index === t.referenceRow && !r.reference) marks.push('reference');
   if (r.convergence && r.convergence.notConverged > 0) marks.push(`not converged ${r.convergence.notConverged}/${r.convergence.checked}`);
@@ -43,7 +44,8 @@ export function rowMarks(t: PaperTable, index: number): string[] {
 
 /** The first label cell with the row's marks. */
 function rowTitle(t: PaperTable, r: PaperTableRow, index: number): string {
-  const first = r.labels[t.labelColumns[0]?.key] ?? '';
+  const key = t.labelColumns[0]?.key;
+  const first = (key === undefined ? undefined : r.labels[key]) ?? '';
   const marks = rowMarks(t, index);
   return marks.length > 0 ? `${first} (${marks.join('; ')})` : first;
 }
@@ -88,7 +90,9 @@ function csv(tables: PaperTable[]): string {
   const rowKey = (t: PaperTable, r: PaperTableRow) =>
     t.labelColumns.map((c) => `${c.key}=${r.reference ? (r.labels[c.key] ?? '') : String(r.config[c.key])}`).join('; ');
   for (const t of tables) {
-    const ref = rowKey(t, t.rows[t.referenceRow]);
+    const refRow = t.rows[t.referenceRow];
+    if (refRow === undefined) throw new Error(`paper table: no reference row ${t.referenceRow} (it has ${t.rows.length})`);
+    const ref = rowKey(t, refRow);
     for (const r of t.rows) {
       const row = rowKey(t, r);
       const conv = r.convergence ? `${r.convergence.notConverged}/${r.convergence.checked}` : '';
@@ -124,7 +128,7 @@ const LATEX_SPECIAL: Record<string, string> = {
 
 function latexEscape(s: string): string {
   return s
-    .replace(/[\\~^_%&#${}]/g, (c) => LATEX_SPECIAL[c])
+    .replace(/[\\~^_%&#${}]/g, (c) => LATEX_SPECIAL[c] ?? c)
     .replace(/‖/g, '\\|')
     .replace(/×/g, '$\\times$')
     .replace(/±/g, '$\\pm$')
