@@ -3,7 +3,9 @@
 // argument with it), so a route that changes its answer changes these types: no copies here.
 export type { ConfigDiffRow, EvalResultRow, FoolingRate, JudgmentCount, JudgmentRow, RunRow, RunStatus, SweepRow, SweepWithJobs } from '@workbench/tracking';
 export type { BandCurve } from '../server/group-curves.ts';
+export type { Health } from '../server/create-server.ts';
 export type { Encoded, ExplorerInfo } from '../server/generator-service.ts';
+export type { ApiError } from '../server/http-error.ts';
 export type { HparamColumn, HparamPoint, HparamValue } from '../server/hparam-points.ts';
 export type { LiveChange } from '../server/live-events.ts';
 export type { PaperTable } from '../server/paper-tables.ts';
