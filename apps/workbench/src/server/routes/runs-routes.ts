@@ -22,22 +22,22 @@ export interface RunFacets {
   statuses: readonly RunStatus[];
 }
 
-/** GET /api/runs: one page of the runs table. */
-export interface RunsPage {
+/** A page of a list: `total` items match, `items` are those from `offset`, at most `limit`. */
+interface Page<T> {
   total: number;
   offset: number;
   limit: number;
-  items: RunSummary[];
+  items: T[];
+}
+
+/** GET /api/runs: one page of the runs table. */
+export interface RunsPage extends Page<RunSummary> {
   columns: Columns;
   facets: RunFacets;
 }
 
 /** GET /api/runs/groups: one page of groups (runs sharing a config up to the seed, or `by` keys). */
-export interface RunGroupsPage {
-  total: number;
-  offset: number;
-  limit: number;
-  items: GroupView[];
+export interface RunGroupsPage extends Page<GroupView> {
   columns: Columns;
   facets: RunFacets;
 }
@@ -46,12 +46,7 @@ export interface RunGroupsPage {
 export type RunBasic = Pick<RunRow, 'id' | 'name' | 'method' | 'status' | 'seed' | 'startedAt'>;
 
 /** GET /api/runs?fields=basic. */
-export interface RunsBasicPage {
-  total: number;
-  offset: number;
-  limit: number;
-  items: RunBasic[];
-}
+export type RunsBasicPage = Page<RunBasic>;
 
 /** GET /api/runs/:id: the run page. */
 export interface RunDetail {
