@@ -3,7 +3,7 @@
 import express, { type Express } from 'express';
 import path from 'node:path';
 import { DEFAULT_RUNS_DIR, resolveRunsRoot, type TrackingStore } from '@workbench/tracking';
-import { errorHandler, notFound } from './http-error.js';
+import { errorHandler, notFound, sendError } from './http-error.js';
 import { liveFeed, type LiveFeed } from './live-events.js';
 import type { GeneratorService } from './generator-service.js';
 import { createModelService } from './model-service.js';
@@ -20,6 +20,13 @@ import { sweepsRouter } from './routes/sweeps-routes.js';
 import { loopbackHostOnly, requireToken, sameOriginWrites, securityHeaders } from './security.js';
 import type { ServerContext } from './server-context.js';
 import { uiRouter } from './ui-assets.js';
+
+/** GET /api/health: the server is up, on this database, holding this many runs. */
+export interface Health {
+  ok: true;
+  db: string;
+  runs: number;
+}
 
 export interface CreateServerOptions {
   store: TrackingStore;
@@ -68,7 +75,8 @@ export function createServer(opts: CreateServerOptions): DashboardApp {
 
   const api = express.Router();
   api.get('/health', (_req, res) => {
-    res.json({ ok: true, db: opts.store.path, runs: opts.store.runCount() });
+    const body: Health = { ok: true, db: opts.store.path, runs: opts.store.runCount() };
+    res.json(body);
   });
   api.get('/events', live.handler);
   api.use('/runs', runLifecycleRouter(context));
@@ -87,7 +95,7 @@ export function createServer(opts: CreateServerOptions): DashboardApp {
   app.use('/api', api);
   app.use(uiRouter());
   app.use((req, res) => {
-    res.status(404).json({ error: `not found: ${req.path}` });
+    sendError(res, 404, `not found: ${req.path}`);
   });
   app.use(errorHandler(log));
 

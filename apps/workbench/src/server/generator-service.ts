@@ -17,6 +17,12 @@ export interface ExplorerInfo {
   encoder?: boolean;
 }
 
+/** E(image): the latent mean and log-variance, each of length nz (POST /api/explorer/:runId/encode). */
+export interface Encoded {
+  z: number[];
+  logvar: number[];
+}
+
 export interface GeneratorService {
   info(run: RunRow, runDir: string): Promise<ExplorerInfo>;
   /** PNG of test input `index`: side A (the input) or B (the ground truth). */
@@ -24,6 +30,6 @@ export interface GeneratorService {
   /** PNGs of G(A_index, z) for each z (each of length nz). */
   generate(run: RunRow, runDir: string, index: number, zs: number[][]): Promise<Buffer[]>;
   /** E(image) → the latent mean (and log-variance). `image` is decoded RGB of any size. */
-  encode(run: RunRow, runDir: string, image: { data: Uint8Array; width: number; height: number; channels: number }): Promise<{ z: number[]; logvar: number[] }>;
+  encode(run: RunRow, runDir: string, image: { data: Uint8Array; width: number; height: number; channels: number }): Promise<Encoded>;
   dispose(): void;
 }

@@ -1,7 +1,18 @@
 // An error with an HTTP status. Route handlers throw it; `errorHandler` turns it into JSON
 // `{ error: message }` so every API failure has the same shape.
-import type { ErrorRequestHandler } from 'express';
+import type { ErrorRequestHandler, Response } from 'express';
 import { RunFolderError, TrackingConflictError, TrackingInputError } from '@workbench/tracking';
+
+/** Every API failure's JSON body: one line naming the problem and the fix. */
+export interface ApiError {
+  error: string;
+}
+
+/** Answer `status` with the one error shape. */
+export function sendError(res: Response, status: number, message: string): void {
+  const body: ApiError = { error: message };
+  res.status(status).json(body);
+}
 
 export class HttpError extends Error {
   override name = 'HttpError';
@@ -23,19 +34,19 @@ export function errorHandler(log: (msg: string) => void = console.error): ErrorR
   return (err, _req, res, _next) => {
     if (res.headersSent) return;
     if (err instanceof HttpError) {
-      res.status(err.status).json({ error: err.message });
+      sendError(res, err.status, err.message);
       return;
     }
     // The store's caller errors (bad id, reserved key, unknown run, a second answer, a run folder
     // leaving the runs root) are the client's: a 4xx it must not retry.
     if (err instanceof TrackingInputError) {
       const status = err instanceof TrackingConflictError ? 409 : err instanceof RunFolderError ? 403 : 400;
-      res.status(status).json({ error: err.message });
+      sendError(res, status, err.message);
       return;
     }
     // body-parser errors carry a status (413 too large, 400 bad JSON).
     const status = typeof err?.status === 'number' && err.status >= 400 && err.status < 500 ? err.status : 500;
     if (status === 500) log(`workbench serve: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-    res.status(status).json({ error: status === 500 ? 'internal server error (see the server log)' : String(err.message ?? err) });
+    sendError(res, status, status === 500 ? 'internal server error (see the server log)' : String(err.message ?? err));
   };
 }

@@ -5,6 +5,16 @@
 import type { Request, Response } from 'express';
 import type { TrackingStore } from '@workbench/tracking';
 
+/** The `change` event of /api/events: runs touched since the last tick, whether sweeps changed,
+ *  and `global` for changes not tied to a listed run (the dashboard's JSDoc imports it through
+ *  ui/api-payloads.d.ts). */
+export interface LiveChange {
+  at: number;
+  runIds: string[];
+  sweeps: boolean;
+  global: boolean;
+}
+
 export interface LiveFeed {
   handler: (req: Request, res: Response) => void;
   notify: (runIds: string[] | null) => void;
@@ -17,7 +27,7 @@ export function liveFeed(store: TrackingStore, pollMs = 1500, log: (msg: string)
   let version = store.externalChangeVersion();
   let since = Date.now();
 
-  const send = (payload: unknown) => {
+  const send = (payload: LiveChange) => {
     const text = `event: change\ndata: ${JSON.stringify(payload)}\n\n`;
     for (const res of clients) res.write(text);
   };

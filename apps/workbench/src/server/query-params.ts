@@ -148,7 +148,8 @@ export function parseRunFilter(q: Query): RunFilter {
   return filter;
 }
 
-export function parseRunQuery(q: Query): RunQuery {
+/** Always a page: `limit` and `offset` are set (the runs page sends them back). */
+export function parseRunQuery(q: Query): RunQuery & Required<Pick<RunQuery, 'limit' | 'offset'>> {
   const order = str(q, 'order');
   if (order !== undefined && order !== 'asc' && order !== 'desc') throw badRequest(`order must be asc or desc, got "${order}"`);
   return {

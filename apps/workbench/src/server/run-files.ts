@@ -34,8 +34,15 @@ export function listCheckpoints(runId: string, runDir: string): CheckpointView[]
 
 const TAIL_BYTES = 256 * 1024;
 
+/** The end of a run's train.log; `bytes` (the whole file's size) only when it exists. */
+export interface LogTail {
+  exists: boolean;
+  bytes?: number;
+  lines: string[];
+}
+
 /** The last `lines` lines of `<runDir>/train.log` (reads at most the last 256 KB). */
-export function tailLog(runDir: string, lines: number): { exists: boolean; bytes?: number; lines: string[] } {
+export function tailLog(runDir: string, lines: number): LogTail {
   let file: string;
   try {
     file = resolveInside(runDir, RUN_FILES.log);

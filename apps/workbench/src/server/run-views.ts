@@ -45,6 +45,9 @@ const MAX_METRIC_COLUMNS = 3;
 /** JSON has no NaN/Infinity: send null and let the UI print '—'. */
 export const finiteOrNull = (v: number | null | undefined): number | null => (v === null || v === undefined || !Number.isFinite(v) ? null : v);
 
+/** `T` with its number field(s) `K` as sent through `finiteOrNull`. */
+export type FiniteOrNull<T, K extends keyof T> = Omit<T, K> & { [P in K]: number | null };
+
 export function summarizeRuns(store: TrackingStore, runs: RunRow[]): RunSummary[] {
   const ids = runs.map((r) => r.id);
   const metrics = new Map<string, Record<string, MetricCell>>();

@@ -8,6 +8,7 @@
 // - responses carry a strict CSP (scripts only from this origin), nosniff and no framing.
 import { timingSafeEqual, createHash } from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
+import { sendError } from './http-error.js';
 
 export const TOKEN_COOKIE = 'wb_token';
 
@@ -43,7 +44,7 @@ export function loopbackHostOnly(): RequestHandler {
   return (req, res, next) => {
     const host = hostName(req.headers.host ?? '');
     if (isLoopbackHost(host)) return next();
-    res.status(403).json({ error: `host "${host}" refused: this server only answers loopback names (start it with serve.token=... to expose it)` });
+    sendError(res, 403, `host "${host}" refused: this server only answers loopback names (start it with serve.token=... to expose it)`);
   };
 }
 
@@ -58,7 +59,7 @@ export function requireToken(token: string): RequestHandler {
     const fromQuery = typeof req.query.token === 'string' ? req.query.token : undefined;
     if (fromQuery !== undefined) {
       if (!tokensEqual(fromQuery, token)) {
-        res.status(401).json({ error: 'wrong token' });
+        sendError(res, 401, 'wrong token');
         return;
       }
       // Trade the token in the URL for a cookie, then drop it from the address bar and history.
@@ -75,7 +76,7 @@ export function requireToken(token: string): RequestHandler {
     const presented = bearerToken(req) ?? readCookie(req.headers.cookie, TOKEN_COOKIE);
     if (presented !== undefined && tokensEqual(presented, token)) return next();
     res.setHeader('WWW-Authenticate', 'Bearer realm="workbench"');
-    res.status(401).json({ error: presented === undefined ? 'token required: open the URL printed by `workbench serve` (it carries ?token=...) or send Authorization: Bearer <token>' : 'wrong token' });
+    sendError(res, 401, presented === undefined ? 'token required: open the URL printed by `workbench serve` (it carries ?token=...) or send Authorization: Bearer <token>' : 'wrong token');
   };
 }
 
@@ -91,7 +92,7 @@ export function sameOriginWrites(): RequestHandler {
     // the Origin check below still applies.
     const hasBody = (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0') || req.headers['transfer-encoding'] !== undefined;
     if (hasBody && !WRITE_TYPES.includes(type)) {
-      res.status(415).json({ error: `content type "${type}" refused: send application/json (or image/png, image/jpeg for uploads)` });
+      sendError(res, 415, `content type "${type}" refused: send application/json (or image/png, image/jpeg for uploads)`);
       return;
     }
     const origin = req.headers.origin;
@@ -103,11 +104,11 @@ export function sameOriginWrites(): RequestHandler {
         /* fall through: refused below */
       }
       if (originHost !== req.headers.host) {
-        res.status(403).json({ error: `cross-origin write from ${origin} refused` });
+        sendError(res, 403, `cross-origin write from ${origin} refused`);
         return;
       }
     } else if (origin === 'null') {
-      res.status(403).json({ error: 'cross-origin write refused' });
+      sendError(res, 403, 'cross-origin write refused');
       return;
     }
     next();

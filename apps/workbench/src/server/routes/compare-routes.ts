@@ -1,14 +1,61 @@
 // /api/compare: 2+ runs side by side: the config keys that differ, overlaid series, and mean bands
 // with pointwise 95 % CIs (and the std) for runs sharing a config up to the seed.
 import express, { type Router } from 'express';
-import { configDiff, flattenConfig, groupOverSeeds, nullProto, type RunRow, type TrackingStore } from '@workbench/tracking';
+import { configDiff, flattenConfig, groupOverSeeds, nullProto, type ConfigDiffRow, type RunRow, type TrackingStore } from '@workbench/tracking';
 import { badRequest } from '../http-error.js';
 import { int, keyList, list } from '../query-params.js';
-import { groupCurve } from '../group-curves.js';
+import { groupCurve, type BandCurve } from '../group-curves.js';
 import { evalMetricBetter, evalMetricLabel } from '@workbench/metrics';
-import { finiteOrNull, pageColumns, summarizeRuns } from '../run-views.js';
+import { finiteOrNull, pageColumns, summarizeRuns, type RunSummary } from '../run-views.js';
 import type { ServerContext } from '../server-context.js';
 import { getRunOr404 } from './runs-routes.js';
+
+// The JSON bodies of these routes (the dashboard's JSDoc imports them through ui/api-payloads.d.ts).
+
+/** An eval result present in the compared runs, named and ordered as in the paper tables. */
+export interface CompareEval {
+  key: string;
+  label: string;
+  better: 'higher' | 'lower' | null;
+}
+
+/** Compared runs sharing a config up to the seed. */
+export interface CompareGroup {
+  groupKey: string;
+  label: string;
+  runIds: string[];
+}
+
+/** GET /api/compare. */
+export interface ComparePayload {
+  runs: RunSummary[];
+  evals: CompareEval[];
+  diff: ConfigDiffRow[];
+  groups: CompareGroup[];
+}
+
+/** One run's series of a metric in GET /api/compare/metrics. */
+export interface RunSeries {
+  runId: string;
+  steps: number[];
+  values: (number | null)[];
+  times: number[];
+}
+
+/** GET /api/compare/metrics: per metric key, one series per run. */
+export interface CompareMetrics {
+  keys: string[];
+  series: Record<string, RunSeries[]>;
+}
+
+/** One group's mean curve of a metric in GET /api/compare/bands. */
+export type GroupBand = { groupKey: string; label: string; runs: number } & BandCurve;
+
+/** GET /api/compare/bands: per metric key, one mean curve per group. */
+export interface CompareBands {
+  keys: string[];
+  bands: Record<string, GroupBand[]>;
+}
 
 const MAX_COMPARE = 50;
 
@@ -46,26 +93,28 @@ export function compareRouter(ctx: ServerContext): Router {
     const summaries = summarizeRuns(store, runs);
     // The eval results side by side, named and ordered as in the paper tables.
     const evalKeys = pageColumns(summaries).available.evals;
-    res.json({
+    const body: ComparePayload = {
       runs: summaries,
       evals: evalKeys.map((key) => ({ key, label: evalMetricLabel(key), better: evalMetricBetter(key) ?? null })),
       diff,
       groups: groups.map(({ groupKey, runs: members }) => ({ groupKey, label: groupLabel(members, diff.map((d) => d.key)), runIds: members.map((m) => m.id) })),
-    });
+    };
+    res.json(body);
   });
 
   r.get('/metrics', (req, res) => {
     const runs = runsOf(ctx, req.query);
     const points = int(req.query, 'points', 600, 4, 20000);
     const keys = metricKeysOf(store, req.query, runs);
-    const series = nullProto<Array<{ runId: string; steps: number[]; values: (number | null)[]; times: number[] }>>();
+    const series = nullProto<RunSeries[]>();
     for (const key of keys) {
       series[key] = runs
         .map((x) => ({ runId: x.id, s: store.metricSeries(x.id, key, { maxPoints: points }) }))
         .filter(({ s }) => s.total > 0)
         .map(({ runId, s }) => ({ runId, steps: s.points.map((p) => p.step), values: s.points.map((p) => finiteOrNull(p.value)), times: s.points.map((p) => p.wallTime) }));
     }
-    res.json({ keys: keys.filter((k) => series[k]?.length), series });
+    const body: CompareMetrics = { keys: keys.filter((k) => series[k]?.length), series };
+    res.json(body);
   });
 
   r.get('/bands', (req, res) => {
@@ -74,7 +123,7 @@ export function compareRouter(ctx: ServerContext): Router {
     const keys = metricKeysOf(store, req.query, runs);
     const diffKeys = configDiff(runs.map((x) => x.config)).map((d) => d.key);
     const groups = groupOverSeeds(runs, { order: 'given' });
-    const bands = nullProto<Array<{ groupKey: string; label: string; runs: number } & ReturnType<typeof groupCurve>>>();
+    const bands = nullProto<GroupBand[]>();
     for (const key of keys) {
       bands[key] = groups
         .map(({ groupKey, runs: members }) => {
@@ -83,7 +132,8 @@ export function compareRouter(ctx: ServerContext): Router {
         })
         .filter((b) => b.steps.length);
     }
-    res.json({ keys: keys.filter((k) => bands[k]?.length), bands });
+    const body: CompareBands = { keys: keys.filter((k) => bands[k]?.length), bands };
+    res.json(body);
   });
 
   return r;

@@ -1,15 +1,41 @@
 // /api/explorer/:runId: the latent explorer. The server runs the run's generator on its backend.
 import express, { type Router } from 'express';
 import { Rng } from '@workbench/random';
-import { latestCheckpoint, realRunFolder, TrackingInputError, type RunRow } from '@workbench/tracking';
+import { latestCheckpoint, realRunFolder, TrackingInputError, type RunRow, type RunStatus } from '@workbench/tracking';
 import { badRequest } from '../http-error.js';
-import type { GeneratorService } from '../generator-service.js';
+import type { Encoded, ExplorerInfo, GeneratorService } from '../generator-service.js';
 import { str } from '../query-params.js';
 import type { ServerContext } from '../server-context.js';
 import { decodeUpload, MAX_UPLOAD_BYTES } from '../upload.js';
 import { getRunOr404 } from './runs-routes.js';
 
 const MAX_Z = 64;
+
+// The JSON bodies of these routes (the dashboard's JSDoc imports them through ui/api-payloads.d.ts).
+
+/** A run of GET /api/explorer: one with a checkpoint. */
+export interface ExplorableRun {
+  id: string;
+  name: string;
+  method: string;
+  seed: number | null;
+  status: RunStatus;
+  checkpointStep: number;
+}
+
+/** GET /api/explorer. */
+export interface ExplorableRuns {
+  runs: ExplorableRun[];
+}
+
+/** GET /api/explorer/:runId. */
+export type ExplorerRunInfo = { runId: string } & ExplorerInfo;
+
+/** POST /api/explorer/:runId/generate: a PNG data URL per z, and the z used (given or seeded). */
+export interface Generated {
+  images: string[];
+  z: number[][];
+}
 
 /**
  * `n` latent vectors z ~ N(0, I) of length `nz` drawn from the project's seeded Rng, so the samples
@@ -51,16 +77,18 @@ export function explorerRouter(ctx: ServerContext, service: GeneratorService): R
   // Runs that can be explored: newest first, those with a checkpoint in their folder.
   r.get('/', (_req, res) => {
     const { runs } = ctx.store.listRuns({ status: ['finished', 'running', 'killed'], sort: 'createdAt', order: 'desc', limit: 500, includeConfig: false });
-    const items = runs
-      .map((x) => ({ run: x, ckpt: explorable(x) }))
-      .filter((x) => x.ckpt)
-      .map(({ run: x, ckpt }) => ({ id: x.id, name: x.name, method: x.method, seed: x.seed, status: x.status, checkpointStep: ckpt!.step }));
-    res.json({ runs: items });
+    const items = runs.flatMap((x): ExplorableRun[] => {
+      const ckpt = explorable(x);
+      return ckpt ? [{ id: x.id, name: x.name, method: x.method, seed: x.seed, status: x.status, checkpointStep: ckpt.step }] : [];
+    });
+    const body: ExplorableRuns = { runs: items };
+    res.json(body);
   });
 
   r.get('/:runId', async (req, res) => {
     const [run, dir] = runAndDir(req.params.runId);
-    res.json({ runId: run.id, ...(await service.info(run, dir)) });
+    const body: ExplorerRunInfo = { runId: run.id, ...(await service.info(run, dir)) };
+    res.json(body);
   });
 
   r.get('/:runId/inputs/:index', async (req, res) => {
@@ -84,15 +112,18 @@ export function explorerRouter(ctx: ServerContext, service: GeneratorService): R
         throw badRequest(`each z must be ${info.nz} finite numbers`);
       }
     }
-    const pngs = await service.generate(run, dir, index, zs as number[][]);
-    res.json({ images: pngs.map(pngDataUrl), z: zs });
+    const checked = zs as number[][]; // each z was checked above
+    const pngs = await service.generate(run, dir, index, checked);
+    const generated: Generated = { images: pngs.map(pngDataUrl), z: checked };
+    res.json(generated);
   });
 
   r.post('/:runId/encode', express.raw({ type: ['image/png', 'image/jpeg', 'application/octet-stream'], limit: MAX_UPLOAD_BYTES }), async (req, res) => {
     const { run, dir, info } = await ready(req.params.runId);
     if (!info.encoder) throw badRequest('this run has no encoder checkpoint (E.safetensors): guide images need one');
     const image = await decodeUpload(req.body);
-    res.json(await service.encode(run, dir, image));
+    const body: Encoded = await service.encode(run, dir, image);
+    res.json(body);
   });
 
   return r;

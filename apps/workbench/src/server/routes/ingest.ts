@@ -12,10 +12,23 @@
 //   POST /api/ingest            body: TrackingRecord[]  -> { applied, duplicates, records }
 //   GET  /api/ingest/runs/:id   -> { run }   (what `resume=<id>` needs: the config)
 import express, { type Router } from 'express';
-import { assertRecord, assertValidId, type TrackingRecord } from '@workbench/tracking';
-import { HttpError, badRequest } from '../http-error.js';
+import { assertRecord, assertValidId, type IngestResult, type RunRow, type TrackingRecord } from '@workbench/tracking';
+import { HttpError, badRequest, sendError, type ApiError } from '../http-error.js';
 import { bearerToken, tokensEqual } from '../security.js';
 import type { ServerContext } from '../server-context.js';
+
+// The JSON bodies of these routes (read by @workbench/remote-tracking's ingest client).
+
+/** POST /api/ingest: what the store applied, and how many records the batch held. */
+export type IngestAnswer = IngestResult & { records: number };
+
+/** GET /api/ingest/runs/:id: the stored run (its config, for `resume=<id>`). */
+export interface IngestedRun {
+  run: RunRow;
+}
+
+/** GET /api/ingest/runs/:id for an unknown run (404): the error, and `run: null`. */
+export type RunNotIngested = ApiError & { run: null };
 
 /** Large enough for a long spool replayed in one batch of metric records. */
 const MAX_BODY = '32mb';
@@ -23,13 +36,13 @@ const MAX_BODY = '32mb';
 function requireBearer(token: string | undefined): express.RequestHandler {
   return (req, res, next) => {
     if (!token) {
-      res.status(403).json({ error: 'this server accepts no remote runs: start it with serve.token=<secret> (or WORKBENCH_TOKEN) and give jobs the same token' });
+      sendError(res, 403, 'this server accepts no remote runs: start it with serve.token=<secret> (or WORKBENCH_TOKEN) and give jobs the same token');
       return;
     }
     const bearer = bearerToken(req);
     if (bearer !== undefined && tokensEqual(bearer, token)) return next();
     res.setHeader('WWW-Authenticate', 'Bearer realm="workbench"');
-    res.status(401).json({ error: bearer === undefined ? 'remote tracking needs Authorization: Bearer <serve.token>' : 'wrong token' });
+    sendError(res, 401, bearer === undefined ? 'remote tracking needs Authorization: Bearer <serve.token>' : 'wrong token');
   };
 }
 
@@ -67,16 +80,19 @@ export function ingestRouter(ctx: ServerContext, token: string | undefined): Rou
     // resending cannot help. Anything else is a 500, which the client retries.
     const result = ctx.store.ingest(records);
     if (result.applied > 0) ctx.notifyChange(touchedRuns(records));
-    res.json({ ...result, records: records.length });
+    const answer: IngestAnswer = { ...result, records: records.length };
+    res.json(answer);
   });
 
   r.get('/runs/:id', (req, res) => {
     const run = ctx.store.getRun(assertValidId(req.params.id, 'run'));
     if (!run) {
-      res.status(404).json({ error: `no run with id "${req.params.id}"`, run: null });
+      const body: RunNotIngested = { error: `no run with id "${req.params.id}"`, run: null };
+      res.status(404).json(body);
       return;
     }
-    res.json({ run });
+    const body: IngestedRun = { run };
+    res.json(body);
   });
 
   r.use((_req, _res, next) => next(new HttpError(404, 'no such remote-tracking route')));

@@ -4,10 +4,35 @@
 // disk only when asked (`files: true`), since checkpoints can be expensive to remake.
 import express, { type Router } from 'express';
 import { rmSync, statSync } from 'node:fs';
-import { isValidId, realRunFolder, type RunRow } from '@workbench/tracking';
+import { isValidId, realRunFolder, type RunRow, type SweepWithJobs } from '@workbench/tracking';
 import { badRequest, notFound } from '../http-error.js';
 import { str } from '../query-params.js';
 import type { ServerContext } from '../server-context.js';
+
+// The JSON bodies of these routes (the dashboard's JSDoc imports them through ui/api-payloads.d.ts).
+
+/** POST /api/runs/archive, /api/runs/restore and /api/runs/tags: how many runs changed. */
+export interface RunsChanged {
+  changed: number;
+}
+
+/** POST /api/runs/delete and DELETE /api/runs/:id: runs deleted, and run folders removed. */
+export interface RunsDeleted {
+  deleted: number;
+  folders: number;
+}
+
+/** POST /api/sweeps/:id/archive and /restore: the sweep as it is now. */
+export interface SweepChanged {
+  sweep: SweepWithJobs;
+}
+
+/** DELETE /api/sweeps/:id: the sweep is gone; `runs` deleted with it, `folders` removed. */
+export interface SweepDeleted {
+  deleted: true;
+  runs: number;
+  folders: number;
+}
 
 const MAX_IDS = 1000;
 const MAX_TAGS = 50;
@@ -51,7 +76,7 @@ function removeRunFolder(run: Pick<RunRow, 'id'>, runsRoot: string): boolean {
 
 /** Delete runs (rows and everything they logged) and, with `files`, their folders; shared with
  *  `workbench runs delete` / `workbench sweep delete`. */
-export function deleteRunsAndFolders(ctx: Pick<ServerContext, 'store' | 'runsRoot'>, runs: RunRow[], files: boolean): { deleted: number; folders: number } {
+export function deleteRunsAndFolders(ctx: Pick<ServerContext, 'store' | 'runsRoot'>, runs: RunRow[], files: boolean): RunsDeleted {
   let folders = 0;
   for (const run of runs) {
     ctx.store.deleteRun(run.id);
@@ -71,7 +96,7 @@ export function runLifecycleRouter(ctx: ServerContext): Router {
     if (missing.length) throw notFound(`no run with id "${missing[0]}"${missing.length > 1 ? ` (and ${missing.length - 1} more)` : ''}: nothing was changed`);
     return runs;
   };
-  const deleteRuns = (runs: RunRow[], files: boolean) => {
+  const deleteRuns = (runs: RunRow[], files: boolean): RunsDeleted => {
     const out = deleteRunsAndFolders(ctx, runs, files);
     ctx.notifyChange(null);
     return out;
@@ -81,14 +106,16 @@ export function runLifecycleRouter(ctx: ServerContext): Router {
     const runs = existing(idsOf(req.body));
     const changed = store.archiveRuns(runs.map((x) => x.id));
     ctx.notifyChange(runs.map((x) => x.id));
-    res.json({ changed });
+    const body: RunsChanged = { changed };
+    res.json(body);
   });
 
   r.post('/restore', json, (req, res) => {
     const runs = existing(idsOf(req.body));
     const changed = store.restoreRuns(runs.map((x) => x.id));
     ctx.notifyChange(runs.map((x) => x.id));
-    res.json({ changed });
+    const body: RunsChanged = { changed };
+    res.json(body);
   });
 
   r.post('/delete', json, (req, res) => {
@@ -111,7 +138,8 @@ export function runLifecycleRouter(ctx: ServerContext): Router {
       }
     });
     ctx.notifyChange(runs.map((x) => x.id));
-    res.json({ changed: runs.length });
+    const changed: RunsChanged = { changed: runs.length };
+    res.json(changed);
   });
 
   r.delete('/:id', (req, res) => {
@@ -125,27 +153,30 @@ export function runLifecycleRouter(ctx: ServerContext): Router {
 export function sweepLifecycleRouter(ctx: ServerContext): Router {
   const r = express.Router();
   const { store } = ctx;
-  const sweepOr404 = (id: string) => {
-    if (!store.getSweep(id)) throw notFound(`no sweep with id "${id}"`);
-    return id;
+  const sweepOr404 = (id: string): SweepWithJobs => {
+    const sweep = store.getSweep(id);
+    if (!sweep) throw notFound(`no sweep with id "${id}"`);
+    return sweep;
   };
 
   r.post('/:id/archive', (req, res) => {
-    store.archiveSweep(sweepOr404(req.params.id));
+    store.archiveSweep(sweepOr404(req.params.id).id);
     ctx.notifyChange(null);
-    res.json({ sweep: store.getSweep(req.params.id) });
+    const body: SweepChanged = { sweep: sweepOr404(req.params.id) };
+    res.json(body);
   });
 
   r.post('/:id/restore', (req, res) => {
-    store.restoreSweep(sweepOr404(req.params.id));
+    store.restoreSweep(sweepOr404(req.params.id).id);
     ctx.notifyChange(null);
-    res.json({ sweep: store.getSweep(req.params.id) });
+    const body: SweepChanged = { sweep: sweepOr404(req.params.id) };
+    res.json(body);
   });
 
   // DELETE /api/sweeps/:id[?runs=1[&files=1]]: the sweep and its jobs; its runs too with runs=1
   // (else they stay, detached), their folders too with files=1.
   r.delete('/:id', (req, res) => {
-    const id = sweepOr404(req.params.id);
+    const { id } = sweepOr404(req.params.id);
     const withRuns = flag(str(req.query, 'runs'), 'runs');
     const files = flag(str(req.query, 'files'), 'files');
     if (files && !withRuns) throw badRequest('files=1 needs runs=1: run folders are removed only with their runs');
@@ -153,7 +184,8 @@ export function sweepLifecycleRouter(ctx: ServerContext): Router {
     const { deleted, folders } = deleteRunsAndFolders(ctx, runs, files);
     store.deleteSweep(id);
     ctx.notifyChange(null);
-    res.json({ deleted: true, runs: deleted, folders });
+    const body: SweepDeleted = { deleted: true, runs: deleted, folders };
+    res.json(body);
   });
 
   return r;

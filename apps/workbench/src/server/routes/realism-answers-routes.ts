@@ -2,10 +2,25 @@
 // (a participant who withdraws, a botched session). Practice answers are listed apart: they are
 // stored for the record but never counted in a fooling rate or a paper table.
 import express, { type Router } from 'express';
-import type { JudgmentFilter } from '@workbench/tracking';
+import type { JudgmentCount, JudgmentFilter, JudgmentRow } from '@workbench/tracking';
 import { badRequest } from '../http-error.js';
 import { int, str } from '../query-params.js';
 import type { ServerContext } from '../server-context.js';
+import { runName, type RunName } from './realism-routes.js';
+
+// The JSON bodies of these routes (the dashboard's JSDoc imports them through ui/api-payloads.d.ts).
+
+/** GET /api/realism/answers: counts per run and participant; the answers themselves with detail=1. */
+export interface RealismAnswers {
+  counts: JudgmentCount[];
+  runs: RunName[];
+  answers?: JudgmentRow[];
+}
+
+/** DELETE /api/realism/answers: how many answers were deleted. */
+export interface AnswersDeleted {
+  deleted: number;
+}
 
 /** `run=<id>`, `participant=<name>` (empty = answers given without a name), `practice=1|0`. */
 function filterOf(q: Record<string, unknown>): JudgmentFilter {
@@ -33,11 +48,12 @@ export function realismAnswersRouter(ctx: ServerContext): Router {
     const { runs } = ids.length ? store.listRuns({ ids, includeConfig: false }) : { runs: [] };
     const detail = str(req.query, 'detail') === '1';
     const limit = int(req.query, 'limit', 500, 1, 5000);
-    res.json({
+    const body: RealismAnswers = {
       counts,
-      runs: runs.map((x) => ({ id: x.id, name: x.name, method: x.method, seed: x.seed })),
+      runs: runs.map(runName),
       answers: detail ? store.listJudgments(filter, { limit }) : undefined,
-    });
+    };
+    res.json(body);
   });
 
   r.delete('/answers', (req, res) => {
@@ -47,7 +63,8 @@ export function realismAnswersRouter(ctx: ServerContext): Router {
     }
     const deleted = store.deleteJudgments(filter);
     ctx.notifyChange(filter.runId ? [filter.runId] : null);
-    res.json({ deleted });
+    const body: AnswersDeleted = { deleted };
+    res.json(body);
   });
 
   return r;

@@ -3,14 +3,47 @@
 // participant took for real. Fooling rate = fraction of answers that picked the fake.
 import express, { type Router } from 'express';
 import { randomInt } from 'node:crypto';
-import { realRunFolder, TrackingConflictError, type JudgmentInput } from '@workbench/tracking';
+import { realRunFolder, TrackingConflictError, type FoolingRate, type JudgmentInput, type RunRow } from '@workbench/tracking';
 import { badRequest, conflict } from '../http-error.js';
 import type { GeneratorService } from '../generator-service.js';
 import { idList } from '../query-params.js';
-import { finiteOrNull } from '../run-views.js';
+import { finiteOrNull, type FiniteOrNull } from '../run-views.js';
 import type { ServerContext } from '../server-context.js';
 import { getRunOr404 } from './runs-routes.js';
 import { pngDataUrl } from './explorer-routes.js';
+
+// The JSON bodies of these routes (the dashboard's JSDoc imports them through ui/api-payloads.d.ts).
+
+/** A run as the realism study names it. */
+export type RunName = Pick<RunRow, 'id' | 'name' | 'method' | 'seed'>;
+
+export const runName = (x: RunRow): RunName => ({ id: x.id, name: x.name, method: x.method, seed: x.seed });
+
+/** GET /api/realism/summary. */
+export interface RealismSummary {
+  rates: FiniteOrNull<FoolingRate, 'rate'>[];
+  runs: RunName[];
+}
+
+/** An image of a pair: its reference (what it is) and its PNG data URL. */
+export interface PairImage {
+  ref: string;
+  url: string;
+}
+
+/** GET /api/realism/:runId/pair: a real and a generated image and the pair's signature. */
+export interface RealismPair {
+  runId: string;
+  real: PairImage;
+  fake: PairImage;
+  sig: string;
+}
+
+/** POST /api/realism/judgments (201): the answer's id and the run's fooling rate with it. */
+export interface JudgmentSaved {
+  id: number;
+  foolingRate: FiniteOrNull<FoolingRate, 'rate'>;
+}
 
 function gaussian(n: number): number[] {
   const out: number[] = [];
@@ -41,7 +74,8 @@ export function realismRouter(ctx: ServerContext, service: GeneratorService): Ro
     const ids = idList(req.query, 'ids', 'run');
     const rates = store.foolingRates(ids).map((f) => ({ ...f, rate: finiteOrNull(f.rate) }));
     const { runs } = rates.length ? store.listRuns({ ids: rates.map((f) => f.runId), includeConfig: false }) : { runs: [] };
-    res.json({ rates, runs: runs.map((x) => ({ id: x.id, name: x.name, method: x.method, seed: x.seed })) });
+    const body: RealismSummary = { rates, runs: runs.map(runName) };
+    res.json(body);
   });
 
   r.get('/:runId/pair', async (req, res) => {
@@ -55,7 +89,8 @@ export function realismRouter(ctx: ServerContext, service: GeneratorService): Ro
     if (!fake) throw new Error(`run ${run.id}: the generator returned no image for one z`);
     const realRef = `test:${index}:B`;
     const fakeRef = `G@${info.checkpointStep}:test:${index}:z=${z.map((v) => v.toFixed(4)).join(',')}`;
-    res.json({ runId: run.id, real: { ref: realRef, url: pngDataUrl(real) }, fake: { ref: fakeRef, url: pngDataUrl(fake) }, sig: pairs.sign(run.id, realRef, fakeRef) });
+    const body: RealismPair = { runId: run.id, real: { ref: realRef, url: pngDataUrl(real) }, fake: { ref: fakeRef, url: pngDataUrl(fake) }, sig: pairs.sign(run.id, realRef, fakeRef) };
+    res.json(body);
   });
 
   r.post('/judgments', express.json({ limit: '16kb' }), (req, res) => {
@@ -93,7 +128,8 @@ export function realismRouter(ctx: ServerContext, service: GeneratorService): Ro
     }
     ctx.notifyChange([runId]);
     const fr = store.foolingRate(runId);
-    res.status(201).json({ id, foolingRate: { ...fr, rate: finiteOrNull(fr.rate) } });
+    const body: JudgmentSaved = { id, foolingRate: { ...fr, rate: finiteOrNull(fr.rate) } };
+    res.status(201).json(body);
   });
 
   return r;

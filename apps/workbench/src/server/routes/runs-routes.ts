@@ -1,17 +1,107 @@
 // /api/runs: the runs table (filters, sort, pagination), groups ignoring the seed, one run's
 // detail, its metric series, image grids, checkpoints and files.
 import express, { type Router } from 'express';
-import { assertSafeKey, assertValidId, realRunFolder, RUN_STATUSES, type RunRow, type RunStatus } from '@workbench/tracking';
+import { assertSafeKey, assertValidId, realRunFolder, RUN_STATUSES, type EvalResultRow, type FoolingRate, type RunRow, type RunStatus } from '@workbench/tracking';
 import { evalValues, groupPage, groupStats, lastValues, type GroupSort } from '../group-stats.js';
 import { badRequest, notFound } from '../http-error.js';
 import { int, keyList, parseRunFilter, parseRunQuery, str } from '../query-params.js';
-import { finiteOrNull, groupView, pageColumns, summarizeRuns } from '../run-views.js';
-import { fileUrl, listCheckpoints, tailLog } from '../run-files.js';
+import { finiteOrNull, groupView, pageColumns, summarizeRuns, type Columns, type FiniteOrNull, type GroupView, type MetricCell, type RunSummary } from '../run-views.js';
+import { fileUrl, listCheckpoints, tailLog, type CheckpointView, type LogTail } from '../run-files.js';
 import { runsCsv } from '../runs-csv.js';
 import { relativeToRun, resolveInside } from '../safe-path.js';
 import type { ServerContext } from '../server-context.js';
 
 const IMAGE_FILE = /\.(png|jpe?g)$/i;
+
+// The JSON bodies of these routes (the dashboard's JSDoc imports them through ui/api-payloads.d.ts).
+
+/** `facets` of GET /api/runs and /api/runs/groups: the filter menus. */
+export interface RunFacets {
+  methods: string[];
+  configKeys: string[];
+  statuses: readonly RunStatus[];
+}
+
+/** A page of a list: `total` items match, `items` are those from `offset`, at most `limit`. */
+interface Page<T> {
+  total: number;
+  offset: number;
+  limit: number;
+  items: T[];
+}
+
+/** GET /api/runs: one page of the runs table. */
+export interface RunsPage extends Page<RunSummary> {
+  columns: Columns;
+  facets: RunFacets;
+}
+
+/** GET /api/runs/groups: one page of groups (runs sharing a config up to the seed, or `by` keys). */
+export interface RunGroupsPage extends Page<GroupView> {
+  columns: Columns;
+  facets: RunFacets;
+}
+
+/** A run as the short lists send it (GET /api/runs?fields=basic). */
+export type RunBasic = Pick<RunRow, 'id' | 'name' | 'method' | 'status' | 'seed' | 'startedAt'>;
+
+/** GET /api/runs?fields=basic. */
+export type RunsBasicPage = Page<RunBasic>;
+
+/** GET /api/runs/:id: the run page. */
+export interface RunDetail {
+  run: RunRow;
+  metrics: Record<string, MetricCell>;
+  lastStep: number | null;
+  evals: FiniteOrNull<EvalResultRow, 'value'>[];
+  foolingRate: FiniteOrNull<FoolingRate, 'rate'>;
+  checkpoints: CheckpointView[];
+}
+
+/** PATCH /api/runs/:id: the edited run. */
+export interface RunPatched {
+  run: RunRow;
+}
+
+/** GET /api/runs/:id/log: the end of the run's train.log. */
+export type RunLog = { runId: string } & LogTail;
+
+/** One metric of GET /api/runs/:id/metrics, downsampled by the store. */
+export interface MetricSeries {
+  key: string;
+  total: number;
+  downsampled: boolean;
+  steps: number[];
+  values: (number | null)[];
+  times: number[];
+}
+
+/** GET /api/runs/:id/metrics. */
+export interface RunMetrics {
+  runId: string;
+  series: MetricSeries[];
+}
+
+/** An image artifact of GET /api/runs/:id/images. */
+export interface RunImage {
+  step: number | null;
+  kind: string;
+  path: string;
+  url: string;
+  meta: Record<string, unknown>;
+}
+
+/** GET /api/runs/:id/images. */
+export interface RunImages {
+  runId: string;
+  images: RunImage[];
+}
+
+/** GET /api/runs/:id/checkpoints. */
+export interface RunCheckpoints {
+  runId: string;
+  checkpoints: CheckpointView[];
+}
 
 /** The run with this id: 400 for an id that breaks the id pattern, 404 for an unknown one. */
 export function getRunOr404(ctx: ServerContext, id: string): RunRow {
@@ -22,7 +112,7 @@ export function getRunOr404(ctx: ServerContext, id: string): RunRow {
 
 /** Distinct methods, a sample of config keys and the run statuses (the tracking library's closed
  *  list: the UI has no copy), for the filter menus. */
-function facets(ctx: ServerContext, pageConfigKeys: string[]): { methods: string[]; configKeys: string[]; statuses: readonly RunStatus[] } {
+function facets(ctx: ServerContext, pageConfigKeys: string[]): RunFacets {
   return { methods: ctx.store.methods(), configKeys: pageConfigKeys, statuses: RUN_STATUSES };
 }
 
@@ -48,7 +138,8 @@ export function runsRouter(ctx: ServerContext): Router {
     const basic = str(req.query, 'fields') === 'basic';
     const { runs, total } = store.listRuns({ ...q, includeConfig: !basic });
     if (basic) {
-      res.json({ total, offset: q.offset, limit: q.limit, items: runs.map((x) => ({ id: x.id, name: x.name, method: x.method, status: x.status, seed: x.seed, startedAt: x.startedAt })) });
+      const body: RunsBasicPage = { total, offset: q.offset, limit: q.limit, items: runs.map((x) => ({ id: x.id, name: x.name, method: x.method, status: x.status, seed: x.seed, startedAt: x.startedAt })) };
+      res.json(body);
       return;
     }
     const items = summarizeRuns(store, runs);
@@ -70,7 +161,8 @@ export function runsRouter(ctx: ServerContext): Router {
     // Send only the config values the table shows (full configs are on the run page).
     const shown = new Set([...columns.config, ...Object.keys(q.config ?? {})]);
     for (const it of items) it.config = Object.fromEntries(Object.entries(it.config).filter(([k]) => shown.has(k)));
-    res.json({ total, offset: q.offset, limit: q.limit, items, columns, facets: facets(ctx, configKeys) });
+    const body: RunsPage = { total, offset: q.offset, limit: q.limit, items, columns, facets: facets(ctx, configKeys) };
+    res.json(body);
   });
 
   r.get('/groups', (req, res) => {
@@ -102,7 +194,8 @@ export function runsRouter(ctx: ServerContext): Router {
       );
     });
     const configKeys = [...new Set(summaries.flatMap((i) => Object.keys(i.config)))].sort();
-    res.json({ total, offset, limit, items, columns, facets: facets(ctx, configKeys) });
+    const body: RunGroupsPage = { total, offset, limit, items, columns, facets: facets(ctx, configKeys) };
+    res.json(body);
   });
 
   r.get('/:id', (req, res) => {
@@ -111,14 +204,15 @@ export function runsRouter(ctx: ServerContext): Router {
     if (!summary) throw new Error(`run ${run.id}: no summary`); // one run in, one summary out
     const lastStep = Object.values(summary.metrics).reduce<number | null>((m, c) => (m === null || c.step > m ? c.step : m), null);
     const fr = store.foolingRate(run.id);
-    res.json({
+    const body: RunDetail = {
       run,
       metrics: summary.metrics,
       lastStep,
       evals: store.evalResults({ runId: run.id }).map((e) => ({ ...e, value: finiteOrNull(e.value) })),
       foolingRate: { ...fr, rate: finiteOrNull(fr.rate) },
       checkpoints: listCheckpoints(run.id, realRunFolder(ctx.runsRoot, run.id)),
-    });
+    };
+    res.json(body);
   });
 
   // Edit what a researcher annotates: name, tags, notes (W&B-style). JSON only (see security.ts).
@@ -136,14 +230,16 @@ export function runsRouter(ctx: ServerContext): Router {
       if (b.notes !== undefined) store.setNotes(run.id, (b.notes as string | null) || null);
     });
     ctx.notifyChange([run.id]);
-    res.json({ run: store.getRun(run.id) });
+    const body: RunPatched = { run: getRunOr404(ctx, run.id) };
+    res.json(body);
   });
 
   // The end of the run's train.log (the trainer's own log file), for the run page.
   r.get('/:id/log', (req, res) => {
     const run = getRunOr404(ctx, req.params.id);
     const lines = int(req.query, 'tail', 200, 1, 5000);
-    res.json({ runId: run.id, ...tailLog(realRunFolder(ctx.runsRoot, run.id), lines) });
+    const body: RunLog = { runId: run.id, ...tailLog(realRunFolder(ctx.runsRoot, run.id), lines) };
+    res.json(body);
   });
 
   r.get('/:id/metrics', (req, res) => {
@@ -152,11 +248,12 @@ export function runsRouter(ctx: ServerContext): Router {
     const points = int(req.query, 'points', 1000, 4, 20000);
     const stepMin = str(req.query, 'stepMin') ? int(req.query, 'stepMin', 0, -Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER) : undefined;
     const stepMax = str(req.query, 'stepMax') ? int(req.query, 'stepMax', 0, -Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER) : undefined;
-    const series = keys.map((key) => {
+    const series = keys.map((key): MetricSeries => {
       const s = store.metricSeries(run.id, key, { maxPoints: points, stepMin, stepMax });
       return { key, total: s.total, downsampled: s.downsampled, steps: s.points.map((p) => p.step), values: s.points.map((p) => finiteOrNull(p.value)), times: s.points.map((p) => p.wallTime) };
     });
-    res.json({ runId: run.id, series: series.filter((s) => s.total > 0) });
+    const body: RunMetrics = { runId: run.id, series: series.filter((s) => s.total > 0) };
+    res.json(body);
   });
 
   r.get('/:id/images', (req, res) => {
@@ -165,16 +262,18 @@ export function runsRouter(ctx: ServerContext): Router {
     const images = store
       .listArtifacts(run.id)
       .filter((a) => IMAGE_FILE.test(a.path))
-      .flatMap((a) => {
+      .flatMap((a): RunImage[] => {
         const rel = relativeToRun(dir, a.path);
         return rel === null ? [] : [{ step: a.step, kind: a.kind, path: rel, url: fileUrl(run.id, rel), meta: a.meta }];
       });
-    res.json({ runId: run.id, images });
+    const body: RunImages = { runId: run.id, images };
+    res.json(body);
   });
 
   r.get('/:id/checkpoints', (req, res) => {
     const run = getRunOr404(ctx, req.params.id);
-    res.json({ runId: run.id, checkpoints: listCheckpoints(run.id, realRunFolder(ctx.runsRoot, run.id)) });
+    const body: RunCheckpoints = { runId: run.id, checkpoints: listCheckpoints(run.id, realRunFolder(ctx.runsRoot, run.id)) };
+    res.json(body);
   });
 
   // Any file inside the run folder (images, checkpoints, logs): resolved and prefix-checked.

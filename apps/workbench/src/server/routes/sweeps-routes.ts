@@ -2,11 +2,34 @@
 // or as CSV / Markdown / LaTeX downloads.
 import express, { type Router } from 'express';
 import { formatTables, paperTables } from '@workbench/metrics';
-import { assertValidId, type SweepWithJobs } from '@workbench/tracking';
+import { assertValidId, type SweepRow, type SweepWithJobs } from '@workbench/tracking';
 import { badRequest, notFound } from '../http-error.js';
 import { int, parseArchived, str } from '../query-params.js';
 import type { ServerContext } from '../server-context.js';
-import { DOWNLOAD_FORMATS, tableViews } from '../paper-tables.js';
+import { DOWNLOAD_FORMATS, tableViews, type PaperTable } from '../paper-tables.js';
+
+// The JSON bodies of these routes (GET /api/sweeps/:id sends the store's SweepWithJobs); the
+// dashboard's JSDoc imports them through ui/api-payloads.d.ts.
+
+/** A sweep of GET /api/sweeps: the row with its job count and job status counts. */
+export interface SweepListItem extends SweepRow {
+  jobCount: number;
+  counts: Record<string, number>;
+}
+
+/** GET /api/sweeps. */
+export interface SweepsPage {
+  total: number;
+  offset: number;
+  limit: number;
+  sweeps: SweepListItem[];
+}
+
+/** GET /api/sweeps/:id/tables (JSON). */
+export interface SweepTables {
+  sweepId: string;
+  tables: PaperTable[];
+}
 
 export function sweepsRouter(ctx: ServerContext): Router {
   const r = express.Router();
@@ -21,11 +44,12 @@ export function sweepsRouter(ctx: ServerContext): Router {
     const limit = int(req.query, 'limit', 100, 1, 1000);
     const offset = int(req.query, 'offset', 0, 0, Number.MAX_SAFE_INTEGER);
     const { sweeps, total } = store.listSweeps({ limit, offset, archived: parseArchived(str(req.query, 'archived'), false) });
-    const items = sweeps.map((s) => {
+    const items = sweeps.map((s): SweepListItem => {
       const full = store.getSweep(s.id);
       return { ...s, jobCount: full?.jobs.length ?? 0, counts: full?.counts ?? {} };
     });
-    res.json({ total, offset, limit, sweeps: items });
+    const body: SweepsPage = { total, offset, limit, sweeps: items };
+    res.json(body);
   });
 
   r.get('/:id', (req, res) => {
@@ -38,7 +62,8 @@ export function sweepsRouter(ctx: ServerContext): Router {
     const tables = paperTables(store, sweep.id, { reference: str(req.query, 'reference') });
     const format = str(req.query, 'format') ?? 'json';
     if (format === 'json') {
-      res.json({ sweepId: sweep.id, tables: tableViews(store, tables) });
+      const body: SweepTables = { sweepId: sweep.id, tables: tableViews(store, tables) };
+      res.json(body);
       return;
     }
     const f = DOWNLOAD_FORMATS.get(format);
