@@ -88,21 +88,15 @@ export const SWEEP_TRANSITIONS: Readonly<Record<SweepStatus, readonly SweepStatu
   cancelled: ['running'],
 };
 
-export function isRunStatus(s: unknown): s is RunStatus {
-  return typeof s === 'string' && (RUN_STATUSES as readonly string[]).includes(s);
+/** A type guard for membership in one of the closed lists above. */
+function memberOf<T extends string>(list: readonly T[]): (s: unknown) => s is T {
+  return (s: unknown): s is T => typeof s === 'string' && (list as readonly string[]).includes(s);
 }
 
-export function isExitStatus(s: unknown): s is ExitStatus {
-  return typeof s === 'string' && (EXIT_STATUSES as readonly string[]).includes(s);
-}
-
-export function isJobStatus(s: unknown): s is JobStatus {
-  return typeof s === 'string' && (JOB_STATUSES as readonly string[]).includes(s);
-}
-
-export function isSweepStatus(s: unknown): s is SweepStatus {
-  return typeof s === 'string' && (SWEEP_STATUSES as readonly string[]).includes(s);
-}
+export const isRunStatus = memberOf(RUN_STATUSES);
+export const isExitStatus = memberOf(EXIT_STATUSES);
+export const isJobStatus = memberOf(JOB_STATUSES);
+export const isSweepStatus = memberOf(SWEEP_STATUSES);
 
 /** The statuses a run may leave for `to` (the store's SQL conditions are built from this). */
 export function runStatusesThatMayBecome(to: RunStatus): RunStatus[] {
