@@ -16,6 +16,14 @@ const sandbox = useTrainingSandbox({
 });
 const { config } = sandbox;
 
+/** A console stream for trainRun's `stream` option, and the text written to it. */
+function consoleCapture(): { stream: NodeJS.WriteStream; text: () => string } {
+  let text = '';
+  const stream = new PassThrough();
+  stream.on('data', (d: Buffer) => (text += d.toString()));
+  return { stream: stream as unknown as NodeJS.WriteStream, text: () => text };
+}
+
 const series = (runId: string, key: string) => sandbox.store.metricSeries(runId, key, { maxPoints: 100_000 }).points;
 
 describe('trainRun', () => {
@@ -184,12 +192,10 @@ describe('trainRun', () => {
     expect(ckpts(killed.runId)).toEqual(['checkpoints/step-0000004', 'checkpoints/step-0000008', 'checkpoints/step-0000010']);
     rmSync(join(killed.runDir, 'checkpoints', 'step-0000010'), { recursive: true });
     rmSync(join(killed.runDir, 'checkpoints', 'step-0000008'), { recursive: true });
-    let text = '';
-    const stream = new PassThrough();
-    stream.on('data', (d: Buffer) => (text += d.toString()));
-    const resumed = await trainRun(config(`resume=${killed.runId}`), { store: sandbox.store, progress: 'lines', handleSignals: false, stream: stream as unknown as NodeJS.WriteStream });
+    const out = consoleCapture();
+    const resumed = await trainRun(config(`resume=${killed.runId}`), { store: sandbox.store, progress: 'lines', handleSignals: false, stream: out.stream });
     expect(resumed.status).toBe('finished');
-    expect(text).toContain(
+    expect(out.text()).toContain(
       `recorded checkpoints checkpoints/step-0000008, checkpoints/step-0000010 are missing from ${killed.runDir} (deleted?): removed from the run's artifacts; resuming from the newest complete checkpoint on disk\nresumed from checkpoints/step-0000004 (step 4)\n`,
     );
     expect(ckpts(killed.runId)).toEqual(['checkpoints/step-0000004', 'checkpoints/step-0000008', 'checkpoints/step-0000012', 'checkpoints/step-0000014']);
@@ -217,12 +223,10 @@ describe('trainRun', () => {
 
     // What a format-1 trainer wrote: seedrandom's alea state and a cached Box-Muller value.
     rewriteState(old.runDir, (s) => Object.assign(s, { format: 'workbench-checkpoint/1', rng: { alea: { c: 1, s0: 0.25, s1: 0.5, s2: 0.75 }, spare: null } }));
-    let text = '';
-    const stream = new PassThrough();
-    stream.on('data', (d: Buffer) => (text += d.toString()));
-    const resumed = await trainRun(config(`resume=${old.runId}`), { store: sandbox.store, progress: 'lines', handleSignals: false, stream: stream as unknown as NodeJS.WriteStream });
+    const out = consoleCapture();
+    const resumed = await trainRun(config(`resume=${old.runId}`), { store: sandbox.store, progress: 'lines', handleSignals: false, stream: out.stream });
     expect(resumed.status).toBe('finished');
-    expect(text).toContain(
+    expect(out.text()).toContain(
       'checkpoint format 1 (alea noise state) at step 4: weights, optimizer and data position restored; the noise z restarts from a new seeded stream, so the run is not bit-identical to an uninterrupted one\nresumed from checkpoints/step-0000004 (step 4)\n',
     );
     expect(series(old.runId, 'G_L1').map((p) => p.step)).toEqual([1, 2, 3, 4, 5, 6]);
@@ -273,30 +277,26 @@ describe('trainRun', () => {
     const first = await trainRun(config('train.iters=2', 'train.display_every=1000'), { store: sandbox.store, progress: 'none', handleSignals: false, signal: ac.signal, onStep: () => ac.abort() });
     expect(first.status).toBe('killed');
     rmSync(join(first.runDir, 'checkpoints'), { recursive: true, force: true });
-    let text = '';
-    const stream = new PassThrough();
-    stream.on('data', (d: Buffer) => (text += d.toString()));
+    const out = consoleCapture();
     const resumed = await trainRun(config(`resume=${first.runId}`), {
       store: sandbox.store,
       progress: 'lines',
       handleSignals: false,
-      stream: stream as unknown as NodeJS.WriteStream,
+      stream: out.stream,
     });
     expect(resumed.status).toBe('finished');
     expect(resumed.step).toBe(2);
-    expect(text).toContain(`no checkpoint in ${join(first.runDir, 'checkpoints')}: starting from step 0 with the run config`);
+    expect(out.text()).toContain(`no checkpoint in ${join(first.runDir, 'checkpoints')}: starting from step 0 with the run config`);
   });
 
   it('warns before the first step when data.direction makes the label side the target (facades AtoB), not with BtoA', async () => {
     const facades = fileURLToPath(new URL('../../../fixtures/facades', import.meta.url));
     const start = async (direction: string) => {
-      let text = '';
-      const stream = new PassThrough();
-      stream.on('data', (d: Buffer) => (text += d.toString()));
+      const out = consoleCapture();
       const cfg = config('data=facades', `data.root=${facades}`, `data.direction=${direction}`, 'data.load_size=32', 'data.crop_size=32', 'train.iters=1', 'train.display_every=1000');
-      const r = await trainRun(cfg, { store: sandbox.store, progress: 'lines', handleSignals: false, stream: stream as unknown as NodeJS.WriteStream });
+      const r = await trainRun(cfg, { store: sandbox.store, progress: 'lines', handleSignals: false, stream: out.stream });
       expect(r.status).toBe('finished');
-      return { text, log: readFileSync(join(r.runDir, 'train.log'), 'utf8') };
+      return { text: out.text(), log: readFileSync(join(r.runDir, 'train.log'), 'utf8') };
     };
     const reversed = await start('AtoB');
     expect(reversed.text).toMatch(/^warning: the target side B \(right half\) looks like a label\/edge map .* set data\.direction=BtoA$/m);
