@@ -1,4 +1,5 @@
 // The one vitest configuration every project uses (its vitest.config.ts re-exports this).
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -13,5 +14,8 @@ export default defineConfig({
     // One process per test file: each holds its own tfjs backend (wasm heap, registered kernels)
     // and native modules (better-sqlite3, sharp), which worker threads would share.
     pool: 'forks',
+    // Vitest's default is one worker less than the cores: one worker on a 2-core machine, which left
+    // a core idle while a file trained on wasm (single-threaded) or waited on a child process.
+    maxWorkers: Math.max(2, availableParallelism()),
   },
 });
