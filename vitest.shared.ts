@@ -1,5 +1,5 @@
 // The one vitest configuration every project uses (its vitest.config.ts re-exports this).
-import { availableParallelism } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -14,6 +14,9 @@ export default defineConfig({
     // One process per test file: each holds its own tfjs backend (wasm heap, registered kernels)
     // and native modules (better-sqlite3, sharp), which worker threads would share.
     pool: 'forks',
+    // Tests (and the CLIs they start) look for a project no higher than their temp folders: a
+    // workbench.db someone left in /tmp must not become the project of every test's temp folder.
+    env: { WORKBENCH_CEILING_DIRS: tmpdir() },
     // Vitest's default is one worker less than the cores: one worker on a 2-core machine, which left
     // a core idle while a file trained on wasm (single-threaded) or waited on a child process.
     maxWorkers: Math.max(2, availableParallelism()),

@@ -2,7 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { workbenchPackage } from '@workbench/config';
 import { TrackingFileError } from '@workbench/tracking';
-import { commands } from './commands/index.js';
+import { registerCommands } from './commands/index.js';
 import { UserError } from './user-error.js';
 
 const { version } = workbenchPackage();
@@ -20,9 +20,8 @@ const program = new Command('workbench')
     if (opts.configDir) process.env.WORKBENCH_CONFIG_DIR = opts.configDir;
   });
 
-for (const register of commands) register(program);
-
 try {
+  await registerCommands(program, process.argv.slice(2));
   await program.parseAsync(process.argv);
 } catch (err) {
   if (err instanceof CommanderError) process.exit(err.exitCode);

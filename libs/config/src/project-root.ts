@@ -4,8 +4,11 @@
 //   2. else the nearest folder, from the working directory up, holding a `workbench.db` file or
 //      an `experiments/` folder (the checkout, or a user's project);
 //   3. else the working directory itself (a new project: its database is created there).
+// WORKBENCH_CEILING_DIRS (paths joined by ':', as git's GIT_CEILING_DIRECTORIES) stops the walk
+// below those folders: the tests set it to the system temp folder, so that a stray
+// /tmp/workbench.db never becomes the project of a test's temp folder.
 import { existsSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { delimiter, dirname, join, resolve } from 'node:path';
 
 export interface ProjectRoot {
   dir: string;
@@ -30,7 +33,9 @@ function hasMarker(dir: string): string | undefined {
 export function findProjectRoot(cwd: string, env: NodeJS.ProcessEnv = process.env): ProjectRoot {
   if (env.WORKBENCH_HOME) return { dir: resolve(cwd, env.WORKBENCH_HOME), reason: 'WORKBENCH_HOME' };
   const start = resolve(cwd);
+  const ceilings = new Set((env.WORKBENCH_CEILING_DIRS ?? '').split(delimiter).filter(Boolean).map((d) => resolve(d)));
   for (let dir = start; ; dir = dirname(dir)) {
+    if (dir !== start && ceilings.has(dir)) break;
     const marker = hasMarker(dir);
     if (marker) return { dir, reason: dir === start ? `${marker} in the working directory` : `nearest parent with ${marker}` };
     if (dirname(dir) === dir) break;

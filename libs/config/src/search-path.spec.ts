@@ -9,6 +9,8 @@ import { composeConfig } from './compose.js';
 import { findProjectRoot } from './project-root.js';
 import { BUILTIN_EXPERIMENTS_DIR, configSearchPath } from './search-path.js';
 
+// The walk up for a project stops below the temp folder: a stray /tmp/workbench.db is not ours.
+const NO_PARENTS = { WORKBENCH_CEILING_DIRS: tmpdir() };
 let dir: string;
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'config-search-'));
@@ -22,7 +24,7 @@ function write(rel: string, text: string): void {
 
 describe('config search path', () => {
   it('resolves the built-in groups from a folder with no experiments/ (data=shapes from anywhere)', () => {
-    const r = composeConfig({ overrides: ['data=facades', 'data.root=/data/facades'], cwd: dir, env: {} });
+    const r = composeConfig({ overrides: ['data=facades', 'data.root=/data/facades'], cwd: dir, env: NO_PARENTS });
     expect(r.config.data.dataset).toBe('aligned');
     expect(r.sources.files).toContain('experiments/data/facades.yaml');
     expect(r.paths.searchPath).toEqual([`builtin: ${BUILTIN_EXPERIMENTS_DIR}`]);
@@ -37,13 +39,13 @@ describe('config search path', () => {
     write('experiments/data/tiny.yaml', 'crop_size: 32\nload_size: 32\nnum_modes: 2\n');
     write('experiments/method/cvae_gan.yaml', '# @package _global_\nmethod: cvae_gan\nloss:\n  lambda_kl: 0.5\n');
     mkdirSync(join(dir, 'sub', 'deeper'), { recursive: true });
-    const r = composeConfig({ overrides: ['+experiment=mine/exp', 'method=cvae_gan'], cwd: join(dir, 'sub', 'deeper'), env: {} });
+    const r = composeConfig({ overrides: ['+experiment=mine/exp', 'method=cvae_gan'], cwd: join(dir, 'sub', 'deeper'), env: NO_PARENTS });
     expect(r.config.model.nz).toBe(5);
     expect(r.config.data.num_modes).toBe(2);
     expect(r.config.loss.lambda_kl).toBe(0.5); // the user's method/cvae_gan.yaml wins over the built-in one
     expect(r.sources.keys['model.nz']).toBe(join(dir, 'experiments/mine/exp.yaml')); // outside the working directory: absolute
     expect(r.config.data.dataset).toBe('shapes'); // still from the built-in primary config's defaults
-    const sp = configSearchPath({ cwd: dir, env: {} });
+    const sp = configSearchPath({ cwd: dir, env: NO_PARENTS });
     expect(sp.experiments()).toContain('mine/exp');
     expect(sp.experiments()).toContain('paper/methods');
     expect(sp.experiments()).not.toContain('data/tiny');
@@ -53,9 +55,9 @@ describe('config search path', () => {
 
   it('takes a user folder from configDir or WORKBENCH_CONFIG_DIR', () => {
     write('configs/data/dots.yaml', 'num_modes: 7\n');
-    expect(composeConfig({ overrides: ['data=dots'], cwd: dir, env: {}, configDir: 'configs' }).config.data.num_modes).toBe(7);
+    expect(composeConfig({ overrides: ['data=dots'], cwd: dir, env: NO_PARENTS, configDir: 'configs' }).config.data.num_modes).toBe(7);
     expect(composeConfig({ overrides: ['data=dots'], cwd: dir, env: { WORKBENCH_CONFIG_DIR: join(dir, 'configs') } }).config.data.num_modes).toBe(7);
-    expect(() => composeConfig({ overrides: ['data=dots'], cwd: dir, env: {} })).toThrow(/unknown option 'dots' for config group data/);
+    expect(() => composeConfig({ overrides: ['data=dots'], cwd: dir, env: NO_PARENTS })).toThrow(/unknown option 'dots' for config group data/);
   });
 });
 
@@ -65,9 +67,17 @@ describe('project root', () => {
     mkdirSync(join(dir, 'a', 'b'), { recursive: true });
     const sub = join(dir, 'a', 'b');
     expect(findProjectRoot(sub, {})).toEqual({ dir, reason: 'nearest parent with workbench.db' });
-    const r = composeConfig({ overrides: [], cwd: sub, env: {} });
+    const r = composeConfig({ overrides: [], cwd: sub, env: NO_PARENTS });
     expect(r.config.tracking.db).toBe(join(dir, 'workbench.db'));
     expect(r.config.train.runs_dir).toBe(join(dir, 'runs'));
+  });
+
+  it('stops below WORKBENCH_CEILING_DIRS, as git stops below GIT_CEILING_DIRECTORIES', () => {
+    writeFileSync(join(dir, 'workbench.db'), '');
+    const sub = join(dir, 'a');
+    mkdirSync(sub);
+    expect(findProjectRoot(sub, { WORKBENCH_CEILING_DIRS: `/nowhere:${dir}` }).dir).toBe(sub);
+    expect(findProjectRoot(dir, { WORKBENCH_CEILING_DIRS: dir }).dir).toBe(dir); // the start folder itself is always searched
   });
 
   it('lets WORKBENCH_HOME choose the project, and keeps paths typed on the command line or env as given', () => {

@@ -16,7 +16,7 @@ export class TrackingFileError extends Error {
   override name = 'TrackingFileError';
   constructor(
     message: string,
-    readonly kind: 'full' | 'read-only' | 'damaged' | 'unopenable',
+    readonly kind: 'full' | 'read-only' | 'damaged' | 'unopenable' | 'missing',
     readonly file: string,
   ) {
     super(message);

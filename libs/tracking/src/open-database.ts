@@ -1,16 +1,19 @@
 // Opening the SQLite file: WAL (readers never block the writer), busy_timeout (writers wait for
 // each other instead of failing), foreign keys, and the schema migrations.
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { withBusyRetry, type RetryOptions, DEFAULT_RETRY } from './busy-retry.js';
-import { TrackingSchemaError } from './errors.js';
+import { TrackingFileError, TrackingSchemaError } from './errors.js';
 import { MIGRATIONS, SCHEMA_VERSION, type Migration } from './migrations.js';
 import { sqliteFileError } from './sqlite-file-error.js';
 
 export interface OpenDatabaseOptions {
   /** Open read-only (no migrations, no stale-run marking). The schema must be current. */
   readonly?: boolean;
+  /** Refuse to create the file (commands that list or change what was recorded): a missing
+   *  database is a TrackingFileError naming the path, not a new empty file in the wrong folder. */
+  mustExist?: boolean;
   /** How long one statement waits for the write lock before SQLITE_BUSY (ms). */
   busyTimeoutMs?: number;
   retry?: RetryOptions;
@@ -28,6 +31,9 @@ export function openDatabase(path: string, opts: OpenDatabaseOptions = {}): Data
 }
 
 function openFile(file: string, opts: OpenDatabaseOptions): Database.Database {
+  if (opts.mustExist && file !== ':memory:' && !existsSync(file)) {
+    throw new TrackingFileError(`no tracking database at ${file}: nothing was recorded there yet; train a run first (workbench train), or point --db (WORKBENCH_DB, tracking.db) at your database`, 'missing', file);
+  }
   if (file !== ':memory:' && !opts.readonly) mkdirSync(dirname(file), { recursive: true });
   const retry = opts.retry ?? DEFAULT_RETRY;
   const db = new Database(file, {

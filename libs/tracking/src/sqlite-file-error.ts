@@ -3,7 +3,7 @@
 // damaged file is never rewritten.
 import { TrackingFileError } from './errors.js';
 
-const KINDS: Array<[RegExp, TrackingFileError['kind']]> = [
+const KINDS: Array<[RegExp, Exclude<TrackingFileError['kind'], 'missing'>]> = [
   [/^SQLITE_FULL/, 'full'],
   [/^SQLITE_READONLY/, 'read-only'],
   [/^SQLITE_(NOTADB|CORRUPT)/, 'damaged'],

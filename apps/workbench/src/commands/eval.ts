@@ -103,7 +103,7 @@ export function registerEval(program: Command): void {
       const gridRows = parseIntFlag('--grid-rows', opts.gridRows, 1);
       await withUserErrors([BackendError], () => initBackend({ force: config.backend }));
 
-      const store = openStore(config.tracking.db);
+      const store = openStore(config.tracking.db, { mustExist: true });
       try {
         const { runs, sweep } = targetRuns(store, id, config.tracking.db);
         if (runs.length === 0) throw new UserError(`sweep '${id}' has no runs yet`);

@@ -23,7 +23,7 @@ function openFor(args: string[]): { store: TrackingStore; ids: string[]; runsRoo
   const ids = [...new Set(args.filter((a) => !a.includes('=')))];
   const { config } = withConfigErrors(() => composeConfig({ overrides }));
   const db = resolve(config.tracking.db);
-  return { store: openStore(db), ids, runsRoot: resolveRunsRoot(config.train.runs_dir) };
+  return { store: openStore(db, { mustExist: true }), ids, runsRoot: resolveRunsRoot(config.train.runs_dir) };
 }
 
 function runsOrFail(store: TrackingStore, ids: string[]): RunRow[] {

@@ -22,7 +22,7 @@ export function registerReport(program: Command): void {
     .option('--reference <row>', "the row the others are tested against, as labelled (default: each table's first row)")
     .action(async (sweepId: string, overrides: string[], opts: { out?: string; reference?: string }) => {
       const { config } = withConfigErrors(() => composeConfig({ overrides }));
-      const store = openStore(config.tracking.db);
+      const store = openStore(config.tracking.db, { mustExist: true });
       try {
         const res = await buildReport(store, sweepId, { outDir: opts.out ?? join('reports', sweepId), dbPath: config.tracking.db, runsRoot: resolveRunsRoot(config.train.runs_dir), reference: opts.reference });
         console.log(`wrote ${res.readmePath} (${res.charts.length} charts, ${res.grids.length} grids)`);

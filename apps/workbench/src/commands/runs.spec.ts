@@ -1,6 +1,6 @@
 // `workbench runs` end to end: a real SQLite file seeded through the store, the real CLI.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -55,5 +55,18 @@ describe('workbench runs', () => {
     );
     expect(err?.code).toBe(2);
     expect(err?.stderr.trim()).toBe('workbench: --status done: use one or more of running, finished, failed, killed, crashed (comma-separated)');
+  });
+
+  it('lists, tables and deletes nothing where no database exists, and creates none', async () => {
+    const none = join(tmp, 'elsewhere', 'none.db');
+    for (const args of [['runs'], ['runs', 'delete', ids.done, '--yes'], ['sweep', 'list'], ['table', 'sw-1']]) {
+      const err = await run(process.execPath, [join(ROOT, 'bin/workbench.js'), ...args, `tracking.db=${none}`], { cwd: ROOT }).then(
+        () => undefined,
+        (e: { code?: number; stderr: string }) => e,
+      );
+      expect(err?.code, args.join(' ')).toBe(2);
+      expect(err?.stderr.trim()).toBe(`workbench: no tracking database at ${none}: nothing was recorded there yet; train a run first (workbench train), or point --db (WORKBENCH_DB, tracking.db) at your database`);
+    }
+    expect(existsSync(join(tmp, 'elsewhere'))).toBe(false);
   });
 });

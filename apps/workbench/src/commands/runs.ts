@@ -64,7 +64,7 @@ export function registerRuns(program: Command): void {
     .addHelpText('after', '\nLifecycle: workbench runs archive|restore <ids...>, workbench runs delete <ids...> --yes [--files]')
     .action((overrides: string[], opts: RunsOptions) => {
       const { config } = withConfigErrors(() => composeConfig({ overrides }));
-      const store = openStore(config.tracking.db);
+      const store = openStore(config.tracking.db, { mustExist: true });
       try {
         const { runs, total } = store.listRuns({
           status: parseStatuses(opts.status),

@@ -115,7 +115,7 @@ export async function runMultirunSweep(overrides: string[], opts: MultirunOption
 
 /** `sweep run --extend <id>`: the plan's jobs added to an existing sweep; only new (and unfinished) jobs run. */
 async function extendMultirun(sweepId: string, plan: SweepPlan, overrides: string[], opts: MultirunOptions): Promise<{ exitCode: number; sweepId?: string }> {
-  const store = openStore(plan.settings.tracking.db);
+  const store = openStore(plan.settings.tracking.db, { mustExist: true });
   const existing = store.getSweep(sweepId);
   if (!existing) {
     store.close();
@@ -162,7 +162,7 @@ async function runAttached(
 /** The tracking database named by some overrides (`tracking.db=...`, env WORKBENCH_DB). */
 function storeFor(overrides: string[]): TrackingStore {
   const db = userErrors(() => composeConfig({ overrides }).config.tracking.db);
-  return openStore(db);
+  return openStore(db, { mustExist: true });
 }
 
 export function registerSweep(program: Command): void {

@@ -31,7 +31,7 @@ export function registerTable(program: Command): void {
       } catch (err) {
         throw new UserError((err as Error).message);
       }
-      const store = openStore(config.tracking.db);
+      const store = openStore(config.tracking.db, { mustExist: true });
       try {
         const tables = paperTables(store, cliId(sweepId, 'sweep'), { lpipsVersion: config.eval.lpips_version, all: opts.all, reference: opts.reference });
         const text = formatTables(tables, format);

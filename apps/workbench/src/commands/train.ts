@@ -6,31 +6,17 @@
 //   npx workbench train resume=20261128-082121-a07e31     # continue from the last checkpoint
 //   npx workbench train -m method=bicyclegan,cvae_gan seed=0,1   # a sweep (see `workbench sweep`)
 //   npx workbench train --cfg job model.nz=2              # print the config, do not train (--cfg hydra|all, --resolve)
+//
+// The training itself is in ./train-run.ts, imported only when a run starts: --cfg, --schema and
+// the multirun parent (whose jobs are child processes) never load tfjs.
 import type { Command } from 'commander';
-import { BackendError, describeBackend, initBackend } from '@workbench/backend';
 import { composeConfig, planMultirun, schemaHelp } from '@workbench/config';
-import { TrackingInputError, type ExitStatus } from '@workbench/tracking';
-import { RemoteTrackingError } from '@workbench/remote-tracking';
-import { DataError } from '@workbench/data';
-import { ModelOptionsError } from '@workbench/models';
-import { TorchIoError } from '@workbench/torch-io';
-import { reportRunId } from '@workbench/sweep';
-import { CheckpointError, overheadPercent, TrainError, trainRun } from '@workbench/training';
-import { createTrainingEvaluator, TrainingEvalError } from '@workbench/metrics';
 import { intFlag } from '../int-flag.js';
-import { toUserError, UserError, withUserErrors } from '../user-error.js';
-import { describePaths } from '../project-paths.js';
+import { UserError } from '../user-error.js';
 import { withConfigErrors } from './config.js';
 import { cfgPart, printConfig } from './print-config.js';
 import { runMultirun } from './sweep.js';
-import { openTrackingSink } from './tracking-sink.js';
-
-/** Exit codes: 0 finished, 1 failed, 130 killed by SIGINT, 143 killed by SIGTERM (shell convention). */
-function exitCodeFor(status: ExitStatus, reason?: string): number {
-  if (status === 'finished') return 0;
-  if (status === 'killed') return reason?.startsWith('SIGINT') ? 130 : 143;
-  return 1;
-}
+import type { ProgressMode } from './train-run.js';
 
 export function registerTrain(program: Command): void {
   program
@@ -76,44 +62,13 @@ export function registerTrain(program: Command): void {
       if (opts.dryRun) throw new UserError('--dry-run lists the jobs of a sweep: add -m (workbench train -m <overrides...> --dry-run)');
       // With -m, --cfg prints the config of the first job (as Hydra does).
       const composed = withConfigErrors(() => composeConfig({ overrides: opts.multirun ? (planMultirun(overrides).jobs[0]?.overrides ?? overrides) : overrides }));
-      const { config } = composed;
       if (cfg) {
         console.log(printConfig(composed, cfg, Boolean(opts.resolve)));
         return;
       }
       if (!['auto', 'bar', 'lines', 'none'].includes(opts.progress)) throw new UserError(`--progress ${opts.progress}: use auto, bar, lines or none`);
 
-      const info = await withUserErrors([BackendError], () => initBackend({ force: config.backend }));
-      const backendName = info.name;
-      console.log(describeBackend(info).split('\n')[0]);
-      if (!config.tracking.uri) console.log(describePaths(composed));
-      const store = openTrackingSink(config); // tracking.uri set: a workbench server over HTTP, else SQLite
-      try {
-        const result = await trainRun(config, {
-          store,
-          overrides,
-          command: ['workbench', 'train', ...overrides].join(' '),
-          backend: backendName,
-          progress: opts.progress as 'auto',
-          createEvaluator: createTrainingEvaluator,
-          // A second Ctrl-C / SIGTERM while the run checkpoints and records its end: stop now.
-          onForcedStop: (sig) => process.exit(sig === 'SIGINT' ? 130 : 143),
-          onStart: ({ runId, runDir, resumed }) => {
-            reportRunId(runId); // a sweep job: tells the sweep runner which run this is
-            console.log(`${resumed ? 'resuming' : 'run'} ${runId}`);
-            console.log(`run dir: ${runDir}`);
-          },
-        }).catch((err: unknown) => {
-          throw toUserError(err, [TrainError, TrainingEvalError, TrackingInputError, CheckpointError, TorchIoError, RemoteTrackingError, DataError, ModelOptionsError]);
-        });
-        console.log(`run ${result.runId} ${result.status}${result.reason ? `: ${result.reason}` : ''}`);
-        console.log(`steps: ${result.step}/${result.totalSteps}, ${result.itPerSec.toFixed(2)} it/s, tracking: ${store.path}`);
-        if (result.evaluations > 0) {
-          console.log(`eval_every: ${result.evaluations} evaluations, ${result.evalSeconds.toFixed(1)} s = ${overheadPercent(result)} of the ${result.trainSeconds.toFixed(1)} s of training`);
-        }
-        process.exitCode = exitCodeFor(result.status, result.reason);
-      } finally {
-        await store.close();
-      }
+      const { trainSingleRun } = await import('./train-run.js');
+      process.exitCode = await trainSingleRun(composed, overrides, opts.progress as ProgressMode);
     });
 }
