@@ -5,6 +5,7 @@ export { RemoteTrackingClient, SPOOL_FILE_NAME, type RemoteTrackingOptions, type
 export { syncSpool, sync, type SyncOptions, type SyncResult } from './sync-spool.js';
 export { uploadSpool, type UploadOptions, type UploadResult } from './upload-spool.js';
 export { postIngest, fetchRun, ingestUrl, IngestHttpError, type HttpOptions } from './ingest-client.js';
+export type { IngestAnswer, IngestedRun, RunNotIngested } from './ingest-protocol.js';
 export { readSpoolChunk, readAckedOffset, writeAckedOffset, ackedPath, rejectedPath, spoolSize, removeSpool, type SpoolChunk } from './spool-file.js';
 export { backoffDelay, type BackoffOptions } from './backoff.js';
 export { RemoteTrackingError } from './remote-tracking-error.js';

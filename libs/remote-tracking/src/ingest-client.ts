@@ -2,6 +2,7 @@
 // server token as `Authorization: Bearer`, and `GET <uri>/api/ingest/runs/<id>` (a run's stored
 // row, for `resume=`). Errors are classified so callers know whether a retry can help.
 import type { IngestResult, RunRow, TrackingRecord } from '@workbench/tracking';
+import type { IngestAnswer, IngestedRun, RunNotIngested } from './ingest-protocol.js';
 import { RemoteTrackingError } from './remote-tracking-error.js';
 
 export interface HttpOptions {
@@ -66,7 +67,7 @@ export async function postIngest(uri: string, token: string, records: readonly T
   const url = ingestUrl(uri);
   const res = await request(url, token, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(records) }, opts);
   if (!res.ok) throw await failure(res, url);
-  const body = (await res.json()) as IngestResult;
+  const body = (await res.json()) as IngestAnswer;
   return { applied: Number(body.applied) || 0, duplicates: Number(body.duplicates) || 0 };
 }
 
@@ -75,10 +76,10 @@ export async function fetchRun(uri: string, token: string, runId: string, opts: 
   const url = ingestUrl(uri, `/runs/${encodeURIComponent(runId)}`);
   const res = await request(url, token, { method: 'GET' }, opts);
   if (res.status === 404) {
-    const body = (await res.clone().json().catch(() => ({}))) as { run?: unknown };
+    const body = (await res.clone().json().catch(() => ({}))) as Partial<RunNotIngested>;
     if ('run' in body) return undefined; // the route exists; the run does not
     throw await failure(res, url);
   }
   if (!res.ok) throw await failure(res, url);
-  return ((await res.json()) as { run: RunRow }).run;
+  return ((await res.json()) as IngestedRun).run;
 }

@@ -12,23 +12,11 @@
 //   POST /api/ingest            body: TrackingRecord[]  -> { applied, duplicates, records }
 //   GET  /api/ingest/runs/:id   -> { run }   (what `resume=<id>` needs: the config)
 import express, { type Router } from 'express';
-import { assertRecord, assertValidId, type IngestResult, type RunRow, type TrackingRecord } from '@workbench/tracking';
-import { HttpError, badRequest, sendError, type ApiError } from '../http-error.js';
+import type { IngestAnswer, IngestedRun, RunNotIngested } from '@workbench/remote-tracking';
+import { assertRecord, assertValidId, type TrackingRecord } from '@workbench/tracking';
+import { HttpError, badRequest, sendError } from '../http-error.js';
 import { bearerToken, tokensEqual } from '../security.js';
 import type { ServerContext } from '../server-context.js';
-
-// The JSON bodies of these routes (read by @workbench/remote-tracking's ingest client).
-
-/** POST /api/ingest: what the store applied, and how many records the batch held. */
-export type IngestAnswer = IngestResult & { records: number };
-
-/** GET /api/ingest/runs/:id: the stored run (its config, for `resume=<id>`). */
-export interface IngestedRun {
-  run: RunRow;
-}
-
-/** GET /api/ingest/runs/:id for an unknown run (404): the error, and `run: null`. */
-export type RunNotIngested = ApiError & { run: null };
 
 /** Large enough for a long spool replayed in one batch of metric records. */
 const MAX_BODY = '32mb';
