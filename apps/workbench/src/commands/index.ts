@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 type Register = (program: Command) => void;
 
 export interface CommandEntry {
-  /** The top-level word, as the module registers it (`commands.spec.ts` checks they agree). */
+  /** The top-level word, as the module registers it (`test/lazy-commands.spec.ts` checks they agree). */
   readonly name: string;
   readonly load: () => Promise<Register>;
 }
