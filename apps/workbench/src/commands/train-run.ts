@@ -8,13 +8,11 @@ import { DataError } from '@workbench/data';
 import { ModelOptionsError } from '@workbench/models';
 import { TorchIoError } from '@workbench/torch-io';
 import { reportRunId } from '@workbench/sweep';
-import { CheckpointError, overheadPercent, TrainError, trainRun } from '@workbench/training';
+import { CheckpointError, overheadPercent, TrainError, trainRun, type ProgressMode } from '@workbench/training';
 import { createTrainingEvaluator, TrainingEvalError } from '@workbench/metrics';
 import { toUserError, withUserErrors } from '../user-error.js';
 import { describePaths } from '../project-paths.js';
 import { openTrackingSink } from './tracking-sink.js';
-
-export type ProgressMode = 'auto' | 'bar' | 'lines' | 'none';
 
 /** Exit codes: 0 finished, 1 failed, 130 killed by SIGINT, 143 killed by SIGTERM (shell convention). */
 function exitCodeFor(status: ExitStatus, reason?: string): number {

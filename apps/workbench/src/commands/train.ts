@@ -16,7 +16,8 @@ import { UserError } from '../user-error.js';
 import { withConfigErrors } from './config.js';
 import { cfgPart, printConfig } from './print-config.js';
 import { runMultirun } from './sweep.js';
-import type { ProgressMode } from './train-run.js';
+// Type-only: erased at run time, so it loads nothing.
+import type { ProgressMode } from '@workbench/training';
 
 export function registerTrain(program: Command): void {
   program
