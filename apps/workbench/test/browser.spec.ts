@@ -2,7 +2,7 @@
 // real SQLite file. Each page is also screenshotted, into WORKBENCH_SCREENSHOTS_DIR or a temp
 // folder: the seeded database's numbers are made up, so these never become the README's
 // pictures (those come from a real sweep: test/support/shoot.ts).
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -15,9 +15,9 @@ import { inkedPixels, openHash } from './support/browser-page.js';
 import { XSS_NAME } from './support/seed-dashboard.js';
 import { startTestDashboard, type TestDashboard } from './support/test-server.js';
 
-const SHOTS = process.env['WORKBENCH_SCREENSHOTS_DIR']
-  ? `${process.env['WORKBENCH_SCREENSHOTS_DIR']}/`
-  : `${mkdtempSync(join(tmpdir(), 'workbench-screenshots-'))}/`;
+// Screenshots are kept only where WORKBENCH_SCREENSHOTS_DIR asks for them (the README's images).
+const KEEP_SHOTS = process.env['WORKBENCH_SCREENSHOTS_DIR'];
+const SHOTS = `${KEEP_SHOTS ?? mkdtempSync(join(tmpdir(), 'workbench-screenshots-'))}/`;
 
 let t: TestDashboard;
 let browser: Browser;
@@ -48,6 +48,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await t?.cleanup();
+  if (KEEP_SHOTS === undefined) rmSync(SHOTS, { recursive: true, force: true });
 });
 
 describe('runs table', () => {

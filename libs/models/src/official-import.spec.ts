@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { readPth } from '@workbench/torch-io';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { fixtureModelOptions, pthPath, readForward } from '../test/official-fixtures.js';
 import { assignStateDict, loadNetwork, networkStateDict, saveNetwork, toOfficialStateDict } from './checkpoint.js';
 import { transpose } from './layout.js';
@@ -107,6 +107,7 @@ describe('importOfficial', () => {
 
 describe('saveNetwork / loadNetwork', () => {
   const dir = mkdtempSync(join(tmpdir(), 'models-ckpt-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('round-trips every network exactly', () => {
     const a = nets(opts('all_conv_nz8'));

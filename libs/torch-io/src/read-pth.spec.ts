@@ -1,8 +1,8 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { readPth } from './read-pth.js';
 import { TorchIoError } from './state-dict.js';
 
@@ -80,6 +80,7 @@ describe('readPth integer storages', () => {
     const p = join(dir, 'long.pth');
     writeFileSync(p, zipSync(entries, { level: 0 }));
     const ints = readPth(p);
+    rmSync(dir, { recursive: true, force: true });
     const floats = readPth(join(FIXTURES, 'all_resnet_nz8', 'init', 'latest_net_D.pth'));
     const w = floats.get('model_0.0.weight')!.data;
     expect(Array.from(ints.get('model_0.0.weight')!.data.slice(0, 5))).toEqual(Array.from(w.slice(0, 5), (v, i) => Math.round(v * 1000) + i));
@@ -88,6 +89,7 @@ describe('readPth integer storages', () => {
 
 describe('readPth errors', () => {
   const dir = mkdtempSync(join(tmpdir(), 'torch-io-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
   it('names a missing file', () => {
     expect(() => readPth(join(dir, 'nope.pth'))).toThrow(/nope\.pth: no such file/);
   });

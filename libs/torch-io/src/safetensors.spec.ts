@@ -1,12 +1,13 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { readSafetensors, writeSafetensors } from './safetensors.js';
 import type { StateDict } from './state-dict.js';
 
 describe('safetensors', () => {
   const dir = mkdtempSync(join(tmpdir(), 'safetensors-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('round-trips tensors, order and metadata', () => {
     const dict: StateDict = new Map([

@@ -1,7 +1,7 @@
 // `workbench import-official` and `workbench inspect`, end to end: the real CLI process for the
 // documented commands, the exported functions for the error cases.
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { buildNetworks, loadNetwork, toOfficialStateDict } from '@workbench/models';
 import { readPth } from '@workbench/torch-io';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importOfficialCheckpoint } from './import-official.js';
 
 const run = promisify(execFile);
@@ -20,6 +20,9 @@ const workbench = (...args: string[]) => run(process.execPath, [join(ROOT, 'bin/
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
+
+const scratch = mkdtempSync(join(tmpdir(), 'import-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 describe('workbench inspect', () => {
   it('reports the official counts for the default 256 px model (--json)', async () => {
@@ -44,7 +47,7 @@ describe('workbench inspect', () => {
 
 describe('workbench import-official', () => {
   it('converts an official checkpoint folder; the result loads and equals the official weights', async () => {
-    const out = join(mkdtempSync(join(tmpdir(), 'import-')), 'ckpt');
+    const out = join(mkdtempSync(join(scratch, 'folder-')), 'ckpt');
     const { stdout } = await workbench('import-official', join(FIXTURES, 'all_conv_nz8/init'), '--out', out);
     expect(stdout).toMatch(/encoder=cnn where_add=all nz=8 ngf=8 nef=8 ndf=8 .*crop_size=128/);
     expect(stdout).toMatch(/G\s+694,963 params,\s+28 tensors checked/);
@@ -61,7 +64,7 @@ describe('workbench import-official', () => {
 
   it('takes single files, and overrides must agree with the files', () => {
     const dir = join(FIXTURES, 'input_resnet_nz8/init');
-    const out = mkdtempSync(join(tmpdir(), 'import-'));
+    const out = mkdtempSync(join(scratch, 'out-'));
     const r = importOfficialCheckpoint([join(dir, 'latest_net_G.pth'), join(dir, 'latest_net_E.pth'), 'model.use_dropout=false'], { out });
     expect(r.imported.map((i) => i.net)).toEqual(['G', 'E']);
     expect(r.model).toMatchObject({ where_add: 'input', encoder: 'resnet', nz: 8, use_dropout: false, cropSize: 128 });
@@ -71,7 +74,7 @@ describe('workbench import-official', () => {
   });
 
   it('explains bad inputs', () => {
-    const out = mkdtempSync(join(tmpdir(), 'import-'));
+    const out = mkdtempSync(join(scratch, 'out-'));
     expect(() => importOfficialCheckpoint([FIXTURES], { out })).toThrow(/no latest_net_\{G,E,D,D2\}\.pth here/);
     expect(() => importOfficialCheckpoint([join(FIXTURES, 'README.md')], { out })).toThrow(/cannot tell which network/);
     expect(() => importOfficialCheckpoint([join(FIXTURES, 'all_conv_nz8/init/latest_net_E.pth')], { out })).toThrow(/no G checkpoint/);
