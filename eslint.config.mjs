@@ -9,8 +9,9 @@ export default [
   {
     files: ['**/*.ts'],
     languageOptions: {
-      // Type-aware rules read each file's nearest tsconfig.json (one per project).
-      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+      // Type-aware rules read the root tsconfig.json: one TypeScript program for the whole tree
+      // (a program per project re-read tfjs's declarations 18 times: 189 vs 38 CPU-s).
+      parserOptions: { project: './tsconfig.json', tsconfigRootDir: import.meta.dirname },
     },
     plugins: { '@nx': nx },
     rules: {
@@ -66,8 +67,8 @@ export default [
     rules: { '@nx/enforce-module-boundaries': 'off' },
   },
   {
-    // The UI's declaration files belong to tsconfig.ui.json, which the project service (it looks for
-    // tsconfig.json only) does not see; the UI is type-checked by the workbench typecheck instead.
+    // The UI's declaration files belong to tsconfig.ui.json, not to the root program the type-aware
+    // rules use; the UI is type-checked by `nx typecheck workspace` instead.
     files: ['apps/workbench/src/ui/**/*.d.ts'],
     ...tseslint.configs.disableTypeChecked,
   },

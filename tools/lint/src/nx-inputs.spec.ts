@@ -1,7 +1,7 @@
 // Nx's cache replays a target only while its inputs are unchanged, so the inputs must name every
 // file the target reads. Asked of Nx itself (`nx show target inputs`, resolved file lists), not
 // of nx.json: the test targets (inferred by @nx/vitest) read experiments/, fixtures/ and bin/,
-// and type-aware lint reads the sources of the libraries a project imports.
+// and the workspace's one lint and one typecheck read every source they check.
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,10 +29,24 @@ describe('Nx target inputs', () => {
     expect(files).toContain('libs/config/src/schema.ts');
   }, 120_000);
 
-  it('type-aware lint reads the sources of the libraries it imports, and the lint config', async () => {
-    const files = await inputsOf('training:lint');
+  it('type-aware lint reads every TypeScript source, the lint config and the tsconfigs', async () => {
+    const files = await inputsOf('workspace:lint');
     expect(files).toContain('eslint.config.mjs');
-    expect(files.some((f) => f.startsWith('libs/tracking/src/'))).toBe(true);
-    expect(files.some((f) => f.startsWith('libs/models/src/'))).toBe(true);
+    expect(files).toContain('tsconfig.json');
+    for (const dir of ['libs/tracking/src/', 'libs/models/src/', 'apps/workbench/src/', 'tools/bench/src/']) expect(files.some((f) => f.startsWith(dir)), dir).toBe(true);
+    expect(files.some((f) => f.startsWith('apps/workbench/src/ui/') && f.endsWith('.js')), 'the UI').toBe(true);
+  }, 120_000);
+
+  it('the typecheck reads every TypeScript source and the plain-JS UI it checks', async () => {
+    const files = await inputsOf('workspace:typecheck');
+    expect(files).toContain('apps/workbench/tsconfig.ui.json');
+    expect(files).toContain('libs/training/src/trainer.ts');
+    expect(files).toContain('apps/workbench/src/ui/error-bars.js');
+  }, 120_000);
+
+  it('npm scripts are not Nx targets (the root `test` script would run itself)', async () => {
+    const env = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false' };
+    const { stdout } = await promisify(execFile)(nxBin, ['show', 'project', 'workspace', '--json'], { cwd: root, env, maxBuffer: 64 << 20 });
+    expect(Object.keys((JSON.parse(stdout) as { targets: Record<string, unknown> }).targets).sort()).toEqual(['lint', 'typecheck']);
   }, 120_000);
 });
