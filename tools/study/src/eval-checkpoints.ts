@@ -1,11 +1,14 @@
 // `node bin/run-ts.js tools/study/src/eval-checkpoints.ts <checkpoint dir>... [--n-inputs 100]
 //      [--n-samples 20] [--seed 0] [--json out.json] [data overrides...]`
+// `node bin/run-ts.js tools/study/src/eval-checkpoints.ts --db <workbench.db> --runs-dir <runs>
+//      --run <run id> [...]`: every complete checkpoint of a workbench run.
 //
 // The workbench's evaluation protocol (the one `workbench eval` runs: mode coverage, no-mode
-// fills, mode TV, reconstruction, L1 diversity) on checkpoint folders that are not runs: the
-// folders `workbench import-official` writes (config.json + G/E .safetensors). The side-by-side
-// study trains the official code on the shapes pairs (tools/study/official_shapes.py), imports
-// its snapshots and scores them here with the same test inputs and z draws as the workbench runs.
+// fills, mode TV, reconstruction, L1 diversity) on every snapshot of a training, not only the
+// last: the folders `workbench import-official` writes (config.json + G/E .safetensors), or each
+// checkpoint of a run. The side-by-side study trains the official code on the shapes pairs
+// (tools/study/official_shapes.py), imports its snapshots and scores them here with the same
+// test inputs and z draws as the workbench's checkpoints.
 import { parseArgs } from 'node:util';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,13 +16,49 @@ import { initBackend } from '@workbench/backend';
 import { composeConfig } from '@workbench/config';
 import { createDataset } from '@workbench/data';
 import { evaluateModel, type EvalReport } from '@workbench/metrics';
+import { loadRunModel } from '@workbench/metrics';
 import { buildNetworks, loadNetwork, type ModelOptions } from '@workbench/models';
+import { completeCheckpoints, openStore, realRunFolder, storedConfigOf } from '@workbench/tracking';
 
-const USAGE = 'usage: node bin/run-ts.js tools/study/src/eval-checkpoints.ts <checkpoint dir>... [--n-inputs 100] [--n-samples 20] [--seed 0] [--json out.json] [data.key=value...]';
+const USAGE = `usage: node bin/run-ts.js tools/study/src/eval-checkpoints.ts <checkpoint dir>... [--n-inputs 100] [--n-samples 20] [--seed 0] [--json out.json] [data.key=value...]
+       node bin/run-ts.js tools/study/src/eval-checkpoints.ts --db <workbench.db> --runs-dir <runs> --run <run id> [...]`;
 
 interface Scored {
   dir: string;
+  step?: number;
   report: EvalReport;
+}
+
+/** G and E of one snapshot, and what evaluating it needs. */
+interface Snapshot {
+  dir: string;
+  step?: number;
+  nz: number;
+  nets: { G: Parameters<typeof evaluateModel>[0]['G']; E?: Parameters<typeof evaluateModel>[0]['E'] };
+  dispose(): void;
+}
+
+/** A folder written by `workbench import-official`. */
+function importedSnapshot(dir: string): Snapshot {
+  const model = (JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as { model: ModelOptions }).model;
+  const nets = buildNetworks(model, { withE: true, withD2: false });
+  nets.D.dispose();
+  loadNetwork(nets.G, join(dir, 'G.safetensors'));
+  if (nets.E) loadNetwork(nets.E, join(dir, 'E.safetensors'));
+  return { dir, nz: model.nz, nets, dispose: () => (nets.G.dispose(), nets.E?.dispose()) };
+}
+
+/** Every complete checkpoint of a workbench run, loaded lazily in step order. */
+function runSnapshots(db: string, runsDir: string, runId: string): Array<() => Snapshot> {
+  const store = openStore(db, { mustExist: true });
+  const run = store.getRun(runId);
+  store.close();
+  if (!run) throw new Error(`no run ${runId} in ${db}`);
+  const config = storedConfigOf(run);
+  return completeCheckpoints(realRunFolder(runsDir, runId)).map((ckpt) => () => {
+    const m = loadRunModel(config, ckpt);
+    return { dir: ckpt.dir, step: m.step, nz: config.model.nz, nets: m, dispose: () => m.dispose() };
+  });
 }
 
 async function main(): Promise<void> {
@@ -30,12 +69,15 @@ async function main(): Promise<void> {
       'n-samples': { type: 'string', default: '20' },
       seed: { type: 'string', default: '0' },
       json: { type: 'string' },
+      db: { type: 'string' },
+      'runs-dir': { type: 'string', default: 'runs' },
+      run: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
   const dirs = positionals.filter((p) => !p.includes('='));
   const overrides = positionals.filter((p) => p.includes('='));
-  if (values.help || dirs.length === 0) {
+  if (values.help || (dirs.length === 0 && values.run === undefined)) {
     console.log(USAGE);
     process.exitCode = values.help ? 0 : 2;
     return;
@@ -45,24 +87,22 @@ async function main(): Promise<void> {
   const dataset = await createDataset(config.data, 'test');
   console.log(`backend ${backend.name} · ${config.data.dataset} test split, ${dataset.size} inputs`);
   const scored: Scored[] = [];
-  for (const dir of dirs) {
-    const model = (JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as { model: ModelOptions }).model;
-    const nets = buildNetworks(model, { withE: true, withD2: false });
-    nets.D.dispose();
-    loadNetwork(nets.G, join(dir, 'G.safetensors'));
-    if (nets.E) loadNetwork(nets.E, join(dir, 'E.safetensors'));
-    const report = await evaluateModel({ G: nets.G, E: nets.E }, dataset, {
+  const snapshots: Array<() => Snapshot> = dirs.map((dir) => () => importedSnapshot(dir));
+  if (values.run !== undefined) snapshots.push(...runSnapshots(values.db ?? 'workbench.db', values['runs-dir'], values.run));
+  for (const load of snapshots) {
+    const snap = load();
+    const { dir, step, nz, nets } = snap;
+    const report = await evaluateModel(nets, dataset, {
       nInputs: Number(values['n-inputs']),
       nSamples: Number(values['n-samples']),
       pairs: config.eval.pairs,
-      nz: model.nz,
+      nz,
       seed: Number(values.seed),
       lpipsSkipped: 'not computed by the study tool',
       c2st: false,
     });
-    nets.G.dispose();
-    nets.E?.dispose();
-    scored.push({ dir, report });
+    snap.dispose();
+    scored.push({ dir, step, report });
     const m = report.modes;
     const fmt = (v: { mean: number; se: number } | undefined) => (v ? `${v.mean.toFixed(3)} ± ${v.se.toFixed(3)}` : '–');
     console.log(
