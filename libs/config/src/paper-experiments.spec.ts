@@ -54,7 +54,7 @@ describe('paper experiments', () => {
     }
   });
 
-  it('scale=cpu with a data preset takes the preset\'s CPU resolution; alone it is the shapes setting as before', () => {
+  it('scale=cpu with a data preset takes the preset\'s CPU resolution; alone it is the shapes setting (cpu_scale/shapes)', () => {
     const compose = (...o: string[]) => composeConfig({ overrides: o, experimentsDir, env: {} });
     const shapes = compose('scale=cpu');
     expect(shapes.config.data).toMatchObject({ dataset: 'shapes', crop_size: 32, load_size: 32 });
@@ -62,7 +62,7 @@ describe('paper experiments', () => {
     expect(shapes.config.train).toMatchObject({ iters: 3000, batch_size: 8 });
     expect(shapes.sources.files).toEqual([
       'experiments/data/shapes.yaml', 'experiments/method/bicyclegan.yaml', 'experiments/launcher/local.yaml', 'experiments/config.yaml',
-      'experiments/model/small.yaml', 'experiments/train/cpu.yaml', 'experiments/scale/cpu.yaml',
+      'experiments/model/small.yaml', 'experiments/train/cpu.yaml', 'experiments/cpu_scale/shapes.yaml', 'experiments/scale/cpu.yaml',
     ]);
     const sizes: Record<string, [number, number, 1 | 3, 'AtoB' | 'BtoA']> = {
       facades: [72, 64, 3, 'BtoA'],
@@ -78,12 +78,23 @@ describe('paper experiments', () => {
         const { config, sources } = compose(...o);
         expect(config.data, `${o.join(' ')}`).toMatchObject({ dataset: 'aligned', load_size: load, crop_size: crop, input_nc: inputNc, direction });
         expect(config.model).toMatchObject({ ngf: 16, ndf: 16, nef: 16 });
-        expect(config.train).toMatchObject({ iters: 3000, batch_size: 8 });
+        expect(config.train).toMatchObject({ iters: 3000, batch_size: 8, lr: 0.0002 }); // the lr study was on shapes only
         expect(sources.groups.cpu_scale).toBe(preset);
       }
       // the official scale keeps the official sizes
       expect(compose(`data=${preset}`, 'scale=full').config.data.crop_size).toBe(256);
     }
+  });
+
+  it('shapes at scale=cpu and the quick experiment train at lr 1e-3 (docs/studies/learning-speed.md)', () => {
+    const compose = (...o: string[]) => composeConfig({ overrides: o, experimentsDir, env: {} });
+    for (const o of [['scale=cpu'], ['+experiment=paper/methods'], ['+experiment=paper/latent_size']]) {
+      const { config, sources } = compose(...o);
+      expect(sources.groups.cpu_scale, o.join(' ')).toBe('shapes');
+      expect(config.train).toMatchObject({ iters: 3000, batch_size: 8, lr: 0.001 });
+    }
+    expect(compose('+experiment=quick').config.train).toMatchObject({ iters: 2000, batch_size: 8, lr: 0.001 });
+    expect(compose('scale=full').config.train.lr).toBe(0.0002);
   });
 
   it('quick: a small sweep on shapes', () => {
