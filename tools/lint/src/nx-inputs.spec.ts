@@ -33,6 +33,7 @@ describe('Nx target inputs', () => {
     const files = await inputsOf('workspace:lint');
     expect(files).toContain('eslint.config.mjs');
     expect(files).toContain('tsconfig.json');
+    expect(files, 'the tags the layer rules read').toContain('libs/training/project.json');
     for (const dir of ['libs/tracking/src/', 'libs/models/src/', 'apps/workbench/src/', 'tools/bench/src/']) expect(files.some((f) => f.startsWith(dir)), dir).toBe(true);
     expect(files.some((f) => f.startsWith('apps/workbench/src/ui/') && f.endsWith('.js')), 'the UI').toBe(true);
   }, 120_000);
