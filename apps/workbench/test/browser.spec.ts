@@ -16,7 +16,7 @@ import { XSS_NAME } from './support/seed-dashboard.js';
 import { startTestDashboard, type TestDashboard } from './support/test-server.js';
 
 // Screenshots are kept only where WORKBENCH_SCREENSHOTS_DIR asks for them (the README's images).
-const KEEP_SHOTS = process.env['WORKBENCH_SCREENSHOTS_DIR'];
+const KEEP_SHOTS = process.env['WORKBENCH_SCREENSHOTS_DIR'] || undefined; // empty = unset
 const SHOTS = `${KEEP_SHOTS ?? mkdtempSync(join(tmpdir(), 'workbench-screenshots-'))}/`;
 
 let t: TestDashboard;
