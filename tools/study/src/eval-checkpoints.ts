@@ -15,9 +15,8 @@ import { join } from 'node:path';
 import { initBackend } from '@workbench/backend';
 import { composeConfig } from '@workbench/config';
 import { createDataset } from '@workbench/data';
-import { evaluateModel, type EvalReport } from '@workbench/metrics';
-import { loadRunModel } from '@workbench/metrics';
-import { buildNetworks, loadNetwork, type ModelOptions } from '@workbench/models';
+import { evaluateModel, loadEvalNetworks, loadRunModel, type EvalNetworks, type EvalReport } from '@workbench/metrics';
+import type { ModelOptions } from '@workbench/models';
 import { completeCheckpoints, openStore, realRunFolder, storedConfigOf } from '@workbench/tracking';
 
 const USAGE = `usage: node bin/run-ts.js tools/study/src/eval-checkpoints.ts <checkpoint dir>... [--n-inputs 100] [--n-samples 20] [--seed 0] [--json out.json] [data.key=value...]
@@ -34,18 +33,13 @@ interface Snapshot {
   dir: string;
   step?: number;
   nz: number;
-  nets: { G: Parameters<typeof evaluateModel>[0]['G']; E?: Parameters<typeof evaluateModel>[0]['E'] };
-  dispose(): void;
+  nets: EvalNetworks;
 }
 
-/** A folder written by `workbench import-official`. */
+/** A folder written by `workbench import-official` (its config.json holds the model options). */
 function importedSnapshot(dir: string): Snapshot {
   const model = (JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as { model: ModelOptions }).model;
-  const nets = buildNetworks(model, { withE: true, withD2: false });
-  nets.D.dispose();
-  loadNetwork(nets.G, join(dir, 'G.safetensors'));
-  if (nets.E) loadNetwork(nets.E, join(dir, 'E.safetensors'));
-  return { dir, nz: model.nz, nets, dispose: () => (nets.G.dispose(), nets.E?.dispose()) };
+  return { dir, nz: model.nz, nets: loadEvalNetworks(model, dir) };
 }
 
 /** Every complete checkpoint of a workbench run, loaded lazily in step order. */
@@ -57,7 +51,7 @@ function runSnapshots(db: string, runsDir: string, runId: string): Array<() => S
   const config = storedConfigOf(run);
   return completeCheckpoints(realRunFolder(runsDir, runId)).map((ckpt) => () => {
     const m = loadRunModel(config, ckpt);
-    return { dir: ckpt.dir, step: m.step, nz: config.model.nz, nets: m, dispose: () => m.dispose() };
+    return { dir: ckpt.dir, step: m.step, nz: config.model.nz, nets: m };
   });
 }
 
@@ -90,8 +84,7 @@ async function main(): Promise<void> {
   const snapshots: Array<() => Snapshot> = dirs.map((dir) => () => importedSnapshot(dir));
   if (values.run !== undefined) snapshots.push(...runSnapshots(values.db ?? 'workbench.db', values['runs-dir'], values.run));
   for (const load of snapshots) {
-    const snap = load();
-    const { dir, step, nz, nets } = snap;
+    const { dir, step, nz, nets } = load();
     const report = await evaluateModel(nets, dataset, {
       nInputs: Number(values['n-inputs']),
       nSamples: Number(values['n-samples']),
@@ -101,7 +94,7 @@ async function main(): Promise<void> {
       lpipsSkipped: 'not computed by the study tool',
       c2st: false,
     });
-    snap.dispose();
+    nets.dispose();
     scored.push({ dir, step, report });
     const m = report.modes;
     const fmt = (v: { mean: number; se: number } | undefined) => (v ? `${v.mean.toFixed(3)} ± ${v.se.toFixed(3)}` : '–');

@@ -1,9 +1,10 @@
 // Loading a trained run for evaluation: the newest complete checkpoint of the run folder (found by
 // the training library, which owns the checkpoint layout) into G and, where the method has one, E,
-// built from the run's resolved config.
+// built from the run's resolved config. `loadEvalNetworks` does the loading for any checkpoint
+// folder, also one `workbench import-official` wrote.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildNetworks, loadNetwork, modelOptionsFromConfig, type Encoder, type Generator, type ModelConfigSlice } from '@workbench/models';
+import { buildNetworks, loadNetwork, modelOptionsFromConfig, type Encoder, type Generator, type ModelConfigSlice, type ModelOptions } from '@workbench/models';
 import type { CheckpointRef } from '@workbench/tracking';
 import { readCheckpointState } from '@workbench/training';
 
@@ -19,13 +20,22 @@ export interface LoadedRunModel {
   dispose(): void;
 }
 
-/** Builds G (and E) from `config` and loads the weights of checkpoint `ckpt`. */
-export function loadRunModel(config: ModelConfigSlice, ckpt: CheckpointRef): LoadedRunModel {
-  const gPath = join(ckpt.dir, 'G.safetensors');
-  const ePath = join(ckpt.dir, 'E.safetensors');
-  if (!existsSync(gPath)) throw new RunCheckpointError(`checkpoint ${ckpt.dir} has no G.safetensors`);
-  const state = readCheckpointState(ckpt.dir);
-  const nets = buildNetworks(modelOptionsFromConfig(config), { withE: existsSync(ePath), withD2: false });
+/** G and, when the folder has E.safetensors, E: what evaluating a checkpoint needs. */
+export interface EvalNetworks {
+  G: Generator;
+  E?: Encoder;
+  dispose(): void;
+}
+
+/**
+ * Builds G (and E) with `options` and loads the weights of the checkpoint folder `dir` (a run's
+ * checkpoint, or a folder `workbench import-official` wrote).
+ */
+export function loadEvalNetworks(options: ModelOptions, dir: string): EvalNetworks {
+  const gPath = join(dir, 'G.safetensors');
+  const ePath = join(dir, 'E.safetensors');
+  if (!existsSync(gPath)) throw new RunCheckpointError(`checkpoint ${dir} has no G.safetensors`);
+  const nets = buildNetworks(options, { withE: existsSync(ePath), withD2: false });
   // D is built by the factory but not needed for evaluation.
   nets.D.dispose();
   try {
@@ -39,10 +49,16 @@ export function loadRunModel(config: ModelConfigSlice, ckpt: CheckpointRef): Loa
   return {
     G: nets.G,
     E: nets.E,
-    step: typeof state.step === 'number' ? state.step : ckpt.step,
     dispose: () => {
       nets.G.dispose();
       nets.E?.dispose();
     },
   };
+}
+
+/** Builds G (and E) from `config` and loads the weights of checkpoint `ckpt`. */
+export function loadRunModel(config: ModelConfigSlice, ckpt: CheckpointRef): LoadedRunModel {
+  const state = readCheckpointState(ckpt.dir); // before the networks, which a bad state would leak
+  const nets = loadEvalNetworks(modelOptionsFromConfig(config), ckpt.dir);
+  return { ...nets, step: typeof state.step === 'number' ? state.step : ckpt.step };
 }
