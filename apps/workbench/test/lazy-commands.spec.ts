@@ -37,10 +37,20 @@ describe('command modules load on demand', () => {
   });
 
   it('finds the command word after the global options', () => {
-    expect(commandWord(['--db', 'x.db', 'runs', 'delete'])).toBe('runs');
-    expect(commandWord(['--db=x.db', '--config-dir', 'mine', 'train', '--cfg'])).toBe('train');
-    expect(commandWord(['--help'])).toBeUndefined();
-    expect(commandWord([])).toBeUndefined();
+    const valueOptions = new Set(['--db', '--config-dir']);
+    expect(commandWord(['--db', 'x.db', 'runs', 'delete'], valueOptions)).toBe('runs');
+    expect(commandWord(['--db=x.db', '--config-dir', 'mine', 'train', '--cfg'], valueOptions)).toBe('train');
+    expect(commandWord(['--help'], valueOptions)).toBeUndefined();
+    expect(commandWord([], valueOptions)).toBeUndefined();
+  });
+
+  it('reads which global options take a value from the program itself', async () => {
+    const program = new Command('workbench').option('--db <file>').option('-c, --config-dir <dir>').option('--verbose');
+    await registerCommands(program, ['--db', 'where', 'runs']);
+    expect(program.commands.map((c) => c.name())).toEqual(['runs']);
+    const short = new Command('workbench').option('-c, --config-dir <dir>');
+    await registerCommands(short, ['-c', 'where', 'table']);
+    expect(short.commands.map((c) => c.name())).toEqual(['table']);
   });
 
   it('registers only the named command, and every command for the help, an unknown word or completion', async () => {

@@ -31,14 +31,19 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'completion', load: async () => (await import('./completion.js')).registerCompletion },
 ];
 
-/** The global options that take a value (`--db <file>`), so their value is not read as a command. */
-const GLOBAL_VALUE_OPTIONS = new Set(['--db', '--config-dir']);
+/** The flags of `program`'s own options that take a value (`--db <file>`): their value is not a command. */
+function valueFlags(program: Command): Set<string> {
+  return new Set(program.options.filter((o) => o.required || o.optional).flatMap((o) => [o.long, o.short].filter((f) => f !== undefined)));
+}
 
-/** The command word of `workbench [global options] <command> ...`, or undefined (`--help`, none). */
-export function commandWord(args: readonly string[]): string | undefined {
+/**
+ * The command word of `workbench [global options] <command> ...`, or undefined (`--help`, none).
+ * `valueOptions`: the global flags that take a value, so their value is skipped.
+ */
+export function commandWord(args: readonly string[], valueOptions: ReadonlySet<string>): string | undefined {
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] ?? '';
-    if (GLOBAL_VALUE_OPTIONS.has(arg)) i++;
+    if (valueOptions.has(arg)) i++;
     else if (!arg.startsWith('-')) return arg;
     else if (!arg.includes('=')) return undefined; // --help, --version, or an unknown option
   }
@@ -51,7 +56,7 @@ export function commandWord(args: readonly string[]): string | undefined {
  * (whose script lists them all).
  */
 export async function registerCommands(program: Command, args: readonly string[]): Promise<void> {
-  const word = commandWord(args);
+  const word = commandWord(args, valueFlags(program));
   const only = COMMANDS.find((c) => c.name === word);
   const entries = only && only.name !== 'completion' ? [only] : COMMANDS;
   const registers = await Promise.all(entries.map((e) => e.load()));
