@@ -15,10 +15,15 @@ interface TargetInputs {
   files: string[];
 }
 
-async function inputsOf(target: string): Promise<string[]> {
+/** `nx show <args> --json`, parsed (no daemon, no cloud). */
+async function nxShow<T>(...args: string[]): Promise<T> {
   const env = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false' };
-  const { stdout } = await promisify(execFile)(nxBin, ['show', 'target', 'inputs', target, '--json'], { cwd: root, env, maxBuffer: 64 << 20 });
-  return (JSON.parse(stdout) as TargetInputs).files;
+  const { stdout } = await promisify(execFile)(nxBin, ['show', ...args, '--json'], { cwd: root, env, maxBuffer: 64 << 20 });
+  return JSON.parse(stdout) as T;
+}
+
+async function inputsOf(target: string): Promise<string[]> {
+  return (await nxShow<TargetInputs>('target', 'inputs', target)).files;
 }
 
 describe('Nx target inputs', () => {
@@ -46,8 +51,7 @@ describe('Nx target inputs', () => {
   }, 120_000);
 
   it('npm scripts are not Nx targets (the root `test` script would run itself)', async () => {
-    const env = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false' };
-    const { stdout } = await promisify(execFile)(nxBin, ['show', 'project', 'workspace', '--json'], { cwd: root, env, maxBuffer: 64 << 20 });
-    expect(Object.keys((JSON.parse(stdout) as { targets: Record<string, unknown> }).targets).sort()).toEqual(['lint', 'typecheck']);
+    const project = await nxShow<{ targets: Record<string, unknown> }>('project', 'workspace');
+    expect(Object.keys(project.targets).sort()).toEqual(['lint', 'typecheck']);
   }, 120_000);
 });
