@@ -18,3 +18,5 @@ export * from './evaluate/run-checkpoint.js';
 export * from './evaluate/evaluate-run.js';
 export * from './evaluate/training-evaluator.js';
 export * from './realism/classifier-two-sample.js';
+export * from './claims/claim-verdict.js';
+export * from './claims/paper-claims.js';

@@ -79,6 +79,8 @@ export interface PaperTable {
   notes: string[];
   /** Index in `rows` of the row the others are tested against. */
   referenceRow: number;
+  /** Shapes data: the mode protocol (K modes, M samples per input) and an ideal sampler's coverage. */
+  modes?: { numModes: number; samples: number; idealCoverage: number };
 }
 
 export interface PaperTablesInput {
@@ -251,6 +253,7 @@ export function buildPaperTables(input: PaperTablesInput, opts: PaperTablesOptio
     });
     const metrics = candidates.filter((m) => rows.some((r) => r.values[m.key] !== undefined));
     if (metrics.length === 0) continue;
+    let modes: PaperTable['modes'];
     const referenceRow = findReference(rows, labelKeys, opts.reference);
     const ref = rows[referenceRow];
     if (ref === undefined) throw new Error(`paper tables: reference row ${referenceRow} is not among the ${rows.length} rows`);
@@ -330,6 +333,9 @@ export function buildPaperTables(input: PaperTablesInput, opts: PaperTablesOptio
       const tv = input.evals.find((e) => e.metric === EVAL_METRICS.modeTv);
       if (cov && metrics.some((m) => m.key === EVAL_METRICS.modeCoverage)) {
         const d = cov.details as { num_modes?: number; n_samples?: number; ideal?: number };
+        if (d.num_modes !== undefined && d.n_samples !== undefined && d.ideal !== undefined) {
+          modes = { numModes: d.num_modes, samples: d.n_samples, idealCoverage: d.ideal };
+        }
         const idealTv = (tv?.details as { ideal?: number } | undefined)?.ideal;
         notes.push(
           `an ideal sampler (K = ${d.num_modes} modes, M = ${d.n_samples} samples) scores mode coverage ${d.ideal?.toFixed(3)}` +
@@ -345,6 +351,7 @@ export function buildPaperTables(input: PaperTablesInput, opts: PaperTablesOptio
       rows,
       notes,
       referenceRow,
+      ...(modes ? { modes } : {}),
     });
   }
   return tables;

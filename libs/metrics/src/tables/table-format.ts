@@ -54,8 +54,13 @@ function header(m: TableMetric): string {
   return `${m.label} ${m.better === 'higher' ? '↑' : '↓'}`;
 }
 
+/** Text for a Markdown table cell: `|` escaped. */
+export function escapeMarkdownCell(s: string): string {
+  return s.replace(/\|/g, '\\|');
+}
+
 function markdown(tables: PaperTable[]): string {
-  const esc = (s: string) => s.replace(/\|/g, '\\|');
+  const esc = escapeMarkdownCell;
   return tables
     .map((t) => {
       const cols = [...t.labelColumns.map((c) => c.label), ...t.metrics.map(header)];
