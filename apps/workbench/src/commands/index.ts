@@ -25,6 +25,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'eval', load: async () => (await import('./eval.js')).registerEval },
   { name: 'table', load: async () => (await import('./table.js')).registerTable },
   { name: 'report', load: async () => (await import('./report.js')).registerReport },
+  { name: 'reproduce', load: async () => (await import('./reproduce.js')).registerReproduce },
   { name: 'lpips', load: async () => (await import('./lpips.js')).registerLpips },
   { name: 'sync', load: async () => (await import('./sync.js')).registerSync },
   { name: 'where', load: async () => (await import('./where.js')).registerWhere },

@@ -10,7 +10,7 @@
 // Everything is read from the tracking store and the run folders; nothing is recomputed.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { formatTables, paperTables, type PaperTable } from '@workbench/metrics';
+import { escapeMarkdownCell, formatTables, paperTables, type PaperTable } from '@workbench/metrics';
 import { studentTQuantile } from '@workbench/metrics/stats';
 import { configDiff, runFolder, type RunRow, type TrackingStore } from '@workbench/tracking';
 import { barChart, curveChart, type CurveBand } from './report-charts.js';
@@ -90,7 +90,7 @@ function curveBands(store: TrackingStore, groups: Group[], key: string, points: 
 }
 
 function mdTable(header: string[], rows: string[][]): string {
-  const esc = (s: string) => s.replace(/\|/g, '\\|');
+  const esc = escapeMarkdownCell;
   return [`| ${header.map(esc).join(' | ')} |`, `|${header.map(() => ' --- ').join('|')}|`, ...rows.map((r) => `| ${r.map(esc).join(' | ')} |`)].join('\n');
 }
 
