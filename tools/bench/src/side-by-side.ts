@@ -7,8 +7,12 @@
 // wasm heap high-water mark. The official side trains on a folder of random aligned 512×256
 // JPEGs made here (as ../shared/reference/official-bench.sh does); the workbench side runs the
 // same step on random tensors of that size (tools/bench/src/step-profile.ts).
+// Below 128 px the official define_G/define_E have no networks, so a 32 px configuration
+// (`--configs 32/16/8`, the quick scale) runs tools/study/official_shapes.py instead: the official
+// BiCycleGANModel with the official blocks assembled at the workbench's 32 px depths, on the
+// shapes pairs that `workbench data export shapes` writes; its losses.jsonl times each iteration.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
@@ -72,7 +76,28 @@ function runTimed(cmd: string, args: string[], opts: { cwd: string; env: NodeJS.
 /** GNU time's `%M` line: maximum resident set size in KiB. */
 const maxRssLine = /^MAXRSS_KB (\d+)$/;
 
+/** The official model class at 32 px (tools/study/official_shapes.py) on exported shapes pairs. */
+async function runOfficialSmall(o: SideBySideOptions, work: string, res: number, width: number, batch: number, threads: number): Promise<SideResult> {
+  const shapes = join(work, `shapes-${res}`);
+  const exported = spawnSync(process.execPath, [resolve(o.root, 'bin/workbench.js'), 'data', 'export', 'shapes', '--out', shapes, `data.crop_size=${res}`], { cwd: o.root, encoding: 'utf8' });
+  if (exported.status !== 0) return { n: 0, note: `shapes export failed: ${exported.stderr.split('\n')[0] ?? ''}`.slice(0, 200) };
+  const out = join(work, `official-${res}-${width}-${batch}-t${threads}`);
+  const args = [
+    '-f', 'MAXRSS_KB %M', o.python, '-u', resolve(o.root, 'tools/study/official_shapes.py'), '--official', o.officialDir, '--data', shapes, '--out', out,
+    '--iters', String(o.iters), '--batch', String(batch), '--width', String(width), '--threads', String(threads), '--snapshot_every', '1000000000',
+  ];
+  const { lines, code } = await runTimed('/usr/bin/time', args, { cwd: o.root, env: { ...process.env, OMP_NUM_THREADS: String(threads), MKL_NUM_THREADS: String(threads) } });
+  const rss = lines.map(([, l]) => maxRssLine.exec(l)).find((m) => m !== null);
+  const res0: SideResult = { n: 0, ...(rss && { peakRssMB: Number(rss[1]) / 1024 }) };
+  if (code !== 0) return { ...res0, note: `official_shapes.py exited ${code}: ${lines.map(([, l]) => l).filter((l) => /rror/.test(l)).at(-1) ?? ''}`.slice(0, 200) };
+  // losses.jsonl: one {"step", "time" (s since the loop started)} line per iteration
+  const times = readFileSync(join(out, 'losses.jsonl'), 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { time: number }).time);
+  const walls = times.slice(1).map((t, i) => t - times[i]!);
+  return { ...res0, n: walls.length, ...(walls.length > 0 && { sPerIter: median(walls) }) };
+}
+
 async function runOfficial(o: SideBySideOptions, dataroot: string, work: string, res: number, width: number, batch: number, threads: number): Promise<SideResult> {
+  if (res < 128) return runOfficialSmall(o, work, res, width, batch, threads);
   const name = `sbs_${res}_${width}_${batch}_t${threads}`;
   const nets = res === 256 ? [] : ['--netG', `unet_${res}`, '--netE', `resnet_${res}`, '--netD', `basic_${res}_multi`, '--netD2', `basic_${res}_multi`];
   const args = [
@@ -127,7 +152,7 @@ export async function sideBySide(o: SideBySideOptions): Promise<number> {
         rows.push(`| ${c.res} | ${c.width} | ${c.batch} | ${threads} | ${f(off.sPerIter)} (n ${off.n}) | ${f(wb.sPerIter)} (n ${wb.n}) | ${ratio} | ${f(off.peakRssMB, 0)} | ${f(wb.peakRssMB, 0)} | ${f(wb.heapMiB, 0)} |${[off.note, wb.note].filter(Boolean).join('; ')}`);
       }
     }
-    console.log(`\nBicycleGAN iteration, official train.py (PyTorch) vs workbench (wasm), median s/iter after the first; load average at the end ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} cores`);
+    console.log(`\nBicycleGAN iteration, official code (PyTorch: train.py; below 128 px the official model class in tools/study/official_shapes.py) vs workbench (wasm), median s/iter after the first; load average at the end ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} cores`);
     console.log('| res | widths | batch | threads | official s/iter | workbench s/iter | workbench / official | official peak RSS MB | workbench peak RSS MB | wasm heap high-water MiB |');
     console.log('|---|---|---|---|---|---|---|---|---|---|');
     for (const r of rows) console.log(r);
