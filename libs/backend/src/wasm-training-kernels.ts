@@ -1,10 +1,12 @@
 // Registers the wasm kernels training needs: the missing Conv2DBackpropFilter, a fast
 // Conv2DBackpropInput (which also runs every conv2dTranspose forward), the missing
-// UnsortedSegmentSum (the gradient of tf.gather) and accurate (float64-accumulating) Sum and Mean.
+// UnsortedSegmentSum (the gradient of tf.gather), accurate (float64-accumulating) Sum and Mean, and
+// a zero-copy Identity.
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm'; // registers the stock wasm kernels we build on
 import { conv2dBackpropFilterWasm } from './conv2d-backprop-filter-wasm.js';
 import { makeConv2dBackpropInputWasm } from './conv2d-backprop-input-wasm.js';
+import { makeIdentityWasm } from './identity-wasm.js';
 import { makeAccurateReduceWasm } from './reduce-wasm.js';
 import { unsortedSegmentSumWasm } from './unsorted-segment-sum-wasm.js';
 import { onBackendSetup } from './select-backend.js';
@@ -61,17 +63,24 @@ export function registerWasmTrainingKernels(): string[] {
   replaceStock('Conv2DBackpropInput', (stock) => makeConv2dBackpropInputWasm(stock as Parameters<typeof makeConv2dBackpropInputWasm>[0]) as unknown as (args: KernelArgs) => tf.TensorInfo);
   replaceStock('Sum', (stock) => makeAccurateReduceWasm('Sum', stock));
   replaceStock('Mean', (stock) => makeAccurateReduceWasm('Mean', stock));
+  replaceStock('Identity', makeIdentityWasm);
   return [
     'Conv2DBackpropFilter (im2col + XNNPACK GEMM)',
     'Conv2DBackpropInput (sub-pixel XNNPACK convs)',
     'UnsortedSegmentSum (gather gradient)',
     'Sum and Mean (float64 accumulation)',
+    'Identity (shares the buffer)',
   ];
 }
 
 /** Restores the stock Conv2DBackpropInput (benchmarks and tests compare against it). */
 export function unregisterFastBackpropInput(): void {
   restoreStock('Conv2DBackpropInput');
+}
+
+/** Restores the stock copying Identity (A/B comparisons). */
+export function unregisterSharedIdentity(): void {
+  restoreStock('Identity');
 }
 
 /** Restores the stock float32 Sum and Mean (tests and benchmarks compare against them). */
