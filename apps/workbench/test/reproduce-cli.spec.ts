@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import Database from 'better-sqlite3';
 import { openStore } from '@workbench/tracking';
 
 const run = promisify(execFile);
@@ -78,11 +79,19 @@ describe('workbench reproduce', () => {
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).toMatch(/reusing the finished paper\/latent_size sweep sweep-/);
     expect(again.stdout).toContain('every finished run is evaluated');
-    const noTrain = await workbench('reproduce', '--no-train', '--out', join(dir, 'out3'), ...common);
+    // one run loses its results: only that run is evaluated again, not the whole sweep
+    const db = new Database(join(dir, 'wb.db'));
+    const { run_id: lost, sweep_id: sweepId } = db.prepare('SELECT e.run_id, r.sweep_id FROM eval_results e JOIN runs r ON r.id = e.run_id LIMIT 1').get() as { run_id: string; sweep_id: string };
+    db.prepare('DELETE FROM eval_results WHERE run_id = ?').run(lost);
+    db.close();
+    const noTrain = await workbench('reproduce', '--no-train', '--out', join(dir, 'out3'), ...common, 'eval.n_inputs=4', 'eval.n_samples=3');
     expect(noTrain.code, noTrain.stderr).toBe(0);
-    expect(noTrain.stdout).not.toContain('$ workbench');
+    expect(noTrain.stdout).toContain(`$ workbench eval ${lost} `);
+    expect(noTrain.stdout).not.toContain(`$ workbench eval ${sweepId}`);
+    expect(noTrain.stdout).not.toContain('$ workbench train');
     const store = openStore(join(dir, 'wb.db'));
     expect(store.listSweeps().sweeps).toHaveLength(1);
+    expect(new Set(store.evalResults({ sweepId }).map((e) => e.runId)).size).toBe(6);
     store.close();
     expect(readFileSync(join(dir, 'out3', 'README.md'), 'utf8')).toContain('| [latent_size](latent_size/README.md)');
   }, 300_000);

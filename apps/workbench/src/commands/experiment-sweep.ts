@@ -29,9 +29,10 @@ export function unfinishedJobs(store: TrackingStore, sweepId: string): number {
 }
 
 /** Finished runs of the sweep without eval results (eval is idempotent but not free). */
-export function unevaluatedRuns(store: TrackingStore, sweepId: string): number {
+export function unevaluatedRuns(store: TrackingStore, sweepId: string): { missing: string[]; finished: number } {
   const evaluated = new Set(store.evalResults({ sweepId }).map((e) => e.runId));
-  return store.listRuns({ sweepId, status: ['finished'] }).runs.filter((r) => !evaluated.has(r.id)).length;
+  const finished = store.listRuns({ sweepId, status: ['finished'] }).runs;
+  return { missing: finished.filter((r) => !evaluated.has(r.id)).map((r) => r.id), finished: finished.length };
 }
 
 export interface ExperimentSweepOptions {
@@ -67,13 +68,19 @@ export async function trainExperimentSweep(store: TrackingStore, experiment: str
   return previous.id;
 }
 
-/** Evaluates the sweep when a finished run has no results yet. */
+/**
+ * Evaluates the finished runs of the sweep that have no results yet: the whole sweep in one
+ * process when none has, else each missing run on its own (a sweep evaluation would redo all).
+ */
 export async function evaluateSweep(store: TrackingStore, sweepId: string, overrides: string[]): Promise<void> {
-  if (unevaluatedRuns(store, sweepId) === 0) {
+  const { missing, finished } = unevaluatedRuns(store, sweepId);
+  if (missing.length === 0) {
     console.log(`\nsweep ${sweepId}: every finished run is evaluated`);
     return;
   }
-  const code = await runWorkbench(['eval', sweepId, ...overrides]);
-  if (code === 130) throw new UserError(`evaluation of ${sweepId} interrupted; run it again: workbench eval ${sweepId}`, 130);
-  if (code !== 0) throw new UserError(`workbench eval ${sweepId} failed (exit ${code}); see its output above`);
+  for (const target of missing.length === finished ? [sweepId] : missing) {
+    const code = await runWorkbench(['eval', target, ...overrides]);
+    if (code === 130) throw new UserError(`evaluation of ${target} interrupted; run it again: workbench eval ${target}`, 130);
+    if (code !== 0) throw new UserError(`workbench eval ${target} failed (exit ${code}); see its output above`);
+  }
 }
