@@ -5,7 +5,7 @@
 // the errors for a wrong grid name, a missing database and a facades grid without its folder.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -70,6 +70,9 @@ describe('workbench reproduce', () => {
     const report = readFileSync(join(dir, 'out', 'latent_size', 'README.md'), 'utf8');
     expect(report).toContain('Latent code length |z|');
     expect(report).toMatch(/\| 8 \(reference\) \|/);
+    // one seed per group grid keeps the committed folder small
+    expect(report).toContain("One grid per group: the first seed's evaluation grid");
+    expect(report).toContain('');
     for (const g of ['01-model.nz_256.png', '02-model.nz_8.png', '03-model.nz_2.png']) expect(existsSync(join(dir, 'out', 'latent_size', 'grids', g)), g).toBe(true);
     expect(first.stdout).toMatch(/wrote .*out\/README\.md: M0 not run, .*Z1 (reproduced|not reproduced|inconclusive), Z2/);
   });
@@ -84,6 +87,8 @@ describe('workbench reproduce', () => {
     const { run_id: lost, sweep_id: sweepId } = db.prepare('SELECT e.run_id, r.sweep_id FROM eval_results e JOIN runs r ON r.id = e.run_id LIMIT 1').get() as { run_id: string; sweep_id: string };
     db.prepare('DELETE FROM eval_results WHERE run_id = ?').run(lost);
     db.close();
+    mkdirSync(join(dir, 'out3'));
+    writeFileSync(join(dir, 'out3', 'NOTES.md'), '# by hand\n');
     const noTrain = await workbench('reproduce', '--no-train', '--out', join(dir, 'out3'), ...common, 'eval.n_inputs=4', 'eval.n_samples=3');
     expect(noTrain.code, noTrain.stderr).toBe(0);
     expect(noTrain.stdout).toContain(`$ workbench eval ${lost} `);
@@ -93,7 +98,11 @@ describe('workbench reproduce', () => {
     expect(store.listSweeps().sweeps).toHaveLength(1);
     expect(new Set(store.evalResults({ sweepId }).map((e) => e.runId)).size).toBe(6);
     store.close();
-    expect(readFileSync(join(dir, 'out3', 'README.md'), 'utf8')).toContain('| [latent_size](latent_size/README.md)');
+    const rebuilt = readFileSync(join(dir, 'out3', 'README.md'), 'utf8');
+    expect(rebuilt).toContain('| [latent_size](latent_size/README.md)');
+    expect(rebuilt).toContain('[NOTES.md](NOTES.md)'); // the hand-written notes are linked and kept
+    expect(readFileSync(join(dir, 'out3', 'NOTES.md'), 'utf8')).toBe('# by hand\n');
+    expect(readFileSync(join(dir, 'out', 'README.md'), 'utf8')).not.toContain('NOTES.md');
   }, 300_000);
 
   it('names the problem and the fix for a wrong grid, a missing database and facades without a folder', async () => {

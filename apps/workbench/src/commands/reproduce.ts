@@ -6,7 +6,7 @@
 //   npx workbench reproduce --out docs/reproduction --facades <folder> # + the methods on facades
 //   npx workbench reproduce --out docs/reproduction --no-train         # rebuild from the database
 import type { Command } from 'commander';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { composeConfig } from '@workbench/config';
 import { checkPaperClaims, paperTables, type PaperTable, type PaperTableId } from '@workbench/metrics';
@@ -98,7 +98,7 @@ export function registerReproduce(program: Command): void {
             continue;
           }
           await evaluateSweep(store, id, g.facades ? [...overrides, ...dataRoot] : overrides);
-          const res = await buildReport(store, id, { outDir: join(opts.out, g.name), dbPath: config.tracking.db, runsRoot: resolveRunsRoot(config.train.runs_dir), reference: g.reference });
+          const res = await buildReport(store, id, { outDir: join(opts.out, g.name), dbPath: config.tracking.db, runsRoot: resolveRunsRoot(config.train.runs_dir), reference: g.reference, gridSeeds: 1 });
           console.log(`wrote ${res.readmePath} (${res.charts.length} charts, ${res.grids.length} grids)`);
           const tables = paperTables(store, id, { lpipsVersion: config.eval.lpips_version, reference: g.reference }).filter((t) => t.id === g.table);
           if (g.facades) facadesTables = tables;
@@ -119,7 +119,7 @@ export function registerReproduce(program: Command): void {
         }
         const claims = checkPaperClaims(shapesTables);
         const facadesClaims = facadesTables ? checkPaperClaims(facadesTables).filter((c) => c.table === 'methods') : undefined;
-        const readme = reproductionReadme({ generatedBy: again, dbPath: config.tracking.db, claims, ...(facadesClaims ? { facadesClaims } : {}), sweeps });
+        const readme = reproductionReadme({ generatedBy: again, dbPath: config.tracking.db, claims, ...(facadesClaims ? { facadesClaims } : {}), sweeps, notes: existsSync(join(opts.out, 'NOTES.md')) });
         mkdirSync(opts.out, { recursive: true });
         writeFileSync(join(opts.out, 'README.md'), readme);
         console.log(`wrote ${join(opts.out, 'README.md')}: ${claims.map((c) => `${c.id} ${c.verdict}`).join(', ')}`);

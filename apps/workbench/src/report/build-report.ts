@@ -27,6 +27,8 @@ export interface ReportOptions {
   reference?: string;
   /** curve points per chart (default 200) */
   points?: number;
+  /** seeds per group grid (default all; the committed reproduction keeps 1 to stay small) */
+  gridSeeds?: number;
 }
 
 export interface ReportResult {
@@ -159,9 +161,10 @@ export async function buildReport(store: TrackingStore, sweepId: string, opts: R
   }
 
   md.push('## Sample grids', '');
-  md.push('One grid per group: each seed\'s evaluation grid (rows: test inputs; columns: input A, ground truth, encoded G(A, E(B)), random-z samples), or its last training grid when it was not evaluated.', '');
+  const seedsText = opts.gridSeeds === undefined ? 'each seed\'s' : `the first ${opts.gridSeeds === 1 ? 'seed\'s' : `${opts.gridSeeds} seeds'`}`;
+  md.push(`One grid per group: ${seedsText} evaluation grid (rows: test inputs; columns: input A, ground truth, encoded G(A, E(B)), random-z samples), or its last training grid when it was not evaluated.`, '');
   for (const [i, g] of groups.entries()) {
-    const panels = g.runs.map((r) => ({ caption: `seed ${r.seed ?? '–'} · ${r.id}`, path: gridOf(store, r, opts.runsRoot) })).filter((p): p is { caption: string; path: string } => p.path !== undefined);
+    const panels = g.runs.slice(0, opts.gridSeeds ?? g.runs.length).map((r) => ({ caption: `seed ${r.seed ?? '–'} · ${r.id}`, path: gridOf(store, r, opts.runsRoot) })).filter((p): p is { caption: string; path: string } => p.path !== undefined);
     if (panels.length === 0) {
       md.push(`### ${g.label}`, '', 'No grid image in the run folders.', '');
       continue;

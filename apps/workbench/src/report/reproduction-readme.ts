@@ -26,6 +26,8 @@ export interface ReproductionReadme {
   /** the methods claims on facades, when that sweep exists */
   facadesClaims?: readonly ClaimResult[];
   sweeps: readonly ReproducedSweep[];
+  /** a hand-written NOTES.md beside the README (kept across rebuilds), linked when present */
+  notes?: boolean;
 }
 
 function counts(claims: readonly ClaimResult[]): string {
@@ -38,6 +40,7 @@ export function reproductionReadme(r: ReproductionReadme): string {
   const md: string[] = ['# Reproducing the paper\'s claims', ''];
   md.push(`Generated ${new Date().toISOString()} by \`${r.generatedBy}\` from \`${r.dbPath}\`. Every number below is`);
   md.push('read from the tracking database; rerun the command to rebuild this folder (it resumes unfinished sweeps first).', '');
+  if (r.notes) md.push('What the numbers below need to be read with (by hand, kept across rebuilds): [NOTES.md](NOTES.md).', '');
   md.push('**How a claim is judged.** Each claim compares two groups of runs that differ only by seed, on');
   md.push('the metric that stands for the claim (on the built-in shapes data the ground truth: *mode coverage* for');
   md.push('diversity, *no-mode fills* for realism; elsewhere LPIPS or L1 diversity and the fooling rate or its');
