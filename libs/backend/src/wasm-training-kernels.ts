@@ -78,11 +78,6 @@ export function unregisterFastBackpropInput(): void {
   restoreStock('Conv2DBackpropInput');
 }
 
-/** Restores the stock copying Identity (A/B comparisons). */
-export function unregisterSharedIdentity(): void {
-  restoreStock('Identity');
-}
-
 /** Restores the stock float32 Sum and Mean (tests and benchmarks compare against them). */
 export function unregisterAccurateReductions(): void {
   restoreStock('Sum');

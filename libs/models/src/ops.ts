@@ -13,37 +13,30 @@ export function lrelu(x: tf.Tensor4D): tf.Tensor4D {
  * y·mean(dy·y)), y = (x − mean)·rstd. Seven kernels each way instead of the ~25 that
  * differentiating tf.moments dispatches, and only y and rstd are kept for the backward pass.
  */
-export function instanceNorm(x: tf.Tensor4D, eps = 1e-5): tf.Tensor4D {
-  let op = instanceNormOps.get(eps);
-  if (op === undefined) {
-    op = makeInstanceNorm(eps);
-    instanceNormOps.set(eps, op);
-  }
-  return op(x) as tf.Tensor4D;
+export function instanceNorm(x: tf.Tensor4D): tf.Tensor4D {
+  return instanceNormOp(x) as tf.Tensor4D;
 }
 
-const instanceNormOps = new Map<number, (x: tf.Tensor) => tf.Tensor>();
+const INSTANCE_NORM_EPS = 1e-5;
 
-function makeInstanceNorm(eps: number): (x: tf.Tensor) => tf.Tensor {
-  return tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
-    const x = args[0] as tf.Tensor; //                                  [N,H,W,C]
-    const save = args[1] as tf.GradSaveFunc;
-    const [y, rstd] = tf.tidy(() => {
-      const xc = tf.sub(x, tf.mean(x, [1, 2], true));
-      const r = tf.rsqrt(tf.add(tf.mean(tf.square(xc), [1, 2], true), eps)); // [N,1,1,C]
-      return [tf.mul(xc, r), r];
-    }) as [tf.Tensor, tf.Tensor];
-    save([y, rstd]);
-    return {
-      value: y,
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [yy, r] = saved as [tf.Tensor, tf.Tensor];
-        const centred = tf.sub(dy, tf.mean(dy, [1, 2], true));
-        return tf.mul(tf.sub(centred, tf.mul(yy, tf.mean(tf.mul(dy, yy), [1, 2], true))), r);
-      },
-    };
-  }) as (x: tf.Tensor) => tf.Tensor;
-}
+const instanceNormOp = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+  const x = args[0] as tf.Tensor; //                                  [N,H,W,C]
+  const save = args[1] as tf.GradSaveFunc;
+  const [y, rstd] = tf.tidy(() => {
+    const xc = tf.sub(x, tf.mean(x, [1, 2], true));
+    const r = tf.rsqrt(tf.add(tf.mean(tf.square(xc), [1, 2], true), INSTANCE_NORM_EPS)); // [N,1,1,C]
+    return [tf.mul(xc, r), r];
+  }) as [tf.Tensor, tf.Tensor];
+  save([y, rstd]);
+  return {
+    value: y,
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [yy, r] = saved as [tf.Tensor, tf.Tensor];
+      const centred = tf.sub(dy, tf.mean(dy, [1, 2], true));
+      return tf.mul(tf.sub(centred, tf.mul(yy, tf.mean(tf.mul(dy, yy), [1, 2], true))), r);
+    },
+  };
+}) as (x: tf.Tensor) => tf.Tensor;
 
 /**
  * z [N,nz] -> [N,H,W,nz], the same vector at every pixel (PyTorch `expand`).

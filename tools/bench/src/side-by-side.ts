@@ -76,6 +76,12 @@ function runTimed(cmd: string, args: string[], opts: { cwd: string; env: NodeJS.
 /** GNU time's `%M` line: maximum resident set size in KiB. */
 const maxRssLine = /^MAXRSS_KB (\d+)$/;
 
+/** `{ peakRssMB }` from the `/usr/bin/time -f 'MAXRSS_KB %M'` line, or nothing when it is missing. */
+function peakRss(lines: Array<[number, string]>): { peakRssMB?: number } {
+  const m = lines.map(([, l]) => maxRssLine.exec(l)).find((x) => x !== null);
+  return m ? { peakRssMB: Number(m[1]) / 1024 } : {};
+}
+
 /** The official model class at 32 px (tools/study/official_shapes.py) on exported shapes pairs. */
 async function runOfficialSmall(o: SideBySideOptions, work: string, res: number, width: number, batch: number, threads: number): Promise<SideResult> {
   const shapes = join(work, `shapes-${res}`);
@@ -87,8 +93,7 @@ async function runOfficialSmall(o: SideBySideOptions, work: string, res: number,
     '--iters', String(o.iters), '--batch', String(batch), '--width', String(width), '--threads', String(threads), '--snapshot_every', '1000000000',
   ];
   const { lines, code } = await runTimed('/usr/bin/time', args, { cwd: o.root, env: { ...process.env, OMP_NUM_THREADS: String(threads), MKL_NUM_THREADS: String(threads) } });
-  const rss = lines.map(([, l]) => maxRssLine.exec(l)).find((m) => m !== null);
-  const res0: SideResult = { n: 0, ...(rss && { peakRssMB: Number(rss[1]) / 1024 }) };
+  const res0: SideResult = { n: 0, ...peakRss(lines) };
   if (code !== 0) return { ...res0, note: `official_shapes.py exited ${code}: ${lines.map(([, l]) => l).filter((l) => /rror/.test(l)).at(-1) ?? ''}`.slice(0, 200) };
   // losses.jsonl: one {"step", "time" (s since the loop started)} line per iteration
   const times = readFileSync(join(out, 'losses.jsonl'), 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { time: number }).time);
@@ -112,8 +117,7 @@ async function runOfficial(o: SideBySideOptions, dataroot: string, work: string,
   // train.py prints one "(epoch: e, iters: i, time: ...)" line per iteration (print_freq = batch)
   const stamps = lines.filter(([, l]) => /\(epoch: \d+, iters: \d+, time: /.test(l)).map(([t]) => t);
   const walls = stamps.slice(1).map((t, i) => t - stamps[i]!);
-  const rss = lines.map(([, l]) => maxRssLine.exec(l)).find((m) => m !== null);
-  const out: SideResult = { n: walls.length, ...(rss && { peakRssMB: Number(rss[1]) / 1024 }) };
+  const out: SideResult = { n: walls.length, ...peakRss(lines) };
   if (walls.length > 0) out.sPerIter = median(walls);
   if (code !== 0 || walls.length === 0) out.note = `official exited ${code}: ${lines.filter(([, l]) => /Error|error/.test(l)).map(([, l]) => l).at(-1) ?? 'no iteration logged'}`.slice(0, 200);
   return out;

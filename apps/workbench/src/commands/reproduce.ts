@@ -9,7 +9,7 @@ import type { Command } from 'commander';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { composeConfig } from '@workbench/config';
-import { checkPaperClaims, paperTables, type PaperTable, type PaperTableId } from '@workbench/metrics';
+import { checkPaperClaims, type PaperTable, type PaperTableId } from '@workbench/metrics';
 import { openStore, resolveRunsRoot, type TrackingStore } from '@workbench/tracking';
 import { intFlag } from '../int-flag.js';
 import { buildReport } from '../report/build-report.js';
@@ -98,9 +98,9 @@ export function registerReproduce(program: Command): void {
             continue;
           }
           await evaluateSweep(store, id, g.facades ? [...overrides, ...dataRoot] : overrides);
-          const res = await buildReport(store, id, { outDir: join(opts.out, g.name), dbPath: config.tracking.db, runsRoot: resolveRunsRoot(config.train.runs_dir), reference: g.reference, gridSeeds: 1 });
+          const res = await buildReport(store, id, { outDir: join(opts.out, g.name), dbPath: config.tracking.db, runsRoot: resolveRunsRoot(config.train.runs_dir), reference: g.reference, lpipsVersion: config.eval.lpips_version, gridSeeds: 1 });
           console.log(`wrote ${res.readmePath} (${res.charts.length} charts, ${res.grids.length} grids)`);
-          const tables = paperTables(store, id, { lpipsVersion: config.eval.lpips_version, reference: g.reference }).filter((t) => t.id === g.table);
+          const tables = res.tables.filter((t) => t.id === g.table);
           if (g.facades) facadesTables = tables;
           else shapesTables.push(...tables);
           const rows = tables.flatMap((t) => t.rows);

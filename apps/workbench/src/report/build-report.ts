@@ -27,12 +27,16 @@ export interface ReportOptions {
   reference?: string;
   /** curve points per chart (default 200) */
   points?: number;
+  /** which LPIPS version's diversity the tables show (see paperTables; default 0.0) */
+  lpipsVersion?: '0.0' | '0.1';
   /** seeds per group grid (default all; the committed reproduction keeps 1 to stay small) */
   gridSeeds?: number;
 }
 
 export interface ReportResult {
   readmePath: string;
+  /** the paper tables the report shows */
+  tables: PaperTable[];
   charts: string[];
   grids: string[];
 }
@@ -97,7 +101,7 @@ function mdTable(header: string[], rows: string[][]): string {
 }
 
 export async function buildReport(store: TrackingStore, sweepId: string, opts: ReportOptions): Promise<ReportResult> {
-  const tables: PaperTable[] = paperTables(store, sweepId, { reference: opts.reference }); // throws UnknownSweepError
+  const tables: PaperTable[] = paperTables(store, sweepId, { reference: opts.reference, ...(opts.lpipsVersion && { lpipsVersion: opts.lpipsVersion }) }); // throws UnknownSweepError
   const sweep = store.getSweep(sweepId)!;
   const { runs } = store.listRuns({ sweepId });
   const groups = groupsOf(runs);
@@ -176,5 +180,5 @@ export async function buildReport(store: TrackingStore, sweepId: string, opts: R
   }
   const readmePath = join(out, 'README.md');
   writeFileSync(readmePath, `${md.join('\n')}\n`);
-  return { readmePath, charts, grids };
+  return { readmePath, tables, charts, grids };
 }

@@ -79,7 +79,7 @@ function pair(t: PaperTable, a: Match, b: Match, prefs: readonly string[]): Pair
 
 /** A cell without the table's `*` mark (that mark compares with the table's reference row, not this claim's pair). */
 function cellText(c: TableCell, digits: number): string {
-  return formatCell(c, digits).replace(/ \*$/, '');
+  return formatCell({ ...c, vsReference: undefined }, digits);
 }
 
 function oursText(t: PaperTable, p: Pair): string {
@@ -94,25 +94,21 @@ interface ClaimSpec {
   check: (t: PaperTable) => { ours: string } & VerdictResult;
 }
 
-/** "a is better than b on the first metric of prefs". */
-function better(a: Match, b: Match, prefs: readonly string[]) {
+/** Judges rows `a` against `b` on the first metric of `prefs` that both have. */
+function compare(a: Match, b: Match, prefs: readonly string[], judge: (p: Pair) => VerdictResult) {
   return (t: PaperTable) => {
     const p = pair(t, a, b, prefs);
     if (typeof p === 'string') return { ours: '–', verdict: 'not run' as const, reason: p };
-    const v = betterThan(p.ca, p.cb, p.metric.better, p.metric.digits);
+    const v = judge(p);
     return { ours: oursText(t, p), verdict: v.verdict, reason: v.reason + convergenceNote(t, [p.a, p.b]) };
   };
 }
 
+/** "a is better than b on the first metric of prefs". */
+const better = (a: Match, b: Match, prefs: readonly string[]) => compare(a, b, prefs, (p) => betterThan(p.ca, p.cb, p.metric.better, p.metric.digits));
+
 /** "a and b differ little on the first metric of prefs". */
-function similar(a: Match, b: Match, prefs: readonly string[]) {
-  return (t: PaperTable) => {
-    const p = pair(t, a, b, prefs);
-    if (typeof p === 'string') return { ours: '–', verdict: 'not run' as const, reason: p };
-    const v = similarTo(p.ca, p.cb, p.metric.digits);
-    return { ours: oursText(t, p), verdict: v.verdict, reason: v.reason + convergenceNote(t, [p.a, p.b]) };
-  };
-}
+const similar = (a: Match, b: Match, prefs: readonly string[]) => compare(a, b, prefs, (p) => similarTo(p.ca, p.cb, p.metric.digits));
 
 /** pix2pix+noise ignores z: on shapes its coverage is at most one mode's worth (ideal / K); elsewhere
  *  its diversity is under a tenth of random real pairs' (the paper: 0.013 vs 0.262, 5 %). */
