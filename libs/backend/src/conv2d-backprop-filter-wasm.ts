@@ -7,6 +7,7 @@
 // (Composing the same from Transpose/Pad/StridedSlice kernels was 5–10× slower.)
 import * as tf from '@tensorflow/tfjs';
 import { channelsLastConvInfo, type ConvGradAttrs } from './conv-grad-info.js';
+import { fillTransposedIm2col } from './im2col.js';
 import { allocate, heapF32, heapIndex, release, runWasmKernel, type KernelArgs, type WasmBackend } from './wasm-heap.js';
 
 /** Upper bound on the im2col buffer (floats, 64 MiB); larger problems are split over output rows. */
@@ -63,47 +64,4 @@ export function conv2dBackpropFilterWasm(args: KernelArgs): tf.TensorInfo {
     release(backend, cols, dyPart, prod);
   }
   return out;
-}
-
-interface Im2colGeometry {
-  H: number; W: number; Ci: number; Ho: number; Wo: number;
-  KH: number; KW: number; SH: number; SW: number; padT: number; padL: number;
-  /** First output row (flat n·Ho + oh) of this chunk and how many rows it holds. */
-  r0: number; rows: number;
-}
-
-/**
- * cols[(kh·KW+kw)·Ci+ci, p−p0] = x[n, oh·SH−padT+kh, ow·SW−padL+kw, ci] (0 outside the image)
- * for the output pixels p = (n,oh,ow) of rows [r0, r0+rows). Written along ow, so each cols row
- * gets contiguous stores; the ow range that stays inside the image is computed once per tap.
- */
-function fillTransposedIm2col(heap: Float32Array, xAt: number, colsAt: number, g: Im2colGeometry): void {
-  const { H, W, Ci, Ho, Wo, KH, KW, SH, SW, padT, padL, r0, rows } = g;
-  const pc = rows * Wo;
-  for (let kh = 0; kh < KH; kh++) {
-    for (let kw = 0; kw < KW; kw++) {
-      const rowAt = colsAt + (kh * KW + kw) * Ci * pc;
-      // iw = ow·SW − padL + kw is inside [0, W) for ow in [owLo, owHi).
-      const owLo = Math.min(Wo, Math.max(0, Math.ceil((padL - kw) / SW)));
-      const owHi = Math.max(owLo, Math.min(Wo, Math.floor((W - 1 + padL - kw) / SW) + 1));
-      const xStep = SW * Ci;
-      for (let r = r0; r < r0 + rows; r++) {
-        const n = Math.floor(r / Ho);
-        const ih = (r - n * Ho) * SH - padT + kh;
-        const j0 = (r - r0) * Wo;
-        if (ih < 0 || ih >= H) {
-          for (let c = 0; c < Ci; c++) heap.fill(0, rowAt + c * pc + j0, rowAt + c * pc + j0 + Wo);
-          continue;
-        }
-        const lineAt = xAt + (n * H + ih) * W * Ci + (owLo * SW - padL + kw) * Ci;
-        for (let c = 0; c < Ci; c++) {
-          const d = rowAt + c * pc + j0;
-          for (let ow = 0; ow < owLo; ow++) heap[d + ow] = 0;
-          let src = lineAt + c;
-          for (let ow = owLo; ow < owHi; ow++, src += xStep) heap[d + ow] = heap[src]!;
-          for (let ow = owHi; ow < Wo; ow++) heap[d + ow] = 0;
-        }
-      }
-    }
-  }
 }

@@ -8,6 +8,7 @@ import { conv2dBackpropFilterWasm } from './conv2d-backprop-filter-wasm.js';
 import { makeConv2dBackpropInputWasm } from './conv2d-backprop-input-wasm.js';
 import { makeIdentityWasm } from './identity-wasm.js';
 import { makeAccurateReduceWasm } from './reduce-wasm.js';
+import { registerNativeConvWrappers, setNativeConvs } from './native/native-convs.js';
 import { unsortedSegmentSumWasm } from './unsorted-segment-sum-wasm.js';
 import { onBackendSetup } from './select-backend.js';
 import { wasmBinaryInUse } from './wasm-threads.js';
@@ -85,8 +86,10 @@ export function unregisterAccurateReductions(): void {
 }
 
 // Registered on import too, so code that calls tf.setBackend('wasm') itself (tests, tools) gets
-// them as soon as it imports @workbench/backend.
+// them as soon as it imports @workbench/backend. The native-conv wrappers go on top (they fall back
+// to these) and stay inert until a backend setup switches them on.
 registerWasmTrainingKernels();
+registerNativeConvWrappers();
 
 // eslint-disable-next-line @typescript-eslint/require-await -- setup hooks are async by contract; this one needs no I/O
 onBackendSetup(async (name): Promise<Record<string, string | number>> => {
@@ -98,6 +101,7 @@ onBackendSetup(async (name): Promise<Record<string, string | number>> => {
     'wasm binary': bin.binary,
     'wasm threads': bin.threads,
     'wasm kernels added': kernels.join(', '),
+    'native convs': setNativeConvs(true, bin.threads).detail,
   };
   if (bin.fallback !== undefined) details['wasm threads note'] = `WORKBENCH_WASM_THREADS ignored: ${bin.fallback}`;
   else if (bin.binary === 'simd') details['wasm threads note'] = 'set WORKBENCH_WASM_THREADS=<n> for the threaded-simd binary';

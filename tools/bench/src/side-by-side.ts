@@ -24,6 +24,8 @@ export interface SideBySideOptions {
   threads: number[];
   python: string;
   root: string;
+  /** also time the workbench with its convs on onnxruntime-node (WORKBENCH_NATIVE_CONV=1) */
+  native: boolean;
 }
 
 interface SideResult {
@@ -123,8 +125,8 @@ async function runOfficial(o: SideBySideOptions, dataroot: string, work: string,
   return out;
 }
 
-function runWorkbench(o: SideBySideOptions, res: number, width: number, batch: number, threads: number): SideResult {
-  const env = { ...process.env, ...(threads > 1 ? { WORKBENCH_WASM_THREADS: String(threads) } : {}) };
+function runWorkbench(o: SideBySideOptions, res: number, width: number, batch: number, threads: number, native: boolean): SideResult {
+  const env = { ...process.env, WORKBENCH_NATIVE_CONV: native ? '1' : '0', ...(threads > 1 ? { WORKBENCH_WASM_THREADS: String(threads) } : {}) };
   const overrides = ['scale=full', 'data=shapes', `data.crop_size=${res}`, `data.load_size=${res}`, `model.ngf=${width}`, `model.ndf=${width}`, `model.nef=${width}`, `train.batch_size=${batch}`, 'backend=wasm'];
   const child = spawnSync(process.execPath, [resolve(o.root, 'bin/run-ts.js'), resolve(o.root, 'tools/bench/src/step-profile.ts'), '--steps', String(o.iters), '--json', ...overrides], {
     cwd: o.root, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024,
@@ -148,17 +150,19 @@ export async function sideBySide(o: SideBySideOptions): Promise<number> {
         const label = `${c.res} px, widths ${c.width}, batch ${c.batch}, ${threads} thread${threads > 1 ? 's' : ''}`;
         process.stdout.write(`${label}: official ... `);
         const off = await runOfficial(o, dataroot, work, c.res, c.width, c.batch, threads);
-        process.stdout.write(`${off.sPerIter?.toFixed(2) ?? 'failed'} s/iter; workbench ... `);
-        const wb = runWorkbench(o, c.res, c.width, c.batch, threads);
-        console.log(`${wb.sPerIter?.toFixed(2) ?? 'failed'} s/iter`);
-        const ratio = off.sPerIter && wb.sPerIter ? (wb.sPerIter / off.sPerIter).toFixed(2) : '–';
+        process.stdout.write(`${off.sPerIter?.toFixed(2) ?? 'failed'} s/iter; workbench wasm ... `);
+        const wasm = runWorkbench(o, c.res, c.width, c.batch, threads, false);
+        process.stdout.write(`${wasm.sPerIter?.toFixed(2) ?? 'failed'} s/iter; wasm + native convs ... `);
+        const nat = o.native ? runWorkbench(o, c.res, c.width, c.batch, threads, true) : { n: 0, note: 'native convs not run (--no-native or onnxruntime-node missing)' };
+        console.log(`${nat.sPerIter?.toFixed(2) ?? '–'} s/iter`);
         const f = (x: number | undefined, d = 2): string => (x === undefined ? '–' : x.toFixed(d));
-        rows.push(`| ${c.res} | ${c.width} | ${c.batch} | ${threads} | ${f(off.sPerIter)} (n ${off.n}) | ${f(wb.sPerIter)} (n ${wb.n}) | ${ratio} | ${f(off.peakRssMB, 0)} | ${f(wb.peakRssMB, 0)} | ${f(wb.heapMiB, 0)} |${[off.note, wb.note].filter(Boolean).join('; ')}`);
+        const ratio = (wb: SideResult): string => (off.sPerIter && wb.sPerIter ? (wb.sPerIter / off.sPerIter).toFixed(2) : '–');
+        rows.push(`| ${c.res} | ${c.width} | ${c.batch} | ${threads} | ${f(off.sPerIter)} (n ${off.n}) | ${f(wasm.sPerIter)} (n ${wasm.n}) | ${ratio(wasm)} | ${f(nat.sPerIter)} (n ${nat.n}) | ${ratio(nat)} | ${f(off.peakRssMB, 0)} | ${f(wasm.peakRssMB, 0)} / ${f(nat.peakRssMB, 0)} | ${f(wasm.heapMiB, 0)} / ${f(nat.heapMiB, 0)} |${[off.note, wasm.note, nat.note].filter(Boolean).join('; ')}`);
       }
     }
-    console.log(`\nBicycleGAN iteration, official code (PyTorch: train.py; below 128 px the official model class in tools/study/official_shapes.py) vs workbench (wasm), median s/iter after the first; load average at the end ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} cores`);
-    console.log('| res | widths | batch | threads | official s/iter | workbench s/iter | workbench / official | official peak RSS MB | workbench peak RSS MB | wasm heap high-water MiB |');
-    console.log('|---|---|---|---|---|---|---|---|---|---|');
+    console.log(`\nBicycleGAN iteration, official code (PyTorch: train.py; below 128 px the official model class in tools/study/official_shapes.py) vs workbench (wasm alone, and wasm with its convs on onnxruntime), median s/iter after the first; load average at the end ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} cores`);
+    console.log('| res | widths | batch | threads | official s/iter | wasm s/iter | wasm / official | wasm + native convs s/iter | native / official | official peak RSS MB | workbench peak RSS MB (wasm / native) | wasm heap high-water MiB (wasm / native) |');
+    console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
     for (const r of rows) console.log(r);
     return 0;
   } finally {

@@ -1,0 +1,115 @@
+// The wasm backend's convs on onnxruntime: the same values and gradients as the XNNPACK path, on
+// every route (ORT Conv graph, im2col + ORT Gemm, left to wasm), with the native path proven to run.
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { initBackend, nativeConvCalls, ortRuntime, setNativeConvs } from '../index.js'; // the library entry registers the wasm kernels
+import { nativeRoute } from './native-conv-kernels.js';
+
+type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
+interface Case {
+  name: string;
+  x: [number, number, number, number];
+  w: [number, number, number, number];
+  stride: number;
+  pad: Pad;
+  transpose: boolean;
+  bias: boolean;
+}
+
+/** y, dx, dW (and db) of sum(conv(x, W)²), on whichever conv path is switched on. */
+function convAndGrads(c: Case): Float32Array[] {
+  return tf.tidy(() => {
+    const x = tf.randomNormal(c.x, 0, 1, 'float32', 1) as tf.Tensor4D; // [N,H,W,C]
+    const w = tf.randomNormal(c.w, 0, 0.1, 'float32', 2) as tf.Tensor4D; // [kh,kw,in,out] (conv2dTranspose: [kh,kw,out,in])
+    const b = tf.randomNormal([c.transpose ? c.w[2] : c.w[3]], 0, 0.1, 'float32', 3) as tf.Tensor1D;
+    const f = (x: tf.Tensor4D, w: tf.Tensor4D, b: tf.Tensor1D): tf.Tensor4D => {
+      if (c.transpose) return tf.conv2dTranspose(x, w, [c.x[0], c.x[1] * c.stride, c.x[2] * c.stride, c.w[2]], c.stride, c.pad as 'same');
+      return c.bias ? tf.fused.conv2d({ x, filter: w, strides: c.stride, pad: c.pad, bias: b }) : tf.conv2d(x, w, c.stride, c.pad);
+    };
+    const y = f(x, w, b);
+    const loss = (x: tf.Tensor, w: tf.Tensor, b: tf.Tensor): tf.Scalar => f(x as tf.Tensor4D, w as tf.Tensor4D, b as tf.Tensor1D).square().sum();
+    const g = c.bias ? tf.grads(loss)([x, w, b]) : tf.grads((x: tf.Tensor, w: tf.Tensor) => loss(x, w, b))([x, w]);
+    return [y, ...g].map((t) => t.dataSync() as Float32Array);
+  });
+}
+
+const totalCalls = (): number => [...nativeConvCalls().values()].reduce((a, b) => a + b, 0);
+
+const CASES: Case[] = [
+  // ORT Conv / ConvTranspose graphs (many positions)
+  { name: 'U-Net down conv, explicit pad, bias', x: [2, 64, 64, 16], w: [4, 4, 16, 32], stride: 2, pad: [[0, 0], [1, 1], [1, 1], [0, 0]], transpose: false, bias: true },
+  { name: "stride 2 'same' on an odd size", x: [2, 65, 65, 16], w: [3, 3, 16, 32], stride: 2, pad: 'same', transpose: false, bias: false },
+  { name: "stride 2 'valid' that never reads the last row (the filter gradient slices)", x: [2, 66, 66, 16], w: [3, 3, 16, 32], stride: 2, pad: 'valid', transpose: false, bias: false },
+  { name: 'U-Net up conv (conv2dTranspose)', x: [8, 16, 16, 32], w: [4, 4, 16, 32], stride: 2, pad: 'same', transpose: true, bias: false },
+  { name: "ResNet block 3×3 stride 1 'valid'", x: [2, 34, 34, 32], w: [3, 3, 32, 32], stride: 1, pad: 'valid', transpose: false, bias: true },
+  // im2col + ORT Gemm (few positions, big filters)
+  { name: 'innermost down conv', x: [1, 8, 8, 256], w: [4, 4, 256, 512], stride: 2, pad: 'same', transpose: false, bias: true },
+  { name: 'innermost up conv', x: [1, 4, 4, 256], w: [4, 4, 128, 256], stride: 2, pad: 'same', transpose: true, bias: false },
+  { name: '2×2 → 1×1 conv', x: [2, 2, 2, 512], w: [4, 4, 512, 512], stride: 2, pad: [[0, 0], [1, 1], [1, 1], [0, 0]], transpose: false, bias: false },
+  { name: '1×1 conv', x: [1, 8, 8, 256], w: [1, 1, 256, 256], stride: 1, pad: 'valid', transpose: false, bias: true },
+];
+
+describe('convs on onnxruntime (wasm backend)', () => {
+  beforeAll(async () => {
+    await initBackend({ force: 'wasm' });
+  });
+  afterAll(() => {
+    setNativeConvs(true);
+  });
+
+  it('onnxruntime-node is installed with the workspace and switches on with the wasm backend', () => {
+    // an optional dependency, but part of the lockfile: a fresh `npm ci` on linux-x64 has it
+    expect(ortRuntime()?.version).toMatch(/^\d+\.\d+\.\d+$/);
+    const status = setNativeConvs(true);
+    expect(status.on).toBe(true);
+    expect(status.detail).toMatch(/onnxruntime-node .* 1 thread/);
+  });
+
+  it.each(CASES)('$name: values and gradients equal the XNNPACK path', (c) => {
+    setNativeConvs(false);
+    const ref = convAndGrads(c);
+    expect(totalCalls()).toBe(0);
+    setNativeConvs(true);
+    const got = convAndGrads(c);
+    // forward + the three gradient kernels of a conv: each one went to ORT
+    expect(totalCalls()).toBeGreaterThanOrEqual(3);
+    for (let i = 0; i < ref.length; i++) {
+      const r = ref[i]!;
+      const g = got[i]!;
+      expect(g.length).toBe(r.length);
+      let maxErr = 0;
+      let scale = 0;
+      for (let j = 0; j < r.length; j++) {
+        maxErr = Math.max(maxErr, Math.abs(r[j]! - g[j]!));
+        scale = Math.max(scale, Math.abs(r[j]!));
+      }
+      expect(scale).toBeGreaterThan(0);
+      // float32 sums in another order: ~1e-6 of the largest value; a wrong tap or pad is O(1)
+      expect(maxErr / scale).toBeLessThan(2e-5);
+    }
+  });
+
+  it('routes by shape: ORT conv for many positions, GEMM for few with big filters, wasm for small or thin', () => {
+    const info = (x: [number, number, number, number], w: [number, number, number, number], s: number) =>
+      tf.backend_util.computeConv2DInfo(x, w, s, 1, 'same', undefined, false, 'channelsLast');
+    expect(nativeRoute('forward', info([1, 128, 128, 64], [4, 4, 64, 128], 2))).toBe('conv');
+    expect(nativeRoute('forward', info([1, 16, 16, 512], [4, 4, 512, 1024], 2))).toBe('gemm');
+    expect(nativeRoute('forward', info([1, 256, 256, 3], [4, 4, 3, 64], 2))).toBe('wasm'); // 3 input channels
+    expect(nativeRoute('forward', info([2, 8, 8, 16], [4, 4, 16, 32], 2))).toBe('wasm'); // < 2^20 multiply-adds
+    expect(nativeRoute('filter-gradient', info([1, 64, 64, 64], [1, 1, 64, 128], 1))).toBe('gemm'); // 1×1 kernel
+    expect(nativeRoute('input-gradient', info([1, 8, 8, 512], [4, 4, 512, 1024], 2))).toBe('gemm');
+  });
+
+  it('WORKBENCH_NATIVE_CONV=0 keeps every conv in wasm, and says so', () => {
+    process.env['WORKBENCH_NATIVE_CONV'] = '0';
+    try {
+      const status = setNativeConvs(true);
+      expect(status.on).toBe(false);
+      expect(status.detail).toContain('WORKBENCH_NATIVE_CONV=0');
+      convAndGrads(CASES[0]!);
+      expect(totalCalls()).toBe(0);
+    } finally {
+      delete process.env['WORKBENCH_NATIVE_CONV'];
+    }
+  });
+});
