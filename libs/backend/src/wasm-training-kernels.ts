@@ -15,6 +15,19 @@ import { wasmBinaryInUse } from './wasm-threads.js';
 import { watchWasmHeap } from './wasm-heap-watch.js';
 import type { KernelArgs, WasmBackend } from './wasm-heap.js';
 
+/**
+ * onnxruntime's threads: `WORKBENCH_NATIVE_THREADS`, else as many as wasm has. With the native convs
+ * on, give the threads to ORT and keep the single-threaded wasm binary: its heap is an ordinary
+ * ArrayBuffer that ORT reads in place (the threaded binary's SharedArrayBuffer goes through copies).
+ */
+function nativeConvThreads(wasmThreads: number): number {
+  const raw = process.env['WORKBENCH_NATIVE_THREADS'];
+  if (raw === undefined || raw === '') return wasmThreads;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`WORKBENCH_NATIVE_THREADS='${raw}': give a whole number of threads >= 1 (or unset it to follow WORKBENCH_WASM_THREADS)`);
+  return n;
+}
+
 /** Stock wasm kernels we replaced, by name (to call as fallbacks and to put back). */
 const replacedStock = new Map<string, tf.KernelConfig>();
 
@@ -101,7 +114,7 @@ onBackendSetup(async (name): Promise<Record<string, string | number>> => {
     'wasm binary': bin.binary,
     'wasm threads': bin.threads,
     'wasm kernels added': kernels.join(', '),
-    'native convs': setNativeConvs(true, bin.threads).detail,
+    'native convs': setNativeConvs(true, nativeConvThreads(bin.threads)).detail,
   };
   if (bin.fallback !== undefined) details['wasm threads note'] = `WORKBENCH_WASM_THREADS ignored: ${bin.fallback}`;
   else if (bin.binary === 'simd') details['wasm threads note'] = 'set WORKBENCH_WASM_THREADS=<n> for the threaded-simd binary';

@@ -1,7 +1,7 @@
 // `workbench start` (what `npm start` runs): the quick ablation sweep on the built-in dataset,
 // its evaluation and tables, then the dashboard. Each step is a documented command of its own:
 //
-//   workbench train -m +experiment=quick      # 4 methods, 32 px shapes, ~10 min on 2 cores
+//   workbench train -m +experiment=quick      # 4 methods, 32 px shapes, ~7 min on 2 cores
 //   workbench eval <sweep>                    # diversity, mode coverage, reconstruction
 //   workbench table <sweep>                   # the paper-layout tables
 //   workbench serve                           # the dashboard
