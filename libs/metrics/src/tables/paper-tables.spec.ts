@@ -137,6 +137,10 @@ describe('paper tables', () => {
       sandbox.store.logMetrics(run.id, steps.map((step, i) => ({ key: 'eval_mode_coverage', step, value: curves[method]![i]! })));
       sandbox.store.upsertEvalResult(run.id, { metric: 'mode_coverage', value: curves[method]![9]!, stderr: 0.0171, n: 300 });
     }
+    // a killed cVAE-GAN run (resumed as the one above): curves that still move, no results; not counted
+    const killed = sandbox.store.createRun({ method: 'cvae_gan', config: config('cvae_gan', 8, 0), sweepId: sweep.id });
+    sandbox.store.logMetrics(killed.id, steps.map((step, i) => ({ key: 'eval_mode_coverage', step, value: 0.05 * (i + 1) })));
+    sandbox.store.finishRun(killed.id, 'killed', 'the session ended');
     const t = paperTables(sandbox.store, 'sw-conv', { reference: 'bicyclegan' })[0]!;
     expect(t.rows.map((r) => [r.labels.method, r.convergence])).toEqual([
       ['cVAE-GAN', { checked: 1, notConverged: 1 }],

@@ -201,6 +201,7 @@ export function buildPaperTables(input: PaperTablesInput, opts: PaperTablesOptio
   if (groups.length === 0) return [];
   const evals = new Map<string, EvalResultRow>();
   for (const e of input.evals) evals.set(`${e.runId}\u0000${e.metric}`, e);
+  const evaluated = new Set(input.evals.map((e) => e.runId));
   const fooling = new Map<string, number>();
   for (const f of input.fooling ?? []) if (f.n > 0) fooling.set(f.runId, 100 * f.rate);
   const value = (runId: string, metric: string): number | undefined =>
@@ -234,7 +235,8 @@ export function buildPaperTables(input: PaperTablesInput, opts: PaperTablesOptio
     const rows: PaperTableRow[] = groups.map((g) => {
       const values: Record<string, TableCell | undefined> = {};
       for (const m of candidates) values[m.key] = cell(g.runs.map((r) => r.id), m.key);
-      const verdicts = g.runs.map((r) => input.convergence?.[r.id]?.converged).filter((c): c is boolean => c === true || c === false);
+      // only the runs whose numbers are in the row: a crashed run that was resumed as a new one has curves but no results
+      const verdicts = g.runs.filter((r) => evaluated.has(r.id)).map((r) => input.convergence?.[r.id]?.converged).filter((c): c is boolean => c === true || c === false);
       return {
         ...(verdicts.length > 0 ? { convergence: { checked: verdicts.length, notConverged: verdicts.filter((c) => !c).length } } : {}),
         labels: Object.fromEntries(labelKeys.map((k) => [k, display(k, g.flat[k])])),
