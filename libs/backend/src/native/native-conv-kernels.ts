@@ -136,6 +136,11 @@ function geometry(info: tf.backend_util.Conv2DInfo): Im2colGeometry {
   };
 }
 
+/** A conv as a matrix product: K = KH·KW·Ci taps, P = N·Ho·Wo output positions, Co output channels. */
+function gemmDims(info: tf.backend_util.Conv2DInfo): { K: number; P: number; Co: number } {
+  return { K: info.filterHeight * info.filterWidth * info.inChannels, P: info.batchSize * info.outHeight * info.outWidth, Co: info.outChannels };
+}
+
 /** One Gemm: y = op(a)·op(b) [+ c]. */
 function gemmGraph(a: number[], b: number[], y: number[], transA: 0 | 1, transB: 0 | 1, c?: number[]): OnnxGraph {
   return {
@@ -147,8 +152,7 @@ function gemmGraph(a: number[], b: number[], y: number[], transA: 0 | 1, transB:
 
 /** The transposed im2col of x, [K, P], on the heap (the caller releases it). */
 function im2colOf(backend: WasmBackend, x: tf.TensorInfo, info: tf.backend_util.Conv2DInfo): tf.TensorInfo {
-  const K = info.filterHeight * info.filterWidth * info.inChannels;
-  const P = info.batchSize * info.outHeight * info.outWidth;
+  const { K, P } = gemmDims(info);
   const cols = allocate(backend, [K, P]);
   fillTransposedIm2col(heapF32(backend), heapIndex(backend, x), heapIndex(backend, cols), geometry(info));
   return cols;
@@ -156,9 +160,7 @@ function im2colOf(backend: WasmBackend, x: tf.TensorInfo, info: tf.backend_util.
 
 /** y[P,Co] = colsᵀ·W[K,Co] (+ b): the NHWC output as it lies. */
 function gemmForward(sessions: NativeConvSessions, backend: WasmBackend, x: tf.TensorInfo, filter: tf.TensorInfo, bias: tf.TensorInfo | undefined, info: tf.backend_util.Conv2DInfo): tf.TensorInfo {
-  const K = info.filterHeight * info.filterWidth * info.inChannels;
-  const P = info.batchSize * info.outHeight * info.outWidth;
-  const Co = info.outChannels;
+  const { K, P, Co } = gemmDims(info);
   const cols = im2colOf(backend, x, info);
   const s = sessions.session(`gemm|fwd|${K},${P},${Co}|${bias !== undefined}`, () => gemmGraph([K, P], [K, Co], [P, Co], 1, 0, bias && [Co]));
   const y = allocate(backend, [info.batchSize, info.outHeight, info.outWidth, Co]);
@@ -169,9 +171,7 @@ function gemmForward(sessions: NativeConvSessions, backend: WasmBackend, x: tf.T
 
 /** dx = col2im(dy[P,Co]·W[K,Co]ᵀ). */
 function gemmInputGradient(sessions: NativeConvSessions, backend: WasmBackend, dy: tf.TensorInfo, filter: tf.TensorInfo, info: tf.backend_util.Conv2DInfo): tf.TensorInfo {
-  const K = info.filterHeight * info.filterWidth * info.inChannels;
-  const P = info.batchSize * info.outHeight * info.outWidth;
-  const Co = info.outChannels;
+  const { K, P, Co } = gemmDims(info);
   const s = sessions.session(`gemm|dx|${K},${P},${Co}`, () => gemmGraph([P, Co], [K, Co], [P, K], 0, 1));
   const dcols = allocate(backend, [P, K]);
   const dx = allocate(backend, [info.batchSize, info.inHeight, info.inWidth, info.inChannels]);
@@ -186,9 +186,7 @@ function gemmInputGradient(sessions: NativeConvSessions, backend: WasmBackend, d
 
 /** dW[K,Co] = cols[K,P]·dy[P,Co]: the HWIO filter gradient as it lies. */
 function gemmFilterGradient(sessions: NativeConvSessions, backend: WasmBackend, x: tf.TensorInfo, dy: tf.TensorInfo, info: tf.backend_util.Conv2DInfo): tf.TensorInfo {
-  const K = info.filterHeight * info.filterWidth * info.inChannels;
-  const P = info.batchSize * info.outHeight * info.outWidth;
-  const Co = info.outChannels;
+  const { K, P, Co } = gemmDims(info);
   const cols = im2colOf(backend, x, info);
   const s = sessions.session(`gemm|dw|${K},${P},${Co}`, () => gemmGraph([K, P], [P, Co], [K, Co], 0, 0));
   const dw = allocate(backend, [info.filterHeight, info.filterWidth, info.inChannels, Co]);
@@ -272,17 +270,24 @@ export function makeNativeConv2d(sessions: NativeConvSessions, kernelName: 'Conv
   });
 }
 
+type GradientAttrs = ConvAttrs & { inputShape: Shape4; filterShape: Shape4 };
+
+/** A gradient kernel's call: its two tensors, and the forward conv's geometry from its x and filter shapes. */
+function gradientCall<T extends Record<string, tf.TensorInfo>>(args: KernelArgs, shapes: (t: T, a: GradientAttrs) => [Shape4, Shape4]): ConvCall<T> | undefined {
+  const t = args.inputs as T;
+  const a = args.attrs as unknown as GradientAttrs;
+  if (!usable(Object.values(t), a)) return undefined;
+  const [xShape, filterShape] = shapes(t, a);
+  return { t, info: convInfo(xShape, filterShape, a) };
+}
+
 /** dx = conv_transpose(dy, W): the input gradient of a conv, and the forward of every conv2dTranspose. */
 export function makeNativeConv2dBackpropInput(sessions: NativeConvSessions, stock: KernelFn): KernelFn {
   type T = { dy: tf.TensorInfo; filter: tf.TensorInfo };
   return convKernel<T>(sessions, stock, {
     kernel: 'Conv2DBackpropInput',
     role: 'input-gradient',
-    read: (args) => {
-      const { dy, filter } = args.inputs as T;
-      const a = args.attrs as unknown as ConvAttrs & { inputShape: Shape4 };
-      return usable([dy, filter], a) ? { t: { dy, filter }, info: convInfo(a.inputShape, filter.shape as Shape4, a) } : undefined;
-    },
+    read: (args) => gradientCall<T>(args, (t, a) => [a.inputShape, t.filter.shape as Shape4]),
     gemm: (backend, { dy, filter }, info) => gemmInputGradient(sessions, backend, dy, filter, info),
     conv: (backend, { dy, filter }, info, pads) => {
       const { batchSize: N, inHeight: H, inWidth: W, inChannels: Ci, outHeight: Ho, outWidth: Wo, outChannels: Co } = info;
@@ -318,11 +323,7 @@ export function makeNativeConv2dBackpropFilter(sessions: NativeConvSessions, und
   return convKernel<T>(sessions, under, {
     kernel: 'Conv2DBackpropFilter',
     role: 'filter-gradient',
-    read: (args) => {
-      const { x, dy } = args.inputs as T;
-      const a = args.attrs as unknown as ConvAttrs & { filterShape: Shape4 };
-      return usable([x, dy], a) ? { t: { x, dy }, info: convInfo(x.shape as Shape4, a.filterShape, a) } : undefined;
-    },
+    read: (args) => gradientCall<T>(args, (t, a) => [t.x.shape as Shape4, a.filterShape]),
     gemm: (backend, { x, dy }, info) => gemmFilterGradient(sessions, backend, x, dy, info),
     conv: (backend, { x, dy }, info, pads) => {
       const { batchSize: N, inHeight: H, inWidth: W, inChannels: Ci, outHeight: Ho, outWidth: Wo, outChannels: Co } = info;
