@@ -100,6 +100,20 @@ describe('convs on onnxruntime (wasm backend)', () => {
     expect(nativeRoute('input-gradient', info([1, 8, 8, 512], [4, 4, 512, 1024], 2))).toBe('gemm');
   });
 
+  it('WORKBENCH_NATIVE_THREADS sets onnxruntime\'s threads; a bad value is an error that names it', async () => {
+    try {
+      process.env['WORKBENCH_NATIVE_THREADS'] = '2';
+      const info = await initBackend({ force: 'wasm' });
+      expect(info.details['native convs']).toMatch(/onnxruntime-node .*, 2 threads$/);
+      process.env['WORKBENCH_NATIVE_THREADS'] = 'two';
+      await expect(initBackend({ force: 'wasm' })).rejects.toThrow(/WORKBENCH_NATIVE_THREADS='two': give a whole number of threads >= 1/);
+    } finally {
+      delete process.env['WORKBENCH_NATIVE_THREADS'];
+    }
+    const info = await initBackend({ force: 'wasm' });
+    expect(info.details['native convs']).toMatch(/, 1 thread$/);
+  });
+
   it('WORKBENCH_NATIVE_CONV=0 keeps every conv in wasm, and says so', () => {
     process.env['WORKBENCH_NATIVE_CONV'] = '0';
     try {
