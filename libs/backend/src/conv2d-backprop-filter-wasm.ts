@@ -7,7 +7,7 @@
 // (Composing the same from Transpose/Pad/StridedSlice kernels was 5–10× slower.)
 import * as tf from '@tensorflow/tfjs';
 import { channelsLastConvInfo, type ConvGradAttrs } from './conv-grad-info.js';
-import { fillTransposedIm2col } from './im2col.js';
+import { fillTransposedIm2col, im2colGeometry } from './im2col.js';
 import { allocate, heapF32, heapIndex, release, runWasmKernel, type KernelArgs, type WasmBackend } from './wasm-heap.js';
 
 /** Upper bound on the im2col buffer (floats, 64 MiB); larger problems are split over output rows. */
@@ -32,10 +32,7 @@ export function conv2dBackpropFilterWasm(args: KernelArgs): tf.TensorInfo {
     throw new Error("wasm Conv2DBackpropFilter supports dataFormat 'NHWC' only: keep tensors channels-last");
   }
   const info = channelsLastConvInfo(x.shape as [number, number, number, number], attrs.filterShape, attrs);
-  const { batchSize: N, inHeight: H, inWidth: W, inChannels: Ci, outHeight: Ho, outWidth: Wo, outChannels: Co } = info;
-  const { filterHeight: KH, filterWidth: KW, strideHeight: SH, strideWidth: SW } = info;
-  const padT = info.padInfo.top;
-  const padL = info.padInfo.left;
+  const { batchSize: N, inChannels: Ci, outHeight: Ho, outWidth: Wo, outChannels: Co, filterHeight: KH, filterWidth: KW } = info;
   const K = KH * KW * Ci;
 
   const out = allocate(backend, [KH, KW, Ci, Co]); // [kh,kw,Ci,Co]
@@ -52,9 +49,7 @@ export function conv2dBackpropFilterWasm(args: KernelArgs): tf.TensorInfo {
     const heap = heapF32(backend); // after the allocations: the heap may have grown
     const dyAt = heapIndex(backend, dy);
     heap.copyWithin(heapIndex(backend, dyPart), dyAt + p0 * Co, dyAt + (p0 + pc) * Co);
-    fillTransposedIm2col(heap, heapIndex(backend, x), heapIndex(backend, cols), {
-      H, W, Ci, Ho, Wo, KH, KW, SH, SW, padT, padL, r0, rows,
-    });
+    fillTransposedIm2col(heap, heapIndex(backend, x), heapIndex(backend, cols), im2colGeometry(info, r0, rows));
     const prod = runWasmKernel(backend, 'BatchMatMul', { a: cols, b: dyPart }, { transposeA: false, transposeB: false });
     const h = heapF32(backend);
     const src = heapIndex(backend, prod);

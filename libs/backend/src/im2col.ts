@@ -1,6 +1,16 @@
 // im2col and its adjoint on the wasm heap: a conv as one matrix product. For output pixels
 // p = (n, oh, ow) and taps k = (kh·KW + kw)·Ci + ci, cols[k, p] = x[n, oh·SH−padT+kh, ow·SW−padL+kw, ci]
 // (0 outside the image). The conv-gradient kernels hand the products to a GEMM (XNNPACK or MLAS).
+import type * as tf from '@tensorflow/tfjs';
+
+/** The im2col geometry of a conv, for output rows [r0, r0+rows) (default: all of them). */
+export function im2colGeometry(info: tf.backend_util.Conv2DInfo, r0 = 0, rows = info.batchSize * info.outHeight): Im2colGeometry {
+  return {
+    H: info.inHeight, W: info.inWidth, Ci: info.inChannels, Ho: info.outHeight, Wo: info.outWidth,
+    KH: info.filterHeight, KW: info.filterWidth, SH: info.strideHeight, SW: info.strideWidth,
+    padT: info.padInfo.top, padL: info.padInfo.left, r0, rows,
+  };
+}
 
 export interface Im2colGeometry {
   H: number; W: number; Ci: number; Ho: number; Wo: number;

@@ -9,7 +9,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { encodeOnnxModel, type OnnxGraph } from './onnx-graph.js';
 import { OrtKernelSession, type OrtRuntime } from './ort-session.js';
-import { addCol2im, fillTransposedIm2col, type Im2colGeometry } from '../im2col.js';
+import { channelsLastConvInfo, type ConvGradAttrs } from '../conv-grad-info.js';
+import { addCol2im, fillTransposedIm2col, im2colGeometry } from '../im2col.js';
 import { allocate, heapF32, heapIndex, release, type KernelArgs, type WasmBackend } from '../wasm-heap.js';
 
 type KernelFn = (args: KernelArgs) => tf.TensorInfo;
@@ -61,14 +62,6 @@ const HWIO_TO_OIHW = [3, 2, 0, 1];
 const NHWC_TO_NCHW = [0, 3, 1, 2];
 const NCHW_TO_NHWC = [0, 2, 3, 1];
 
-interface ConvAttrs {
-  strides: [number, number] | number;
-  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
-  dataFormat: 'NHWC' | 'NCHW';
-  dilations?: [number, number] | number;
-  dimRoundingMode?: 'floor' | 'round' | 'ceil';
-}
-
 /** Compiled kernel graphs by signature, and the runtime they run on. */
 export class NativeConvSessions {
   private readonly cache = new Map<string, OrtKernelSession>();
@@ -93,10 +86,6 @@ export class NativeConvSessions {
     this.calls.set(kernel, (this.calls.get(kernel) ?? 0) + 1);
   }
 
-  get size(): number {
-    return this.cache.size;
-  }
-
   dispose(): void {
     for (const s of this.cache.values()) s.dispose();
     this.cache.clear();
@@ -107,10 +96,6 @@ function view(backend: WasmBackend, t: tf.TensorInfo): { data: Float32Array; dim
   const at = heapIndex(backend, t);
   const n = t.shape.reduce((a, b) => a * b, 1);
   return { data: heapF32(backend).subarray(at, at + n), dims: t.shape };
-}
-
-function convInfo(xShape: Shape4, filterShape: Shape4, a: ConvAttrs): tf.backend_util.Conv2DInfo {
-  return tf.backend_util.computeConv2DInfo(xShape, filterShape, a.strides, a.dilations ?? 1, a.pad, a.dimRoundingMode, false, 'channelsLast');
 }
 
 /** ONNX pads [top, left, bottom, right]; undefined when tfjs asks for a negative pad. */
@@ -124,16 +109,8 @@ function macs(info: tf.backend_util.Conv2DInfo): number {
   return info.batchSize * info.outHeight * info.outWidth * info.filterHeight * info.filterWidth * info.inChannels * info.outChannels;
 }
 
-function usable(dtypes: tf.TensorInfo[], a: ConvAttrs): boolean {
-  return a.dataFormat !== 'NCHW' && dtypes.every((t) => t.dtype === 'float32');
-}
-
-function geometry(info: tf.backend_util.Conv2DInfo): Im2colGeometry {
-  return {
-    H: info.inHeight, W: info.inWidth, Ci: info.inChannels, Ho: info.outHeight, Wo: info.outWidth,
-    KH: info.filterHeight, KW: info.filterWidth, SH: info.strideHeight, SW: info.strideWidth,
-    padT: info.padInfo.top, padL: info.padInfo.left, r0: 0, rows: info.batchSize * info.outHeight,
-  };
+function usable(tensors: tf.TensorInfo[], a: ConvGradAttrs): boolean {
+  return a.dataFormat !== 'NCHW' && tensors.every((t) => t.dtype === 'float32');
 }
 
 /** A conv as a matrix product: K = KH·KW·Ci taps, P = N·Ho·Wo output positions, Co output channels. */
@@ -154,7 +131,7 @@ function gemmGraph(a: number[], b: number[], y: number[], transA: 0 | 1, transB:
 function im2colOf(backend: WasmBackend, x: tf.TensorInfo, info: tf.backend_util.Conv2DInfo): tf.TensorInfo {
   const { K, P } = gemmDims(info);
   const cols = allocate(backend, [K, P]);
-  fillTransposedIm2col(heapF32(backend), heapIndex(backend, x), heapIndex(backend, cols), geometry(info));
+  fillTransposedIm2col(heapF32(backend), heapIndex(backend, x), heapIndex(backend, cols), im2colGeometry(info));
   return cols;
 }
 
@@ -179,7 +156,7 @@ function gemmInputGradient(sessions: NativeConvSessions, backend: WasmBackend, d
   const heap = heapF32(backend);
   const dxAt = heapIndex(backend, dx);
   heap.fill(0, dxAt, dxAt + info.batchSize * info.inHeight * info.inWidth * info.inChannels);
-  addCol2im(heap, heapIndex(backend, dcols), dxAt, geometry(info));
+  addCol2im(heap, heapIndex(backend, dcols), dxAt, im2colGeometry(info));
   release(backend, dcols);
   return dx;
 }
@@ -253,11 +230,11 @@ export function makeNativeConv2d(sessions: NativeConvSessions, kernelName: 'Conv
     role: 'forward',
     read: (args) => {
       const { x, filter, bias, preluActivationWeights } = args.inputs as Record<string, tf.TensorInfo | undefined>;
-      const a = args.attrs as unknown as ConvAttrs & { activation?: string };
+      const a = args.attrs as unknown as ConvGradAttrs & { activation?: string };
       if (x === undefined || filter === undefined || preluActivationWeights !== undefined) return undefined;
       if ((a.activation ?? 'linear') !== 'linear' || !usable([x, filter, ...(bias ? [bias] : [])], a)) return undefined;
       if (bias !== undefined && bias.shape.length !== 1) return undefined;
-      return { t: { x, filter, bias }, info: convInfo(x.shape as Shape4, filter.shape as Shape4, a) };
+      return { t: { x, filter, bias }, info: channelsLastConvInfo(x.shape as Shape4, filter.shape as Shape4, a) };
     },
     gemm: (backend, { x, filter, bias }, info) => gemmForward(sessions, backend, x, filter, bias, info),
     conv: (backend, { x, filter, bias }, info, pads) => {
@@ -270,7 +247,7 @@ export function makeNativeConv2d(sessions: NativeConvSessions, kernelName: 'Conv
   });
 }
 
-type GradientAttrs = ConvAttrs & { inputShape: Shape4; filterShape: Shape4 };
+type GradientAttrs = ConvGradAttrs & { inputShape: Shape4; filterShape: Shape4 };
 
 /** A gradient kernel's call: its two tensors, and the forward conv's geometry from its x and filter shapes. */
 function gradientCall<T extends Record<string, tf.TensorInfo>>(args: KernelArgs, shapes: (t: T, a: GradientAttrs) => [Shape4, Shape4]): ConvCall<T> | undefined {
@@ -278,7 +255,7 @@ function gradientCall<T extends Record<string, tf.TensorInfo>>(args: KernelArgs,
   const a = args.attrs as unknown as GradientAttrs;
   if (!usable(Object.values(t), a)) return undefined;
   const [xShape, filterShape] = shapes(t, a);
-  return { t, info: convInfo(xShape, filterShape, a) };
+  return { t, info: channelsLastConvInfo(xShape, filterShape, a) };
 }
 
 /** dx = conv_transpose(dy, W): the input gradient of a conv, and the forward of every conv2dTranspose. */
