@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, nativeConvCalls, ortRuntime, setNativeConvs } from '../index.js'; // the library entry registers the wasm kernels
 import { nativeRoute } from './native-conv-kernels.js';
+import { randomArray } from '../test-helpers.js';
 
 type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
 interface Case {
@@ -16,12 +17,24 @@ interface Case {
   bias: boolean;
 }
 
+/** The case's x, W and b, made once: tf.randomNormal (JS Box-Muller) took seconds for a 4M-weight W. */
+function caseData(c: Case): { x: Float32Array; w: Float32Array; b: Float32Array } {
+  const count = (s: number[]): number => s.reduce((a, v) => a * v, 1);
+  return {
+    x: randomArray(count(c.x), 1),
+    w: randomArray(count(c.w), 2).map((v) => 0.1 * v),
+    b: randomArray(c.transpose ? c.w[2] : c.w[3], 3).map((v) => 0.1 * v),
+  };
+}
+
 /** y, dx, dW (and db) of sum(conv(x, W)²), on whichever conv path is switched on. */
-function convAndGrads(c: Case): Float32Array[] {
-  return tf.tidy(() => {
-    const x = tf.randomNormal(c.x, 0, 1, 'float32', 1) as tf.Tensor4D; // [N,H,W,C]
-    const w = tf.randomNormal(c.w, 0, 0.1, 'float32', 2) as tf.Tensor4D; // [kh,kw,in,out] (conv2dTranspose: [kh,kw,out,in])
-    const b = tf.randomNormal([c.transpose ? c.w[2] : c.w[3]], 0, 0.1, 'float32', 3) as tf.Tensor1D;
+function convAndGrads(c: Case, data: { x: Float32Array; w: Float32Array; b: Float32Array }): Float32Array[] {
+  // The tensors leave tidy and are read after it: tidy walks a returned typed array key by key
+  // looking for tensors (seconds for a 4M-weight dW).
+  const out = tf.tidy(() => {
+    const x = tf.tensor4d(data.x, c.x); // [N,H,W,C]
+    const w = tf.tensor4d(data.w, c.w); // [kh,kw,in,out] (conv2dTranspose: [kh,kw,out,in])
+    const b = tf.tensor1d(data.b);
     const f = (x: tf.Tensor4D, w: tf.Tensor4D, b: tf.Tensor1D): tf.Tensor4D => {
       if (c.transpose) return tf.conv2dTranspose(x, w, [c.x[0], c.x[1] * c.stride, c.x[2] * c.stride, c.w[2]], c.stride, c.pad as 'same');
       return c.bias ? tf.fused.conv2d({ x, filter: w, strides: c.stride, pad: c.pad, bias: b }) : tf.conv2d(x, w, c.stride, c.pad);
@@ -29,8 +42,11 @@ function convAndGrads(c: Case): Float32Array[] {
     const y = f(x, w, b);
     const loss = (x: tf.Tensor, w: tf.Tensor, b: tf.Tensor): tf.Scalar => f(x as tf.Tensor4D, w as tf.Tensor4D, b as tf.Tensor1D).square().sum();
     const g = c.bias ? tf.grads(loss)([x, w, b]) : tf.grads((x: tf.Tensor, w: tf.Tensor) => loss(x, w, b))([x, w]);
-    return [y, ...g].map((t) => t.dataSync() as Float32Array);
+    return [y, ...g];
   });
+  const values = out.map((t) => t.dataSync() as Float32Array);
+  tf.dispose(out);
+  return values;
 }
 
 const totalCalls = (): number => [...nativeConvCalls().values()].reduce((a, b) => a + b, 0);
@@ -66,11 +82,12 @@ describe('convs on onnxruntime (wasm backend)', () => {
   });
 
   it.each(CASES)('$name: values and gradients equal the XNNPACK path', (c) => {
+    const data = caseData(c);
     setNativeConvs(false);
-    const ref = convAndGrads(c);
+    const ref = convAndGrads(c, data);
     expect(totalCalls()).toBe(0);
     setNativeConvs(true);
-    const got = convAndGrads(c);
+    const got = convAndGrads(c, data);
     // forward + the three gradient kernels of a conv: each one went to ORT
     expect(totalCalls()).toBeGreaterThanOrEqual(3);
     for (let i = 0; i < ref.length; i++) {
@@ -120,7 +137,7 @@ describe('convs on onnxruntime (wasm backend)', () => {
       const status = setNativeConvs(true);
       expect(status.on).toBe(false);
       expect(status.detail).toContain('WORKBENCH_NATIVE_CONV=0');
-      convAndGrads(CASES[0]!);
+      convAndGrads(CASES[0]!, caseData(CASES[0]!));
       expect(totalCalls()).toBe(0);
     } finally {
       delete process.env['WORKBENCH_NATIVE_CONV'];

@@ -57,8 +57,10 @@ export function alexTrunkFromTorch(sd: StateDict): StateDict {
     if (w.shape.join() !== want.join() || b.shape.join() !== String(c.outChannels)) {
       throw new LpipsWeightsError(`not torchvision's AlexNet: ${c.key}.weight is [${w.shape}], expected [${want}]`);
     }
-    const hwio = tf.tidy(() => tf.transpose(tf.tensor(w.data, w.shape), [2, 3, 1, 0]).dataSync() as Float32Array);
-    out.set(`${c.key}.weight`, { shape: [c.kernel, c.kernel, c.inChannels, c.outChannels], data: new Float32Array(hwio) });
+    // read outside tidy: tidy walks its result for tensors, key by key through a typed array
+    const hwio = tf.tidy(() => tf.transpose(tf.tensor(w.data, w.shape), [2, 3, 1, 0]));
+    out.set(`${c.key}.weight`, { shape: [c.kernel, c.kernel, c.inChannels, c.outChannels], data: new Float32Array(hwio.dataSync()) });
+    hwio.dispose();
     out.set(`${c.key}.bias`, { shape: [c.outChannels], data: new Float32Array(b.data) });
   }
   return out;
