@@ -36,6 +36,7 @@ describe('wasm Sum and Mean (float64 accumulation)', () => {
   const cases: Array<[number[], number[], boolean]> = [
     [[2, 5, 6, 3], [1, 2], true], //   instance norm: per sample and channel over H×W
     [[2, 5, 6, 3], [0, 1, 2], false], // conv bias gradient
+    [[2, 5, 6, 6], [0, 1, 2], false], // bias gradient: a group of four outputs and two leftovers
     [[4, 1, 1, 8], [1, 2], true], //   1×1 maps (innermost U-Net level)
     [[7], [0], false], //              a full sum
     [[3, 4], [1], true],

@@ -38,14 +38,31 @@ function reduceInto(heap: Float32Array, xAt: number, outAt: number, outer: numbe
     }
     return;
   }
-  const acc = new Float64Array(inner);
+  // inner > 1 (a bias gradient: [N·H·W, C]): each output is a strided run. Four of them at a time
+  // in scalar accumulators; a Float64Array accumulator per output, row by row, is 3-4x slower in V8.
   for (let o = 0; o < outer; o++) {
-    acc.fill(0);
-    let at = xAt + o * reduced * inner;
-    for (let r = 0; r < reduced; r++, at += inner) {
-      for (let i = 0; i < inner; i++) acc[i]! += heap[at + i]!;
+    const base = xAt + o * reduced * inner;
+    const end = base + reduced * inner;
+    const out = outAt + o * inner;
+    let i = 0;
+    for (; i + 4 <= inner; i += 4) {
+      let a0 = 0, a1 = 0, a2 = 0, a3 = 0; // prettier-ignore
+      for (let at = base + i; at < end; at += inner) {
+        a0 += heap[at]!;
+        a1 += heap[at + 1]!;
+        a2 += heap[at + 2]!;
+        a3 += heap[at + 3]!;
+      }
+      heap[out + i] = a0 / divisor;
+      heap[out + i + 1] = a1 / divisor;
+      heap[out + i + 2] = a2 / divisor;
+      heap[out + i + 3] = a3 / divisor;
     }
-    for (let i = 0; i < inner; i++) heap[outAt + o * inner + i] = acc[i]! / divisor;
+    for (; i < inner; i++) {
+      let a = 0;
+      for (let at = base + i; at < end; at += inner) a += heap[at]!;
+      heap[out + i] = a / divisor;
+    }
   }
 }
 

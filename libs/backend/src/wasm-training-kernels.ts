@@ -1,13 +1,20 @@
 // Registers the wasm kernels training needs: the missing Conv2DBackpropFilter, a fast
 // Conv2DBackpropInput (which also runs every conv2dTranspose forward), the missing
-// UnsortedSegmentSum (the gradient of tf.gather), accurate (float64-accumulating) Sum and Mean, and
-// a zero-copy Identity.
+// UnsortedSegmentSum (the gradient of tf.gather), accurate (float64-accumulating) Sum and Mean, a
+// zero-copy Identity, run copies for Concat and SplitV, a scatter AvgPoolGrad, a branch-free
+// LeakyReLU, and the fused instance norm and LeakyReLU gradient that libs/models/src/ops.ts runs by name
+// (fused-kernel-names.ts).
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm'; // registers the stock wasm kernels we build on
 import { conv2dBackpropFilterWasm } from './conv2d-backprop-filter-wasm.js';
 import { makeConv2dBackpropInputWasm } from './conv2d-backprop-input-wasm.js';
 import { makeIdentityWasm } from './identity-wasm.js';
 import { makeAccurateReduceWasm } from './reduce-wasm.js';
+import { makeConcatWasm, makeSplitVWasm } from './concat-split-wasm.js';
+import { makeAvgPoolGradWasm } from './avg-pool-grad-wasm.js';
+import { INSTANCE_NORM_GRAD_KERNEL, INSTANCE_NORM_KERNEL, LEAKY_RELU_GRAD_KERNEL } from './fused-kernel-names.js';
+import { instanceNormGradWasm, instanceNormWasm } from './instance-norm-wasm.js';
+import { leakyReluGradWasm, makeLeakyReluWasm } from './leaky-relu-wasm.js';
 import { registerNativeConvWrappers, setNativeConvs } from './native/native-convs.js';
 import { unsortedSegmentSumWasm } from './unsorted-segment-sum-wasm.js';
 import { onBackendSetup } from './select-backend.js';
@@ -32,7 +39,8 @@ function nativeConvThreads(wasmThreads: number): number {
 const replacedStock = new Map<string, tf.KernelConfig>();
 
 /** Replaces a stock wasm kernel by `make(stockKernelFunc)`, keeping its setupFunc (which binds the C++ entry point the fallback needs). */
-function replaceStock(kernelName: string, make: (stock: (args: KernelArgs) => tf.TensorInfo) => (args: KernelArgs) => tf.TensorInfo): void {
+type WasmKernelFunc = (args: KernelArgs) => tf.TensorInfo | tf.TensorInfo[];
+function replaceStock(kernelName: string, make: (stock: (args: KernelArgs) => tf.TensorInfo) => WasmKernelFunc): void {
   if (replacedStock.has(kernelName)) return;
   const stock = tf.getKernel(kernelName, 'wasm');
   if (stock === undefined) throw new Error(`the wasm backend has no stock '${kernelName}' kernel: import '@tensorflow/tfjs-backend-wasm' first`);
@@ -60,30 +68,33 @@ function restoreStock(kernelName: string): void {
  * `initBackend()` calls it again when it picks wasm (after `unregisterFastBackpropInput`, say).
  */
 export function registerWasmTrainingKernels(): string[] {
-  if (tf.getKernel('Conv2DBackpropFilter', 'wasm') === undefined) {
-    tf.registerKernel({
-      kernelName: 'Conv2DBackpropFilter',
-      backendName: 'wasm',
-      kernelFunc: conv2dBackpropFilterWasm as unknown as tf.KernelFunc,
-    });
-  }
-  if (tf.getKernel('UnsortedSegmentSum', 'wasm') === undefined) {
-    tf.registerKernel({
-      kernelName: 'UnsortedSegmentSum',
-      backendName: 'wasm',
-      kernelFunc: unsortedSegmentSumWasm as unknown as tf.KernelFunc,
-    });
+  const added: Array<[string, WasmKernelFunc]> = [
+    ['Conv2DBackpropFilter', conv2dBackpropFilterWasm],
+    ['UnsortedSegmentSum', unsortedSegmentSumWasm],
+    [INSTANCE_NORM_KERNEL, instanceNormWasm],
+    [INSTANCE_NORM_GRAD_KERNEL, instanceNormGradWasm],
+    [LEAKY_RELU_GRAD_KERNEL, leakyReluGradWasm],
+  ];
+  for (const [kernelName, kernelFunc] of added) {
+    if (tf.getKernel(kernelName, 'wasm') === undefined) tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc: kernelFunc as unknown as tf.KernelFunc });
   }
   replaceStock('Conv2DBackpropInput', (stock) => makeConv2dBackpropInputWasm(stock as Parameters<typeof makeConv2dBackpropInputWasm>[0]) as unknown as (args: KernelArgs) => tf.TensorInfo);
   replaceStock('Sum', (stock) => makeAccurateReduceWasm('Sum', stock));
   replaceStock('Mean', (stock) => makeAccurateReduceWasm('Mean', stock));
   replaceStock('Identity', makeIdentityWasm);
+  replaceStock('Concat', makeConcatWasm);
+  replaceStock('SplitV', makeSplitVWasm);
+  replaceStock('AvgPoolGrad', makeAvgPoolGradWasm);
+  replaceStock('LeakyRelu', makeLeakyReluWasm);
   return [
     'Conv2DBackpropFilter (im2col + XNNPACK GEMM)',
     'Conv2DBackpropInput (sub-pixel XNNPACK convs)',
     'UnsortedSegmentSum (gather gradient)',
     'Sum and Mean (float64 accumulation)',
     'Identity (shares the buffer)',
+    'Concat and SplitV (run copies)',
+    'AvgPoolGrad (scatter)',
+    'LeakyReLU (branch-free), instance norm and LeakyReLU gradient (fused)',
   ];
 }
 
