@@ -1,8 +1,8 @@
 // Registers the wasm kernels training needs: the missing Conv2DBackpropFilter, a fast
 // Conv2DBackpropInput (which also runs every conv2dTranspose forward), the missing
 // UnsortedSegmentSum (the gradient of tf.gather), accurate (float64-accumulating) Sum and Mean, a
-// zero-copy Identity, run copies for Concat and SplitV, a scatter AvgPoolGrad, a branch-free
-// LeakyReLU, and the fused instance norm and LeakyReLU gradient that libs/models/src/ops.ts runs by name
+// zero-copy Identity, run copies for Concat and SplitV, a branch-free LeakyReLU, and the fused
+// instance norm and LeakyReLU gradient that libs/models/src/ops.ts runs by name
 // (fused-kernel-names.ts).
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm'; // registers the stock wasm kernels we build on
@@ -11,7 +11,6 @@ import { makeConv2dBackpropInputWasm } from './conv2d-backprop-input-wasm.js';
 import { makeIdentityWasm } from './identity-wasm.js';
 import { makeAccurateReduceWasm } from './reduce-wasm.js';
 import { makeConcatWasm, makeSplitVWasm } from './concat-split-wasm.js';
-import { makeAvgPoolGradWasm } from './avg-pool-grad-wasm.js';
 import { INSTANCE_NORM_GRAD_KERNEL, INSTANCE_NORM_KERNEL, LEAKY_RELU_GRAD_KERNEL } from './fused-kernel-names.js';
 import { instanceNormGradWasm, instanceNormWasm } from './instance-norm-wasm.js';
 import { leakyReluGradWasm, makeLeakyReluWasm } from './leaky-relu-wasm.js';
@@ -84,7 +83,6 @@ export function registerWasmTrainingKernels(): string[] {
   replaceStock('Identity', makeIdentityWasm);
   replaceStock('Concat', makeConcatWasm);
   replaceStock('SplitV', makeSplitVWasm);
-  replaceStock('AvgPoolGrad', makeAvgPoolGradWasm);
   replaceStock('LeakyRelu', makeLeakyReluWasm);
   return [
     'Conv2DBackpropFilter (im2col + XNNPACK GEMM)',
@@ -93,7 +91,6 @@ export function registerWasmTrainingKernels(): string[] {
     'Sum and Mean (float64 accumulation)',
     'Identity (shares the buffer)',
     'Concat and SplitV (run copies)',
-    'AvgPoolGrad (scatter)',
     'LeakyReLU (branch-free), instance norm and LeakyReLU gradient (fused)',
   ];
 }
