@@ -66,7 +66,7 @@ describe('fused instance norm (wasm)', () => {
   });
 });
 
-describe('LeakyReLU gradient (wasm)', () => {
+describe('LeakyReLU and its gradient (wasm)', () => {
   it('equals tfjs where(x > 0, dy, 0.2·dy) on cpu bit for bit, zeros and negatives included', async () => {
     const x = randomArray(1000, 5).map((v, i) => (i % 7 === 0 ? 0 : v));
     const dy = randomArray(1000, 6);
