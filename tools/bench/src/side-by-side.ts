@@ -1,8 +1,10 @@
-// `npm run bench -- --official <checkout> [--configs 256/64/2,128/16/8] [--iters 6] [--threads 1,2]`
+// `npm run bench -- --official <checkout> [--configs 256/64/2,128/16/8] [--iters 6] [--rounds 1] [--threads 1,2]`
 //
 // The official PyTorch train.py (unchanged, from the given checkout) and the workbench's BicycleGAN
 // step on the same configurations (resolution / ngf=ndf=nef / batch), one after the other in one
-// run, so that the ratio is measured under the same machine load. Prints s/iter (median, first
+// run, so that the ratio is measured under the same machine load. A shared machine's speed drifts
+// by ±25 % within a minute, so `--rounds R` alternates the sides R times per row and reports the
+// median of the R per-round ratios with their range. Prints s/iter (median, first
 // iteration excluded), the ratio workbench / official, peak RSS of each process and the workbench's
 // wasm heap high-water mark. The official side trains on a folder of random aligned 512×256
 // JPEGs made here (as ../shared/reference/official-bench.sh does); the workbench side runs the
@@ -21,6 +23,8 @@ export interface SideBySideOptions {
   officialDir: string;
   configs: Array<{ res: number; width: number; batch: number }>;
   iters: number;
+  /** official, wasm, native in turn, this many times per row; ratios are taken per round */
+  rounds: number;
   threads: number[];
   python: string;
   root: string;
@@ -140,6 +144,27 @@ function runWorkbench(o: SideBySideOptions, res: number, width: number, batch: n
   return { n: walls.length, sPerIter: median(walls), peakRssMB: r.peakRssMB, ...(r.heapMiB !== undefined && { heapMiB: r.heapMiB }) };
 }
 
+/** One table row: per side the median over rounds of its s/iter (n = iterations per round × rounds), the ratios as the median of the per-round ratios [min–max]. */
+function tableRow(c: { res: number; width: number; batch: number }, threads: number, rounds: Array<{ off: SideResult; wasm: SideResult; nat: SideResult }>): string {
+  const f = (x: number | undefined, d = 2): string => (x === undefined ? '–' : x.toFixed(d));
+  const side = (pick: (r: (typeof rounds)[number]) => SideResult): { s?: number; n: number; rss?: number; heap?: number } => {
+    const ok = rounds.map(pick).filter((x) => x.sPerIter !== undefined);
+    if (ok.length === 0) return { n: 0 };
+    const peak = (key: 'peakRssMB' | 'heapMiB'): number | undefined => (ok.some((x) => x[key] !== undefined) ? Math.max(...ok.map((x) => x[key] ?? 0)) : undefined);
+    return { s: median(ok.map((x) => x.sPerIter!)), n: ok.reduce((a, x) => a + x.n, 0), rss: peak('peakRssMB'), heap: peak('heapMiB') };
+  };
+  const ratio = (pick: (r: (typeof rounds)[number]) => SideResult): string => {
+    const rs = rounds.filter((r) => r.off.sPerIter && pick(r).sPerIter).map((r) => pick(r).sPerIter! / r.off.sPerIter!);
+    if (rs.length === 0) return '–';
+    return rs.length === 1 ? rs[0]!.toFixed(2) : `${median(rs).toFixed(2)} [${Math.min(...rs).toFixed(2)}–${Math.max(...rs).toFixed(2)}]`;
+  };
+  const off = side((r) => r.off);
+  const wasm = side((r) => r.wasm);
+  const nat = side((r) => r.nat);
+  const notes = [...new Set(rounds.flatMap((r) => [r.off.note, r.wasm.note, r.nat.note]).filter(Boolean))].join('; ');
+  return `| ${c.res} | ${c.width} | ${c.batch} | ${threads} | ${f(off.s)} (n ${off.n}) | ${f(wasm.s)} (n ${wasm.n}) | ${ratio((r) => r.wasm)} | ${f(nat.s)} (n ${nat.n}) | ${ratio((r) => r.nat)} | ${f(off.rss, 0)} | ${f(wasm.rss, 0)} / ${f(nat.rss, 0)} | ${f(wasm.heap, 0)} / ${f(nat.heap, 0)} |${notes}`;
+}
+
 export async function sideBySide(o: SideBySideOptions): Promise<number> {
   const work = mkdtempSync(join(tmpdir(), 'workbench-sbs-'));
   try {
@@ -150,19 +175,21 @@ export async function sideBySide(o: SideBySideOptions): Promise<number> {
     for (const c of o.configs) {
       for (const threads of o.threads) {
         const label = `${c.res} px, widths ${c.width}, batch ${c.batch}, ${threads} thread${threads > 1 ? 's' : ''}`;
-        process.stdout.write(`${label}: official ... `);
-        const off = await runOfficial(o, dataroot, work, c.res, c.width, c.batch, threads);
-        process.stdout.write(`${off.sPerIter?.toFixed(2) ?? 'failed'} s/iter; workbench wasm ... `);
-        const wasm = runWorkbench(o, c.res, c.width, c.batch, threads, false);
-        process.stdout.write(`${wasm.sPerIter?.toFixed(2) ?? 'failed'} s/iter; wasm + native convs ... `);
-        const nat = o.native ? runWorkbench(o, c.res, c.width, c.batch, threads, true) : { n: 0, note: 'native convs not run (--no-native or onnxruntime-node missing)' };
-        console.log(`${nat.sPerIter?.toFixed(2) ?? '–'} s/iter`);
-        const f = (x: number | undefined, d = 2): string => (x === undefined ? '–' : x.toFixed(d));
-        const ratio = (wb: SideResult): string => (off.sPerIter && wb.sPerIter ? (wb.sPerIter / off.sPerIter).toFixed(2) : '–');
-        rows.push(`| ${c.res} | ${c.width} | ${c.batch} | ${threads} | ${f(off.sPerIter)} (n ${off.n}) | ${f(wasm.sPerIter)} (n ${wasm.n}) | ${ratio(wasm)} | ${f(nat.sPerIter)} (n ${nat.n}) | ${ratio(nat)} | ${f(off.peakRssMB, 0)} | ${f(wasm.peakRssMB, 0)} / ${f(nat.peakRssMB, 0)} | ${f(wasm.heapMiB, 0)} / ${f(nat.heapMiB, 0)} |${[off.note, wasm.note, nat.note].filter(Boolean).join('; ')}`);
+        const rounds: Array<{ off: SideResult; wasm: SideResult; nat: SideResult }> = [];
+        for (let r = 0; r < o.rounds; r++) {
+          process.stdout.write(`${label}${o.rounds > 1 ? ` (round ${r + 1}/${o.rounds})` : ''}: official ... `);
+          const off = await runOfficial(o, dataroot, work, c.res, c.width, c.batch, threads);
+          process.stdout.write(`${off.sPerIter?.toFixed(2) ?? 'failed'} s/iter; workbench wasm ... `);
+          const wasm = runWorkbench(o, c.res, c.width, c.batch, threads, false);
+          process.stdout.write(`${wasm.sPerIter?.toFixed(2) ?? 'failed'} s/iter; wasm + native convs ... `);
+          const nat = o.native ? runWorkbench(o, c.res, c.width, c.batch, threads, true) : { n: 0, note: 'native convs not run (--no-native or onnxruntime-node missing)' };
+          console.log(`${nat.sPerIter?.toFixed(2) ?? '–'} s/iter`);
+          rounds.push({ off, wasm, nat });
+        }
+        rows.push(tableRow(c, threads, rounds));
       }
     }
-    console.log(`\nBicycleGAN iteration, official code (PyTorch: train.py; below 128 px the official model class in tools/study/official_shapes.py) vs workbench (wasm alone, and wasm with its convs on onnxruntime), median s/iter after the first; load average at the end ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} cores`);
+    console.log(`\nBicycleGAN iteration, official code (PyTorch: train.py; below 128 px the official model class in tools/study/official_shapes.py) vs workbench (wasm alone, and wasm with its convs on onnxruntime), median s/iter after the first${o.rounds > 1 ? `, ${o.rounds} alternating rounds per row (s/iter: median over rounds; ratio: median of the per-round ratios [min–max])` : ''}; load average at the end ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} cores`);
     console.log('| res | widths | batch | threads | official s/iter | wasm s/iter | wasm / official | wasm + native convs s/iter | native / official | official peak RSS MB | workbench peak RSS MB (wasm / native) | wasm heap high-water MiB (wasm / native) |');
     console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
     for (const r of rows) console.log(r);
