@@ -3,7 +3,7 @@
 // self-contained: every image the Markdown links exists and is a real, non-blank PNG.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -52,7 +52,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('workbench report', () => {
   it('writes Markdown with the swept keys and tables with intervals, PNG charts, curves and one grid per group', async () => {
     const out = join(dir, 'report');
+    mkdirSync(join(out, 'grids'), { recursive: true });
+    writeFileSync(join(out, 'grids', '07-stale-group.png'), 'from an earlier build'); // must not survive the rebuild
     const { stdout } = await workbench('report', sweepId, ...common, '--out', out);
+    expect(readdirSync(join(out, 'grids'))).toHaveLength(1);
     expect(stdout).toMatch(/wrote .*README\.md \(\d+ charts, 1 grids\)/);
     const md = readFileSync(join(out, 'README.md'), 'utf8');
     expect(md).toContain('## Swept keys');

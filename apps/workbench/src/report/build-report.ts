@@ -5,10 +5,10 @@
 //   <out>/tables.{md,csv,tex} the same tables in the three export formats
 //   <out>/charts/*.png       one bar chart per table metric (95 % CI whiskers) and one metric curve
 //                            per eval_* series (mean over seeds with a 95 % CI band)
-//   <out>/grids/*.png        one sample grid per group (its seeds' eval grids, stacked)
+//   <out>/grids/*.png|jpg    one sample grid per group (its seeds' eval grids, stacked); stale ones removed
 //
 // Everything is read from the tracking store and the run folders; nothing is recomputed.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { escapeMarkdownCell, formatTables, paperTables, type PaperTable } from '@workbench/metrics';
 import { studentTQuantile } from '@workbench/metrics/stats';
@@ -173,10 +173,16 @@ export async function buildReport(store: TrackingStore, sweepId: string, opts: R
       md.push(`### ${g.label}`, '', 'No grid image in the run folders.', '');
       continue;
     }
-    const file = join(out, 'grids', `${String(i + 1).padStart(2, '0')}-${slug(g.label)}.png`);
-    writeFileSync(file, await stackGrids(g.label, panels));
+    const encoded = await stackGrids(g.label, panels);
+    const file = join(out, 'grids', `${String(i + 1).padStart(2, '0')}-${slug(g.label)}.${encoded.ext}`);
+    writeFileSync(file, encoded.data);
     grids.push(file);
     md.push(`### ${g.label}`, '', `![${g.label}](${rel(file)})`, '');
+  }
+  // Grids of an earlier build (other groups, the other format) would sit beside these unlinked.
+  for (const f of readdirSync(join(out, 'grids'))) {
+    const p = join(out, 'grids', f);
+    if (/\.(png|jpg)$/.test(f) && !grids.includes(p)) rmSync(p);
   }
   const readmePath = join(out, 'README.md');
   writeFileSync(readmePath, `${md.join('\n')}\n`);

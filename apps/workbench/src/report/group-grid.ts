@@ -1,5 +1,6 @@
 // One sample grid per group of seeds for `workbench report`: the runs' own grid PNGs (eval grid,
-// else the newest training grid) stacked under a caption each, on one canvas.
+// else the newest training grid) stacked under a caption each, on one canvas. Flat-colour grids
+// (the shapes data) stay PNG; a grid of photographs (facades) is ~2 MB as PNG and goes to JPEG.
 import { createCanvas, loadImage, type Image } from '@napi-rs/canvas';
 
 export interface GridPanel {
@@ -10,9 +11,17 @@ export interface GridPanel {
 
 const CAPTION_H = 22;
 const GAP = 8;
+/** A grid whose PNG is larger than this is written as JPEG (photographic content). */
+export const GRID_PNG_MAX_BYTES = 512 * 1024;
+const JPEG_QUALITY = 85;
 
-/** PNG of `title` over the panels stacked vertically (each at its own size, left-aligned). */
-export async function stackGrids(title: string, panels: GridPanel[]): Promise<Buffer> {
+export interface EncodedGrid {
+  data: Buffer;
+  ext: 'png' | 'jpg';
+}
+
+/** `title` over the panels stacked vertically (each at its own size, left-aligned): PNG, or JPEG when the PNG is too large. */
+export async function stackGrids(title: string, panels: GridPanel[]): Promise<EncodedGrid> {
   const images: Image[] = [];
   for (const p of panels) images.push(await loadImage(p.path));
   const width = Math.max(360, ...images.map((im) => im.width)) + 2 * GAP;
@@ -32,5 +41,7 @@ export async function stackGrids(title: string, panels: GridPanel[]): Promise<Bu
     ctx.drawImage(im, GAP, y + CAPTION_H);
     y += CAPTION_H + im.height + GAP;
   });
-  return canvas.encode('png');
+  const png = await canvas.encode('png');
+  if (png.length <= GRID_PNG_MAX_BYTES) return { data: png, ext: 'png' };
+  return { data: await canvas.encode('jpeg', JPEG_QUALITY), ext: 'jpg' };
 }
