@@ -1,4 +1,4 @@
-// `npm run bench -- --official <checkout> [--configs 256/64/2,128/16/8] [--iters 6] [--rounds 1] [--threads 1,2]`
+// `npm run bench -- --official <checkout> [--configs 256/64/2,128/16/8] [--iters 6] [--rounds 1] [--threads 1,2] [--cpus 0]`
 //
 // The official PyTorch train.py (unchanged, from the given checkout) and the workbench's BicycleGAN
 // step on the same configurations (resolution / ngf=ndf=nef / batch), one after the other in one
@@ -25,6 +25,13 @@ export interface SideBySideOptions {
   iters: number;
   /** official, wasm, native in turn, this many times per row; ratios are taken per round */
   rounds: number;
+  /**
+   * `taskset -c` list every timed process is pinned to (e.g. '0'). The vCPUs of a shared machine
+   * are not alike from minute to minute: at one moment a 128/16 workbench step took 0.54–0.71 s
+   * pinned to CPU 0 and 0.78–1.05 s pinned to CPU 1 (a scalar loop ran faster on CPU 1), minutes
+   * later 0.59–0.69 s on either; unpinned, a process's step flips between such regimes.
+   */
+  cpus?: string;
   threads: number[];
   python: string;
   root: string;
@@ -39,6 +46,9 @@ interface SideResult {
   heapMiB?: number;
   note?: string;
 }
+
+/** `cmd args` under `taskset -c cpus` when pinning is asked for. */
+const pinned = (o: SideBySideOptions, cmd: string, args: string[]): [string, string[]] => (o.cpus === undefined ? [cmd, args] : ['taskset', ['-c', o.cpus, cmd, ...args]]);
 
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
@@ -98,7 +108,7 @@ async function runOfficialSmall(o: SideBySideOptions, work: string, res: number,
     '-f', 'MAXRSS_KB %M', o.python, '-u', resolve(o.root, 'tools/study/official_shapes.py'), '--official', o.officialDir, '--data', shapes, '--out', out,
     '--iters', String(o.iters), '--batch', String(batch), '--width', String(width), '--threads', String(threads), '--snapshot_every', '1000000000',
   ];
-  const { lines, code } = await runTimed('/usr/bin/time', args, { cwd: o.root, env: { ...process.env, OMP_NUM_THREADS: String(threads), MKL_NUM_THREADS: String(threads) } });
+  const { lines, code } = await runTimed(...pinned(o, '/usr/bin/time', args), { cwd: o.root, env: { ...process.env, OMP_NUM_THREADS: String(threads), MKL_NUM_THREADS: String(threads) } });
   const res0: SideResult = { n: 0, ...peakRss(lines) };
   if (code !== 0) return { ...res0, note: `official_shapes.py exited ${code}: ${lines.map(([, l]) => l).filter((l) => /rror/.test(l)).at(-1) ?? ''}`.slice(0, 200) };
   // losses.jsonl: one {"step", "time" (s since the loop started)} line per iteration
@@ -119,7 +129,7 @@ async function runOfficial(o: SideBySideOptions, dataroot: string, work: string,
     '--load_size', String(res), '--crop_size', String(res), ...nets,
     '--niter', '1', '--niter_decay', '0', '--print_freq', String(batch), '--save_latest_freq', '1000000', '--save_epoch_freq', '1000000',
   ];
-  const { lines, code } = await runTimed('/usr/bin/time', args, { cwd: o.officialDir, env: { ...process.env, OMP_NUM_THREADS: String(threads), MKL_NUM_THREADS: String(threads) } });
+  const { lines, code } = await runTimed(...pinned(o, '/usr/bin/time', args), { cwd: o.officialDir, env: { ...process.env, OMP_NUM_THREADS: String(threads), MKL_NUM_THREADS: String(threads) } });
   // train.py prints one "(epoch: e, iters: i, time: ...)" line per iteration (print_freq = batch)
   const stamps = lines.filter(([, l]) => /\(epoch: \d+, iters: \d+, time: /.test(l)).map(([t]) => t);
   const walls = stamps.slice(1).map((t, i) => t - stamps[i]!);
@@ -134,7 +144,7 @@ function runWorkbench(o: SideBySideOptions, res: number, width: number, batch: n
   const threadEnv = threads > 1 ? (native ? { WORKBENCH_NATIVE_THREADS: String(threads) } : { WORKBENCH_WASM_THREADS: String(threads) }) : {};
   const env = { ...process.env, WORKBENCH_NATIVE_CONV: native ? '1' : '0', ...threadEnv };
   const overrides = ['scale=full', 'data=shapes', `data.crop_size=${res}`, `data.load_size=${res}`, `model.ngf=${width}`, `model.ndf=${width}`, `model.nef=${width}`, `train.batch_size=${batch}`, 'backend=wasm'];
-  const child = spawnSync(process.execPath, [resolve(o.root, 'bin/run-ts.js'), resolve(o.root, 'tools/bench/src/step-profile.ts'), '--steps', String(o.iters), '--json', ...overrides], {
+  const child = spawnSync(...pinned(o, process.execPath, [resolve(o.root, 'bin/run-ts.js'), resolve(o.root, 'tools/bench/src/step-profile.ts'), '--steps', String(o.iters), '--json', ...overrides]), {
     cwd: o.root, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024,
   });
   const line = (child.stdout ?? '').split('\n').find((l) => l.startsWith('STEP_PROFILE '));
@@ -189,7 +199,7 @@ export async function sideBySide(o: SideBySideOptions): Promise<number> {
         rows.push(tableRow(c, threads, rounds));
       }
     }
-    console.log(`\nBicycleGAN iteration, official code (PyTorch: train.py; below 128 px the official model class in tools/study/official_shapes.py) vs workbench (wasm alone, and wasm with its convs on onnxruntime), median s/iter after the first${o.rounds > 1 ? `, ${o.rounds} alternating rounds per row (s/iter: median over rounds; ratio: median of the per-round ratios [min–max])` : ''}; load average at the end ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} cores`);
+    console.log(`\nBicycleGAN iteration, official code (PyTorch: train.py; below 128 px the official model class in tools/study/official_shapes.py) vs workbench (wasm alone, and wasm with its convs on onnxruntime), median s/iter after the first${o.rounds > 1 ? `, ${o.rounds} alternating rounds per row (s/iter: median over rounds; ratio: median of the per-round ratios [min–max])` : ''}${o.cpus === undefined ? '' : `, every process pinned to CPU ${o.cpus}`}; load average at the end ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} cores`);
     console.log('| res | widths | batch | threads | official s/iter | wasm s/iter | wasm / official | wasm + native convs s/iter | native / official | official peak RSS MB | workbench peak RSS MB (wasm / native) | wasm heap high-water MiB (wasm / native) |');
     console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
     for (const r of rows) console.log(r);
