@@ -10,7 +10,7 @@
 // i.e. a correlation with F[J−1−j] = W[k0 + s·j] and top padding J−1−c.
 import * as tf from '@tensorflow/tfjs';
 import { channelsLastConvInfo, type ConvGradAttrs } from './conv-grad-info.js';
-import { allocate, heapF32, heapIndex, release, runWasmKernel, type KernelArgs, type WasmBackend } from './wasm-heap.js';
+import { allocate, heapF32, heapIndex, release, runWasmKernel, type KernelFunc, type WasmBackend } from './wasm-heap.js';
 
 /** Below this many dy pixels (N·Ho·Wo) the stock kernel beats s² XNNPACK calls. */
 export const SUBPIXEL_MIN_PIXELS = 32;
@@ -19,7 +19,6 @@ interface BackpropInputAttrs extends ConvGradAttrs {
   inputShape: [number, number, number, number];
 }
 
-type KernelFn = (args: KernelArgs) => tf.TensorInfo;
 
 /** One residue class along one axis: which taps, and how to pad the stride-1 conv. */
 interface AxisPhase {
@@ -48,7 +47,7 @@ function axisPhases(size: number, outSize: number, kernel: number, stride: numbe
 }
 
 /** Makes the fast kernel; `stock` is the wasm backend's own, used for tiny maps and odd cases. */
-export function makeConv2dBackpropInputWasm(stock: KernelFn): KernelFn {
+export function makeConv2dBackpropInputWasm(stock: KernelFunc): KernelFunc {
   return (args) => {
     const backend = args.backend as WasmBackend;
     const { dy, filter } = args.inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo };

@@ -6,9 +6,9 @@
 // into an input in place except the fused Adam, which only does so when its m and v buffers are
 // exclusive (refCount 1; libs/backend/src/adam-update-wasm.ts).
 import type * as tf from '@tensorflow/tfjs';
-import type { KernelArgs, WasmBackend } from './wasm-heap.js';
+import type { KernelFunc, WasmBackend } from './wasm-heap.js';
 
-export function makeIdentityWasm(stock: (args: KernelArgs) => tf.TensorInfo): (args: KernelArgs) => tf.TensorInfo {
+export function makeIdentityWasm(stock: KernelFunc): KernelFunc {
   return (args) => {
     const { x } = args.inputs as { x: tf.TensorInfo };
     if (x.dtype === 'string') return stock(args);

@@ -4,10 +4,9 @@
 // float64 product of two float32 values rounds to the float32 product). tfjs differentiates
 // LeakyReLU as where(x > 0, dy, dy·alpha): a Greater against a broadcast scalar, a Multiply and a
 // Select, three kernels and two temporaries per activation (62 in a 128 px BicycleGAN step).
-import type * as tf from '@tensorflow/tfjs';
-import { allocate, heapF32, heapIndex, type KernelArgs, type WasmBackend } from './wasm-heap.js';
+import * as tf from '@tensorflow/tfjs';
+import { allocate, heapF32, heapIndex, type KernelArgs, type KernelFunc, type WasmBackend } from './wasm-heap.js';
 
-type StockKernelFunc = (args: KernelArgs) => tf.TensorInfo;
 
 /** out[i] = v[i] · (alpha if x[i] ≤ 0 else 1), all float32 on the heap. */
 function scaleWhereNotPositive(heap: Float32Array, vAt: number, xAt: number, outAt: number, size: number, alpha: number): void {
@@ -16,14 +15,14 @@ function scaleWhereNotPositive(heap: Float32Array, vAt: number, xAt: number, out
 }
 
 /** The stock kernel's LeakyReLU (x where x > 0, else alpha·x), branch-free; non-float32 goes to `stock`. */
-export function makeLeakyReluWasm(stock: StockKernelFunc): StockKernelFunc {
+export function makeLeakyReluWasm(stock: KernelFunc): KernelFunc {
   return (args) => {
     const backend = args.backend as WasmBackend;
     const { x } = args.inputs as { x: tf.TensorInfo };
     if (x.dtype !== 'float32') return stock(args);
     const y = allocate(backend, x.shape);
     const at = heapIndex(backend, x);
-    scaleWhereNotPositive(heapF32(backend), at, at, heapIndex(backend, y), x.shape.reduce((a, b) => a * b, 1), Math.fround((args.attrs as { alpha: number }).alpha));
+    scaleWhereNotPositive(heapF32(backend), at, at, heapIndex(backend, y), tf.util.sizeFromShape(x.shape), Math.fround((args.attrs as { alpha: number }).alpha));
     return y;
   };
 }
@@ -37,6 +36,6 @@ export function leakyReluGradWasm(args: KernelArgs): tf.TensorInfo {
   }
   const dx = allocate(backend, dy.shape);
   const alpha = Math.fround((args.attrs as { alpha: number }).alpha); // float32 · float32 is exact in float64
-  scaleWhereNotPositive(heapF32(backend), heapIndex(backend, dy), heapIndex(backend, x), heapIndex(backend, dx), dy.shape.reduce((a, b) => a * b, 1), alpha);
+  scaleWhereNotPositive(heapF32(backend), heapIndex(backend, dy), heapIndex(backend, x), heapIndex(backend, dx), tf.util.sizeFromShape(dy.shape), alpha);
   return dx;
 }

@@ -9,9 +9,8 @@
 // gradients [0,1,2], a full sum) read the input in place, with no transpose.
 // Other dtypes and non-contiguous axis sets go to the stock kernel.
 import * as tf from '@tensorflow/tfjs';
-import { allocate, heapF32, heapIndex, type KernelArgs, type WasmBackend } from './wasm-heap.js';
+import { allocate, heapF32, heapIndex, type KernelArgs, type KernelFunc, type WasmBackend } from './wasm-heap.js';
 
-type StockKernelFunc = (args: KernelArgs) => tf.TensorInfo;
 
 interface ReduceAttrs {
   axis: number | number[];
@@ -67,7 +66,7 @@ function reduceInto(heap: Float32Array, xAt: number, outAt: number, outer: numbe
 }
 
 /** A Sum or Mean kernel for wasm that reduces in float64 and falls back to `stock` where it cannot. */
-export function makeAccurateReduceWasm(kind: 'Sum' | 'Mean', stock: StockKernelFunc): StockKernelFunc {
+export function makeAccurateReduceWasm(kind: 'Sum' | 'Mean', stock: KernelFunc): KernelFunc {
   return (args: KernelArgs): tf.TensorInfo => {
     const backend = args.backend as WasmBackend;
     const { x } = args.inputs as { x: tf.TensorInfo };

@@ -48,3 +48,9 @@ export function runWasmKernel(
 
 /** What tfjs passes to a kernel function registered with `tf.registerKernel`. */
 export type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap };
+
+/** A kernel function as tfjs calls it (stock or ours): one output. */
+export type KernelFunc = (args: KernelArgs) => tf.TensorInfo;
+
+/** A kernel function with one output or several (SplitV, the fused instance norm). */
+export type MultiOutputKernelFunc = (args: KernelArgs) => tf.TensorInfo | tf.TensorInfo[];

@@ -19,7 +19,7 @@ import { unsortedSegmentSumWasm } from './unsorted-segment-sum-wasm.js';
 import { onBackendSetup } from './select-backend.js';
 import { wasmBinaryInUse } from './wasm-threads.js';
 import { watchWasmHeap } from './wasm-heap-watch.js';
-import type { KernelArgs, WasmBackend } from './wasm-heap.js';
+import type { KernelFunc, MultiOutputKernelFunc, WasmBackend } from './wasm-heap.js';
 
 /**
  * onnxruntime's threads: `WORKBENCH_NATIVE_THREADS`, else as many as wasm has. With the native convs
@@ -38,8 +38,7 @@ function nativeConvThreads(wasmThreads: number): number {
 const replacedStock = new Map<string, tf.KernelConfig>();
 
 /** Replaces a stock wasm kernel by `make(stockKernelFunc)`, keeping its setupFunc (which binds the C++ entry point the fallback needs). */
-type WasmKernelFunc = (args: KernelArgs) => tf.TensorInfo | tf.TensorInfo[];
-function replaceStock(kernelName: string, make: (stock: (args: KernelArgs) => tf.TensorInfo) => WasmKernelFunc): void {
+function replaceStock(kernelName: string, make: (stock: KernelFunc) => MultiOutputKernelFunc): void {
   if (replacedStock.has(kernelName)) return;
   const stock = tf.getKernel(kernelName, 'wasm');
   if (stock === undefined) throw new Error(`the wasm backend has no stock '${kernelName}' kernel: import '@tensorflow/tfjs-backend-wasm' first`);
@@ -49,7 +48,7 @@ function replaceStock(kernelName: string, make: (stock: (args: KernelArgs) => tf
     kernelName,
     backendName: 'wasm',
     ...(stock.setupFunc && { setupFunc: stock.setupFunc }),
-    kernelFunc: make(stock.kernelFunc as unknown as (args: KernelArgs) => tf.TensorInfo) as unknown as tf.KernelFunc,
+    kernelFunc: make(stock.kernelFunc as unknown as KernelFunc) as unknown as tf.KernelFunc,
   });
 }
 
@@ -67,7 +66,7 @@ function restoreStock(kernelName: string): void {
  * `initBackend()` calls it again when it picks wasm (after `unregisterFastBackpropInput`, say).
  */
 export function registerWasmTrainingKernels(): string[] {
-  const added: Array<[string, WasmKernelFunc]> = [
+  const added: Array<[string, MultiOutputKernelFunc]> = [
     ['Conv2DBackpropFilter', conv2dBackpropFilterWasm],
     ['UnsortedSegmentSum', unsortedSegmentSumWasm],
     [INSTANCE_NORM_KERNEL, instanceNormWasm],
@@ -77,7 +76,7 @@ export function registerWasmTrainingKernels(): string[] {
   for (const [kernelName, kernelFunc] of added) {
     if (tf.getKernel(kernelName, 'wasm') === undefined) tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc: kernelFunc as unknown as tf.KernelFunc });
   }
-  replaceStock('Conv2DBackpropInput', (stock) => makeConv2dBackpropInputWasm(stock as Parameters<typeof makeConv2dBackpropInputWasm>[0]) as unknown as (args: KernelArgs) => tf.TensorInfo);
+  replaceStock('Conv2DBackpropInput', makeConv2dBackpropInputWasm);
   replaceStock('Sum', (stock) => makeAccurateReduceWasm('Sum', stock));
   replaceStock('Mean', (stock) => makeAccurateReduceWasm('Mean', stock));
   replaceStock('Identity', makeIdentityWasm);

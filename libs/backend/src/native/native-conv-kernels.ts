@@ -11,9 +11,8 @@ import { encodeOnnxModel, type OnnxGraph } from './onnx-graph.js';
 import { OrtKernelSession, type OrtRuntime } from './ort-session.js';
 import { channelsLastConvInfo, type ConvGradAttrs } from '../conv-grad-info.js';
 import { addCol2im, fillTransposedIm2col, im2colGeometry } from '../im2col.js';
-import { allocate, heapF32, heapIndex, release, type KernelArgs, type WasmBackend } from '../wasm-heap.js';
+import { allocate, heapF32, heapIndex, release, type KernelArgs, type KernelFunc, type WasmBackend } from '../wasm-heap.js';
 
-type KernelFn = (args: KernelArgs) => tf.TensorInfo;
 type Shape4 = [number, number, number, number];
 
 /**
@@ -209,7 +208,7 @@ interface ConvPaths<T> {
 }
 
 /** The kernel function: route the call (nativeRoute; wasm when tfjs asks for a negative pad), count native calls. */
-function convKernel<T>(sessions: NativeConvSessions, under: KernelFn, paths: ConvPaths<T>): KernelFn {
+function convKernel<T>(sessions: NativeConvSessions, under: KernelFunc, paths: ConvPaths<T>): KernelFunc {
   return (args) => {
     const call = paths.read(args);
     if (call === undefined) return under(args);
@@ -223,7 +222,7 @@ function convKernel<T>(sessions: NativeConvSessions, under: KernelFn, paths: Con
 }
 
 /** Conv2D and FusedConv2D (bias only; activations and prelu go to the stock kernel). */
-export function makeNativeConv2d(sessions: NativeConvSessions, kernelName: 'Conv2D' | 'FusedConv2D', stock: KernelFn): KernelFn {
+export function makeNativeConv2d(sessions: NativeConvSessions, kernelName: 'Conv2D' | 'FusedConv2D', stock: KernelFunc): KernelFunc {
   type T = { x: tf.TensorInfo; filter: tf.TensorInfo; bias: tf.TensorInfo | undefined };
   return convKernel<T>(sessions, stock, {
     kernel: kernelName,
@@ -259,7 +258,7 @@ function gradientCall<T extends Record<string, tf.TensorInfo>>(args: KernelArgs,
 }
 
 /** dx = conv_transpose(dy, W): the input gradient of a conv, and the forward of every conv2dTranspose. */
-export function makeNativeConv2dBackpropInput(sessions: NativeConvSessions, stock: KernelFn): KernelFn {
+export function makeNativeConv2dBackpropInput(sessions: NativeConvSessions, stock: KernelFunc): KernelFunc {
   type T = { dy: tf.TensorInfo; filter: tf.TensorInfo };
   return convKernel<T>(sessions, stock, {
     kernel: 'Conv2DBackpropInput',
@@ -295,7 +294,7 @@ export function makeNativeConv2dBackpropInput(sessions: NativeConvSessions, stoc
  * dilated by the stride. Its output [Ci, Co, KH', KW'] can be taller than KH when the stride does
  * not divide the padded size: the extra taps are sliced off.
  */
-export function makeNativeConv2dBackpropFilter(sessions: NativeConvSessions, under: KernelFn): KernelFn {
+export function makeNativeConv2dBackpropFilter(sessions: NativeConvSessions, under: KernelFunc): KernelFunc {
   type T = { x: tf.TensorInfo; dy: tf.TensorInfo };
   return convKernel<T>(sessions, under, {
     kernel: 'Conv2DBackpropFilter',

@@ -6,11 +6,10 @@
 // On by default when onnxruntime-node loads; `WORKBENCH_NATIVE_CONV=0` (or `setNativeConvs(false)`)
 // keeps every conv inside wasm.
 import * as tf from '@tensorflow/tfjs';
-import type { KernelArgs } from '../wasm-heap.js';
+import type { KernelFunc } from '../wasm-heap.js';
 import { makeNativeConv2d, makeNativeConv2dBackpropFilter, makeNativeConv2dBackpropInput, NativeConvSessions } from './native-conv-kernels.js';
 import { ortLoadError, ortRuntime } from './ort-session.js';
 
-type KernelFn = (args: KernelArgs) => tf.TensorInfo;
 
 export const NATIVE_CONV_KERNELS = ['Conv2D', 'FusedConv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter'] as const;
 
@@ -31,14 +30,14 @@ export function registerNativeConvWrappers(): void {
     const under = tf.getKernel(name, 'wasm');
     if (under === undefined) throw new Error(`the wasm backend has no '${name}' kernel to put the native conv in front of`);
     previous.set(name, under);
-    const fallback = under.kernelFunc as unknown as KernelFn;
+    const fallback = under.kernelFunc as unknown as KernelFunc;
     // Resolved per call: the sessions change with setNativeConvs.
-    const native = (s: NativeConvSessions): KernelFn =>
+    const native = (s: NativeConvSessions): KernelFunc =>
       name === 'Conv2DBackpropInput' ? makeNativeConv2dBackpropInput(s, fallback)
         : name === 'Conv2DBackpropFilter' ? makeNativeConv2dBackpropFilter(s, fallback)
           : makeNativeConv2d(s, name, fallback);
-    let bound: { s: NativeConvSessions; fn: KernelFn } | undefined;
-    const kernelFunc: KernelFn = (args) => {
+    let bound: { s: NativeConvSessions; fn: KernelFunc } | undefined;
+    const kernelFunc: KernelFunc = (args) => {
       if (sessions === undefined) return fallback(args);
       if (bound?.s !== sessions) bound = { s: sessions, fn: native(sessions) };
       return bound.fn(args);
