@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S MALLOC_MMAP_THRESHOLD_=1073741824 MALLOC_TRIM_THRESHOLD_=4294967296 node
 // The `workbench` command. The sources are TypeScript; tsx compiles them on the fly so that a
 // fresh `npm ci` needs no build step before `npx workbench` works.
 import { register } from 'tsx/esm/api';

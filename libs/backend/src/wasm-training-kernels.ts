@@ -17,6 +17,7 @@ import { leakyReluGradWasm, makeLeakyReluWasm } from './leaky-relu-wasm.js';
 import { registerNativeConvWrappers, setNativeConvs } from './native/native-convs.js';
 import { unsortedSegmentSumWasm } from './unsorted-segment-sum-wasm.js';
 import { onBackendSetup } from './select-backend.js';
+import { nativeMallocNote } from './native/malloc-env.js';
 import { wasmBinaryInUse } from './wasm-threads.js';
 import { watchWasmHeap } from './wasm-heap-watch.js';
 import type { KernelFunc, MultiOutputKernelFunc, WasmBackend } from './wasm-heap.js';
@@ -121,8 +122,11 @@ onBackendSetup(async (name): Promise<Record<string, string | number>> => {
     'wasm binary': bin.binary,
     'wasm threads': bin.threads,
     'wasm kernels added': kernels.join(', '),
-    'native convs': setNativeConvs(true, nativeConvThreads(bin.threads)).detail,
   };
+  const native = setNativeConvs(true, nativeConvThreads(bin.threads));
+  details['native convs'] = native.detail;
+  const malloc = native.on ? nativeMallocNote() : undefined;
+  if (malloc !== undefined) details['malloc'] = malloc;
   if (bin.fallback !== undefined) details['wasm threads note'] = `WORKBENCH_WASM_THREADS ignored: ${bin.fallback}`;
   else if (bin.binary === 'simd') details['wasm threads note'] = 'set WORKBENCH_WASM_THREADS=<n> for the threaded-simd binary';
   return details;

@@ -17,6 +17,7 @@ import { planExtension, type SweepExtension } from './extend-sweep.js';
 import { formatDuration } from '@workbench/text';
 import { axesOf } from './summary-table.js';
 import { SweepError } from './sweep-error.js';
+import { withNativeMallocEnv } from '@workbench/backend/malloc-env';
 
 export interface RunSweepOptions {
   store: TrackingStore;
@@ -214,7 +215,7 @@ async function executeJobs(sweepId: string, sweepDir: string, jobs: JobToRun[], 
       overrides: j.overrides,
       argv: jobArgv(prefix, j.overrides, sweepId, j.jobId),
       cwd,
-      env: { ...(opts.env ?? process.env) },
+      env: withNativeMallocEnv(opts.env ?? process.env), // glibc settings the native convs need (backend's malloc-env.ts)
       logPath,
       runIdFile: runIdFileFor(logPath),
     };

@@ -18,6 +18,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
+import { withNativeMallocEnv } from '@workbench/backend/malloc-env';
 
 export interface SideBySideOptions {
   officialDir: string;
@@ -142,7 +143,7 @@ async function runOfficial(o: SideBySideOptions, dataroot: string, work: string,
 function runWorkbench(o: SideBySideOptions, res: number, width: number, batch: number, threads: number, native: boolean): SideResult {
   // wasm alone: the threaded binary; native: the threads go to onnxruntime, wasm stays single-threaded
   const threadEnv = threads > 1 ? (native ? { WORKBENCH_NATIVE_THREADS: String(threads) } : { WORKBENCH_WASM_THREADS: String(threads) }) : {};
-  const env = { ...process.env, WORKBENCH_NATIVE_CONV: native ? '1' : '0', ...threadEnv };
+  const env = { ...withNativeMallocEnv(process.env), WORKBENCH_NATIVE_CONV: native ? '1' : '0', ...threadEnv };
   const overrides = ['scale=full', 'data=shapes', `data.crop_size=${res}`, `data.load_size=${res}`, `model.ngf=${width}`, `model.ndf=${width}`, `model.nef=${width}`, `train.batch_size=${batch}`, 'backend=wasm'];
   const child = spawnSync(...pinned(o, process.execPath, [resolve(o.root, 'bin/run-ts.js'), resolve(o.root, 'tools/bench/src/step-profile.ts'), '--steps', String(o.iters), '--json', ...overrides]), {
     cwd: o.root, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024,
