@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm'; // registers the stock wasm kernels we build on
 import { conv2dBackpropFilterWasm } from './conv2d-backprop-filter-wasm.js';
 import { makeConv2dBackpropInputWasm } from './conv2d-backprop-input-wasm.js';
+import { makeFewPositionsConv2dWasm } from './conv2d-few-positions-wasm.js';
 import { makeIdentityWasm } from './identity-wasm.js';
 import { makeAccurateReduceWasm } from './reduce-wasm.js';
 import { makeConcatWasm, makeSplitVWasm } from './concat-split-wasm.js';
@@ -78,6 +79,8 @@ export function registerWasmTrainingKernels(): string[] {
     if (tf.getKernel(kernelName, 'wasm') === undefined) tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc: kernelFunc as unknown as tf.KernelFunc });
   }
   replaceStock('Conv2DBackpropInput', makeConv2dBackpropInputWasm);
+  replaceStock('Conv2D', makeFewPositionsConv2dWasm);
+  replaceStock('FusedConv2D', makeFewPositionsConv2dWasm);
   replaceStock('Sum', (stock) => makeAccurateReduceWasm('Sum', stock));
   replaceStock('Mean', (stock) => makeAccurateReduceWasm('Mean', stock));
   replaceStock('Identity', makeIdentityWasm);
