@@ -93,7 +93,7 @@ describe('paper experiments', () => {
       expect(sources.groups.cpu_scale, o.join(' ')).toBe('shapes');
       expect(config.train).toMatchObject({ iters: 3000, batch_size: 8, lr: 0.001 });
     }
-    expect(compose('+experiment=quick').config.train).toMatchObject({ iters: 3000, batch_size: 8, lr: 0.001 });
+    expect(compose('+experiment=quick').config.train).toMatchObject({ iters: 2000, batch_size: 8, lr: 0.001 });
     expect(compose('scale=full').config.train.lr).toBe(0.0002);
   });
 
