@@ -22,9 +22,9 @@ const ALL_CONFIGS = ['all_resnet_nz8', 'input_conv_nz8', 'input_resnet_nz8', 'al
  * cancelling spatial sum, matches PyTorch: all_resnet_nz2's gradients went from 4.7× to 0.11× tol
  * and the 256 px config passes strictly.
  * Both paths pass every config strictly. With every conv in wasm, all_resnet_nz2's iteration-3
- * update of one bias (the 8×8 → 4×4 down conv's, a configuration the fixture README's section 8
- * calls rounding-sensitive) was 1.07× tol while XNNPACK ran the forward convs of few output
- * positions; those now run as float64 dot products (conv2d-few-positions-wasm.ts): 0.22×.
+ * update of the innermost down conv's bias (a configuration the fixture README's section 8 calls
+ * rounding-sensitive) was 1.07× tol while XNNPACK ran the forward convs of ≤ 16 output positions;
+ * those now run as float64 dot products (libs/backend conv2d-few-positions-wasm.ts): 0.22×.
  * FIXTURE_CONFIGS / FIXTURE_BACKEND (wasm, wasm-xnnpack, cpu: minutes) narrow the list or pick the path for a manual run.
  */
 const CASES: Array<[string, FixtureBackend]> = (() => {

@@ -2,6 +2,7 @@
 // page faults of onnxruntime-node's output copies (counted in a child process started with and
 // without them, since glibc reads them only at start-up).
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { NATIVE_MALLOC_ENV, nativeMallocNote, withNativeMallocEnv } from './malloc-env.js';
@@ -21,6 +22,12 @@ describe('native malloc settings', () => {
     expect(env['PATH']).toBe('/bin');
     expect(env['MALLOC_TRIM_THRESHOLD_']).toBe('123');
     expect(env['MALLOC_MMAP_THRESHOLD_']).toBe(NATIVE_MALLOC_ENV.MALLOC_MMAP_THRESHOLD_);
+  });
+
+  it("bin/workbench.js's shebang starts node with exactly these settings", () => {
+    const shebang = readFileSync(`${root}bin/workbench.js`, 'utf8').split('\n')[0]!;
+    const assignments = Object.entries(NATIVE_MALLOC_ENV).map(([k, v]) => `${k}=${v}`).join(' ');
+    expect(shebang).toBe(`#!/usr/bin/env -S ${assignments} node`);
   });
 
   it.runIf(process.platform === 'linux')('says whether the process started with them, and how to start it when not', () => {
