@@ -90,6 +90,7 @@ export function registerWasmTrainingKernels(): string[] {
   return [
     'Conv2DBackpropFilter (im2col + XNNPACK GEMM)',
     'Conv2DBackpropInput (sub-pixel XNNPACK convs)',
+    'Conv2D and FusedConv2D of at most 16 output positions (float64 dot products)',
     'UnsortedSegmentSum (gather gradient)',
     'Sum and Mean (float64 accumulation)',
     'Identity (shares the buffer)',
