@@ -6,7 +6,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { allocate, heapF32, heapIndex, type MultiOutputKernelFunc, type WasmBackend } from './wasm-heap.js';
 
-
 /** Below this many floats a loop beats copyWithin's call overhead. */
 const LOOP_RUN = 64;
 

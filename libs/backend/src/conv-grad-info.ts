@@ -19,3 +19,22 @@ export function channelsLastConvInfo(
 ): tf.backend_util.Conv2DInfo {
   return tf.backend_util.computeConv2DInfo(xShape, filterShape, attrs.strides, attrs.dilations ?? 1, attrs.pad, attrs.dimRoundingMode, false, 'channelsLast');
 }
+
+/** A Conv2D / FusedConv2D call that our kernels take: NHWC float32, linear activation, no prelu, bias absent or [Co]. */
+export interface LinearConv2dCall {
+  x: tf.TensorInfo;
+  filter: tf.TensorInfo;
+  bias: tf.TensorInfo | undefined;
+  info: tf.backend_util.Conv2DInfo;
+}
+
+/** Reads a Conv2D / FusedConv2D call; undefined for what only the stock kernel handles (activations, prelu, NCHW, other dtypes). */
+export function readLinearConv2d(inputs: tf.NamedTensorInfoMap, attrs: unknown): LinearConv2dCall | undefined {
+  const { x, filter, bias, preluActivationWeights } = inputs as Record<string, tf.TensorInfo | undefined>;
+  const a = attrs as ConvGradAttrs & { activation?: string };
+  if (x === undefined || filter === undefined || preluActivationWeights !== undefined) return undefined;
+  if ((a.activation ?? 'linear') !== 'linear' || a.dataFormat === 'NCHW') return undefined;
+  if (![x, filter, ...(bias ? [bias] : [])].every((t) => t.dtype === 'float32')) return undefined;
+  if (bias !== undefined && bias.shape.length !== 1) return undefined;
+  return { x, filter, bias, info: channelsLastConvInfo(x.shape as [number, number, number, number], filter.shape as [number, number, number, number], a) };
+}

@@ -19,7 +19,6 @@ interface BackpropInputAttrs extends ConvGradAttrs {
   inputShape: [number, number, number, number];
 }
 
-
 /** One residue class along one axis: which taps, and how to pad the stride-1 conv. */
 interface AxisPhase {
   residue: number; // r in [0, s)

@@ -7,21 +7,18 @@
 // with the convs of ≤ 16 positions (down to its 8×8 → 4×4 level) on MLAS. Here they are exact dot
 // products in float64, rounded once, like the float64 Sum and Mean (reduce-wasm.ts). They are
 // few multiply-adds by construction, so the JS loop costs little; all other convs stay on XNNPACK.
-import * as tf from '@tensorflow/tfjs';
-import { channelsLastConvInfo, type ConvGradAttrs } from './conv-grad-info.js';
+import { readLinearConv2d } from './conv-grad-info.js';
 import { allocate, heapF32, heapIndex, type KernelArgs, type KernelFunc, type WasmBackend } from './wasm-heap.js';
 
 /** Convs with at most this many output positions N·Ho·Wo run here. */
 export const FEW_POSITIONS = 16;
 
-/** Conv2D / FusedConv2D (linear, optional bias): float64 dot products when the output has ≤ FEW_POSITIONS positions, else the stock kernel. */
+/** Conv2D / FusedConv2D (readLinearConv2d's calls): float64 dot products when the output has ≤ FEW_POSITIONS positions, else the stock kernel. */
 export function makeFewPositionsConv2dWasm(stock: KernelFunc): KernelFunc {
   return (args: KernelArgs) => {
-    const { x, filter, bias, preluActivationWeights } = args.inputs as Record<string, tf.TensorInfo | undefined>;
-    const a = args.attrs as unknown as ConvGradAttrs & { activation?: string };
-    if (x === undefined || filter === undefined || preluActivationWeights !== undefined) return stock(args);
-    if ((a.activation ?? 'linear') !== 'linear' || a.dataFormat === 'NCHW' || x.dtype !== 'float32') return stock(args);
-    const info = channelsLastConvInfo(x.shape as [number, number, number, number], filter.shape as [number, number, number, number], a);
+    const call = readLinearConv2d(args.inputs, args.attrs);
+    if (call === undefined) return stock(args);
+    const { x, filter, bias, info } = call;
     const { batchSize: N, inHeight: H, inWidth: W, inChannels: Ci, outHeight: Ho, outWidth: Wo, outChannels: Co } = info;
     if (N * Ho * Wo > FEW_POSITIONS) return stock(args);
     const { filterHeight: KH, filterWidth: KW, strideHeight: SH, strideWidth: SW, dilationHeight: DH, dilationWidth: DW } = info;

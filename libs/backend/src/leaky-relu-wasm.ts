@@ -7,7 +7,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { allocate, heapF32, heapIndex, type KernelArgs, type KernelFunc, type WasmBackend } from './wasm-heap.js';
 
-
 /** out[i] = v[i] · (alpha if x[i] ≤ 0 else 1), all float32 on the heap. */
 function scaleWhereNotPositive(heap: Float32Array, vAt: number, xAt: number, outAt: number, size: number, alpha: number): void {
   const rest = 1 - alpha;

@@ -11,7 +11,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { allocate, heapF32, heapIndex, type KernelArgs, type KernelFunc, type WasmBackend } from './wasm-heap.js';
 
-
 interface ReduceAttrs {
   axis: number | number[];
   keepDims: boolean;

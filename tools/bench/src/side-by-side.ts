@@ -27,10 +27,9 @@ export interface SideBySideOptions {
   /** official, wasm, native in turn, this many times per row; ratios are taken per round */
   rounds: number;
   /**
-   * `taskset -c` list every timed process is pinned to (e.g. '0'). The vCPUs of a shared machine
-   * are not alike from minute to minute: at one moment a 128/16 workbench step took 0.54–0.71 s
-   * pinned to CPU 0 and 0.78–1.05 s pinned to CPU 1 (a scalar loop ran faster on CPU 1), minutes
-   * later 0.59–0.69 s on either; unpinned, a process's step flips between such regimes.
+   * `taskset -c` list every timed process is pinned to (e.g. '0'), to take the scheduler out of a
+   * comparison. (The step-time regimes once blamed on the vCPU came from glibc returning freed
+   * memory to the OS: libs/backend/src/native/malloc-env.ts.)
    */
   cpus?: string;
   threads: number[];

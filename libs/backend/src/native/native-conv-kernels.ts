@@ -9,7 +9,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { encodeOnnxModel, type OnnxGraph } from './onnx-graph.js';
 import { OrtKernelSession, type OrtRuntime } from './ort-session.js';
-import { channelsLastConvInfo, type ConvGradAttrs } from '../conv-grad-info.js';
+import { channelsLastConvInfo, readLinearConv2d, type ConvGradAttrs } from '../conv-grad-info.js';
 import { addCol2im, fillTransposedIm2col, im2colGeometry } from '../im2col.js';
 import { allocate, heapF32, heapIndex, release, type KernelArgs, type KernelFunc, type WasmBackend } from '../wasm-heap.js';
 
@@ -228,12 +228,8 @@ export function makeNativeConv2d(sessions: NativeConvSessions, kernelName: 'Conv
     kernel: kernelName,
     role: 'forward',
     read: (args) => {
-      const { x, filter, bias, preluActivationWeights } = args.inputs as Record<string, tf.TensorInfo | undefined>;
-      const a = args.attrs as unknown as ConvGradAttrs & { activation?: string };
-      if (x === undefined || filter === undefined || preluActivationWeights !== undefined) return undefined;
-      if ((a.activation ?? 'linear') !== 'linear' || !usable([x, filter, ...(bias ? [bias] : [])], a)) return undefined;
-      if (bias !== undefined && bias.shape.length !== 1) return undefined;
-      return { t: { x, filter, bias }, info: channelsLastConvInfo(x.shape as Shape4, filter.shape as Shape4, a) };
+      const call = readLinearConv2d(args.inputs, args.attrs);
+      return call && { t: { x: call.x, filter: call.filter, bias: call.bias }, info: call.info };
     },
     gemm: (backend, { x, filter, bias }, info) => gemmForward(sessions, backend, x, filter, bias, info),
     conv: (backend, { x, filter, bias }, info, pads) => {

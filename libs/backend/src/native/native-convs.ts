@@ -10,7 +10,6 @@ import type { KernelFunc } from '../wasm-heap.js';
 import { makeNativeConv2d, makeNativeConv2dBackpropFilter, makeNativeConv2dBackpropInput, NativeConvSessions } from './native-conv-kernels.js';
 import { ortLoadError, ortRuntime } from './ort-session.js';
 
-
 export const NATIVE_CONV_KERNELS = ['Conv2D', 'FusedConv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter'] as const;
 
 /** The kernels that were registered before ours (the fallbacks, and what `setNativeConvs(false)` leaves running). */
