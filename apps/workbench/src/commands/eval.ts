@@ -39,6 +39,9 @@ export function summarizeEval(r: EvaluateRunResult): string {
   if (rep.diversity.lpips) parts.push(`LPIPS v${rep.lpipsVersion} diversity ${fmt(rep.diversity.lpips)} (real pairs ${fmt(rep.realPairs.lpips)})`);
   parts.push(`L1 diversity ${fmt(rep.diversity.l1)} (real pairs ${fmt(rep.realPairs.l1)})`);
   if (rep.reconstruction) parts.push(`reconstruction L1 ${fmt(rep.reconstruction)}`);
+  if (rep.encodedModes && rep.modes) {
+    parts.push(`encoded fills correct ${fmt(rep.encodedModes, 3)} (chance ${(1 / rep.modes.numModes).toFixed(3)}): how much of B's colours E's code carries`);
+  }
   if (rep.modes) {
     parts.push(
       `mode coverage ${fmt(rep.modes.coverage, 3)} (ideal ${rep.modes.idealCoverage.toFixed(3)}), TV ${fmt(rep.modes.tv, 3)}, ` +

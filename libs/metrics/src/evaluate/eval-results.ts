@@ -14,6 +14,11 @@ export const EVAL_METRICS = {
   realPairsL1: 'real_pairs_l1',
   /** Mean |B − G(A, E(B).mu)| over the test split ([-1,1] units). */
   reconstructionL1: 'reconstruction_l1',
+  /**
+   * Shapes dataset, models with an encoder: fraction of shapes whose fill in G(A, E(B).mu) is the
+   * ground truth's mode (how much of B's colours E's code carries; chance about 1/K).
+   */
+  encodedModeAccuracy: 'encoded_mode_accuracy',
   /** Shapes dataset: fraction of the K modes produced per shape. */
   modeCoverage: 'mode_coverage',
   /** Shapes dataset: TV distance between produced and uniform mode distribution per shape. */
@@ -45,6 +50,9 @@ export function evalReportRows(report: EvalReport, step: number | null): EvalRes
     }
   }
   if (report.reconstruction) rows.push(row(EVAL_METRICS.reconstructionL1, report.reconstruction, step, {}));
+  if (report.encodedModes && report.modes) {
+    rows.push(row(EVAL_METRICS.encodedModeAccuracy, report.encodedModes, step, { num_modes: report.modes.numModes, chance: 1 / report.modes.numModes }));
+  }
   if (report.modes) {
     const mo = report.modes;
     const d = { num_modes: mo.numModes, n_samples: mo.samplesPerInput, n_inputs: report.nInputs };

@@ -55,7 +55,7 @@ describe('evaluateModel', () => {
     const names = evalReportRows(r1, 100).map((x) => x.metric);
     expect(names).toEqual([
       'diversity_l1', 'real_pairs_l1', 'diversity_lpips_v0.0', 'real_pairs_lpips_v0.0',
-      'reconstruction_l1', 'mode_coverage', 'mode_tv', 'mode_no_match', 'mode_leak', 'c2st_accuracy',
+      'reconstruction_l1', 'encoded_mode_accuracy', 'mode_coverage', 'mode_tv', 'mode_no_match', 'mode_leak', 'c2st_accuracy',
     ]);
     nets.G.dispose();
     nets.E!.dispose();
@@ -79,7 +79,35 @@ describe('evaluateModel', () => {
     expect(r.reconstruction!.mean).toBeCloseTo(sum / ds.size, 6);
     // Black-on-white outlines are no palette colour: every fill is 'no mode'.
     expect(r.modes!.noModeFraction.mean).toBe(1);
+    // ... so no encoded fill is the ground truth's mode either.
+    expect(r.encodedModes!.mean).toBe(0);
     expect(r.lpipsSkipped).toBeUndefined();
+  });
+
+  it('counts every encoded fill as correct for a G that reproduces B, one verdict per shape of the split', async () => {
+    const samples = await Promise.all(Array.from({ length: ds.size }, (_, i) => ds.get(i)));
+    const per = ds.height * ds.width * ds.outputNc;
+    // G(A, z) = the B whose A this is (looked up by A's bytes): a perfect reconstruction, whatever z says.
+    const G: EvalGenerator = {
+      apply: (a) => {
+        const data = a.dataSync();
+        const out = new Float32Array(a.shape[0] * per);
+        for (let k = 0; k < a.shape[0]; k++) {
+          const row = data.subarray(k * per, (k + 1) * per);
+          const match = samples.find((s) => s.A.every((v, j) => v === row[j]));
+          if (!match) throw new Error('input not in the split');
+          out.set(match.B, k * per);
+        }
+        return tf.tensor4d(out, [a.shape[0], ds.height, ds.width, ds.outputNc]);
+      },
+    };
+    const E = { apply: (b: tf.Tensor4D) => tf.tidy(() => ({ mu: tf.zeros([b.shape[0], 2]) as tf.Tensor2D, logvar: tf.zeros([b.shape[0], 2]) as tf.Tensor2D })) };
+    const r = await evaluateModel({ G, E }, ds, { nInputs: 2, nSamples: 2, pairs: 'consecutive', nz: 2, c2st: false });
+    const shapes = samples.reduce((n, s) => n + s.meta!.shapes.length, 0);
+    expect(shapes).toBeGreaterThan(ds.size); // some samples have several shapes
+    expect(r.encodedModes).toEqual({ mean: 1, std: 0, se: 0, n: shapes });
+    const row = evalReportRows(r, 5).find((x) => x.metric === EVAL_METRICS.encodedModeAccuracy)!;
+    expect(row.details).toMatchObject({ num_modes: 6, chance: 1 / 6 });
   });
 
   it('reports LPIPS as skipped, and still computes diversity_l1, when no LPIPS is given', async () => {

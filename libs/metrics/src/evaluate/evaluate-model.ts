@@ -3,7 +3,9 @@
 //  - diversity (LPIPS when weights are present, and the weight-free L1 always): the first N test
 //    inputs × M random z ~ N(0, I), consecutive (or all) pairs;
 //  - the "random real pairs" upper bound on the B images of the same N inputs;
-//  - reconstruction error |B − G(A, E(B).mu)| over the whole test split (models with an encoder);
+//  - reconstruction error |B − G(A, E(B).mu)| over the whole test split (models with an encoder),
+//    and on shapes how many of those encoded fills are the ground truth's palette mode: how much of
+//    B's colours E's code carries to G (the cVAE half's job; chance is about 1/K);
 //  - ground-truth mode statistics (shapes dataset only: samples carry their masks and modes);
 //  - the realism proxy C2ST: a small classifier's held-out accuracy on real B vs G(A, z_1) per input;
 //  - a sample grid: rows = inputs; columns = input A, ground truth B, encoded G(A, E(B).mu), M samples.
@@ -68,6 +70,11 @@ export interface EvalReport {
   realPairs: DiversityResult;
   /** Mean |B − G(A, E(B).mu)| per test image; absent without an encoder. */
   reconstruction?: MeanSe;
+  /**
+   * Shapes dataset, models with an encoder: per shape of the reconstruction inputs, 1 when the fill
+   * of G(A, E(B).mu) classifies as the ground truth's mode, else 0; absent otherwise.
+   */
+  encodedModes?: MeanSe;
   /** Shapes dataset only. */
   modes?: ModeCoverageResult;
   /** Realism proxy: real vs generated classifier accuracy on held-out inputs (absent when off). */
@@ -167,20 +174,34 @@ export async function evaluateModel(
     }
 
     let reconstruction: MeanSe | undefined;
+    let encodedModes: MeanSe | undefined;
     if (E) {
       const errs: number[] = [];
+      const encodedHits: number[] = [];
       const step = chunkSize(dataset.height, dataset.width);
       for (let s = 0; s < reconTotal; s += step) {
         const batch = await Promise.all(Array.from({ length: Math.min(step, reconTotal - s) }, (_, k) => dataset.get(s + k)));
-        const e = tf.tidy(() => {
+        const out = tf.tidy(() => {
           const a = tf.concat(batch.map((x) => sampleTensors(x, dataset.inputNc, dataset.outputNc).a)) as tf.Tensor4D;
           const b = tf.concat(batch.map((x) => sampleTensors(x, dataset.inputNc, dataset.outputNc).b)) as tf.Tensor4D;
-          return reconstructionL1(b, encode(G, E, a, b)).dataSync();
+          const encoded = encode(G, E, a, b); // [k,H,W,Cout]
+          return { err: reconstructionL1(b, encoded), encoded };
         });
-        errs.push(...e);
+        // Read after tidy: tidy would walk a returned typed array element by element.
+        errs.push(...out.err.dataSync());
+        if (modes) {
+          const data = out.encoded.dataSync() as Float32Array;
+          const per = dataset.height * dataset.width * dataset.outputNc;
+          batch.forEach((x, k) => {
+            if (!x.meta) return;
+            for (const v of classifyFills(data.subarray(k * per, (k + 1) * per), x.meta).shapes) encodedHits.push(v.mode === v.trueMode ? 1 : 0);
+          });
+        }
+        tf.dispose([out.err, out.encoded]);
         for (let k = 0; k < batch.length; k++) tick('reconstruction');
       }
       reconstruction = meanSe(errs);
+      if (encodedHits.length > 0) encodedModes = meanSe(encodedHits);
     }
 
     // As many real pairs as the diversity protocol has distances.
@@ -208,6 +229,7 @@ export async function evaluateModel(
       diversity: diversity.result(),
       realPairs,
       reconstruction,
+      encodedModes,
       modes: modes?.result(),
       c2st,
       gridPath: opts.gridPath,

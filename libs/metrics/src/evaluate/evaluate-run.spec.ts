@@ -26,7 +26,7 @@ describe('evaluateRun', () => {
     expect(existsSync(first.gridPath!)).toBe(true);
     const rows1 = sandbox.store.evalResults({ runId: run.id });
     expect(rows1.map((r) => r.metric).sort()).toEqual(
-      ['c2st_accuracy', 'diversity_l1', 'mode_coverage', 'mode_leak', 'mode_no_match', 'mode_tv', 'real_pairs_l1', 'reconstruction_l1'],
+      ['c2st_accuracy', 'diversity_l1', 'encoded_mode_accuracy', 'mode_coverage', 'mode_leak', 'mode_no_match', 'mode_tv', 'real_pairs_l1', 'reconstruction_l1'],
     );
     expect(rows1.every((r) => r.step === 7)).toBe(true);
 

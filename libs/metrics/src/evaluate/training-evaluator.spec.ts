@@ -32,7 +32,7 @@ describe('train.eval_every', () => {
     expect(withEval.trainSeconds).toBeGreaterThan(0);
 
     const keys = sandbox.store.metricKeys(withEval.runId);
-    for (const k of ['eval_mode_coverage', 'eval_mode_no_match', 'eval_mode_tv', 'eval_mode_leak', 'eval_diversity_l1', 'eval_reconstruction_l1', 'eval_seconds']) {
+    for (const k of ['eval_mode_coverage', 'eval_mode_no_match', 'eval_mode_tv', 'eval_mode_leak', 'eval_diversity_l1', 'eval_reconstruction_l1', 'eval_encoded_mode_accuracy', 'eval_seconds']) {
       expect(keys).toContain(k);
     }
     expect(sandbox.store.metricKeys(without.runId).some((k) => k.startsWith('eval_'))).toBe(false);

@@ -21,6 +21,7 @@ export class TrainingEvalError extends Error {
 export function trainingEvalValues(report: EvalReport): Record<string, number> {
   const out: Record<string, number> = { [`${TRAINING_EVAL_PREFIX}${EVAL_METRICS.diversityL1}`]: report.diversity.l1.mean };
   if (report.reconstruction) out[`${TRAINING_EVAL_PREFIX}${EVAL_METRICS.reconstructionL1}`] = report.reconstruction.mean;
+  if (report.encodedModes) out[`${TRAINING_EVAL_PREFIX}${EVAL_METRICS.encodedModeAccuracy}`] = report.encodedModes.mean;
   const mo = report.modes;
   if (mo) {
     out[`${TRAINING_EVAL_PREFIX}${EVAL_METRICS.modeCoverage}`] = mo.coverage.mean;

@@ -7,6 +7,7 @@ const KNOWN: Record<string, { label: string; better?: 'higher' | 'lower' }> = {
   [EVAL_METRICS.diversityL1]: { label: 'L1 diversity', better: 'higher' },
   [EVAL_METRICS.realPairsL1]: { label: 'real pairs L1' },
   [EVAL_METRICS.reconstructionL1]: { label: 'reconstruction L1', better: 'lower' },
+  [EVAL_METRICS.encodedModeAccuracy]: { label: 'encoded fills correct', better: 'higher' },
   [EVAL_METRICS.modeCoverage]: { label: 'mode coverage', better: 'higher' },
   [EVAL_METRICS.modeTv]: { label: 'mode TV', better: 'lower' },
   [EVAL_METRICS.modeNoMatch]: { label: 'no-mode fills', better: 'lower' },

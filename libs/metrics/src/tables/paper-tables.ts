@@ -142,9 +142,10 @@ function metricsFor(id: PaperTableId, v: string): TableMetric[] {
   const fool: TableMetric = { key: FOOLING, label: 'fooling rate %', digits: 1, better: 'higher' };
   const rec: TableMetric = { key: EVAL_METRICS.reconstructionL1, label: 'reconstruction L1', digits: 4, better: 'lower' };
   const c2st: TableMetric = { key: EVAL_METRICS.c2stAccuracy, label: 'realism proxy: C2ST acc.', digits: 3, better: 'lower' };
-  if (id === 'encoder_injection') return [rec];
-  if (id === 'latent_size') return [lp, l1, cov, tv, none, leak, c2st, fool];
-  return [lp, l1, cov, tv, none, c2st, fool];
+  const enc: TableMetric = { key: EVAL_METRICS.encodedModeAccuracy, label: 'encoded fills correct', digits: 3, better: 'higher' };
+  if (id === 'encoder_injection') return [rec, enc];
+  if (id === 'latent_size') return [lp, l1, cov, tv, none, leak, c2st, fool, enc];
+  return [lp, l1, cov, tv, none, c2st, fool, enc];
 }
 
 const TABLES: Array<{ id: PaperTableId; title: string; keys: string[] }> = [
