@@ -4,7 +4,7 @@
 //      --run <run id> [...]`: every complete checkpoint of a workbench run.
 //
 // The workbench's evaluation protocol (the one `workbench eval` runs: mode coverage, no-mode
-// fills, mode TV, reconstruction, L1 diversity) on every snapshot of a training, not only the
+// fills, mode TV, reconstruction, encoded fills correct, L1 diversity) on every snapshot of a training, not only the
 // last: the folders `workbench import-official` writes (config.json + G/E .safetensors), or each
 // checkpoint of a run. The side-by-side study trains the official code on the shapes pairs
 // (tools/study/official_shapes.py), imports its snapshots and scores them here with the same
@@ -100,7 +100,7 @@ async function main(): Promise<void> {
     const fmt = (v: { mean: number; se: number } | undefined) => (v ? `${v.mean.toFixed(3)} ± ${v.se.toFixed(3)}` : '–');
     console.log(
       `${dir}  coverage ${fmt(m?.coverage)}  no-mode ${fmt(m?.noModeFraction)}  TV ${fmt(m?.tv)}  ` +
-        `recon L1 ${fmt(report.reconstruction)}  L1 diversity ${fmt(report.diversity.l1)}`,
+        `recon L1 ${fmt(report.reconstruction)}  encoded fills correct ${fmt(report.encodedModes)}  L1 diversity ${fmt(report.diversity.l1)}`,
     );
   }
   dataset.dispose();
