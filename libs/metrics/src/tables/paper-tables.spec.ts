@@ -161,6 +161,7 @@ describe('paper tables', () => {
   it('builds the encoder × injection table and notes a skipped LPIPS', () => {
     const runs = [];
     const evals: EvalResultRow[] = [];
+    const encoded: EvalResultRow[] = [];
     let t = 0;
     for (const encoder of ['resnet', 'cnn']) {
       for (const where of ['all', 'input']) {
@@ -170,11 +171,17 @@ describe('paper tables', () => {
           runs.push(run);
           evals.push({ runId: run.id, metric: 'reconstruction_l1', value: 0.1 + seed * 0.02, stderr: null, n: 200, step: 10, details: {}, createdAt: 0 });
           evals.push({ runId: run.id, metric: 'diversity_l1', value: 0.2, stderr: null, n: 1900, step: 10, details: {}, createdAt: 0 });
+          if (encoder === 'resnet') encoded.push({ runId: run.id, metric: 'encoded_mode_accuracy', value: 0.2 + seed * 0.1, stderr: null, n: 400, step: 10, details: {}, createdAt: 0 });
         }
       }
     }
+    evals.push(...encoded); // after the others: the protocol check below edits evals[1] and evals[3]
     const tables = buildPaperTables({ runs, evals }, { all: true });
     const enc = tables.find((x) => x.id === 'encoder_injection')!;
+    expect(enc.metrics.map((m) => m.label)).toEqual(['reconstruction L1', 'encoded fills correct']);
+    // Rows without the measure show none (CNN rows here); the ResNet rows have theirs.
+    expect(enc.rows[0]!.values.encoded_mode_accuracy).toBeUndefined();
+    expect(enc.rows[3]!.values.encoded_mode_accuracy!.mean).toBeCloseTo(0.25, 12);
     expect(enc.rows.map((r) => `${r.labels['model.encoder']} ${r.labels['model.where_add']}`)).toEqual([
       'CNN add_to_input', 'CNN add_to_all', 'ResNet add_to_input', 'ResNet add_to_all',
     ]);
