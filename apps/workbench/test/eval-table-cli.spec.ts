@@ -37,7 +37,7 @@ describe('workbench eval + table', () => {
 
     const first = await workbench('eval', sweepId, 'eval.n_inputs=4', 'eval.n_samples=3', ...common);
     expect(first.stderr).toMatch(/LPIPS skipped: no AlexNet weights for LPIPS in .*workbench lpips import --alexnet <file>/);
-    expect(first.stdout).toMatch(/stored 16 results for 2 run\(s\)/);
+    expect(first.stdout).toMatch(/stored 18 results for 2 run\(s\)/);
 
     // The fixture's random AlexNet stands in for torchvision's file (same keys and shapes).
     await workbench('lpips', 'import', '--alexnet', lpipsFixture, ...common);
@@ -46,9 +46,10 @@ describe('workbench eval + table', () => {
 
     const db = openStore(join(dir, 'wb.db'));
     const rows = db.evalResults({ sweepId });
-    // 10 metrics per run (the rerun replaced the first 8 and added LPIPS diversity + real pairs), each once.
-    expect(rows).toHaveLength(20);
-    expect(new Set(rows.map((r) => `${r.runId}/${r.metric}`)).size).toBe(20);
+    // 11 metrics per run (the rerun replaced the first 9 and added LPIPS diversity + real pairs), each once.
+    expect(rows).toHaveLength(22);
+    expect(new Set(rows.map((r) => `${r.runId}/${r.metric}`)).size).toBe(22);
+    expect(rows.filter((r) => r.metric === 'encoded_mode_accuracy')).toHaveLength(2);
     expect(rows.filter((r) => r.metric === 'diversity_lpips_v0.0').every((r) => r.n === 4 * 2)).toBe(true);
     for (const id of runIds) {
       const grids = db.listArtifacts(id, { kind: 'eval_grid' });
