@@ -20,6 +20,11 @@ export function channelsLastConvInfo(
   return tf.backend_util.computeConv2DInfo(xShape, filterShape, attrs.strides, attrs.dilations ?? 1, attrs.pad, attrs.dimRoundingMode, false, 'channelsLast');
 }
 
+/** What our conv kernels take: NHWC data, every tensor float32. */
+export function isChannelsLastFloat32(tensors: tf.TensorInfo[], attrs: ConvGradAttrs): boolean {
+  return attrs.dataFormat !== 'NCHW' && tensors.every((t) => t.dtype === 'float32');
+}
+
 /** A Conv2D / FusedConv2D call that our kernels take: NHWC float32, linear activation, no prelu, bias absent or [Co]. */
 export interface LinearConv2dCall {
   x: tf.TensorInfo;
@@ -33,8 +38,7 @@ export function readLinearConv2d(inputs: tf.NamedTensorInfoMap, attrs: unknown):
   const { x, filter, bias, preluActivationWeights } = inputs as Record<string, tf.TensorInfo | undefined>;
   const a = attrs as ConvGradAttrs & { activation?: string };
   if (x === undefined || filter === undefined || preluActivationWeights !== undefined) return undefined;
-  if ((a.activation ?? 'linear') !== 'linear' || a.dataFormat === 'NCHW') return undefined;
-  if (![x, filter, ...(bias ? [bias] : [])].every((t) => t.dtype === 'float32')) return undefined;
+  if ((a.activation ?? 'linear') !== 'linear' || !isChannelsLastFloat32([x, filter, ...(bias ? [bias] : [])], a)) return undefined;
   if (bias !== undefined && bias.shape.length !== 1) return undefined;
   return { x, filter, bias, info: channelsLastConvInfo(x.shape as [number, number, number, number], filter.shape as [number, number, number, number], a) };
 }

@@ -9,7 +9,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { encodeOnnxModel, type OnnxGraph } from './onnx-graph.js';
 import { OrtKernelSession, type OrtRuntime } from './ort-session.js';
-import { channelsLastConvInfo, readLinearConv2d, type ConvGradAttrs } from '../conv-grad-info.js';
+import { channelsLastConvInfo, isChannelsLastFloat32, readLinearConv2d, type ConvGradAttrs } from '../conv-grad-info.js';
 import { addCol2im, fillTransposedIm2col, im2colGeometry } from '../im2col.js';
 import { allocate, heapF32, heapIndex, release, type KernelArgs, type KernelFunc, type WasmBackend } from '../wasm-heap.js';
 
@@ -106,10 +106,6 @@ function onnxPads(info: tf.backend_util.Conv2DInfo): number[] | undefined {
 
 function macs(info: tf.backend_util.Conv2DInfo): number {
   return info.batchSize * info.outHeight * info.outWidth * info.filterHeight * info.filterWidth * info.inChannels * info.outChannels;
-}
-
-function usable(tensors: tf.TensorInfo[], a: ConvGradAttrs): boolean {
-  return a.dataFormat !== 'NCHW' && tensors.every((t) => t.dtype === 'float32');
 }
 
 /** A conv as a matrix product: K = KH·KW·Ci taps, P = N·Ho·Wo output positions, Co output channels. */
@@ -248,7 +244,7 @@ type GradientAttrs = ConvGradAttrs & { inputShape: Shape4; filterShape: Shape4 }
 function gradientCall<T extends Record<string, tf.TensorInfo>>(args: KernelArgs, shapes: (t: T, a: GradientAttrs) => [Shape4, Shape4]): ConvCall<T> | undefined {
   const t = args.inputs as T;
   const a = args.attrs as unknown as GradientAttrs;
-  if (!usable(Object.values(t), a)) return undefined;
+  if (!isChannelsLastFloat32(Object.values(t), a)) return undefined;
   const [xShape, filterShape] = shapes(t, a);
   return { t, info: channelsLastConvInfo(xShape, filterShape, a) };
 }

@@ -182,8 +182,9 @@ export async function evaluateModel(
       for (let s = 0; s < reconTotal; s += step) {
         const batch = await Promise.all(Array.from({ length: Math.min(step, reconTotal - s) }, (_, k) => dataset.get(s + k)));
         const out = tf.tidy(() => {
-          const a = tf.concat(batch.map((x) => sampleTensors(x, dataset.inputNc, dataset.outputNc).a)) as tf.Tensor4D;
-          const b = tf.concat(batch.map((x) => sampleTensors(x, dataset.inputNc, dataset.outputNc).b)) as tf.Tensor4D;
+          const pairs = batch.map((x) => sampleTensors(x, dataset.inputNc, dataset.outputNc));
+          const a = tf.concat(pairs.map((p) => p.a)) as tf.Tensor4D;
+          const b = tf.concat(pairs.map((p) => p.b)) as tf.Tensor4D;
           const encoded = encode(G, E, a, b); // [k,H,W,Cout]
           return { err: reconstructionL1(b, encoded), encoded };
         });
