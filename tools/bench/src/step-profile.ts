@@ -11,6 +11,7 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend, parseBackendChoice, resetWasmHeapPeak, wasmHeapStats } from '@workbench/backend';
 import { composeConfig } from '@workbench/config';
 import { Rng } from '@workbench/random';
+import { kernelMacs } from './kernel-macs.js';
 import { bicycleStep, buildMethodNetworks, buildOptimizers, methodSpec, stepConfigFromConfig } from '@workbench/training';
 
 const { values, positionals } = parseArgs({
@@ -53,6 +54,7 @@ const runStep = (step: number, rows?: PhaseRow[]): number => {
 };
 
 const steps = Number(values.steps);
+let stepGmac: number | undefined;
 const stepSeconds: number[] = [];
 for (let s = 0; s < steps; s++) {
   const rows: PhaseRow[] = [];
@@ -68,23 +70,28 @@ if (values.kernels) {
   const prof = await tf.profile(() => {
     wall = runStep(steps);
   });
-  const byKernel = new Map<string, { n: number; ms: number }>();
+  const byKernel = new Map<string, { n: number; ms: number; macs: number }>();
   for (const k of prof.kernels) {
-    const e = byKernel.get(k.name) ?? { n: 0, ms: 0 };
+    const e = byKernel.get(k.name) ?? { n: 0, ms: 0, macs: 0 };
     e.n += 1;
     e.ms += k.kernelTimeMs as number;
+    e.macs += kernelMacs(k.name, k.inputShapes as number[][], k.outputShapes as number[][]);
     byKernel.set(k.name, e);
   }
   const inKernels = [...byKernel.values()].reduce((a, e) => a + e.ms, 0);
   console.log(`\nkernel profile of one step (under tf.profile): ${prof.kernels.length} kernels, ${(wall / 1000).toFixed(2)} s wall, ${(inKernels / 1000).toFixed(2)} s inside kernels, ${((wall - inKernels) / 1000).toFixed(2)} s outside (dispatch, JS, syncs)`);
-  console.log('| kernel | calls | ms | share |\n|---|---|---|---|');
+  console.log('| kernel | calls | ms | share | GMAC | GMAC/s |\n|---|---|---|---|---|---|');
   for (const [name, e] of [...byKernel].sort((p, q) => q[1].ms - p[1].ms)) {
-    console.log(`| ${name} | ${e.n} | ${Math.round(e.ms)} | ${((100 * e.ms) / inKernels).toFixed(1)} % |`);
+    const gmac = e.macs > 0 ? `${(e.macs / 1e9).toFixed(2)} | ${(e.macs / 1e6 / e.ms).toFixed(1)}` : ' | ';
+    console.log(`| ${name} | ${e.n} | ${Math.round(e.ms)} | ${((100 * e.ms) / inKernels).toFixed(1)} % | ${gmac} |`);
   }
+  const macs = [...byKernel.values()].reduce((a, e) => a + e.macs, 0);
+  console.log(`\nmultiply-adds in one step (convs and matmuls, counted from the kernels' shapes): ${(macs / 1e9).toFixed(2)} GMAC`);
+  stepGmac = macs / 1e9;
 }
 if (values.json) {
   // one machine-readable line for the side-by-side benchmark (side-by-side.ts)
   const heap = wasmHeapStats();
-  console.log(`STEP_PROFILE ${JSON.stringify({ stepSeconds, peakRssMB: process.resourceUsage().maxRSS / 1024, ...(heap && { heapMiB: heap.heapBytes / MiB }) })}`);
+  console.log(`STEP_PROFILE ${JSON.stringify({ stepSeconds, stepGmac, peakRssMB: process.resourceUsage().maxRSS / 1024, ...(heap && { heapMiB: heap.heapBytes / MiB }) })}`);
 }
 console.log(`\npeak RSS ${fmtMiB(process.resourceUsage().maxRSS * 1024)} MiB; load average ${(await import('node:os')).loadavg().map((l) => l.toFixed(1)).join(' ')}`);
