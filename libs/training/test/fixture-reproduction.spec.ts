@@ -10,7 +10,7 @@ import { Adam } from '../src/adam.js';
 import { bicycleStep, type StepConfig } from '../src/bicycle-step.js';
 import { METHODS, type NetName } from '../src/methods.js';
 import type { ParamOwner, TrainNetworks } from '../src/networks.js';
-import { Comparison, decode, FIXTURE_ROOT, nhwc, readTrainFixture, sums } from './official-train-fixture.js';
+import { Comparison, decode, FIXTURE_ROOT, nhwc, readFinalSums, readTrainFixture, sums } from './official-train-fixture.js';
 
 /** 'wasm': the default path (convs on onnxruntime where installed, the rest in wasm); 'wasm-xnnpack': every conv in wasm. */
 type FixtureBackend = 'wasm' | 'wasm-xnnpack' | 'cpu';
@@ -145,16 +145,22 @@ describe.each(CASES)('official training fixture %s on %s', (config, backend) => 
     });
 
     // The issue's "final parameter sums": per network, Σ and Σ² of all parameters after the last
-    // iteration, within 1e-3 of the reference (Σ relative to the L2 scale √(n·Σ²), as the
-    // fixture's gradient rule; per-tensor sums are diagnostic only, README section 8).
+    // iteration. Tolerance as for every required fixture number, rule + 4·spread
+    // (fixtures/official/final_sums.py): the rule is 1e-3 (Σ relative to the L2 scale √(n·Σ²), as
+    // the fixture's gradient rule), the spread that of the official code's own rounding runs. It
+    // matters where Adam's ±lr moves of rounding-level gradients dominate a sum (README section 8):
+    // all_resnet_nz2's G sum moves by 0.49 in PyTorch's float64 run, beyond the rule's 0.45.
+    const finalSums = readFinalSums(config);
     const last = fx.iterations.at(-1)!;
     for (const net of NETS) {
       const mine = sums(Float32Array.from([...snapshot(nets[net]).values()].flatMap((a) => Array.from(a))));
       const refSum = last.params_after[net].reduce((a, r) => a + r.sum, 0);
       const refSq = last.params_after[net].reduce((a, r) => a + r.sum_sq, 0);
       const n = [...nets[net].params().values()].reduce((a, v) => a + v.size, 0);
-      cmp.check('final_param_sums', `${net} sum`, mine.sum, refSum, 1e-3 * Math.sqrt(n * refSq));
-      cmp.check('final_param_sums', `${net} sum_sq`, mine.sumSq, refSq, 1e-3 * refSq);
+      expect(finalSums.numel[net]).toBe(n);
+      expect(Math.abs(finalSums.ref[net].sum - refSum)).toBeLessThan(1e-9 * Math.max(1, Math.abs(refSum)));
+      cmp.check('final_param_sums', `${net} sum`, mine.sum, refSum, finalSums.tol[net].sum);
+      cmp.check('final_param_sums', `${net} sum_sq`, mine.sumSq, refSq, finalSums.tol[net].sum_sq);
     }
 
     expect(tf.memory().numTensors).toBe(before);

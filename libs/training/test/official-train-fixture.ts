@@ -54,6 +54,20 @@ export function readTrainFixture(config: string): TrainFixture {
   return JSON.parse(readFileSync(`${FIXTURE_ROOT}${config}/train_step.json`, 'utf8')) as TrainFixture;
 }
 
+type NetSums = Record<'G' | 'E' | 'D' | 'D2', { sum: number; sum_sq: number }>;
+
+/** fixtures/official/<config>/final_sums.json (written by fixtures/official/final_sums.py). */
+export interface FinalSums {
+  numel: Record<'G' | 'E' | 'D' | 'D2', number>;
+  ref: NetSums;
+  spread: NetSums;
+  tol: NetSums;
+}
+
+export function readFinalSums(config: string): FinalSums {
+  return JSON.parse(readFileSync(`${FIXTURE_ROOT}${config}/final_sums.json`, 'utf8')) as FinalSums;
+}
+
 export function decode(t: JsonTensor): Float32Array {
   const bytes = Buffer.from(t.b64, 'base64');
   const out = new Float32Array(bytes.length / 4);
