@@ -2,7 +2,7 @@
 // every route (ORT Conv graph, im2col + ORT Gemm, left to wasm), with the native path proven to run.
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initBackend, nativeConvCalls, ortRuntime, setNativeConvs } from '../index.js'; // the library entry registers the wasm kernels
+import { forceNativeConvRoute, initBackend, nativeConvCalls, ortRuntime, setNativeConvs } from '../index.js'; // the library entry registers the wasm kernels
 import { nativeRoute } from './native-conv-kernels.js';
 import { randomArray } from '../test-helpers.js';
 
@@ -52,13 +52,13 @@ function convAndGrads(c: Case, data: { x: Float32Array; w: Float32Array; b: Floa
 const totalCalls = (): number => [...nativeConvCalls().values()].reduce((a, b) => a + b, 0);
 
 const CASES: Case[] = [
-  // ORT Conv / ConvTranspose graphs (many positions)
+  // many positions (under the rule, their gradients run as ORT Conv / ConvTranspose graphs)
   { name: 'U-Net down conv, explicit pad, bias', x: [2, 64, 64, 16], w: [4, 4, 16, 32], stride: 2, pad: [[0, 0], [1, 1], [1, 1], [0, 0]], transpose: false, bias: true },
   { name: "stride 2 'same' on an odd size", x: [2, 65, 65, 16], w: [3, 3, 16, 32], stride: 2, pad: 'same', transpose: false, bias: false },
   { name: "stride 2 'valid' that never reads the last row (the filter gradient slices)", x: [2, 66, 66, 16], w: [3, 3, 16, 32], stride: 2, pad: 'valid', transpose: false, bias: false },
   { name: 'U-Net up conv (conv2dTranspose)', x: [8, 16, 16, 32], w: [4, 4, 16, 32], stride: 2, pad: 'same', transpose: true, bias: false },
   { name: "ResNet block 3×3 stride 1 'valid'", x: [2, 34, 34, 32], w: [3, 3, 32, 32], stride: 1, pad: 'valid', transpose: false, bias: true },
-  // im2col + ORT Gemm (few positions, big filters)
+  // few positions, big filters (im2col + ORT Gemm throughout)
   { name: 'innermost down conv', x: [1, 8, 8, 256], w: [4, 4, 256, 512], stride: 2, pad: 'same', transpose: false, bias: true },
   { name: 'innermost up conv', x: [1, 4, 4, 256], w: [4, 4, 128, 256], stride: 2, pad: 'same', transpose: true, bias: false },
   { name: '2×2 → 1×1 conv', x: [2, 2, 2, 512], w: [4, 4, 512, 512], stride: 2, pad: [[0, 0], [1, 1], [1, 1], [0, 0]], transpose: false, bias: false },
@@ -81,12 +81,16 @@ describe('convs on onnxruntime (wasm backend)', () => {
     expect(status.detail).toMatch(/onnxruntime-node .* 1 thread/);
   });
 
-  it.each(CASES)('$name: values and gradients equal the XNNPACK path', (c) => {
+  // each case on the route the rule picks, then forced onto the other two native routes, so that
+  // every route stays correct whatever the rule's thresholds
+  const ROUTED = CASES.flatMap((c) => (['rule', 'conv', 'gemm'] as const).map((route) => ({ ...c, route })));
+  it.each(ROUTED)('$name ($route): values and gradients equal the XNNPACK path', (c) => {
     const data = caseData(c);
     setNativeConvs(false);
     const ref = convAndGrads(c, data);
     expect(totalCalls()).toBe(0);
     setNativeConvs(true);
+    forceNativeConvRoute(c.route === 'rule' ? undefined : c.route);
     const got = convAndGrads(c, data);
     // forward + the three gradient kernels of a conv: each one went to ORT
     expect(totalCalls()).toBeGreaterThanOrEqual(3);
@@ -106,15 +110,21 @@ describe('convs on onnxruntime (wasm backend)', () => {
     }
   });
 
-  it('routes by shape: ORT conv for many positions, GEMM for few with big filters, wasm for small or thin', () => {
+  it('routes by shape: forwards on the GEMM; gradients on it while positions ≤ 8× (filter 32×) output channels, ORT conv beyond; wasm for tiny convs', () => {
     const info = (x: [number, number, number, number], w: [number, number, number, number], s: number) =>
       tf.backend_util.computeConv2DInfo(x, w, s, 1, 'same', undefined, false, 'channelsLast');
-    expect(nativeRoute('forward', info([1, 128, 128, 64], [4, 4, 64, 128], 2))).toBe('conv');
-    expect(nativeRoute('forward', info([1, 16, 16, 512], [4, 4, 512, 1024], 2))).toBe('gemm');
-    expect(nativeRoute('forward', info([1, 256, 256, 3], [4, 4, 3, 64], 2))).toBe('wasm'); // 3 input channels
+    expect(nativeRoute('forward', info([1, 128, 128, 64], [4, 4, 64, 128], 2))).toBe('gemm');
+    expect(nativeRoute('forward', info([1, 256, 256, 3], [4, 4, 3, 64], 2))).toBe('gemm');
     expect(nativeRoute('forward', info([2, 8, 8, 16], [4, 4, 16, 32], 2))).toBe('wasm'); // < 2^20 multiply-adds
-    expect(nativeRoute('filter-gradient', info([1, 64, 64, 64], [1, 1, 64, 128], 1))).toBe('gemm'); // 1×1 kernel
-    expect(nativeRoute('input-gradient', info([1, 8, 8, 512], [4, 4, 512, 1024], 2))).toBe('gemm');
+    expect(nativeRoute('forward', tf.backend_util.computeConv2DInfo([1, 64, 64, 64], [3, 3, 64, 64], 1, 2, 'same', undefined, false, 'channelsLast'))).toBe('wasm'); // dilated: no GEMM
+    expect(nativeRoute('input-gradient', info([1, 16, 16, 512], [4, 4, 512, 1024], 2))).toBe('gemm'); // 64 positions
+    expect(nativeRoute('input-gradient', info([1, 128, 128, 64], [4, 4, 64, 128], 2))).toBe('conv'); // 4096 > 8·128
+    expect(nativeRoute('filter-gradient', info([1, 128, 128, 64], [4, 4, 64, 128], 2))).toBe('gemm'); // 4096 ≤ 32·128
+    expect(nativeRoute('filter-gradient', info([1, 128, 128, 64], [3, 3, 64, 64], 1))).toBe('conv'); // 16384 > 32·64
+    expect(nativeRoute('filter-gradient', info([1, 128, 128, 64], [1, 1, 64, 64], 1))).toBe('gemm'); // 1×1 kernel
+    // the boundary itself: 8·Co positions still take the GEMM
+    expect(nativeRoute('input-gradient', info([2, 32, 32, 16], [4, 4, 16, 64], 2))).toBe('gemm'); // 512 = 8·64
+    expect(nativeRoute('input-gradient', info([2, 32, 32, 16], [4, 4, 16, 63], 2))).toBe('conv'); // 512 > 8·63
   });
 
   it('WORKBENCH_NATIVE_THREADS sets onnxruntime\'s threads; a bad value is an error that names it', async () => {

@@ -10,51 +10,58 @@ import * as tf from '@tensorflow/tfjs';
 import { encodeOnnxModel, type OnnxGraph } from './onnx-graph.js';
 import { OrtKernelSession, type OrtRuntime } from './ort-session.js';
 import { channelsLastConvInfo, isChannelsLastFloat32, readLinearConv2d, type ConvGradAttrs } from '../conv-grad-info.js';
-import { addCol2im, fillTransposedIm2col, im2colGeometry } from '../im2col.js';
+import { addCol2im, fillIm2col, im2colGeometry } from '../im2col.js';
 import { allocate, heapF32, heapIndex, release, type KernelArgs, type KernelFunc, type WasmBackend } from '../wasm-heap.js';
 
 type Shape4 = [number, number, number, number];
 
 /**
- * Which convs go to ORT. The filter is a graph input, so ORT re-packs it on every call: that costs
- * in proportion to the filter, the arithmetic in proportion to filter × positions it slides over.
- * Measured per conv of the 256 px / width 64 and 128 px / width 16 BicycleGAN steps (both paths
- * timed on the same shapes, tools/bench `--native-convs`): ORT lost wherever the filter slides over
- * few positions (a 4×4×512×1024 filter on an 8×8 map: 20× slower), on inputs of few channels
- * (4×4×3×64 on 256×256: 1.6×) and, for the filter gradient, on 1×1 kernels; it won 1.5–3× on the
- * rest. Deterministic by shape, so a run's numbers never depend on timing.
+ * Which convs go to ORT, and how. Each route was timed per conv shape of the 256 px / width 64,
+ * 128 px / width 16 and 32 px / width 16 BicycleGAN steps (`node bin/run-ts.js
+ * tools/bench/src/conv-routes.ts`, libs/backend/README.md):
+ * - an ORT Conv graph re-packs the filter on every call and transposes x and y between NHWC and
+ *   NCHW, a cost that the arithmetic hides only when the filter slides over many positions;
+ * - the GEMM route pays for an im2col in JS (contiguous copies, P·K values; plus a col2im of as many
+ *   additions for the input gradient), which the GEMM's P·K·Co multiply-adds hide when Co is large.
+ * So for the gradients the GEMM wins while the positions P = N·Ho·Wo are at most a few times the
+ * output channels Co: 8× for the input gradient, 32× for the filter gradient (no col2im).
+ * Forward convs always take the GEMM, for faithfulness, not speed (+0.04 s per 256/64 step): it
+ * sums every output pixel's taps in one order, as PyTorch does, while ORT's Conv rounds border
+ * and interior pixels differently. With z tiled over the map (where_add=all) InstanceNorm cancels
+ * the z channels' interior contribution exactly only under one order; ORT's Conv on one G down
+ * conv (64×64×16 → 32×32×16) put all_resnet_nz8's iteration-2 update of the innermost bias at 1.07×
+ * its fixture tolerance, the GEMM at 0.00× (tools/bench/src/conv-accuracy.ts shows every route is
+ * float32-accurate per output: this is about which rounding, not how much).
+ * 2026-12-05, convs per step: 3.42 → 2.41 s at 256/64, 346 → 329 ms at 128/16, 30 → 29 ms at
+ * 32/16. Tiny convs stay in wasm. Deterministic by shape, so a run's numbers never depend on timing.
  */
 export const NATIVE_CONV_RULE = {
-  /** at least this many multiply-adds in total */
+  /** at least this many multiply-adds in total, else wasm */
   minMacs: 1 << 20,
-  /** forward and input gradient: at least this many output positions N·Ho·Wo per filter */
-  minPositions: 256,
-  /** input gradient (conv transpose): dy positions N·Ho·Wo */
-  minTransposePositions: 64,
-  /** filter gradient: dy positions */
-  minFilterGradPositions: 256,
-  /** forward: input channels */
-  minInChannels: 16,
+  /** input gradient: GEMM route while N·Ho·Wo ≤ this × the output channels, conv graph beyond */
+  inputGradientGemmPositionsPerOutChannel: 8,
+  /** the same for the filter gradient */
+  filterGradientGemmPositionsPerOutChannel: 32,
 } as const;
 
 /** Which of the three conv computations a call is. */
-type ConvRole = 'forward' | 'input-gradient' | 'filter-gradient';
+export type ConvRole = 'forward' | 'input-gradient' | 'filter-gradient';
 
 /**
  * Where a conv runs: 'conv' = an ORT Conv/ConvTranspose graph; 'gemm' = im2col here + one ORT Gemm
- * (few positions, big filters: the GEMM reads the filter as it lies, no re-pack into a conv layout);
- * 'wasm' = the kernel underneath (XNNPACK).
+ * (the GEMM reads the filter as it lies, no re-pack into a conv layout); 'wasm' = the kernel
+ * underneath (XNNPACK).
  */
-export function nativeRoute(role: ConvRole, info: tf.backend_util.Conv2DInfo): 'conv' | 'gemm' | 'wasm' {
-  const positions = info.batchSize * info.outHeight * info.outWidth;
+export type ConvRoute = 'conv' | 'gemm' | 'wasm';
+
+export function nativeRoute(role: ConvRole, info: tf.backend_util.Conv2DInfo): ConvRoute {
   if (macs(info) < NATIVE_CONV_RULE.minMacs) return 'wasm';
   const gemm = info.dilationHeight === 1 && info.dilationWidth === 1 ? 'gemm' : 'wasm';
-  if (role === 'forward') {
-    if (positions < NATIVE_CONV_RULE.minPositions) return gemm;
-    return info.inChannels >= NATIVE_CONV_RULE.minInChannels ? 'conv' : 'wasm';
-  }
-  if (role === 'input-gradient') return positions >= NATIVE_CONV_RULE.minTransposePositions ? 'conv' : gemm;
-  return positions >= NATIVE_CONV_RULE.minFilterGradPositions && info.filterHeight * info.filterWidth > 1 ? 'conv' : gemm;
+  if (role === 'forward') return gemm;
+  const positions = info.batchSize * info.outHeight * info.outWidth;
+  if (role === 'input-gradient') return positions <= NATIVE_CONV_RULE.inputGradientGemmPositionsPerOutChannel * info.outChannels ? gemm : 'conv';
+  const onePixelKernel = info.filterHeight * info.filterWidth === 1; // a plain GEMM already
+  return onePixelKernel || positions <= NATIVE_CONV_RULE.filterGradientGemmPositionsPerOutChannel * info.outChannels ? gemm : 'conv';
 }
 
 const HWIO_TO_OIHW = [3, 2, 0, 1];
@@ -66,6 +73,8 @@ export class NativeConvSessions {
   private readonly cache = new Map<string, OrtKernelSession>();
   /** Calls per kernel name (tests check which path ran). */
   readonly calls = new Map<string, number>();
+  /** Every call on this route where it can run (tools/bench conv-routes times the routes per shape); undefined = nativeRoute. */
+  forcedRoute: ConvRoute | undefined;
 
   constructor(
     readonly ort: OrtRuntime,
@@ -122,21 +131,21 @@ function gemmGraph(a: number[], b: number[], y: number[], transA: 0 | 1, transB:
   };
 }
 
-/** The transposed im2col of x, [K, P], on the heap (the caller releases it). */
+/** The im2col of x, [P, K], on the heap (the caller releases it). */
 function im2colOf(backend: WasmBackend, x: tf.TensorInfo, info: tf.backend_util.Conv2DInfo): tf.TensorInfo {
   const { K, P } = gemmDims(info);
-  const cols = allocate(backend, [K, P]);
-  fillTransposedIm2col(heapF32(backend), heapIndex(backend, x), heapIndex(backend, cols), im2colGeometry(info));
+  const cols = allocate(backend, [P, K]);
+  fillIm2col(heapF32(backend), heapIndex(backend, x), heapIndex(backend, cols), im2colGeometry(info));
   return cols;
 }
 
-/** y[P,Co] = colsᵀ·W[K,Co] (+ b): the NHWC output as it lies. */
+/** y[P,Co] = cols[P,K]·W[K,Co] (+ b): the NHWC output as it lies. */
 function gemmForward(sessions: NativeConvSessions, backend: WasmBackend, x: tf.TensorInfo, filter: tf.TensorInfo, bias: tf.TensorInfo | undefined, info: tf.backend_util.Conv2DInfo): tf.TensorInfo {
   const { K, P, Co } = gemmDims(info);
   const cols = im2colOf(backend, x, info);
-  const s = sessions.session(`gemm|fwd|${K},${P},${Co}|${bias !== undefined}`, () => gemmGraph([K, P], [K, Co], [P, Co], 1, 0, bias && [Co]));
+  const s = sessions.session(`gemm|fwd|${K},${P},${Co}|${bias !== undefined}`, () => gemmGraph([P, K], [K, Co], [P, Co], 0, 0, bias && [Co]));
   const y = allocate(backend, [info.batchSize, info.outHeight, info.outWidth, Co]);
-  s.run({ a: { ...view(backend, cols), dims: [K, P] }, b: { ...view(backend, filter), dims: [K, Co] }, ...(bias && { c: view(backend, bias) }) }, { y: { ...view(backend, y), dims: [P, Co] } });
+  s.run({ a: view(backend, cols), b: { ...view(backend, filter), dims: [K, Co] }, ...(bias && { c: view(backend, bias) }) }, { y: { ...view(backend, y), dims: [P, Co] } });
   release(backend, cols);
   return y;
 }
@@ -156,11 +165,11 @@ function gemmInputGradient(sessions: NativeConvSessions, backend: WasmBackend, d
   return dx;
 }
 
-/** dW[K,Co] = cols[K,P]·dy[P,Co]: the HWIO filter gradient as it lies. */
+/** dW[K,Co] = cols[P,K]ᵀ·dy[P,Co]: the HWIO filter gradient as it lies. */
 function gemmFilterGradient(sessions: NativeConvSessions, backend: WasmBackend, x: tf.TensorInfo, dy: tf.TensorInfo, info: tf.backend_util.Conv2DInfo): tf.TensorInfo {
   const { K, P, Co } = gemmDims(info);
   const cols = im2colOf(backend, x, info);
-  const s = sessions.session(`gemm|dw|${K},${P},${Co}`, () => gemmGraph([K, P], [P, Co], [K, Co], 0, 0));
+  const s = sessions.session(`gemm|dw|${K},${P},${Co}`, () => gemmGraph([P, K], [P, Co], [K, Co], 1, 0));
   const dw = allocate(backend, [info.filterHeight, info.filterWidth, info.inChannels, Co]);
   s.run({ a: view(backend, cols), b: { ...view(backend, dy), dims: [P, Co] } }, { y: { ...view(backend, dw), dims: [K, Co] } });
   release(backend, cols);
@@ -209,7 +218,7 @@ function convKernel<T>(sessions: NativeConvSessions, under: KernelFunc, paths: C
     const call = paths.read(args);
     if (call === undefined) return under(args);
     const pads = onnxPads(call.info);
-    const route = pads === undefined ? 'wasm' : nativeRoute(paths.role, call.info);
+    const route = pads === undefined ? 'wasm' : (sessions.forcedRoute ?? nativeRoute(paths.role, call.info));
     if (route === 'wasm') return under(args);
     sessions.count(paths.kernel);
     const backend = args.backend as WasmBackend;

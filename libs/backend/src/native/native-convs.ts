@@ -7,7 +7,7 @@
 // keeps every conv inside wasm.
 import * as tf from '@tensorflow/tfjs';
 import type { KernelFunc } from '../wasm-heap.js';
-import { makeNativeConv2d, makeNativeConv2dBackpropFilter, makeNativeConv2dBackpropInput, NativeConvSessions } from './native-conv-kernels.js';
+import { type ConvRoute, makeNativeConv2d, makeNativeConv2dBackpropFilter, makeNativeConv2dBackpropInput, NativeConvSessions } from './native-conv-kernels.js';
 import { ortLoadError, ortRuntime } from './ort-session.js';
 
 export const NATIVE_CONV_KERNELS = ['Conv2D', 'FusedConv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter'] as const;
@@ -67,4 +67,14 @@ export function setNativeConvs(enable: boolean, threads = 1): NativeConvStatus {
 /** Calls that ran natively, per kernel, since the native convs were last switched on. */
 export function nativeConvCalls(): ReadonlyMap<string, number> {
   return sessions?.calls ?? new Map();
+}
+
+/**
+ * Sends every conv the native path takes to one route (where the call allows it: the gemm route
+ * needs no dilation, the conv route falls back to gemm where ONNX cannot express the call), or back
+ * to `nativeRoute`'s choice with undefined. For benchmarks that time the routes against each other.
+ */
+export function forceNativeConvRoute(route: ConvRoute | undefined): void {
+  if (sessions === undefined) throw new Error('forceNativeConvRoute: the native convs are off (setNativeConvs(true) first)');
+  sessions.forcedRoute = route;
 }
