@@ -19,7 +19,7 @@ import { ortRuntime } from '@workbench/backend';
 const USAGE = `usage: npm run bench -- [--res 64,128,256] [--ngf 16,32,64] [--backends node-gpu,node,wasm,cpu]
                       [--steps 5] [--warmup 1] [--batch 2] [--threads 0,2] [--max-seconds 60] [--all]
                       [--stock-backprop-input] [--json out.json]
-       npm run bench -- --official <official checkout> [--configs 256/64/2,128/16/8] [--iters 6] [--rounds 1] [--threads 1,2] [--cpus 0] [--no-native]`;
+       npm run bench -- --official <official checkout> [--configs 256/64/2,128/16/8] [--iters 6] [--rounds 1] [--threads 1,2] [--cpus 0] [--no-native] [--no-wasm]`;
 
 /** Rough sustained conv speed per backend (GFLOP/s) to skip configurations that would take forever. */
 const EXPECTED_GFLOPS: Record<string, number> = { 'node-gpu': 200, node: 20, wasm: 4, cpu: 0.015 };
@@ -67,6 +67,7 @@ async function main(): Promise<number> {
         rounds: { type: 'string', default: '1' },
         cpus: { type: 'string' },
         'no-native': { type: 'boolean', default: false },
+        'no-wasm': { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
       },
     }).values;
@@ -88,7 +89,7 @@ async function main(): Promise<number> {
     const [rounds] = numbers(args.rounds, 'rounds');
     const threads = args.threads === undefined ? [1] : numbers(args.threads, 'threads');
     const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-    return sideBySide({ officialDir: resolve(args.official), configs, iters: iters!, rounds: rounds!, ...(args.cpus !== undefined && { cpus: args.cpus }), threads, python: process.env['PYTHON'] ?? '/usr/bin/python3', root, native: !args['no-native'] && ortRuntime() !== undefined });
+    return sideBySide({ officialDir: resolve(args.official), configs, iters: iters!, rounds: rounds!, ...(args.cpus !== undefined && { cpus: args.cpus }), threads, python: process.env['PYTHON'] ?? '/usr/bin/python3', root, native: !args['no-native'] && ortRuntime() !== undefined, wasm: !args['no-wasm'] });
   }
   const resList = numbers(args.res, 'res');
   const ngfList = numbers(args.ngf, 'ngf');

@@ -1,4 +1,4 @@
-// `npm run bench -- --official <checkout> [--configs 256/64/2,128/16/8] [--iters 6] [--rounds 1] [--threads 1,2] [--cpus 0]`
+// `npm run bench -- --official <checkout> [--configs 256/64/2,128/16/8] [--iters 6] [--rounds 1] [--threads 1,2] [--cpus 0] [--no-native] [--no-wasm]`
 //
 // The official PyTorch train.py (unchanged, from the given checkout) and the workbench's BicycleGAN
 // step on the same configurations (resolution / ngf=ndf=nef / batch), one after the other in one
@@ -37,6 +37,8 @@ export interface SideBySideOptions {
   root: string;
   /** also time the workbench with its convs on onnxruntime-node (WORKBENCH_NATIVE_CONV=1) */
   native: boolean;
+  /** time the workbench with every conv in wasm too (WORKBENCH_NATIVE_CONV=0; the slow side where onnxruntime loads) */
+  wasm: boolean;
 }
 
 interface SideResult {
@@ -190,8 +192,8 @@ export async function sideBySide(o: SideBySideOptions): Promise<number> {
           process.stdout.write(`${label}${o.rounds > 1 ? ` (round ${r + 1}/${o.rounds})` : ''}: official ... `);
           const off = await runOfficial(o, dataroot, work, c.res, c.width, c.batch, threads);
           process.stdout.write(`${off.sPerIter?.toFixed(2) ?? 'failed'} s/iter; workbench wasm ... `);
-          const wasm = runWorkbench(o, c.res, c.width, c.batch, threads, false);
-          process.stdout.write(`${wasm.sPerIter?.toFixed(2) ?? 'failed'} s/iter; wasm + native convs ... `);
+          const wasm = o.wasm ? runWorkbench(o, c.res, c.width, c.batch, threads, false) : { n: 0, note: 'wasm alone not run (--no-wasm)' };
+          process.stdout.write(`${wasm.sPerIter?.toFixed(2) ?? (o.wasm ? 'failed' : '–')} s/iter; wasm + native convs ... `);
           const nat = o.native ? runWorkbench(o, c.res, c.width, c.batch, threads, true) : { n: 0, note: 'native convs not run (--no-native or onnxruntime-node missing)' };
           console.log(`${nat.sPerIter?.toFixed(2) ?? '–'} s/iter`);
           rounds.push({ off, wasm, nat });
