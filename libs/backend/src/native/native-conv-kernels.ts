@@ -25,15 +25,16 @@ type Shape4 = [number, number, number, number];
  *   additions for the input gradient), which the GEMM's P·K·Co multiply-adds hide when Co is large.
  * So for the gradients the GEMM wins while the positions P = N·Ho·Wo are at most a few times the
  * output channels Co: 8× for the input gradient, 32× for the filter gradient (no col2im).
- * Forward convs always take the GEMM, for faithfulness, not speed (+0.04 s per 256/64 step): it
- * sums every output pixel's taps in one order, as PyTorch does, while ORT's Conv rounds border
- * and interior pixels differently. With z tiled over the map (where_add=all) InstanceNorm cancels
- * the z channels' interior contribution exactly only under one order; ORT's Conv on one G down
- * conv (64×64×16 → 32×32×16) put all_resnet_nz8's iteration-2 update of the innermost bias at 1.07×
- * its fixture tolerance, the GEMM at 0.00× (tools/bench/src/conv-accuracy.ts shows every route is
- * float32-accurate per output: this is about which rounding, not how much).
- * 2026-12-05, convs per step: 3.42 → 2.41 s at 256/64, 346 → 329 ms at 128/16, 30 → 29 ms at
- * 32/16. Tiny convs stay in wasm. Deterministic by shape, so a run's numbers never depend on timing.
+ * Forward convs always take the GEMM, for faithfulness, not speed (+0.04 s per 256/64 step): on
+ * ORT's Conv, one G down conv of the official fixture all_resnet_nz8 (64×64×16 → 32×32×16, z tiled
+ * over 8 of its input channels, InstanceNorm after it) moved the iteration-2 update of the
+ * innermost bias 2 % off the reference, 1.07× its tolerance; on the GEMM (and on XNNPACK) it lands
+ * at 0.00×. Every route is float32-accurate per output (tools/bench/src/conv-accuracy.ts), and all
+ * three give bit-identical interior pixels on a spatially constant input: which float32 order the
+ * GEMM and PyTorch share there, we did not isolate.
+ * 2026-12-05, against the previous rule: a 256/64 step's conv kernels 4.29 → 2.47 s (the step
+ * 0.81–0.84×); 128/16 and 32/16 unchanged (libs/backend/README.md). Tiny convs stay in wasm.
+ * Deterministic by shape, so a run's numbers never depend on timing.
  */
 export const NATIVE_CONV_RULE = {
   /** at least this many multiply-adds in total, else wasm */
