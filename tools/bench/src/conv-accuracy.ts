@@ -12,15 +12,11 @@ import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { forceNativeConvRoute, initBackend, setNativeConvs, type ConvRoute } from '@workbench/backend';
 import { composeConfig } from '@workbench/config';
-import { Rng } from '@workbench/random';
-import { bicycleStep, buildMethodNetworks, buildOptimizers, methodSpec, stepConfigFromConfig } from '@workbench/training';
+import { makeRandomStep } from './random-step.js';
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { routes: { type: 'string', default: 'rule,conv,gemm,wasm,xnnpack' } } });
 const config = composeConfig({ overrides: positionals }).config;
 await initBackend({ force: 'wasm' });
-const spec = methodSpec(config.method);
-const n = config.train.batch_size;
-const size = config.data.crop_size;
 const KERNELS = ['Conv2D', 'FusedConv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter'] as const;
 type Kernel = (typeof KERNELS)[number];
 type Shape4 = [number, number, number, number];
@@ -100,18 +96,14 @@ for (const route of values.routes.split(',')) {
   setNativeConvs(route !== 'xnnpack');
   if (route !== 'xnnpack') forceNativeConvRoute(route === 'rule' ? undefined : (route as ConvRoute));
   // the same networks, data and noise for every route
-  const nets = buildMethodNetworks(spec, { model: config.model, data: config.data }, config.seed);
-  const optimizers = buildOptimizers(nets, config.train);
-  const A = tf.randomUniform([n, size, size, config.data.input_nc], -1, 1, 'float32', 1) as tf.Tensor4D; // [N,H,W,Cin]
-  const B = tf.randomUniform([n, size, size, config.data.output_nc], -1, 1, 'float32', 2) as tf.Tensor4D; // [N,H,W,Cout]
-  const rng = Rng.derive('conv-accuracy');
-  bicycleStep(nets, optimizers, { ...stepConfigFromConfig(spec, config), dropoutSeed: 0 }, { A, B }, (_k, m, nz) => rng.normals(m * nz));
-  tf.dispose([A, B]);
+  const step = makeRandomStep(config, 'conv-accuracy');
+  step.run(0);
+  step.dispose();
 }
 setNativeConvs(true);
 
 const q = (xs: number[], p: number): number => xs[Math.min(xs.length - 1, Math.floor(p * xs.length))]!;
-console.log(`${config.method} ${size} px, widths ${config.model.ngf}/${config.model.ndf}/${config.model.nef}, batch ${n}: error per output in float32 roundings of its terms`);
+console.log(`${config.method} ${config.data.crop_size} px, widths ${config.model.ngf}/${config.model.ndf}/${config.model.nef}, batch ${config.train.batch_size}: error per output in float32 roundings of its terms`);
 console.log('| kernel | route | outputs | mean | p99 | max |\n|---|---|---|---|---|---|');
 for (const name of KERNELS) {
   for (const route of values.routes.split(',')) {

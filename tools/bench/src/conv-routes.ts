@@ -12,31 +12,20 @@ import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { forceNativeConvRoute, initBackend, setNativeConvs, type ConvRoute } from '@workbench/backend';
 import { composeConfig } from '@workbench/config';
-import { Rng } from '@workbench/random';
-import { bicycleStep, buildMethodNetworks, buildOptimizers, methodSpec, stepConfigFromConfig } from '@workbench/training';
 import { kernelMacs } from './kernel-macs.js';
+import { makeRandomStep } from './random-step.js';
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { steps: { type: 'string', default: '1' } } });
 const config = composeConfig({ overrides: positionals }).config;
 const info = await initBackend({ force: 'wasm' });
 const status = setNativeConvs(true);
 if (!status.on) throw new Error(`conv-routes needs the native convs: ${status.detail}`);
-const spec = methodSpec(config.method);
-const nets = buildMethodNetworks(spec, { model: config.model, data: config.data }, config.seed);
-const optimizers = buildOptimizers(nets, config.train);
-const n = config.train.batch_size;
-const size = config.data.crop_size;
-const A = tf.randomUniform([n, size, size, config.data.input_nc], -1, 1, 'float32', 1) as tf.Tensor4D; // [N,H,W,Cin]
-const B = tf.randomUniform([n, size, size, config.data.output_nc], -1, 1, 'float32', 2) as tf.Tensor4D; // [N,H,W,Cout]
-const rng = Rng.derive('conv-routes');
-const stepCfg = stepConfigFromConfig(spec, config);
+const randomStep = makeRandomStep(config, 'conv-routes');
 const CONV_KERNELS = new Set(['Conv2D', 'FusedConv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter']);
-console.log(`${info.name} + ${status.detail}: ${config.method} ${size} px, ngf/ndf/nef ${config.model.ngf}/${config.model.ndf}/${config.model.nef}, batch ${n}`);
+console.log(`${info.name} + ${status.detail}: ${randomStep.label}`);
 
 let step = 0;
-const runStep = (): void => {
-  bicycleStep(nets, optimizers, { ...stepCfg, dropoutSeed: step++ }, { A, B }, (_k, m, nz) => rng.normals(m * nz));
-};
+const runStep = (): void => randomStep.run(step++);
 
 interface ShapeRow { kernel: string; shapes: string; calls: number; macs: number; ms: Partial<Record<ConvRoute | 'rule', number>> }
 const rows = new Map<string, ShapeRow>();

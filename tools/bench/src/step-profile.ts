@@ -10,9 +10,8 @@ import { performance } from 'node:perf_hooks';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend, parseBackendChoice, resetWasmHeapPeak, wasmHeapStats } from '@workbench/backend';
 import { composeConfig } from '@workbench/config';
-import { Rng } from '@workbench/random';
 import { kernelMacs } from './kernel-macs.js';
-import { bicycleStep, buildMethodNetworks, buildOptimizers, methodSpec, stepConfigFromConfig } from '@workbench/training';
+import { makeRandomStep } from './random-step.js';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -23,25 +22,17 @@ const fmtMiB = (b: number): string => `${Math.round(b / MiB)}`;
 
 const config = composeConfig({ overrides: positionals }).config;
 const info = await initBackend({ force: parseBackendChoice(config.backend) });
-const spec = methodSpec(config.method);
-const nets = buildMethodNetworks(spec, { model: config.model, data: config.data }, config.seed);
-const optimizers = buildOptimizers(nets, config.train);
-const n = config.train.batch_size;
-const size = config.data.crop_size;
-const A = tf.randomUniform([n, size, size, config.data.input_nc], -1, 1, 'float32', 1) as tf.Tensor4D; // [N,H,W,Cin]
-const B = tf.randomUniform([n, size, size, config.data.output_nc], -1, 1, 'float32', 2) as tf.Tensor4D; // [N,H,W,Cout]
-const rng = Rng.derive('profile');
-const stepCfg = stepConfigFromConfig(spec, config);
-console.log(`${info.name}: ${config.method} ${size} px, ngf/ndf/nef ${config.model.ngf}/${config.model.ndf}/${config.model.nef}, batch ${n}, encoder ${config.model.encoder}, where_add ${config.model.where_add}, nz ${config.model.nz}`);
+const step = makeRandomStep(config, 'profile');
+console.log(`${info.name}: ${step.label}`);
 const h0 = wasmHeapStats();
 if (h0) console.log(`after building networks + Adam state: tensors ${fmtMiB(h0.liveBytes)} MiB, heap ${fmtMiB(h0.heapBytes)} MiB`);
 
 interface PhaseRow { phase: string; ms: number; peakMiB: number; liveMiB: number; heapMiB: number }
-const runStep = (step: number, rows?: PhaseRow[]): number => {
+const runStep = (s: number, rows?: PhaseRow[]): number => {
   let t = performance.now();
   resetWasmHeapPeak();
   const t0 = t;
-  bicycleStep(nets, optimizers, { ...stepCfg, dropoutSeed: step }, { A, B }, (_k, m, nz) => rng.normals(m * nz), {
+  step.run(s, {
     phase: (name) => {
       const h = wasmHeapStats();
       const now = performance.now();
