@@ -122,6 +122,9 @@ describe('convs on onnxruntime (wasm backend)', () => {
     expect(nativeRoute('filter-gradient', info([1, 128, 128, 64], [4, 4, 64, 128], 2))).toBe('gemm'); // 4096 ≤ 32·128
     expect(nativeRoute('filter-gradient', info([1, 128, 128, 64], [3, 3, 64, 64], 1))).toBe('conv'); // 16384 > 32·64
     expect(nativeRoute('filter-gradient', info([1, 128, 128, 64], [1, 1, 64, 64], 1))).toBe('gemm'); // 1×1 kernel
+    // an im2col beyond 64 MiB of the wasm heap: the conv graph (ORT's temporaries live outside it)
+    expect(nativeRoute('forward', info([8, 128, 128, 64], [3, 3, 64, 64], 1))).toBe('conv'); // 131072 × 576 floats
+    expect(nativeRoute('forward', info([1, 128, 128, 64], [3, 3, 64, 64], 1))).toBe('gemm'); // 16384 × 576
     // the boundary itself: 8·Co positions still take the GEMM
     expect(nativeRoute('input-gradient', info([2, 32, 32, 16], [4, 4, 16, 64], 2))).toBe('gemm'); // 512 = 8·64
     expect(nativeRoute('input-gradient', info([2, 32, 32, 16], [4, 4, 16, 63], 2))).toBe('conv'); // 512 > 8·63

@@ -43,6 +43,12 @@ export const NATIVE_CONV_RULE = {
   inputGradientGemmPositionsPerOutChannel: 8,
   /** the same for the filter gradient */
   filterGradientGemmPositionsPerOutChannel: 32,
+  /**
+   * The GEMM route's im2col (P·K floats) lives on the 4 GiB wasm heap, ORT's conv temporaries do
+   * not: beyond 64 MiB of im2col a conv takes the conv graph (at 256 px / widths 64 / batch 2 the
+   * largest is 36 MiB).
+   */
+  maxGemmIm2colFloats: 16 * 1024 * 1024,
 } as const;
 
 /** Which of the three conv computations a call is. */
@@ -55,14 +61,22 @@ export type ConvRole = 'forward' | 'input-gradient' | 'filter-gradient';
  */
 export type ConvRoute = 'conv' | 'gemm' | 'wasm';
 
+const isDilated = (info: tf.backend_util.Conv2DInfo): boolean => info.dilationHeight !== 1 || info.dilationWidth !== 1;
+
+/** Can the GEMM route take this conv: no dilation (its im2col has none), an im2col within the bound. */
+function gemmFits(info: tf.backend_util.Conv2DInfo): boolean {
+  const { K, P } = gemmDims(info);
+  return !isDilated(info) && P * K <= NATIVE_CONV_RULE.maxGemmIm2colFloats;
+}
+
 export function nativeRoute(role: ConvRole, info: tf.backend_util.Conv2DInfo): ConvRoute {
-  if (macs(info) < NATIVE_CONV_RULE.minMacs) return 'wasm';
-  const gemm = info.dilationHeight === 1 && info.dilationWidth === 1 ? 'gemm' : 'wasm';
-  if (role === 'forward') return gemm;
+  if (macs(info) < NATIVE_CONV_RULE.minMacs || isDilated(info)) return 'wasm';
+  if (!gemmFits(info)) return 'conv';
+  if (role === 'forward') return 'gemm';
   const positions = info.batchSize * info.outHeight * info.outWidth;
-  if (role === 'input-gradient') return positions <= NATIVE_CONV_RULE.inputGradientGemmPositionsPerOutChannel * info.outChannels ? gemm : 'conv';
+  if (role === 'input-gradient') return positions <= NATIVE_CONV_RULE.inputGradientGemmPositionsPerOutChannel * info.outChannels ? 'gemm' : 'conv';
   const onePixelKernel = info.filterHeight * info.filterWidth === 1; // a plain GEMM already
-  return onePixelKernel || positions <= NATIVE_CONV_RULE.filterGradientGemmPositionsPerOutChannel * info.outChannels ? gemm : 'conv';
+  return onePixelKernel || positions <= NATIVE_CONV_RULE.filterGradientGemmPositionsPerOutChannel * info.outChannels ? 'gemm' : 'conv';
 }
 
 const HWIO_TO_OIHW = [3, 2, 0, 1];
@@ -219,7 +233,8 @@ function convKernel<T>(sessions: NativeConvSessions, under: KernelFunc, paths: C
     const call = paths.read(args);
     if (call === undefined) return under(args);
     const pads = onnxPads(call.info);
-    const route = pads === undefined ? 'wasm' : (sessions.forcedRoute ?? nativeRoute(paths.role, call.info));
+    const forced = sessions.forcedRoute === 'gemm' && !gemmFits(call.info) ? undefined : sessions.forcedRoute;
+    const route = pads === undefined ? 'wasm' : (forced ?? nativeRoute(paths.role, call.info));
     if (route === 'wasm') return under(args);
     sessions.count(paths.kernel);
     const backend = args.backend as WasmBackend;
