@@ -4,9 +4,10 @@
 // Times every conv of the real training step on each route the native path has (libs/backend
 // native-conv-kernels.ts: 'conv' = an ORT Conv/ConvTranspose graph, 'gemm' = im2col here + one ORT
 // Gemm, 'wasm' = XNNPACK / our wasm kernels), one profiled step per route after a warm-up step (which
-// compiles the ORT sessions), and prints per conv shape the time on each route, the route
-// `nativeRoute` picks and the fastest. The rule's total against the fastest-per-shape total says
-// what a better rule would gain. Needs onnxruntime-node; run with the malloc settings of
+// compiles the ORT sessions), and prints per conv shape the time on each route, under the rule
+// (`nativeRoute`'s choice) and which route was fastest. The rule's total against the
+// fastest-per-shape total says what a better rule would gain. (Where the GEMM cannot take a call,
+// dilated or an im2col beyond its bound, the 'gemm' column is the rule's route.) Needs onnxruntime-node; run with the malloc settings of
 // `npx workbench` (MALLOC_MMAP_THRESHOLD_/MALLOC_TRIM_THRESHOLD_, see malloc-env.ts).
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
