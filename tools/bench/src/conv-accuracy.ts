@@ -84,7 +84,9 @@ for (const name of KERNELS) {
       const ins = inputs.map((t) => backend.readSync(t.dataId));
       const units = errorUnits(name, ins, inputs.map((t) => t.shape as Shape4), args.attrs as unknown as Attrs, backend.readSync(out.dataId));
       const key = `${currentRoute}|${name}`;
-      stats.set(key, [...(stats.get(key) ?? []), ...units]);
+      const all = stats.get(key) ?? [];
+      for (const u of units) all.push(u);
+      stats.set(key, all);
       return out;
     },
   });
