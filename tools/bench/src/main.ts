@@ -13,13 +13,13 @@ import { fileURLToPath } from 'node:url';
 import { dirname, resolve } from 'node:path';
 import { forwardFlops } from './pix2pix-net.js';
 import { formatBenchTable, type BenchResult } from './bench-result.js';
-import { sideBySide } from './side-by-side.js';
+import { OFFICIAL_MALLOC, sideBySide, type OfficialMalloc } from './side-by-side.js';
 import { ortRuntime } from '@workbench/backend';
 
 const USAGE = `usage: npm run bench -- [--res 64,128,256] [--ngf 16,32,64] [--backends node-gpu,node,wasm,cpu]
                       [--steps 5] [--warmup 1] [--batch 2] [--threads 0,2] [--max-seconds 60] [--all]
                       [--stock-backprop-input] [--json out.json]
-       npm run bench -- --official <official checkout> [--configs 256/64/2,128/16/8] [--iters 6] [--rounds 1] [--threads 1,2] [--cpus 0] [--no-native] [--no-wasm]`;
+       npm run bench -- --official <official checkout> [--configs 256/64/2,128/16/8] [--iters 6] [--rounds 1] [--threads 1,2] [--cpus 0] [--official-malloc default,workbench] [--no-native] [--no-wasm]`;
 
 /** Rough sustained conv speed per backend (GFLOP/s) to skip configurations that would take forever. */
 const EXPECTED_GFLOPS: Record<string, number> = { 'node-gpu': 200, node: 20, wasm: 4, cpu: 0.015 };
@@ -68,6 +68,7 @@ async function main(): Promise<number> {
         cpus: { type: 'string' },
         'no-native': { type: 'boolean', default: false },
         'no-wasm': { type: 'boolean', default: false },
+        'official-malloc': { type: 'string', default: OFFICIAL_MALLOC.join(',') },
         help: { type: 'boolean', default: false },
       },
     }).values;
@@ -88,8 +89,12 @@ async function main(): Promise<number> {
     const [iters] = numbers(args.iters, 'iters');
     const [rounds] = numbers(args.rounds, 'rounds');
     const threads = args.threads === undefined ? [1] : numbers(args.threads, 'threads');
+    const officialMalloc = list(args['official-malloc'], 'official-malloc').map((v) => {
+      if (!(OFFICIAL_MALLOC as readonly string[]).includes(v)) throw new Error(`--official-malloc: '${v}' is not one of ${OFFICIAL_MALLOC.join(', ')}`);
+      return v as OfficialMalloc;
+    });
     const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-    return sideBySide({ officialDir: resolve(args.official), configs, iters: iters!, rounds: rounds!, ...(args.cpus !== undefined && { cpus: args.cpus }), threads, python: process.env['PYTHON'] ?? '/usr/bin/python3', root, native: !args['no-native'] && ortRuntime() !== undefined, wasm: !args['no-wasm'] });
+    return sideBySide({ officialMalloc, officialDir: resolve(args.official), configs, iters: iters!, rounds: rounds!, ...(args.cpus !== undefined && { cpus: args.cpus }), threads, python: process.env['PYTHON'] ?? '/usr/bin/python3', root, native: !args['no-native'] && ortRuntime() !== undefined, wasm: !args['no-wasm'] });
   }
   const resList = numbers(args.res, 'res');
   const ngfList = numbers(args.ngf, 'ngf');

@@ -1,4 +1,4 @@
-// `npm run bench -- --official <checkout> [--configs 256/64/2,128/16/8] [--iters 6] [--rounds 1] [--threads 1,2] [--cpus 0] [--no-native] [--no-wasm]`
+// `npm run bench -- --official <checkout> [--configs 256/64/2,128/16/8] [--iters 6] [--rounds 1] [--threads 1,2] [--cpus 0] [--official-malloc default,workbench] [--no-native] [--no-wasm]`
 //
 // The official PyTorch train.py (unchanged, from the given checkout) and the workbench's BicycleGAN
 // step on the same configurations (resolution / ngf=ndf=nef / batch), one after the other in one
@@ -13,12 +13,22 @@
 // (`--configs 32/16/8`, the quick scale) runs tools/study/official_shapes.py instead: the official
 // BiCycleGANModel with the official blocks assembled at the workbench's 32 px depths, on the
 // shapes pairs that `workbench data export shapes` writes; its losses.jsonl times each iteration.
+// The workbench side always runs with its glibc malloc settings (malloc-env.ts), as `npx workbench`
+// does. They speed PyTorch up too: its 256/64 iteration faults in fresh pages for every large
+// tensor under glibc's defaults (aten::fill_ and aten::add take a quarter of it), and takes 0.54-0.71x
+// the time with them. `--official-malloc default,workbench` (the default) times the official code
+// both ways in each round, as its users run it and with the workbench's settings, with a ratio
+// against each.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
-import { withNativeMallocEnv } from '@workbench/backend/malloc-env';
+import { NATIVE_MALLOC_ENV, withNativeMallocEnv } from '@workbench/backend/malloc-env';
+
+/** The official code's glibc malloc: as its users run it, or with the workbench's settings. */
+export type OfficialMalloc = 'default' | 'workbench';
+export const OFFICIAL_MALLOC: readonly OfficialMalloc[] = ['default', 'workbench'];
 
 export interface SideBySideOptions {
   officialDir: string;
@@ -33,6 +43,8 @@ export interface SideBySideOptions {
    */
   cpus?: string;
   threads: number[];
+  /** the official side's malloc variants, each timed in every round */
+  officialMalloc: OfficialMalloc[];
   python: string;
   root: string;
   /** also time the workbench with its convs on onnxruntime-node (WORKBENCH_NATIVE_CONV=1) */
@@ -41,7 +53,7 @@ export interface SideBySideOptions {
   wasm: boolean;
 }
 
-interface SideResult {
+export interface SideResult {
   sPerIter?: number;
   n: number;
   peakRssMB?: number;
@@ -100,17 +112,24 @@ function peakRss(lines: Array<[number, string]>): { peakRssMB?: number } {
   return m ? { peakRssMB: Number(m[1]) / 1024 } : {};
 }
 
+/** The official process's environment: its thread count, and glibc's malloc as asked. */
+export function officialEnv(threads: number, malloc: OfficialMalloc): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, OMP_NUM_THREADS: String(threads), MKL_NUM_THREADS: String(threads) };
+  for (const k of Object.keys(NATIVE_MALLOC_ENV)) delete env[k];
+  return malloc === 'workbench' ? { ...env, ...NATIVE_MALLOC_ENV } : env;
+}
+
 /** The official model class at 32 px (tools/study/official_shapes.py) on exported shapes pairs. */
-async function runOfficialSmall(o: SideBySideOptions, work: string, res: number, width: number, batch: number, threads: number): Promise<SideResult> {
+async function runOfficialSmall(o: SideBySideOptions, work: string, res: number, width: number, batch: number, threads: number, malloc: OfficialMalloc): Promise<SideResult> {
   const shapes = join(work, `shapes-${res}`);
   const exported = spawnSync(process.execPath, [resolve(o.root, 'bin/workbench.js'), 'data', 'export', 'shapes', '--out', shapes, `data.crop_size=${res}`], { cwd: o.root, encoding: 'utf8' });
   if (exported.status !== 0) return { n: 0, note: `shapes export failed: ${exported.stderr.split('\n')[0] ?? ''}`.slice(0, 200) };
-  const out = join(work, `official-${res}-${width}-${batch}-t${threads}`);
+  const out = join(work, `official-${res}-${width}-${batch}-t${threads}-${malloc}`);
   const args = [
     '-f', 'MAXRSS_KB %M', o.python, '-u', resolve(o.root, 'tools/study/official_shapes.py'), '--official', o.officialDir, '--data', shapes, '--out', out,
     '--iters', String(o.iters), '--batch', String(batch), '--width', String(width), '--threads', String(threads), '--snapshot_every', '1000000000',
   ];
-  const { lines, code } = await runTimed(...pinned(o, '/usr/bin/time', args), { cwd: o.root, env: { ...process.env, OMP_NUM_THREADS: String(threads), MKL_NUM_THREADS: String(threads) } });
+  const { lines, code } = await runTimed(...pinned(o, '/usr/bin/time', args), { cwd: o.root, env: officialEnv(threads, malloc) });
   const res0: SideResult = { n: 0, ...peakRss(lines) };
   if (code !== 0) return { ...res0, note: `official_shapes.py exited ${code}: ${lines.map(([, l]) => l).filter((l) => /rror/.test(l)).at(-1) ?? ''}`.slice(0, 200) };
   // losses.jsonl: one {"step", "time" (s since the loop started)} line per iteration
@@ -119,9 +138,9 @@ async function runOfficialSmall(o: SideBySideOptions, work: string, res: number,
   return { ...res0, n: walls.length, ...(walls.length > 0 && { sPerIter: median(walls) }) };
 }
 
-async function runOfficial(o: SideBySideOptions, dataroot: string, work: string, res: number, width: number, batch: number, threads: number): Promise<SideResult> {
-  if (res < 128) return runOfficialSmall(o, work, res, width, batch, threads);
-  const name = `sbs_${res}_${width}_${batch}_t${threads}`;
+async function runOfficial(o: SideBySideOptions, dataroot: string, work: string, res: number, width: number, batch: number, threads: number, malloc: OfficialMalloc): Promise<SideResult> {
+  if (res < 128) return runOfficialSmall(o, work, res, width, batch, threads, malloc);
+  const name = `sbs_${res}_${width}_${batch}_t${threads}_${malloc}`;
   const nets = res === 256 ? [] : ['--netG', `unet_${res}`, '--netE', `resnet_${res}`, '--netD', `basic_${res}_multi`, '--netD2', `basic_${res}_multi`];
   const args = [
     '-f', 'MAXRSS_KB %M', o.python, '-u', 'train.py',
@@ -131,7 +150,7 @@ async function runOfficial(o: SideBySideOptions, dataroot: string, work: string,
     '--load_size', String(res), '--crop_size', String(res), ...nets,
     '--niter', '1', '--niter_decay', '0', '--print_freq', String(batch), '--save_latest_freq', '1000000', '--save_epoch_freq', '1000000',
   ];
-  const { lines, code } = await runTimed(...pinned(o, '/usr/bin/time', args), { cwd: o.officialDir, env: { ...process.env, OMP_NUM_THREADS: String(threads), MKL_NUM_THREADS: String(threads) } });
+  const { lines, code } = await runTimed(...pinned(o, '/usr/bin/time', args), { cwd: o.officialDir, env: officialEnv(threads, malloc) });
   // train.py prints one "(epoch: e, iters: i, time: ...)" line per iteration (print_freq = batch)
   const stamps = lines.filter(([, l]) => /\(epoch: \d+, iters: \d+, time: /.test(l)).map(([t]) => t);
   const walls = stamps.slice(1).map((t, i) => t - stamps[i]!);
@@ -156,25 +175,43 @@ function runWorkbench(o: SideBySideOptions, res: number, width: number, batch: n
   return { n: walls.length, sPerIter: median(walls), peakRssMB: r.peakRssMB, ...(r.heapMiB !== undefined && { heapMiB: r.heapMiB }) };
 }
 
+/** One round of a row: the official side per malloc variant, then the workbench's two sides. */
+export interface Round {
+  off: Partial<Record<OfficialMalloc, SideResult>>;
+  wasm: SideResult;
+  nat: SideResult;
+}
+
+const MALLOC_LABEL: Record<OfficialMalloc, string> = { default: 'glibc defaults', workbench: "workbench's malloc settings" };
+
+/** The table's header: one official column and one ratio per malloc variant (in `variants` order). */
+export function tableHeader(variants: OfficialMalloc[]): string {
+  const each = (what: string): string => (variants.length === 1 ? `${what} (official with ${MALLOC_LABEL[variants[0]!]})` : `${what} (vs official with ${variants.map((v) => MALLOC_LABEL[v]).join(' / ')})`);
+  const cols = ['res', 'widths', 'batch', 'threads', ...variants.map((v) => `official s/iter, ${MALLOC_LABEL[v]}`), 'wasm s/iter', each('wasm / official'), 'wasm + native convs s/iter', each('native / official'),
+    `official peak RSS MB (${variants.join(' / ')})`, 'workbench peak RSS MB (wasm / native)', 'wasm heap high-water MiB (wasm / native)'];
+  return `| ${cols.join(' | ')} |\n|${cols.map(() => '---').join('|')}|`;
+}
+
 /** One table row: per side the median over rounds of its s/iter (n = iterations per round × rounds), the ratios as the median of the per-round ratios [min–max]. */
-function tableRow(c: { res: number; width: number; batch: number }, threads: number, rounds: Array<{ off: SideResult; wasm: SideResult; nat: SideResult }>): string {
+export function tableRow(c: { res: number; width: number; batch: number }, threads: number, variants: OfficialMalloc[], rounds: Round[]): string {
   const f = (x: number | undefined, d = 2): string => (x === undefined ? '–' : x.toFixed(d));
-  const side = (pick: (r: (typeof rounds)[number]) => SideResult): { s?: number; n: number; rss?: number; heap?: number } => {
-    const ok = rounds.map(pick).filter((x) => x.sPerIter !== undefined);
+  const side = (pick: (r: Round) => SideResult | undefined): { s?: number; n: number; rss?: number; heap?: number } => {
+    const ok = rounds.map(pick).filter((x): x is SideResult => x?.sPerIter !== undefined);
     if (ok.length === 0) return { n: 0 };
     const peak = (key: 'peakRssMB' | 'heapMiB'): number | undefined => (ok.some((x) => x[key] !== undefined) ? Math.max(...ok.map((x) => x[key] ?? 0)) : undefined);
     return { s: median(ok.map((x) => x.sPerIter!)), n: ok.reduce((a, x) => a + x.n, 0), rss: peak('peakRssMB'), heap: peak('heapMiB') };
   };
-  const ratio = (pick: (r: (typeof rounds)[number]) => SideResult): string => {
-    const rs = rounds.filter((r) => r.off.sPerIter && pick(r).sPerIter).map((r) => pick(r).sPerIter! / r.off.sPerIter!);
+  const ratio = (pick: (r: Round) => SideResult, v: OfficialMalloc): string => {
+    const rs = rounds.filter((r) => r.off[v]?.sPerIter && pick(r).sPerIter).map((r) => pick(r).sPerIter! / r.off[v]!.sPerIter!);
     if (rs.length === 0) return '–';
     return rs.length === 1 ? rs[0]!.toFixed(2) : `${median(rs).toFixed(2)} [${Math.min(...rs).toFixed(2)}–${Math.max(...rs).toFixed(2)}]`;
   };
-  const off = side((r) => r.off);
+  const offs = variants.map((v) => side((r) => r.off[v]));
   const wasm = side((r) => r.wasm);
   const nat = side((r) => r.nat);
-  const notes = [...new Set(rounds.flatMap((r) => [r.off.note, r.wasm.note, r.nat.note]).filter(Boolean))].join('; ');
-  return `| ${c.res} | ${c.width} | ${c.batch} | ${threads} | ${f(off.s)} (n ${off.n}) | ${f(wasm.s)} (n ${wasm.n}) | ${ratio((r) => r.wasm)} | ${f(nat.s)} (n ${nat.n}) | ${ratio((r) => r.nat)} | ${f(off.rss, 0)} | ${f(wasm.rss, 0)} / ${f(nat.rss, 0)} | ${f(wasm.heap, 0)} / ${f(nat.heap, 0)} |${notes}`;
+  const ratios = (pick: (r: Round) => SideResult): string => variants.map((v) => ratio(pick, v)).join(' / ');
+  const notes = [...new Set(rounds.flatMap((r) => [...variants.map((v) => r.off[v]?.note), r.wasm.note, r.nat.note]).filter(Boolean))].join('; ');
+  return `| ${c.res} | ${c.width} | ${c.batch} | ${threads} | ${offs.map((off) => `${f(off.s)} (n ${off.n})`).join(' | ')} | ${f(wasm.s)} (n ${wasm.n}) | ${ratios((r) => r.wasm)} | ${f(nat.s)} (n ${nat.n}) | ${ratios((r) => r.nat)} | ${offs.map((off) => f(off.rss, 0)).join(' / ')} | ${f(wasm.rss, 0)} / ${f(nat.rss, 0)} | ${f(wasm.heap, 0)} / ${f(nat.heap, 0)} |${notes}`;
 }
 
 export async function sideBySide(o: SideBySideOptions): Promise<number> {
@@ -187,23 +224,28 @@ export async function sideBySide(o: SideBySideOptions): Promise<number> {
     for (const c of o.configs) {
       for (const threads of o.threads) {
         const label = `${c.res} px, widths ${c.width}, batch ${c.batch}, ${threads} thread${threads > 1 ? 's' : ''}`;
-        const rounds: Array<{ off: SideResult; wasm: SideResult; nat: SideResult }> = [];
+        const rounds: Round[] = [];
         for (let r = 0; r < o.rounds; r++) {
-          process.stdout.write(`${label}${o.rounds > 1 ? ` (round ${r + 1}/${o.rounds})` : ''}: official ... `);
-          const off = await runOfficial(o, dataroot, work, c.res, c.width, c.batch, threads);
-          process.stdout.write(`${off.sPerIter?.toFixed(2) ?? 'failed'} s/iter; workbench wasm ... `);
+          process.stdout.write(`${label}${o.rounds > 1 ? ` (round ${r + 1}/${o.rounds})` : ''}: `);
+          const off: Round['off'] = {};
+          for (const v of o.officialMalloc) {
+            process.stdout.write(`official (${MALLOC_LABEL[v]}) ... `);
+            const res = await runOfficial(o, dataroot, work, c.res, c.width, c.batch, threads, v);
+            off[v] = res;
+            process.stdout.write(`${res.sPerIter?.toFixed(2) ?? 'failed'} s/iter; `);
+          }
+          process.stdout.write('workbench wasm ... ');
           const wasm = o.wasm ? runWorkbench(o, c.res, c.width, c.batch, threads, false) : { n: 0, note: 'wasm alone not run (--no-wasm)' };
           process.stdout.write(`${wasm.sPerIter?.toFixed(2) ?? (o.wasm ? 'failed' : '–')} s/iter; wasm + native convs ... `);
           const nat = o.native ? runWorkbench(o, c.res, c.width, c.batch, threads, true) : { n: 0, note: 'native convs not run (--no-native or onnxruntime-node missing)' };
           console.log(`${nat.sPerIter?.toFixed(2) ?? '–'} s/iter`);
           rounds.push({ off, wasm, nat });
         }
-        rows.push(tableRow(c, threads, rounds));
+        rows.push(tableRow(c, threads, o.officialMalloc, rounds));
       }
     }
     console.log(`\nBicycleGAN iteration, official code (PyTorch: train.py; below 128 px the official model class in tools/study/official_shapes.py) vs workbench (wasm alone, and wasm with its convs on onnxruntime), median s/iter after the first${o.rounds > 1 ? `, ${o.rounds} alternating rounds per row (s/iter: median over rounds; ratio: median of the per-round ratios [min–max])` : ''}${o.cpus === undefined ? '' : `, every process pinned to CPU ${o.cpus}`}; load average at the end ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} cores`);
-    console.log('| res | widths | batch | threads | official s/iter | wasm s/iter | wasm / official | wasm + native convs s/iter | native / official | official peak RSS MB | workbench peak RSS MB (wasm / native) | wasm heap high-water MiB (wasm / native) |');
-    console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
+    console.log(tableHeader(o.officialMalloc));
     for (const r of rows) console.log(r);
     return 0;
   } finally {
