@@ -230,9 +230,9 @@ export async function sideBySide(o: SideBySideOptions): Promise<number> {
           const off: Round['off'] = {};
           for (const v of o.officialMalloc) {
             process.stdout.write(`official (${MALLOC_LABEL[v]}) ... `);
-            const res = await runOfficial(o, dataroot, work, c.res, c.width, c.batch, threads, v);
-            off[v] = res;
-            process.stdout.write(`${res.sPerIter?.toFixed(2) ?? 'failed'} s/iter; `);
+            const result = await runOfficial(o, dataroot, work, c.res, c.width, c.batch, threads, v);
+            off[v] = result;
+            process.stdout.write(`${result.sPerIter?.toFixed(2) ?? 'failed'} s/iter; `);
           }
           process.stdout.write('workbench wasm ... ');
           const wasm = o.wasm ? runWorkbench(o, c.res, c.width, c.batch, threads, false) : { n: 0, note: 'wasm alone not run (--no-wasm)' };
