@@ -61,17 +61,29 @@ describe('sbatch script', () => {
 
   /**
    * Resolves once the task's shell has started the run and set its traps (TERM ignored, USR1
-   * caught): signals sent before that would hit a shell that is not listening yet. Read from
-   * /proc/<pid>/status (SigIgn / SigCgt bit masks; bit n-1 for signal n).
+   * caught), and the run itself (the shell's child, once it has exec'd `command`) has set its TERM
+   * trap: a signal sent before that hits a process that is not listening yet (the stand-in trainer
+   * then dies of SIGTERM without "checkpointing": this test failed that way now and then). Read
+   * from /proc: status (SigIgn / SigCgt bit masks; bit n-1 for signal n), the shell's children,
+   * and their cmdline.
    */
-  async function shellReady(pid: number): Promise<void> {
+  async function taskReady(pid: number, command: string[]): Promise<void> {
     const has = (status: string, field: string, signal: number) => {
       const m = new RegExp(`^${field}:\\s+([0-9a-f]+)$`, 'm').exec(status);
       return m !== null && (BigInt(`0x${m[1]}`) & (1n << BigInt(signal - 1))) !== 0n;
     };
+    const cmdline = `${command.join('\0')}\0`;
+    const runListening = (): boolean =>
+      readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).some((child) => {
+        try {
+          return readFileSync(`/proc/${child}/cmdline`, 'utf8') === cmdline && has(readFileSync(`/proc/${child}/status`, 'utf8'), 'SigCgt', 15);
+        } catch {
+          return false; // the child is gone (or was never the run)
+        }
+      });
     for (;;) {
       const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-      if (has(status, 'SigIgn', 15) && has(status, 'SigCgt', 10)) return;
+      if (has(status, 'SigIgn', 15) && has(status, 'SigCgt', 10) && runListening()) return;
       await new Promise((r) => setTimeout(r, 20));
     }
   }
@@ -84,7 +96,7 @@ describe('sbatch script', () => {
     return new Promise((resolve) => {
       const env = { ...process.env, SLURM_ARRAY_TASK_ID: String(taskId), SLURM_ARRAY_JOB_ID: '77', SLURM_JOB_ID: '78', SLURM_RESTART_COUNT: String(restart) };
       const child = spawn('bash', [path], { env, stdio: 'ignore' });
-      if (onStart) shellReady(child.pid!).then(() => onStart(child.pid!), () => undefined); // the shell ended first: the close handler reports it
+      if (onStart) taskReady(child.pid!, command).then(() => onStart(child.pid!), () => undefined); // the shell ended first: the close handler reports it
       child.on('close', (code) => {
         const exitFile = join(slurmDir, 'exit', `77_${taskId}.${restart}`);
         resolve({ code, exit: existsSync(exitFile) ? readFileSync(exitFile, 'utf8').trim() : null, log: readFileSync(join(dir, 'jobs', `${taskId}.log`), 'utf8') });
@@ -102,7 +114,7 @@ describe('sbatch script', () => {
 
   it("Slurm's SIGTERM (cancel, preemption, timeout) reaches the run; the shell records its exit 143", async () => {
     // A stand-in for the trainer: on SIGTERM it "checkpoints" and exits 143.
-    const trainer = ['sh', '-c', 'trap "echo checkpointed; exit 143" TERM; while :; do sleep 0.1; done'];
+    const trainer = ['sh', '-c', 'sleep 0.3; trap "echo checkpointed; exit 143" TERM; while :; do sleep 0.1; done'];
     const r = await runTask(0, trainer, (shellPid) => {
       // Slurm signals every process of the job: the shell and the run.
       spawn('sh', ['-c', `kill -TERM ${shellPid} $(pgrep -P ${shellPid})`]);
@@ -114,7 +126,7 @@ describe('sbatch script', () => {
   });
 
   it('the time-limit warning (USR1 to the shell) becomes SIGTERM for the run', async () => {
-    const trainer = ['sh', '-c', 'trap "echo checkpointed; exit 143" TERM; while :; do sleep 0.1; done'];
+    const trainer = ['sh', '-c', 'sleep 0.3; trap "echo checkpointed; exit 143" TERM; while :; do sleep 0.1; done'];
     const r = await runTask(0, trainer, (shellPid) => process.kill(shellPid, 'SIGUSR1'));
     expect(r.exit).toBe('143');
     expect(r.log).toContain('time limit near');
