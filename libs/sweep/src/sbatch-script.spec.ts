@@ -114,7 +114,7 @@ describe('sbatch script', () => {
 
   it("Slurm's SIGTERM (cancel, preemption, timeout) reaches the run; the shell records its exit 143", async () => {
     // A stand-in for the trainer: on SIGTERM it "checkpoints" and exits 143.
-    const trainer = ['sh', '-c', 'sleep 0.3; trap "echo checkpointed; exit 143" TERM; while :; do sleep 0.1; done'];
+    const trainer = ['sh', '-c', 'trap "echo checkpointed; exit 143" TERM; while :; do sleep 0.1; done'];
     const r = await runTask(0, trainer, (shellPid) => {
       // Slurm signals every process of the job: the shell and the run.
       spawn('sh', ['-c', `kill -TERM ${shellPid} $(pgrep -P ${shellPid})`]);
@@ -126,7 +126,7 @@ describe('sbatch script', () => {
   });
 
   it('the time-limit warning (USR1 to the shell) becomes SIGTERM for the run', async () => {
-    const trainer = ['sh', '-c', 'sleep 0.3; trap "echo checkpointed; exit 143" TERM; while :; do sleep 0.1; done'];
+    const trainer = ['sh', '-c', 'trap "echo checkpointed; exit 143" TERM; while :; do sleep 0.1; done'];
     const r = await runTask(0, trainer, (shellPid) => process.kill(shellPid, 'SIGUSR1'));
     expect(r.exit).toBe('143');
     expect(r.log).toContain('time limit near');
