@@ -115,15 +115,40 @@ function peakRss(lines: Array<[number, string]>): { peakRssMB?: number } {
 /** The official process's environment: its thread count, and glibc's malloc as asked. */
 export function officialEnv(threads: number, malloc: OfficialMalloc): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, OMP_NUM_THREADS: String(threads), MKL_NUM_THREADS: String(threads) };
+  if (malloc === 'workbench') return withNativeMallocEnv(env); // the values the workbench side gets
   for (const k of Object.keys(NATIVE_MALLOC_ENV)) delete env[k];
-  return malloc === 'workbench' ? { ...env, ...NATIVE_MALLOC_ENV } : env;
+  return env;
+}
+
+/** The folders both sides read: the aligned JPEGs, and the shapes pairs per resolution below 128 px. */
+interface BenchData {
+  aligned: string;
+  /** `workbench data export shapes` at this resolution, once per run: its folder, or why it failed */
+  shapes(res: number): { dir: string } | { note: string };
+}
+
+function benchData(o: SideBySideOptions, work: string, aligned: string): BenchData {
+  const exports = new Map<number, { dir: string } | { note: string }>();
+  return {
+    aligned,
+    shapes: (res) => {
+      let e = exports.get(res);
+      if (e === undefined) {
+        const dir = join(work, `shapes-${res}`);
+        const exported = spawnSync(process.execPath, [resolve(o.root, 'bin/workbench.js'), 'data', 'export', 'shapes', '--out', dir, `data.crop_size=${res}`], { cwd: o.root, encoding: 'utf8' });
+        e = exported.status === 0 ? { dir } : { note: `shapes export failed: ${exported.stderr.split('\n')[0] ?? ''}`.slice(0, 200) };
+        exports.set(res, e);
+      }
+      return e;
+    },
+  };
 }
 
 /** The official model class at 32 px (tools/study/official_shapes.py) on exported shapes pairs. */
-async function runOfficialSmall(o: SideBySideOptions, work: string, res: number, width: number, batch: number, threads: number, malloc: OfficialMalloc): Promise<SideResult> {
-  const shapes = join(work, `shapes-${res}`);
-  const exported = spawnSync(process.execPath, [resolve(o.root, 'bin/workbench.js'), 'data', 'export', 'shapes', '--out', shapes, `data.crop_size=${res}`], { cwd: o.root, encoding: 'utf8' });
-  if (exported.status !== 0) return { n: 0, note: `shapes export failed: ${exported.stderr.split('\n')[0] ?? ''}`.slice(0, 200) };
+async function runOfficialSmall(o: SideBySideOptions, data: BenchData, work: string, res: number, width: number, batch: number, threads: number, malloc: OfficialMalloc): Promise<SideResult> {
+  const exported = data.shapes(res);
+  if ('note' in exported) return { n: 0, note: exported.note };
+  const shapes = exported.dir;
   const out = join(work, `official-${res}-${width}-${batch}-t${threads}-${malloc}`);
   const args = [
     '-f', 'MAXRSS_KB %M', o.python, '-u', resolve(o.root, 'tools/study/official_shapes.py'), '--official', o.officialDir, '--data', shapes, '--out', out,
@@ -138,13 +163,13 @@ async function runOfficialSmall(o: SideBySideOptions, work: string, res: number,
   return { ...res0, n: walls.length, ...(walls.length > 0 && { sPerIter: median(walls) }) };
 }
 
-async function runOfficial(o: SideBySideOptions, dataroot: string, work: string, res: number, width: number, batch: number, threads: number, malloc: OfficialMalloc): Promise<SideResult> {
-  if (res < 128) return runOfficialSmall(o, work, res, width, batch, threads, malloc);
+async function runOfficial(o: SideBySideOptions, data: BenchData, work: string, res: number, width: number, batch: number, threads: number, malloc: OfficialMalloc): Promise<SideResult> {
+  if (res < 128) return runOfficialSmall(o, data, work, res, width, batch, threads, malloc);
   const name = `sbs_${res}_${width}_${batch}_t${threads}_${malloc}`;
   const nets = res === 256 ? [] : ['--netG', `unet_${res}`, '--netE', `resnet_${res}`, '--netD', `basic_${res}_multi`, '--netD2', `basic_${res}_multi`];
   const args = [
     '-f', 'MAXRSS_KB %M', o.python, '-u', 'train.py',
-    '--dataroot', dataroot, '--name', name, '--model', 'bicycle_gan', '--checkpoints_dir', join(work, 'checkpoints'),
+    '--dataroot', data.aligned, '--name', name, '--model', 'bicycle_gan', '--checkpoints_dir', join(work, 'checkpoints'),
     '--gpu_ids', '-1', '--display_id', '0', '--no_html',
     '--batch_size', String(batch), '--ngf', String(width), '--ndf', String(width), '--nef', String(width),
     '--load_size', String(res), '--crop_size', String(res), ...nets,
@@ -220,6 +245,7 @@ export async function sideBySide(o: SideBySideOptions): Promise<number> {
     const maxBatch = Math.max(...o.configs.map((c) => c.batch));
     const dataroot = join(work, 'aligned');
     await makeAlignedFolder(dataroot, (o.iters + 1) * maxBatch);
+    const data = benchData(o, work, dataroot);
     const rows: string[] = [];
     for (const c of o.configs) {
       for (const threads of o.threads) {
@@ -230,7 +256,7 @@ export async function sideBySide(o: SideBySideOptions): Promise<number> {
           const off: Round['off'] = {};
           for (const v of o.officialMalloc) {
             process.stdout.write(`official (${MALLOC_LABEL[v]}) ... `);
-            const result = await runOfficial(o, dataroot, work, c.res, c.width, c.batch, threads, v);
+            const result = await runOfficial(o, data, work, c.res, c.width, c.batch, threads, v);
             off[v] = result;
             process.stdout.write(`${result.sPerIter?.toFixed(2) ?? 'failed'} s/iter; `);
           }
